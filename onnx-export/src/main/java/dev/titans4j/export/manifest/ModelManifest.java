@@ -1,0 +1,171 @@
+package dev.titans4j.export.manifest;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code manifest.json}: everything the runtime needs to know about an exported model folder.
+ * The exporter writes it; the runtime reads it and refuses a {@link #manifestVersion()} it does not know.
+ *
+ * <p>Graph contract (names are also stored in {@link #inputs()} / {@link #outputs()} so they can evolve):
+ * <ul>
+ *   <li>{@code input_ids} int64 [1, S]; {@code attention_mask} int64 [1, P+S] (all ones, P = tokens already cached);
+ *   {@code logits_from} int64 [1]: logits are computed for positions {@code logits_from .. S-1} of this chunk only
+ *   (S-1 for the usual last-token-only prefill, 0 for all).</li>
+ *   <li>{@code past_key_values.N.key/value} [1, kvHeads, B, headDim] and outputs {@code present.N.key/value}; with
+ *   {@link KvCache#sharedBuffer()} the runtime passes one buffer of B = context length as both the past input and
+ *   the pinned present output, so the cache is never reallocated.</li>
+ *   <li>One float32 input per SVF-adapted matrix ({@link SvfMatrix#input()}), shape [rank]: the multiplier of each
+ *   singular value (all ones = the base model).</li>
+ *   <li>Outputs {@code logits} float32 [1, S - logits_from, vocab] and {@code hidden_states} [1, S, hidden]
+ *   (after the final norm).</li>
+ * </ul>
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelManifest(
+        String format,
+        int manifestVersion,
+        String exporterVersion,
+        String architecture,
+        String modelType,
+        String sourceModel,
+        Precision precision,
+        Dimensions dimensions,
+        Tokens tokens,
+        String chatFormat,
+        Files files,
+        Inputs inputs,
+        Outputs outputs,
+        KvCache kvCache,
+        Svf svf) {
+
+    public static final String FORMAT = "titans4j-onnx";
+    public static final int CURRENT_VERSION = 1;
+    public static final String FILE_NAME = "manifest.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public enum Precision {
+        fp32, fp16, int4
+    }
+
+    /** Model shape. {@code slidingWindow} is null when attention is global. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Dimensions(int hiddenSize, int intermediateSize, int numLayers, int numHeads, int numKvHeads,
+                             int headDim, int vocabSize, int contextLength, Integer slidingWindow,
+                             double rmsNormEps, double ropeTheta, boolean tiedEmbeddings, boolean attentionBias) {
+    }
+
+    /** Special tokens; {@code addBosToken} follows the tokenizer config. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Tokens(Integer bosTokenId, List<Integer> eosTokenIds, Integer padTokenId, boolean addBosToken) {
+    }
+
+    /** File names relative to the model folder; {@code externalData} is null when weights are inside model.onnx. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Files(String model, String externalData, String tokenizer, String tokenizerConfig,
+                        String generationConfig) {
+    }
+
+    public record Inputs(String inputIds, String attentionMask, String logitsFrom, String pastKeyPattern,
+                         String pastValuePattern) {
+
+        public String pastKey(int layer) {
+            return String.format(pastKeyPattern, layer);
+        }
+
+        public String pastValue(int layer) {
+            return String.format(pastValuePattern, layer);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Outputs(String logits, String presentKeyPattern, String presentValuePattern, String hiddenStates) {
+
+        public String presentKey(int layer) {
+            return String.format(presentKeyPattern, layer);
+        }
+
+        public String presentValue(int layer) {
+            return String.format(presentValuePattern, layer);
+        }
+    }
+
+    /** KV cache tensors: element type ("float32" or "float16"), layout [batch, kvHeads, seq, headDim]. */
+    public record KvCache(String dtype, String layout, boolean sharedBuffer) {
+    }
+
+    /**
+     * Transformer² hook. {@code file} (safetensors, relative) holds each adapted matrix's singular values under
+     * its Hugging Face weight name; {@code form} says how the graph applies the multipliers.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Svf(boolean enabled, String form, String file, List<SvfMatrix> matrices) {
+    }
+
+    /** One adapted matrix: HF weight name, graph input name, number of singular values, weight shape [out, in]. */
+    public record SvfMatrix(String weight, String input, int rank, int rows, int cols) {
+    }
+
+    public void write(Path folder) throws IOException {
+        JSON.writeValue(folder.resolve(FILE_NAME).toFile(), this);
+    }
+
+    /** Reads and checks {@code manifest.json} in an exported model folder. */
+    public static ModelManifest read(Path folder) throws IOException {
+        Path file = folder.resolve(FILE_NAME);
+        JsonNode node;
+        try {
+            node = JSON.readTree(java.nio.file.Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new InvalidManifestException(file + ": not found; is " + folder
+                    + " a folder written by the titans4j exporter? (run: titans4j export --input HF_DIR --output DIR)");
+        } catch (IOException e) {
+            throw new InvalidManifestException(file + ": not valid JSON: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidManifestException(file + ": expected a JSON object");
+        }
+        if (!FORMAT.equals(node.path("format").asText(null))) {
+            throw new InvalidManifestException(file + ": format is '" + node.path("format").asText("")
+                    + "', expected '" + FORMAT + "'");
+        }
+        int version = node.path("manifestVersion").asInt(-1);
+        if (version != CURRENT_VERSION) {
+            throw new InvalidManifestException(file + ": manifest version " + version
+                    + " is not supported by this runtime (supported: " + CURRENT_VERSION
+                    + "); re-export the model with a matching titans4j version");
+        }
+        ModelManifest m = JSON.treeToValue(node, ModelManifest.class);
+        m.validate(file);
+        return m;
+    }
+
+    private void validate(Path file) {
+        for (Object[] field : new Object[][] {{"architecture", architecture}, {"precision", precision},
+                {"dimensions", dimensions}, {"tokens", tokens}, {"files", files}, {"inputs", inputs},
+                {"outputs", outputs}, {"kvCache", kvCache}, {"chatFormat", chatFormat}}) {
+            if (field[1] == null) {
+                throw new InvalidManifestException(file + ": missing field '" + field[0] + "'");
+            }
+        }
+        Objects.requireNonNull(files.model(), "files.model");
+    }
+
+    /** A manifest that is missing, of another format or version, or incomplete. */
+    public static final class InvalidManifestException extends IllegalArgumentException {
+        public InvalidManifestException(String message) {
+            super(message);
+        }
+    }
+}
