@@ -1,0 +1,123 @@
+package dev.titans4j.export.hf;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A JSON object read from a configuration file, with typed getters whose errors name the file and the key. */
+final class JsonFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final String name;
+    private final JsonNode root;
+
+    private JsonFile(String name, JsonNode root) {
+        this.name = name;
+        this.root = root;
+    }
+
+    /** Reads {@code dir/fileName}; a missing file is an error. */
+    static JsonFile read(Path dir, String fileName) throws ModelConfigException {
+        Path file = dir.resolve(fileName);
+        if (!Files.isRegularFile(file)) {
+            throw new ModelConfigException(dir + ": no " + fileName);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelConfigException(fileName + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelConfigException(fileName + ": not a JSON object");
+        }
+        return new JsonFile(fileName, root);
+    }
+
+    /** Reads {@code dir/fileName}, or an empty object when the file does not exist (optional files). */
+    static JsonFile readOptional(Path dir, String fileName) throws ModelConfigException {
+        if (!Files.exists(dir.resolve(fileName))) {
+            return new JsonFile(fileName, JSON.createObjectNode());
+        }
+        return read(dir, fileName);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The raw node, {@link MissingNode} when absent (JSON null stays a null node). */
+    JsonNode node(String key) {
+        return root.path(key);
+    }
+
+    /** Present and not JSON null. */
+    boolean has(String key) {
+        return root.hasNonNull(key);
+    }
+
+    ModelConfigException error(String key, String problem) {
+        return new ModelConfigException(name + ": '" + key + "' " + problem);
+    }
+
+    int requiredInt(String key) throws ModelConfigException {
+        if (!has(key)) {
+            throw error(key, "is missing");
+        }
+        return intValue(key, root.get(key));
+    }
+
+    int optionalInt(String key, int defaultValue) throws ModelConfigException {
+        return has(key) ? intValue(key, root.get(key)) : defaultValue;
+    }
+
+    Integer nullableInt(String key) throws ModelConfigException {
+        return has(key) ? intValue(key, root.get(key)) : null;
+    }
+
+    double optionalDouble(String key, double defaultValue) throws ModelConfigException {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode v = root.get(key);
+        if (!v.isNumber()) {
+            throw error(key, "must be a number, found " + v);
+        }
+        return v.doubleValue();
+    }
+
+    boolean optionalBoolean(String key, boolean defaultValue) throws ModelConfigException {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode v = root.get(key);
+        if (!v.isBoolean()) {
+            throw error(key, "must be true or false, found " + v);
+        }
+        return v.booleanValue();
+    }
+
+    String optionalString(String key, String defaultValue) throws ModelConfigException {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode v = root.get(key);
+        if (!v.isTextual()) {
+            throw error(key, "must be a string, found " + v);
+        }
+        return v.textValue();
+    }
+
+    int intValue(String key, JsonNode v) throws ModelConfigException {
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw error(key, "must be an integer, found " + v);
+        }
+        return v.intValue();
+    }
+}

@@ -1,0 +1,249 @@
+package dev.titans4j.export.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds a {@link ModelConfig} from a Hugging Face folder, applying the defaults of transformers' LlamaConfig,
+ * MistralConfig and Qwen2Config where a key is absent, and rejecting what the exporter cannot reproduce exactly.
+ */
+final class ModelConfigReader {
+
+    static final String CONFIG = "config.json";
+    static final String GENERATION_CONFIG = "generation_config.json";
+    static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+    static final String CHAT_TEMPLATE_FILE = "chat_template.jinja";
+
+    /** transformers' MistralConfig default when {@code sliding_window} is absent (an explicit null means none). */
+    static final int MISTRAL_DEFAULT_SLIDING_WINDOW = 4096;
+
+    private ModelConfigReader() {
+    }
+
+    static ModelConfig read(Path dir) throws IOException {
+        JsonFile config = JsonFile.read(dir, CONFIG);
+        JsonFile generation = JsonFile.readOptional(dir, GENERATION_CONFIG);
+        JsonFile tokenizer = JsonFile.readOptional(dir, TOKENIZER_CONFIG);
+
+        Architecture arch = architecture(config);
+        String modelType = config.optionalString("model_type", arch.modelType());
+
+        int hidden = positive(config, "hidden_size", config.requiredInt("hidden_size"));
+        int intermediate = positive(config, "intermediate_size", config.requiredInt("intermediate_size"));
+        int layers = positive(config, "num_hidden_layers", config.requiredInt("num_hidden_layers"));
+        int heads = positive(config, "num_attention_heads", config.requiredInt("num_attention_heads"));
+        int kvHeads = positive(config, "num_key_value_heads", config.optionalInt("num_key_value_heads", heads));
+        int vocab = positive(config, "vocab_size", config.requiredInt("vocab_size"));
+        if (heads % kvHeads != 0) {
+            throw config.error("num_attention_heads", "(" + heads + ") is not a multiple of num_key_value_heads ("
+                    + kvHeads + ")");
+        }
+        int headDim = headDim(config, hidden, heads);
+
+        double eps = config.optionalDouble("rms_norm_eps", 1e-6);
+        if (!(eps > 0)) {
+            throw config.error("rms_norm_eps", "must be positive, found " + eps);
+        }
+        String act = config.optionalString("hidden_act", "silu");
+        if (!act.equals("silu")) {
+            throw config.error("hidden_act", "is '" + act + "'; only silu (SwiGLU) is supported");
+        }
+        RopeSettings rope = RopeSettings.read(config);
+
+        boolean llama = arch == Architecture.LLAMA;
+        boolean qkvBias = arch == Architecture.QWEN2 || llama && config.optionalBoolean("attention_bias", false);
+        boolean outputBias = llama && config.optionalBoolean("attention_bias", false);
+        if (llama && config.optionalBoolean("mlp_bias", false)) {
+            throw config.error("mlp_bias", "is true; MLP biases are not supported");
+        }
+
+        int maxPositions = positive(config, "max_position_embeddings",
+                config.optionalInt("max_position_embeddings", defaultMaxPositions(arch)));
+        Integer bos = config.nullableInt("bos_token_id");
+        if (bos == null) {
+            bos = generation.nullableInt("bos_token_id");
+        }
+        List<Integer> eos = eosTokenIds(config, generation);
+        if (bos == null && eos.isEmpty() && arch != Architecture.QWEN2) {
+            bos = 1; // LlamaConfig / MistralConfig defaults when neither file sets them
+            eos = List.of(2);
+        }
+        Integer pad = config.nullableInt("pad_token_id");
+        if (pad == null) {
+            pad = generation.nullableInt("pad_token_id");
+        }
+
+        return new ModelConfig(arch.className(), modelType, hidden, intermediate, layers, heads, kvHeads, headDim,
+                vocab, eps, rope.theta(), rope.scaling(), config.optionalBoolean("tie_word_embeddings", false),
+                qkvBias, outputBias, false, slidingWindow(config, arch), maxPositions, bos, eos, pad, act,
+                tokenizer.optionalBoolean("add_bos_token", arch != Architecture.QWEN2),
+                chatTemplate(dir, tokenizer));
+    }
+
+    private static Architecture architecture(JsonFile config) throws ModelConfigException {
+        JsonNode list = config.node("architectures");
+        if (!list.isArray() || list.isEmpty() || !list.get(0).isTextual()) {
+            throw config.error("architectures", "is missing or not a list of class names; supported: "
+                    + Architecture.supportedList());
+        }
+        String name = list.get(0).textValue();
+        return Architecture.fromClassName(name).orElseThrow(() -> new ModelConfigException(
+                "unsupported architecture " + name + "; supported: " + Architecture.supportedList()));
+    }
+
+    private static int headDim(JsonFile config, int hidden, int heads) throws ModelConfigException {
+        int headDim;
+        if (config.has("head_dim")) {
+            headDim = positive(config, "head_dim", config.requiredInt("head_dim"));
+        } else if (hidden % heads != 0) {
+            throw config.error("hidden_size", "(" + hidden + ") is not a multiple of num_attention_heads ("
+                    + heads + ") and no head_dim is given");
+        } else {
+            headDim = hidden / heads;
+        }
+        if (headDim % 2 != 0) {
+            throw config.error("head_dim", "must be even for rotary embeddings, found " + headDim);
+        }
+        return headDim;
+    }
+
+    private static Integer slidingWindow(JsonFile config, Architecture arch) throws ModelConfigException {
+        switch (arch) {
+            case MISTRAL -> {
+                if (config.node("sliding_window").isMissingNode()) {
+                    return MISTRAL_DEFAULT_SLIDING_WINDOW;
+                }
+                Integer window = config.nullableInt("sliding_window");
+                return window == null ? null : positive(config, "sliding_window", window);
+            }
+            case QWEN2 -> {
+                if (config.optionalBoolean("use_sliding_window", false)) {
+                    throw config.error("use_sliding_window", "is true; Qwen2 per-layer sliding-window attention is"
+                            + " not supported");
+                }
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static int defaultMaxPositions(Architecture arch) {
+        return switch (arch) {
+            case LLAMA -> 2048;
+            case MISTRAL -> 4096 * 32;
+            case QWEN2 -> 32768;
+        };
+    }
+
+    /** {@code eos_token_id} may be an int or a list in either file; the union keeps config.json's order first. */
+    private static List<Integer> eosTokenIds(JsonFile config, JsonFile generation) throws ModelConfigException {
+        Set<Integer> ids = new LinkedHashSet<>();
+        addIds(config, ids);
+        addIds(generation, ids);
+        return new ArrayList<>(ids);
+    }
+
+    private static void addIds(JsonFile file, Set<Integer> ids) throws ModelConfigException {
+        String key = "eos_token_id";
+        JsonNode node = file.node(key);
+        if (node.isArray()) {
+            for (JsonNode id : node) {
+                ids.add(file.intValue(key, id));
+            }
+        } else if (!node.isMissingNode() && !node.isNull()) {
+            ids.add(file.intValue(key, node));
+        }
+    }
+
+    /** {@code chat_template} as a string, a list of named templates (the "default" one), or chat_template.jinja. */
+    private static String chatTemplate(Path dir, JsonFile tokenizer) throws IOException {
+        JsonNode node = tokenizer.node("chat_template");
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isArray()) {
+            for (JsonNode named : node) {
+                if ("default".equals(named.path("name").asText()) && named.path("template").isTextual()) {
+                    return named.path("template").textValue();
+                }
+            }
+            throw tokenizer.error("chat_template", "is a list without a template named 'default'");
+        }
+        Path jinja = dir.resolve(CHAT_TEMPLATE_FILE);
+        return Files.isRegularFile(jinja) ? Files.readString(jinja) : null;
+    }
+
+    static int positive(JsonFile file, String key, int value) throws ModelConfigException {
+        if (value <= 0) {
+            throw file.error(key, "must be positive, found " + value);
+        }
+        return value;
+    }
+
+    /** {@code rope_theta} and {@code rope_scaling} (or transformers 5's combined {@code rope_parameters}). */
+    record RopeSettings(double theta, RopeScaling scaling) {
+
+        static RopeSettings read(JsonFile config) throws ModelConfigException {
+            JsonNode parameters = config.node("rope_parameters");
+            JsonNode scaling = config.node("rope_scaling");
+            double theta = config.optionalDouble("rope_theta", Double.NaN);
+            String scalingKey = "rope_scaling";
+            if ((scaling.isMissingNode() || scaling.isNull()) && parameters.isObject()) {
+                scaling = parameters;
+                scalingKey = "rope_parameters";
+                if (Double.isNaN(theta) && parameters.path("rope_theta").isNumber()) {
+                    theta = parameters.get("rope_theta").doubleValue();
+                }
+            }
+            if (Double.isNaN(theta)) {
+                theta = 10000.0;
+            }
+            if (!(theta > 0)) {
+                throw config.error("rope_theta", "must be positive, found " + theta);
+            }
+            return new RopeSettings(theta, scaling(config, scalingKey, scaling));
+        }
+
+        private static RopeScaling scaling(JsonFile config, String key, JsonNode node) throws ModelConfigException {
+            if (node.isMissingNode() || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw config.error(key, "must be an object or null, found " + node);
+            }
+            String type = node.path("rope_type").asText(node.path("type").asText("default"));
+            if (type.equals("default")) {
+                return null;
+            }
+            if (!type.equals(RopeScaling.LLAMA3)) {
+                throw config.error(key, "type '" + type + "' is not supported (supported: llama3, or none)");
+            }
+            double factor = number(config, key, node, "factor");
+            double low = number(config, key, node, "low_freq_factor");
+            double high = number(config, key, node, "high_freq_factor");
+            double original = number(config, key, node, "original_max_position_embeddings");
+            if (!(factor > 0) || !(low > 0) || !(high > low) || !(original >= 1) || original != Math.rint(original)) {
+                throw config.error(key, "llama3 needs factor > 0, 0 < low_freq_factor < high_freq_factor and an"
+                        + " integer original_max_position_embeddings; found " + node);
+            }
+            return RopeScaling.llama3(factor, low, high, (int) original);
+        }
+
+        private static double number(JsonFile config, String key, JsonNode node, String field)
+                throws ModelConfigException {
+            JsonNode v = node.path(field);
+            if (!v.isNumber()) {
+                throw config.error(key, "llama3 scaling is missing the number '" + field + "'");
+            }
+            return v.doubleValue();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.titans4j.export.safetensors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The weights of a Hugging Face model folder: either one {@code model.safetensors}, or shards listed by
+ * {@code model.safetensors.index.json} ({@code weight_map}: tensor name → shard file name).
+ *
+ * <p>{@link #open} validates every file and the index before returning: each shard the index names must be a file
+ * inside the folder, every listed tensor must be in its shard, no tensor may appear in two shards, and a shard may
+ * not hold tensors the index does not list (an index that disagrees with its shards is not trusted).
+ */
+public final class Checkpoint implements Closeable {
+
+    public static final String SINGLE_FILE = "model.safetensors";
+    public static final String INDEX_FILE = "model.safetensors.index.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final Path directory;
+    private final List<SafetensorsFile> files;
+    private final Map<String, SafetensorsFile> fileOf;
+
+    private Checkpoint(Path directory, List<SafetensorsFile> files, Map<String, SafetensorsFile> fileOf) {
+        this.directory = directory;
+        this.files = List.copyOf(files);
+        this.fileOf = Collections.unmodifiableMap(fileOf);
+    }
+
+    /** Opens the weights of {@code hfDir}. */
+    public static Checkpoint open(Path hfDir) throws SafetensorsException {
+        if (!Files.isDirectory(hfDir)) {
+            throw new SafetensorsException(hfDir + ": not a directory");
+        }
+        Path index = hfDir.resolve(INDEX_FILE);
+        if (Files.isRegularFile(index)) {
+            return openSharded(hfDir, index);
+        }
+        Path single = hfDir.resolve(SINGLE_FILE);
+        if (Files.isRegularFile(single)) {
+            SafetensorsFile file = SafetensorsFile.open(single);
+            Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
+            file.tensors().keySet().forEach(name -> fileOf.put(name, file));
+            return new Checkpoint(hfDir, List.of(file), fileOf);
+        }
+        throw new SafetensorsException(hfDir + ": no " + SINGLE_FILE + " or " + INDEX_FILE
+                + " (only safetensors checkpoints are supported)");
+    }
+
+    private static Checkpoint openSharded(Path dir, Path index) throws SafetensorsException {
+        Map<String, String> weightMap = readWeightMap(index);
+        Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, String> entry : weightMap.entrySet()) {
+                String shardName = entry.getValue();
+                if (!shards.containsKey(shardName)) {
+                    shards.put(shardName, SafetensorsFile.open(shardPath(dir, shardName, entry.getKey())));
+                }
+            }
+            Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
+            for (Map.Entry<String, String> entry : weightMap.entrySet()) {
+                SafetensorsFile shard = shards.get(entry.getValue());
+                if (!shard.tensors().containsKey(entry.getKey())) {
+                    throw SafetensorsException.forTensor(INDEX_FILE, entry.getKey(), "mapped to "
+                            + entry.getValue() + ", which does not contain it");
+                }
+                fileOf.put(entry.getKey(), shard);
+            }
+            checkShardsAgreeWithIndex(shards, weightMap);
+            return new Checkpoint(dir, new ArrayList<>(shards.values()), fileOf);
+        } catch (SafetensorsException | RuntimeException e) {
+            for (SafetensorsFile shard : shards.values()) {
+                try {
+                    shard.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Map<String, String> readWeightMap(Path index) throws SafetensorsException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(index.toFile());
+        } catch (IOException e) {
+            throw SafetensorsException.forFile(INDEX_FILE, "not valid JSON: " + e.getMessage());
+        }
+        JsonNode map = root == null ? null : root.get("weight_map");
+        if (map == null || !map.isObject()) {
+            throw SafetensorsException.forFile(INDEX_FILE, "missing \"weight_map\" object");
+        }
+        if (map.isEmpty()) {
+            throw SafetensorsException.forFile(INDEX_FILE, "\"weight_map\" is empty");
+        }
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : map.properties()) {
+            if (!entry.getValue().isTextual()) {
+                throw SafetensorsException.forTensor(INDEX_FILE, entry.getKey(),
+                        "shard name " + entry.getValue() + " is not a string");
+            }
+            weightMap.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return weightMap;
+    }
+
+    private static Path shardPath(Path dir, String shardName, String tensor) throws SafetensorsException {
+        Path shard = dir.resolve(shardName).normalize();
+        if (shardName.isEmpty() || !dir.normalize().equals(shard.getParent())) {
+            throw SafetensorsException.forTensor(INDEX_FILE, tensor, "shard '" + shardName
+                    + "' is not a file name inside the model folder");
+        }
+        if (!Files.isRegularFile(shard)) {
+            throw SafetensorsException.forTensor(INDEX_FILE, tensor, "shard '" + shardName + "' does not exist");
+        }
+        return shard;
+    }
+
+    private static void checkShardsAgreeWithIndex(Map<String, SafetensorsFile> shards,
+            Map<String, String> weightMap) throws SafetensorsException {
+        Map<String, String> seenIn = new LinkedHashMap<>();
+        for (Map.Entry<String, SafetensorsFile> shard : shards.entrySet()) {
+            for (String tensor : shard.getValue().tensors().keySet()) {
+                String earlier = seenIn.putIfAbsent(tensor, shard.getKey());
+                if (earlier != null) {
+                    throw SafetensorsException.forTensor(INDEX_FILE, tensor, "stored in both " + earlier
+                            + " and " + shard.getKey());
+                }
+                if (!shard.getKey().equals(weightMap.get(tensor))) {
+                    throw SafetensorsException.forTensor(INDEX_FILE, tensor, "present in " + shard.getKey()
+                            + " but the index does not map it there");
+                }
+            }
+        }
+    }
+
+    /** The model folder. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** All tensor names, in index (or header) order. */
+    public Set<String> names() {
+        return fileOf.keySet();
+    }
+
+    /** Whether the checkpoint has a tensor called {@code name}. */
+    public boolean has(String name) {
+        return fileOf.containsKey(name);
+    }
+
+    /** Header entry of tensor {@code name}; {@link IllegalArgumentException} if absent (check {@link #has}). */
+    public TensorInfo info(String name) {
+        return fileFor(name).tensors().get(name);
+    }
+
+    /** Tensor values as float32, row-major. */
+    public float[] floats(String name) throws SafetensorsException {
+        return fileFor(name).readFloats(name);
+    }
+
+    /** The safetensors file holding tensor {@code name}. */
+    public Path fileOf(String name) {
+        return fileFor(name).path();
+    }
+
+    /** Total bytes of tensor data over all files (headers excluded). */
+    public long totalBytes() {
+        long total = 0;
+        for (SafetensorsFile file : files) {
+            for (TensorInfo info : file.tensors().values()) {
+                total += info.byteSize();
+            }
+        }
+        return total;
+    }
+
+    /** The opened safetensors files (one, or one per shard). */
+    public List<SafetensorsFile> files() {
+        return files;
+    }
+
+    private SafetensorsFile fileFor(String name) {
+        SafetensorsFile file = fileOf.get(name);
+        if (file == null) {
+            throw new IllegalArgumentException(directory + ": checkpoint has no tensor '" + name + "'");
+        }
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (SafetensorsFile file : files) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
