@@ -1,0 +1,354 @@
+package dev.titans4j.titans.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every {@link MemoryStateStore} must show; each implementation's test extends this class.
+ * The reference is the SPI's documented contract: states round-trip byte for byte, versions count saves, stale
+ * saves conflict and write nothing, ids are isolated.
+ */
+abstract class MemoryStateStoreContractTest {
+
+    /** Generous retries: these tests check that no update is lost, not how often writers collide. */
+    static final VersionedUpdater PATIENT = VersionedUpdater.builder()
+            .maxAttempts(500).initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(20)).build();
+
+    protected MemoryStateStore store;
+
+    /** A new, empty store. */
+    protected abstract MemoryStateStore newStore() throws Exception;
+
+    /** Another instance on the same storage as {@link #store} (a second application instance). */
+    protected abstract MemoryStateStore sameStorageStore() throws Exception;
+
+    protected int threads() {
+        return 4;
+    }
+
+    protected int incrementsPerThread() {
+        return 40;
+    }
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = newStore();
+    }
+
+    @Test
+    void absentIdLoadsEmpty() {
+        assertThat(store.load("nobody")).isEmpty();
+        assertThat(store.ids()).isEmpty();
+    }
+
+    @Test
+    void roundTripsBytesExactly() {
+        byte[] state = randomBytes(1, 4096);
+        long version = store.save("alice", state, 0);
+
+        assertThat(version).isEqualTo(1);
+        assertThat(store.load("alice")).contains(new StoredState(state, 1));
+    }
+
+    @Test
+    void roundTripsEmptyAndLargeStates() {
+        byte[] large = randomBytes(2, 3 * 1024 * 1024 + 17);
+        store.save("empty", new byte[0], 0);
+        store.save("large", large, 0);
+
+        assertThat(store.load("empty").orElseThrow().bytes()).isEmpty();
+        assertThat(store.load("large").orElseThrow().bytes()).isEqualTo(large);
+    }
+
+    @Test
+    void copiesBytesInAndOut() {
+        byte[] state = {1, 2, 3};
+        store.save("copy", state, 0);
+        state[0] = 99;
+        store.load("copy").orElseThrow().bytes()[1] = 99;
+
+        assertThat(store.load("copy").orElseThrow().bytes()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void everySaveIncreasesTheVersionByOne() {
+        long version = 0;
+        for (int i = 1; i <= 5; i++) {
+            version = store.save("counter", new byte[] {(byte) i}, version);
+            assertThat(version).isEqualTo(i);
+            assertThat(store.load("counter").orElseThrow()).isEqualTo(new StoredState(new byte[] {(byte) i}, i));
+        }
+    }
+
+    @Test
+    void staleSaveConflictsAndWritesNothing() {
+        long v1 = store.save("doc", bytes("first"), 0);
+        long v2 = store.save("doc", bytes("second"), v1);
+
+        assertThatThrownBy(() -> store.save("doc", bytes("lost"), v1))
+                .isInstanceOfSatisfying(StateConflictException.class, e -> {
+                    assertThat(e.memoryId()).isEqualTo("doc");
+                    assertThat(e.expectedVersion()).isEqualTo(1);
+                    assertThat(e.actualVersion()).isEqualTo(2);
+                })
+                .hasMessageContaining("'doc'").hasMessageContaining("expected version 1")
+                .hasMessageContaining("found version 2");
+        assertThat(store.load("doc")).contains(new StoredState(bytes("second"), v2));
+    }
+
+    @Test
+    void creatingAnExistingStateConflicts() {
+        store.save("doc", bytes("mine"), 0);
+
+        assertThatThrownBy(() -> store.save("doc", bytes("theirs"), 0))
+                .isInstanceOf(StateConflictException.class).hasMessageContaining("expected no state");
+        assertThat(store.load("doc").orElseThrow().bytes()).isEqualTo(bytes("mine"));
+    }
+
+    @Test
+    void savingAnAbsentStateWithAVersionConflicts() {
+        assertThatThrownBy(() -> store.save("ghost", bytes("x"), 3))
+                .isInstanceOfSatisfying(StateConflictException.class,
+                        e -> assertThat(e.actualVersion()).isEqualTo(StateConflictException.ABSENT));
+        assertThat(store.load("ghost")).isEmpty();
+    }
+
+    @Test
+    void deleteRemovesOneIdAndNothingElse() {
+        Map<String, byte[]> states = new HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            String id = "user-" + i;
+            states.put(id, randomBytes(i, 100 + i));
+            store.save(id, states.get(id), 0);
+        }
+        for (int i = 0; i < 60; i += 2) {
+            assertThat(store.delete("user-" + i)).isTrue();
+        }
+
+        for (int i = 0; i < 60; i++) {
+            Optional<StoredState> loaded = store.load("user-" + i);
+            if (i % 2 == 0) {
+                assertThat(loaded).as("user-" + i).isEmpty();
+            } else {
+                assertThat(loaded.orElseThrow().bytes()).as("user-" + i).isEqualTo(states.get("user-" + i));
+            }
+        }
+        assertThat(store.ids()).hasSize(30).allMatch(id -> Integer.parseInt(id.substring(5)) % 2 == 1);
+        assertThat(store.delete("user-0")).isFalse();
+    }
+
+    @Test
+    void deletedIdStartsOverAtVersionOneAndStaleWritersConflict() {
+        long v = store.save("again", bytes("a"), 0);
+        v = store.save("again", bytes("b"), v);
+        store.delete("again");
+        long stale = v;
+
+        assertThatThrownBy(() -> store.save("again", bytes("stale"), stale))
+                .isInstanceOf(StateConflictException.class);
+        assertThat(store.save("again", bytes("c"), 0)).isEqualTo(1);
+        assertThat(store.load("again").orElseThrow().bytes()).isEqualTo(bytes("c"));
+    }
+
+    static List<String> unusualIds() {
+        return List.of("../x", "..", ".", "/", "a/b/../../c", "..\\..\\windows", "C:\\x", "con", "NUL", "x.state",
+                "x.tmp", "~x41", "with space", " leading", "Ab", "aB", "AB", "ab", "é", "e\u0301", "日本語のメモリ",
+                "😀 emoji", "עברית", "%2e%2e%2f", "*?<>|\"'", "x".repeat(96), "y".repeat(97),
+                "長".repeat(341) + "x", "z".repeat(MemoryIds.MAX_UTF8_BYTES));
+    }
+
+    @ParameterizedTest
+    @MethodSource("unusualIds")
+    void unusualIdsRoundTripOnTheirOwn(String id) {
+        byte[] state = bytes("state of " + id);
+        store.save(id, state, 0);
+
+        assertThat(store.load(id).orElseThrow().bytes()).isEqualTo(state);
+        assertThat(store.ids()).containsExactly(id);
+        assertThat(store.delete(id)).isTrue();
+        assertThat(store.ids()).isEmpty();
+    }
+
+    @Test
+    void unusualIdsAreAllDistinct() {
+        List<String> ids = unusualIds();
+        for (String id : ids) {
+            store.save(id, bytes(id), 0);
+        }
+
+        assertThat(store.ids()).containsExactlyInAnyOrderElementsOf(ids);
+        for (String id : ids) {
+            assertThat(store.load(id).orElseThrow()).as(id).isEqualTo(new StoredState(bytes(id), 1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "\t\n", "nul\u0000byte", "bell\u0007", "unpaired\uD800", "\uDC00x"})
+    void invalidIdsAreRejectedClearly(String id) {
+        assertThatThrownBy(() -> store.save(id, bytes("x"), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("memory id must");
+        assertThatThrownBy(() -> store.load(id)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.delete(id)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void nullAndTooLongIdsAndBadArgumentsAreRejected() {
+        String tooLong = "z".repeat(MemoryIds.MAX_UTF8_BYTES + 1);
+        assertThatThrownBy(() -> store.load(null)).hasMessage("memory id must not be null");
+        assertThatThrownBy(() -> store.save(tooLong, bytes("x"), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1025 UTF-8 bytes");
+        assertThatThrownBy(() -> store.save("ok", null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be null");
+        assertThatThrownBy(() -> store.save("ok", bytes("x"), -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got -1");
+        assertThat(store.ids()).isEmpty();
+    }
+
+    @Test
+    void updateCreatesThenChanges() {
+        StoredState created = store.update("u", current -> {
+            assertThat(current).isEmpty();
+            return bytes("one");
+        });
+        StoredState changed = store.update("u", current -> concat(current.orElseThrow(), bytes("+two")));
+
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(changed).isEqualTo(new StoredState(bytes("one+two"), 2));
+        assertThat(store.load("u")).contains(changed);
+    }
+
+    @Test
+    void updateGivesUpWithAClearConflictWhenAnotherWriterAlwaysWins() {
+        store.save("contested", counter(0), 0);
+        VersionedUpdater threeTries = VersionedUpdater.builder().maxAttempts(3).initialBackoff(Duration.ZERO)
+                .maxBackoff(Duration.ZERO).build();
+        int[] calls = {0};
+
+        assertThatThrownBy(() -> threeTries.update(store, "contested", current -> {
+            calls[0]++;
+            // another application instance saves after we loaded: our save is always stale
+            store.update("contested", other -> counter(valueOf(other) + 100));
+            return counter(valueOf(current) + 1);
+        }))
+                .isInstanceOfSatisfying(StateConflictException.class, e -> {
+                    assertThat(e.memoryId()).isEqualTo("contested");
+                    assertThat(e.expectedVersion()).isEqualTo(3);
+                    assertThat(e.actualVersion()).isEqualTo(4);
+                })
+                .hasMessage("gave up updating memory state 'contested' after 3 attempts, another writer saved"
+                        + " first each time (last attempt expected version 3, found version 4)");
+        assertThat(calls[0]).isEqualTo(3);
+        assertThat(valueOf(store.load("contested").map(StoredState::bytes))).isEqualTo(300);
+    }
+
+    @Test
+    void concurrentUpdatesOnOneIdLoseNothing() throws Exception {
+        runIncrements(List.of(store));
+    }
+
+    @Test
+    void twoInstancesOnTheSameStorageLoseNothing() throws Exception {
+        runIncrements(List.of(store, sameStorageStore()));
+    }
+
+    @Test
+    void concurrentWritersOnDifferentIdsStayIsolated() throws Exception {
+        int ids = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads());
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < ids; i++) {
+                String id = "parallel-" + i;
+                int seed = i;
+                done.add(pool.submit(() -> {
+                    long version = 0;
+                    for (int round = 0; round < 10; round++) {
+                        version = store.save(id, randomBytes(seed * 100 + round, 2000 + seed), version);
+                    }
+                    return version;
+                }));
+            }
+            for (Future<?> f : done) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(10L);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < ids; i++) {
+            assertThat(store.load("parallel-" + i).orElseThrow())
+                    .isEqualTo(new StoredState(randomBytes(i * 100 + 9, 2000 + i), 10));
+        }
+    }
+
+    /** N threads × M increments of one counter, spread round-robin over {@code stores}: the total must be N·M. */
+    private void runIncrements(List<MemoryStateStore> stores) throws Exception {
+        int n = threads();
+        int m = incrementsPerThread();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                MemoryStateStore target = stores.get(t % stores.size());
+                tasks.add(() -> {
+                    for (int i = 0; i < m; i++) {
+                        PATIENT.update(target, "shared-counter", current -> counter(valueOf(current) + 1));
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        StoredState last = store.load("shared-counter").orElseThrow();
+        assertThat(valueOf(Optional.of(last.bytes()))).isEqualTo(n * m);
+        assertThat(last.version()).isEqualTo(n * m);
+    }
+
+    static byte[] counter(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    static long valueOf(Optional<byte[]> state) {
+        return state.map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] randomBytes(long seed, int length) {
+        byte[] b = new byte[length];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
