@@ -1,0 +1,124 @@
+package dev.titans4j.titans.memory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * The envelope shared by the state and parameter formats (big-endian):
+ * <pre>
+ *   magic (4 ASCII bytes) | version (int32) | payload length (int32) | CRC32C of payload (int32) | payload
+ * </pre>
+ * Decoding checks, in this order: length of the header, magic, version, payload length, checksum.
+ */
+final class FramedBinary {
+
+    static final int HEADER = 16;
+
+    private FramedBinary() {
+    }
+
+    static byte[] frame(String magic, int version, byte[] payload) {
+        ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.BIG_ENDIAN);
+        out.put(magic.getBytes(StandardCharsets.US_ASCII));
+        out.putInt(version);
+        out.putInt(payload.length);
+        out.putInt(crc(payload, 0, payload.length));
+        out.put(payload);
+        return out.array();
+    }
+
+    /** The payload of a valid frame, positioned at its first byte; throws with a message naming the problem. */
+    static ByteBuffer unframe(byte[] bytes, String magic, int supportedVersion, String what) {
+        if (bytes == null) {
+            throw new MemoryFormatException(what + ": no data (null)");
+        }
+        if (bytes.length < HEADER) {
+            throw new MemoryFormatException(what + " truncated: " + bytes.length
+                    + " bytes is shorter than the " + HEADER + "-byte header");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        byte[] m = new byte[4];
+        in.get(m);
+        String found = new String(m, StandardCharsets.ISO_8859_1);
+        if (!found.equals(magic)) {
+            throw new MemoryFormatException("not a " + what + ": magic is '" + printable(found) + "', expected '"
+                    + magic + "'");
+        }
+        int version = in.getInt();
+        if (version > supportedVersion) {
+            throw new MemoryFormatException(what + " has format version " + version
+                    + ", newer than the supported version " + supportedVersion + "; upgrade titans4j");
+        }
+        if (version < 1) {
+            throw new MemoryFormatException(what + " has invalid format version " + version);
+        }
+        int length = in.getInt();
+        int expectedCrc = in.getInt();
+        if (length < 0 || length > bytes.length - HEADER) {
+            throw new MemoryFormatException(what + " truncated: header announces " + length
+                    + " payload bytes but only " + (bytes.length - HEADER) + " are present");
+        }
+        if (length < bytes.length - HEADER) {
+            throw new MemoryFormatException(what + " has " + (bytes.length - HEADER - length)
+                    + " unexpected trailing bytes after the payload");
+        }
+        int actualCrc = crc(bytes, HEADER, length);
+        if (actualCrc != expectedCrc) {
+            throw new MemoryFormatException(what + " corrupted: CRC32C checksum mismatch (stored "
+                    + Integer.toHexString(expectedCrc) + ", computed " + Integer.toHexString(actualCrc) + ")");
+        }
+        return ByteBuffer.wrap(bytes, HEADER, length).slice().order(ByteOrder.BIG_ENDIAN);
+    }
+
+    private static int crc(byte[] b, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(b, off, len);
+        return (int) c.getValue();
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            b.append(ch >= 0x20 && ch < 0x7f ? String.valueOf(ch) : String.format("\\x%02x", (int) ch));
+        }
+        return b.toString();
+    }
+
+    /** Reads a length-prefixed double array, checking the length against what the caller expects. */
+    static double[] readDoubles(ByteBuffer in, int expected, String field, String what) {
+        int n = readInt(in, field, what);
+        if (n != expected) {
+            throw new MemoryFormatException(what + ": field " + field + " has " + n + " values, expected "
+                    + expected);
+        }
+        if (in.remaining() < 8L * n) {
+            throw new MemoryFormatException(what + " truncated inside field " + field);
+        }
+        double[] out = new double[n];
+        in.asDoubleBuffer().get(out);
+        in.position(in.position() + 8 * n);
+        return out;
+    }
+
+    static int readInt(ByteBuffer in, String field, String what) {
+        if (in.remaining() < 4) {
+            throw new MemoryFormatException(what + " truncated at field " + field);
+        }
+        return in.getInt();
+    }
+
+    static long readLong(ByteBuffer in, String field, String what) {
+        if (in.remaining() < 8) {
+            throw new MemoryFormatException(what + " truncated at field " + field);
+        }
+        return in.getLong();
+    }
+
+    static void writeDoubles(ByteBuffer out, double[] values) {
+        out.putInt(values.length);
+        out.asDoubleBuffer().put(values);
+        out.position(out.position() + 8 * values.length);
+    }
+}
