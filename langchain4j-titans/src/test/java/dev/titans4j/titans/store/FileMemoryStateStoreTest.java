@@ -1,0 +1,221 @@
+package dev.titans4j.titans.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
+
+    @TempDir
+    Path root;
+    private Path directory;
+
+    @Override
+    protected MemoryStateStore newStore() {
+        directory = root.resolve("states");
+        return new FileMemoryStateStore(directory);
+    }
+
+    @Override
+    protected MemoryStateStore sameStorageStore() {
+        return new FileMemoryStateStore(directory);
+    }
+
+    @Override
+    protected int incrementsPerThread() {
+        return 25;
+    }
+
+    @Test
+    void everyIdBecomesOneSafeFileDirectlyInTheDirectory() throws IOException {
+        for (String id : unusualIds()) {
+            store.save(id, bytes(id), 0);
+        }
+
+        List<Path> files = stateFiles();
+        assertThat(files).hasSize(unusualIds().size());
+        assertThat(files).allSatisfy(file -> {
+            String name = file.getFileName().toString();
+            assertThat(file.getParent()).isEqualTo(directory.toRealPath());
+            assertThat(name).matches("[a-z0-9_-][a-z0-9_~-]*\\.state");
+            assertThat(name.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+        });
+        assertThat(root.resolve("x.state")).doesNotExist();
+        assertThat(stateFiles().stream().map(f -> f.getFileName().toString().toLowerCase()).distinct())
+                .as("names stay distinct on case-insensitive file systems").hasSize(files.size());
+    }
+
+    @Test
+    void fileHasTheDocumentedLayout() throws IOException {
+        byte[] payload = randomBytes(7, 1000);
+        store.save("layout", payload, 0);
+        store.save("layout", payload, 1);
+        byte[] file = Files.readAllBytes(onlyStateFile());
+        ByteBuffer in = ByteBuffer.wrap(file);
+        byte[] magic = new byte[8];
+        in.get(magic);
+        byte[] id = new byte[6];
+
+        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("T4JSTATE");
+        assertThat(in.getInt()).as("format version").isEqualTo(1);
+        assertThat(in.getLong()).as("state version").isEqualTo(2);
+        assertThat(in.getInt()).as("id length").isEqualTo(6);
+        in.get(id);
+        assertThat(new String(id, StandardCharsets.UTF_8)).isEqualTo("layout");
+        assertThat(in.getInt()).as("payload length").isEqualTo(1000);
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        assertThat(in.getInt()).as("payload CRC32C").isEqualTo((int) crc.getValue());
+        in.getInt();
+        assertThat(Arrays.copyOfRange(file, in.position(), file.length)).isEqualTo(payload);
+    }
+
+    @Test
+    void flippedPayloadByteIsDetected() throws IOException {
+        Path file = saveAndLocate();
+        byte[] content = Files.readAllBytes(file);
+        content[content.length - 10] ^= 0x01;
+        Files.write(file, content);
+
+        assertCorrupt(file, "has a payload checksum mismatch");
+    }
+
+    @Test
+    void flippedHeaderByteIsDetected() throws IOException {
+        Path file = saveAndLocate();
+        byte[] content = Files.readAllBytes(file);
+        content[19] ^= 0x01; // lowest byte of the state version
+        Files.write(file, content);
+
+        assertCorrupt(file, "has a header checksum mismatch");
+    }
+
+    @Test
+    void truncatedFileIsDetected() throws IOException {
+        Path file = saveAndLocate();
+        byte[] content = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(content, content.length - 100));
+
+        assertCorrupt(file, "is truncated: header announces 500 payload bytes, found 400");
+        Files.write(file, Arrays.copyOf(content, 30));
+        assertCorrupt(file, "is truncated: 30 bytes");
+        Files.write(file, new byte[0]);
+        assertCorrupt(file, "is truncated: 0 bytes");
+    }
+
+    @Test
+    void trailingGarbageIsDetected() throws IOException {
+        Path file = saveAndLocate();
+        Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+
+        assertCorrupt(file, "has 3 unexpected bytes after the 500 payload bytes");
+    }
+
+    @Test
+    void foreignFileIsDetected() throws IOException {
+        Path file = saveAndLocate();
+        Files.writeString(file, "{\"json\": \"not a state file at all\"}");
+
+        assertCorrupt(file, "is not a titans4j memory state file (bad magic number)");
+    }
+
+    @Test
+    void newerFormatVersionIsRejected() throws IOException {
+        Path file = saveAndLocate();
+        byte[] content = Files.readAllBytes(file);
+        ByteBuffer.wrap(content).putInt(8, 2);
+        Files.write(file, content);
+
+        assertCorrupt(file, "has unsupported format version 2 (this build reads version 1)");
+    }
+
+    @Test
+    void fileCopiedUnderAnotherIdIsDetected() throws IOException {
+        store.save("bob", bytes("bob's state"), 0);
+        Path bobFile = onlyStateFile();
+        store.save("eve", bytes("eve's state"), 0);
+        Path eveFile = stateFiles().stream().filter(f -> !f.equals(bobFile)).findFirst().orElseThrow();
+        Files.copy(bobFile, eveFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> store.load("eve")).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(eveFile.toString()).hasMessageContaining("belongs to memory id 'bob', not 'eve'");
+    }
+
+    @Test
+    void corruptStateIsNeverOverwrittenSilentlyButCanBeDeleted() throws IOException {
+        Path file = saveAndLocate();
+        Files.write(file, new byte[] {'j', 'u', 'n', 'k', 0, 0, 0, 0, 0, 0});
+
+        assertThatThrownBy(() -> store.save("victim", bytes("new"), 1)).isInstanceOf(CorruptStateException.class);
+        assertThat(store.delete("victim")).isTrue();
+        assertThat(store.save("victim", bytes("new"), 0)).isEqualTo(1);
+    }
+
+    @Test
+    void leftoverTempFileIsIgnoredAndRemovedOnOpen() throws IOException {
+        Path file = saveAndLocate();
+        String name = file.getFileName().toString();
+        Path temp = file.resolveSibling(name.substring(0, name.length() - ".state".length()) + ".tmp");
+        Files.write(temp, new byte[] {'T', '4', 'J'}); // a writer died half way
+
+        assertThat(store.ids()).containsExactly("victim");
+        assertThat(store.load("victim").orElseThrow().bytes()).hasSize(500);
+        new FileMemoryStateStore(directory);
+        assertThat(temp).doesNotExist();
+        assertThat(store.save("victim", bytes("next"), 1)).isEqualTo(2);
+    }
+
+    @Test
+    void filesThisStoreDidNotWriteAreNotIds() throws IOException {
+        store.save("real", bytes("x"), 0);
+        Path dir = directory.toRealPath();
+        for (String name : List.of("README.txt", "plain.state", "bad~xzz.state", "upper~x41.state", "x~q00.state",
+                "y~x.state")) {
+            Files.writeString(dir.resolve(name), "foreign");
+        }
+
+        assertThat(store.ids()).containsExactly("real");
+    }
+
+    @Test
+    void unopenableDirectoryGivesAClearError() throws IOException {
+        Path notADirectory = Files.writeString(root.resolve("file"), "x");
+
+        assertThatThrownBy(() -> new FileMemoryStateStore(notADirectory))
+                .isInstanceOf(MemoryStateStoreException.class)
+                .hasMessageContaining("cannot open memory state directory " + notADirectory);
+    }
+
+    private Path saveAndLocate() throws IOException {
+        store.save("victim", randomBytes(3, 500), 0);
+        return onlyStateFile();
+    }
+
+    private void assertCorrupt(Path file, String problem) {
+        assertThatThrownBy(() -> store.load("victim")).isInstanceOf(CorruptStateException.class)
+                .hasMessageStartingWith("memory state file " + file + " " + problem);
+    }
+
+    private Path onlyStateFile() throws IOException {
+        List<Path> files = stateFiles();
+        assertThat(files).hasSize(1);
+        return files.get(0);
+    }
+
+    private List<Path> stateFiles() throws IOException {
+        try (Stream<Path> files = Files.list(directory.toRealPath())) {
+            return files.filter(f -> f.toString().endsWith(".state")).sorted().toList();
+        }
+    }
+}
