@@ -1,0 +1,42 @@
+package dev.titans4j.t2.chat;
+
+import dev.langchain4j.data.message.ChatMessage;
+import java.util.List;
+
+/**
+ * How a model family writes a conversation as prompt text, reproducing the Hugging Face chat template of that
+ * family ({@code apply_chat_template(messages, tokenize=False)}), special-token markup included. Tokenize the
+ * result with {@code ModelTokenizer.encodeRaw} (markup strings map to their special ids) and prepend BOS only when
+ * {@link #prependBos()} says so.
+ *
+ * <p>Messages: system, user (text only; images and other media throw
+ * {@link dev.langchain4j.exception.UnsupportedFeatureException}), AI (text and tool calls) and tool results.
+ */
+public interface ChatFormat {
+
+    /** The format's name as used in the manifest: {@code chatml}, {@code llama3}, {@code mistral}, {@code plain}. */
+    String name();
+
+    /**
+     * The prompt text.
+     *
+     * @param addGenerationPrompt end with the header that opens the assistant's turn, so the model answers
+     * @throws IllegalArgumentException if {@code messages} is empty
+     * @throws dev.langchain4j.exception.UnsupportedFeatureException for content the format cannot express
+     */
+    String render(List<ChatMessage> messages, boolean addGenerationPrompt);
+
+    /** Whether the caller must put the BOS token before the rendered text (false when the text carries it). */
+    boolean prependBos();
+
+    /**
+     * Markup that ends the assistant's turn (e.g. {@code <|im_end|>}). These are usually single special tokens,
+     * which decoded text leaves out: stop on their ids ({@link ChatFormats#stopTokenIds}), not on text.
+     */
+    List<String> stopStrings();
+
+    /** The format called {@code name} (see {@link ChatFormats#of(String)}). */
+    static ChatFormat of(String name) {
+        return ChatFormats.of(name);
+    }
+}

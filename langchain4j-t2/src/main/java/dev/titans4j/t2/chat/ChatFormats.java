@@ -1,0 +1,160 @@
+package dev.titans4j.t2.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.t2.tokenizer.ModelTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Finds the {@link ChatFormat} of a model: by name, from its manifest, or from its Jinja chat template. */
+public final class ChatFormats {
+
+    public static final List<String> NAMES =
+            List.of(ChatMlFormat.NAME, Llama3Format.NAME, MistralFormat.NAME, PlainFormat.NAME);
+
+    /** A fixed system turn inside a ChatML template: a single-quoted literal with no expression in it. */
+    private static final Pattern CHATML_DEFAULT_SYSTEM =
+            Pattern.compile("'<\\|im_start\\|>system\\\\n((?:[^'\\\\]|\\\\.)*?)<\\|im_end\\|>\\\\n'");
+
+    private ChatFormats() {
+    }
+
+    /**
+     * The format called {@code name} (case-insensitive): {@code chatml} (no default system prompt),
+     * {@code llama3}, {@code mistral}, or {@code plain} (which prepends BOS; use {@link PlainFormat} directly
+     * for a tokenizer without BOS).
+     */
+    public static ChatFormat of(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("chat format name is missing; supported: " + NAMES);
+        }
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case ChatMlFormat.NAME -> new ChatMlFormat();
+            case Llama3Format.NAME -> new Llama3Format();
+            case MistralFormat.NAME -> new MistralFormat();
+            case PlainFormat.NAME -> new PlainFormat(true);
+            default -> throw new IllegalArgumentException("unknown chat format '" + name + "'; supported: " + NAMES);
+        };
+    }
+
+    /**
+     * The format named in the manifest. BOS for {@code plain} follows the manifest's tokenizer settings; ChatML
+     * gets Qwen's default system prompt when the model type is {@code qwen2} (as Qwen2/2.5's templates add it).
+     * Prefer {@link #forManifest(ModelManifest, Path)}, which reads the default system prompt from the model's
+     * own template.
+     */
+    public static ChatFormat forManifest(ModelManifest manifest) {
+        String name = manifest.chatFormat();
+        if (PlainFormat.NAME.equalsIgnoreCase(name == null ? "" : name.strip())) {
+            return new PlainFormat(manifest.tokens().addBosToken());
+        }
+        ChatFormat format = of(name);
+        if (format instanceof ChatMlFormat && "qwen2".equalsIgnoreCase(manifest.modelType())) {
+            return new ChatMlFormat(ChatMlFormat.QWEN_DEFAULT_SYSTEM_PROMPT);
+        }
+        return format;
+    }
+
+    /**
+     * As {@link #forManifest(ModelManifest)}, but a ChatML format takes its default system prompt from the chat
+     * template in the folder's tokenizer config (none when the template has none).
+     */
+    public static ChatFormat forManifest(ModelManifest manifest, Path modelFolder) {
+        ChatFormat format = forManifest(manifest);
+        String configFile = manifest.files().tokenizerConfig();
+        if (!(format instanceof ChatMlFormat) || configFile == null) {
+            return format;
+        }
+        Path config = modelFolder.resolve(configFile);
+        if (!Files.isRegularFile(config)) {
+            return format;
+        }
+        return chatTemplate(config).map(t -> (ChatFormat) new ChatMlFormat(defaultSystemPrompt(t).orElse(null)))
+                .orElse(format);
+    }
+
+    /**
+     * Recognises a Hugging Face Jinja chat template: ChatML ({@code <|im_start|>}, with its fixed default system
+     * prompt if it has one), Llama 3 ({@code <|start_header_id|>}) or Mistral ({@code [INST]}).
+     */
+    public static Optional<ChatFormat> fromChatTemplate(String template) {
+        if (template == null || template.isBlank()) {
+            return Optional.empty();
+        }
+        if (template.contains("<|im_start|>")) {
+            return Optional.of(new ChatMlFormat(defaultSystemPrompt(template).orElse(null)));
+        }
+        if (template.contains("<|start_header_id|>")) {
+            return Optional.of(new Llama3Format());
+        }
+        if (template.contains("[INST]")) {
+            return Optional.of(new MistralFormat());
+        }
+        return Optional.empty();
+    }
+
+    /** The text of a fixed system turn in a ChatML template, e.g. Qwen2.5's "You are Qwen, ...". */
+    static Optional<String> defaultSystemPrompt(String template) {
+        Matcher m = CHATML_DEFAULT_SYSTEM.matcher(template);
+        return m.find() ? Optional.of(unescapeJinja(m.group(1))) : Optional.empty();
+    }
+
+    private static String unescapeJinja(String literal) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            if (c == '\\' && i + 1 < literal.length()) {
+                char e = literal.charAt(++i);
+                out.append(switch (e) {
+                    case 'n' -> '\n';
+                    case 't' -> '\t';
+                    default -> e;
+                });
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static Optional<String> chatTemplate(Path tokenizerConfig) {
+        try {
+            JsonNode template = new ObjectMapper().readTree(tokenizerConfig.toFile()).path("chat_template");
+            if (template.isTextual()) {
+                return Optional.of(template.asText());
+            }
+            // Newer configs list named templates: [{"name": "default", "template": "..."}]
+            for (JsonNode named : template) {
+                if ("default".equals(named.path("name").asText())) {
+                    return Optional.of(named.path("template").asText());
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the chat template in " + tokenizerConfig, e);
+        }
+    }
+
+    /**
+     * The ids of the format's stop strings that are single tokens of this tokenizer (usually all of them).
+     * Generation should end on these ids: decoded text leaves special tokens out, so text matching never sees them.
+     */
+    public static List<Integer> stopTokenIds(ChatFormat format, ModelTokenizer tokenizer) {
+        List<Integer> ids = new ArrayList<>();
+        for (String stop : format.stopStrings()) {
+            OptionalInt id = tokenizer.tokenId(stop);
+            id.ifPresent(ids::add);
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.titans4j.t2.chat;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * ChatML, as the Qwen2/Qwen2.5 and SmolLM2-Instruct templates write it:
+ * {@code <|im_start|>role\ncontent<|im_end|>\n} per message, {@code <|im_start|>assistant\n} as generation prompt.
+ *
+ * <p>Default system prompt: both templates insert a fixed system turn when the conversation does not start with
+ * a system message (Qwen2.5: "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."; SmolLM2:
+ * "You are a helpful AI assistant named SmolLM, trained by Hugging Face"). To reproduce the model's own template
+ * exactly, this format takes that text as {@code defaultSystemPrompt} (read from the template by
+ * {@link ChatFormats}); null means no system turn unless the conversation has one.
+ *
+ * <p>Tool calls and results follow Qwen2.5's template: an AI message's tool calls become
+ * {@code <tool_call>\n{"name": ..., "arguments": ...}\n</tool_call>} lines, and consecutive tool results share one
+ * user turn of {@code <tool_response>\n...\n</tool_response>} blocks.
+ */
+public final class ChatMlFormat implements ChatFormat {
+
+    public static final String NAME = "chatml";
+    public static final String QWEN_DEFAULT_SYSTEM_PROMPT =
+            "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
+    public static final String SMOLLM2_DEFAULT_SYSTEM_PROMPT =
+            "You are a helpful AI assistant named SmolLM, trained by Hugging Face";
+
+    private static final String START = "<|im_start|>";
+    private static final String END = "<|im_end|>";
+
+    private final String defaultSystemPrompt;
+
+    /** ChatML without a default system prompt. */
+    public ChatMlFormat() {
+        this(null);
+    }
+
+    public ChatMlFormat(String defaultSystemPrompt) {
+        this.defaultSystemPrompt = defaultSystemPrompt;
+    }
+
+    public Optional<String> defaultSystemPrompt() {
+        return Optional.ofNullable(defaultSystemPrompt);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        MessageText.requireNotEmpty(messages);
+        StringBuilder out = new StringBuilder();
+        if (!(messages.get(0) instanceof SystemMessage) && defaultSystemPrompt != null) {
+            turn(out, "system", defaultSystemPrompt);
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage message = messages.get(i);
+            if (message instanceof ToolExecutionResultMessage) {
+                boolean first = i == 0 || !(messages.get(i - 1) instanceof ToolExecutionResultMessage);
+                boolean last = i == messages.size() - 1 || !(messages.get(i + 1) instanceof ToolExecutionResultMessage);
+                if (first) {
+                    out.append(START).append("user");
+                }
+                out.append("\n<tool_response>\n").append(MessageText.of(message)).append("\n</tool_response>");
+                if (last) {
+                    out.append(END).append('\n');
+                }
+            } else if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
+                out.append(START).append("assistant");
+                if (ai.text() != null && !ai.text().isEmpty()) {
+                    out.append('\n').append(ai.text());
+                }
+                for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
+                    out.append("\n<tool_call>\n{\"name\": \"").append(call.name()).append("\", \"arguments\": ")
+                            .append(ToolArguments.json(call)).append("}\n</tool_call>");
+                }
+                out.append(END).append('\n');
+            } else {
+                turn(out, role(message), MessageText.of(message));
+            }
+        }
+        if (addGenerationPrompt) {
+            out.append(START).append("assistant\n");
+        }
+        return out.toString();
+    }
+
+    private static String role(ChatMessage message) {
+        if (message instanceof SystemMessage) {
+            return "system";
+        }
+        if (message instanceof UserMessage) {
+            return "user";
+        }
+        return "assistant";
+    }
+
+    private static void turn(StringBuilder out, String role, String content) {
+        out.append(START).append(role).append('\n').append(content).append(END).append('\n');
+    }
+
+    @Override
+    public boolean prependBos() {
+        return false;
+    }
+
+    @Override
+    public List<String> stopStrings() {
+        return List.of(END);
+    }
+
+    @Override
+    public String toString() {
+        return NAME + (defaultSystemPrompt == null ? "" : " (default system prompt: " + defaultSystemPrompt + ")");
+    }
+}

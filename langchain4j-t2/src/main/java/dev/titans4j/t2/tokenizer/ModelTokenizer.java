@@ -1,0 +1,195 @@
+package dev.titans4j.t2.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.titans4j.export.manifest.ModelManifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A model's Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust tokenizers library, fully offline.
+ *
+ * <p>BOS handling is explicit and ours: the tokenizer's own post-processor (which may or may not add BOS) is never
+ * run; {@link #encode} prepends {@code bosId} when {@code addBos} says so, {@link #encodeRaw} never does. Special
+ * token strings in the text (e.g. {@code <|im_start|>}) always map to their special ids, as in Hugging Face.
+ *
+ * <p>Thread-safe: encode/decode may run concurrently; {@link #close()} waits for calls in flight.
+ */
+public final class ModelTokenizer implements AutoCloseable {
+
+    static {
+        // DJL must never try the network (it would look for a native library or a hub tokenizer otherwise).
+        if (System.getProperty("DJL_OFFLINE") == null) {
+            System.setProperty("DJL_OFFLINE", "true");
+        }
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final TokenizerVocabulary vocabulary;
+    private final boolean addBos;
+    private final Integer bosId;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private ModelTokenizer(HuggingFaceTokenizer tokenizer, TokenizerVocabulary vocabulary, boolean addBos,
+                           Integer bosId) {
+        this.tokenizer = tokenizer;
+        this.vocabulary = vocabulary;
+        this.addBos = addBos;
+        this.bosId = bosId;
+    }
+
+    /**
+     * Loads {@code tokenizer.json}.
+     *
+     * @param addBos whether {@link #encode} prepends {@code bosId} (the tokenizer config's {@code add_bos_token})
+     * @param bosId  the BOS token id; required when {@code addBos} is true
+     */
+    public static ModelTokenizer load(Path tokenizerJson, boolean addBos, Integer bosId) {
+        Objects.requireNonNull(tokenizerJson, "tokenizerJson");
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new IllegalArgumentException("tokenizer file not found: " + tokenizerJson.toAbsolutePath());
+        }
+        TokenizerVocabulary vocabulary;
+        try {
+            vocabulary = TokenizerVocabulary.read(tokenizerJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tokenizerJson, e);
+        }
+        if (addBos && bosId == null) {
+            throw new IllegalArgumentException(tokenizerJson + ": addBos is true but no BOS token id was given");
+        }
+        if (bosId != null && !vocabulary.contains(bosId)) {
+            throw new IllegalArgumentException(tokenizerJson + ": BOS token id " + bosId
+                    + " is not in the vocabulary (size " + vocabulary.size() + ")");
+        }
+        // Read from a stream so DJL does not look for (or download) companion files; no truncation, no padding.
+        Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+        try (InputStream in = Files.newInputStream(tokenizerJson)) {
+            return new ModelTokenizer(HuggingFaceTokenizer.newInstance(in, options), vocabulary, addBos, bosId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tokenizerJson, e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(tokenizerJson + ": not a tokenizer the Hugging Face tokenizers "
+                    + "library accepts: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads the tokenizer of an exported model folder, with BOS handling from its manifest. */
+    public static ModelTokenizer load(Path modelFolder, ModelManifest manifest) {
+        String file = manifest.files().tokenizer() != null ? manifest.files().tokenizer() : "tokenizer.json";
+        ModelManifest.Tokens tokens = manifest.tokens();
+        return load(modelFolder.resolve(file), tokens.addBosToken(), tokens.bosTokenId());
+    }
+
+    /** Token ids of {@code text}, with BOS first when this tokenizer was loaded with {@code addBos}. */
+    public int[] encode(String text) {
+        int[] raw = encodeRaw(text);
+        if (!addBos) {
+            return raw;
+        }
+        int[] ids = new int[raw.length + 1];
+        ids[0] = bosId;
+        System.arraycopy(raw, 0, ids, 1, raw.length);
+        return ids;
+    }
+
+    /** Token ids of {@code text}, never adding BOS/EOS; special-token strings in the text map to their ids. */
+    public int[] encodeRaw(String text) {
+        Objects.requireNonNull(text, "text");
+        long[] ids = withOpen(() -> tokenizer.encode(text, false, false).getIds());
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
+    /** Text of {@code ids}, leaving out special tokens (BOS, EOS, chat markup). */
+    public String decode(int[] ids) {
+        return decode(ids, true);
+    }
+
+    /** Text of {@code ids}; special tokens are written out unless {@code skipSpecialTokens}. */
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        return decode(ids, 0, ids.length, skipSpecialTokens);
+    }
+
+    String decode(int[] ids, int from, int to, boolean skipSpecialTokens) {
+        long[] wide = new long[to - from];
+        for (int i = from; i < to; i++) {
+            int id = ids[i];
+            if (!vocabulary.contains(id)) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (size "
+                        + vocabulary.size() + ")");
+            }
+            wide[i - from] = id;
+        }
+        return withOpen(() -> tokenizer.decode(wide, skipSpecialTokens));
+    }
+
+    /** Number of token ids (highest id + 1), added tokens included. */
+    public int vocabSize() {
+        return vocabulary.size();
+    }
+
+    /** The id of a token string exactly as it appears in the vocabulary (e.g. {@code <|im_end|>}, {@code </s>}). */
+    public OptionalInt tokenId(String token) {
+        return vocabulary.id(token);
+    }
+
+    /** Whether {@code id} is a special (added) token, such as BOS, EOS or chat markup. */
+    public boolean isSpecial(int id) {
+        return vocabulary.isSpecial(id);
+    }
+
+    boolean isByteFallback(int id) {
+        return vocabulary.isByteFallback(id);
+    }
+
+    /** Whether {@link #encode} prepends BOS. */
+    public boolean addsBos() {
+        return addBos;
+    }
+
+    /** A streaming detokenizer that leaves out special tokens. */
+    public IncrementalDecoder newIncrementalDecoder() {
+        return newIncrementalDecoder(true);
+    }
+
+    public IncrementalDecoder newIncrementalDecoder(boolean skipSpecialTokens) {
+        return new IncrementalDecoder(this, skipSpecialTokens);
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                tokenizer.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private <T> T withOpen(java.util.function.Supplier<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("tokenizer is closed");
+            }
+            return call.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+}
