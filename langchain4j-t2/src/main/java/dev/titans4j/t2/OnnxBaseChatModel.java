@@ -1,0 +1,236 @@
+package dev.titans4j.t2;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.titans4j.t2.engine.EngineOptions;
+import dev.titans4j.t2.engine.ExecutionProvider;
+import dev.titans4j.t2.engine.GenerationResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+/** What the blocking and the streaming chat model share: the engine, default parameters, listeners, responses. */
+abstract class OnnxBaseChatModel {
+
+    protected final OnnxChatEngine engine;
+    protected final OnnxChatRequestParameters defaultRequestParameters;
+    protected final List<ChatModelListener> listeners;
+    protected final ChatRequestPlanner planner;
+
+    protected OnnxBaseChatModel(Builder<?, ?> builder) {
+        this.engine = builder.engine != null ? builder.engine : loadEngine(builder);
+        this.defaultRequestParameters = defaults(builder, engine);
+        ChatRequestPlanner.validate(defaultRequestParameters, engine.modelName());
+        this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
+        this.planner = new ChatRequestPlanner(engine);
+    }
+
+    private static OnnxChatEngine loadEngine(Builder<?, ?> b) {
+        if (b.modelPath == null) {
+            throw new IllegalArgumentException("Set either modelPath (an exported model folder) or engine");
+        }
+        EngineOptions options = EngineOptions.defaults();
+        if (b.threads != null) {
+            options = options.withIntraOpThreads(b.threads);
+        }
+        if (b.executionProvider != null) {
+            options = options.withExecutionProvider(b.executionProvider);
+        }
+        if (b.maxContextLength != null) {
+            options = options.withMaxContextLength(b.maxContextLength);
+        }
+        return OnnxChatEngine.load(b.modelPath, options);
+    }
+
+    /** Builder settings win over {@code defaultRequestParameters}, which win over the model's own defaults. */
+    private static OnnxChatRequestParameters defaults(Builder<?, ?> b, OnnxChatEngine engine) {
+        ChatRequestParameters common = b.defaultRequestParameters != null ? b.defaultRequestParameters
+                : DefaultChatRequestParameters.EMPTY;
+        OnnxChatRequestParameters onnx = b.defaultRequestParameters instanceof OnnxChatRequestParameters o ? o
+                : OnnxChatRequestParameters.EMPTY;
+        OnnxChatRequestParameters configured = OnnxChatRequestParameters.builder()
+                .modelName(or(common.modelName(), engine.modelName()))
+                .temperature(or(b.temperature, common.temperature()))
+                .topP(or(b.topP, common.topP()))
+                .topK(or(b.topK, common.topK()))
+                .frequencyPenalty(or(b.frequencyPenalty, common.frequencyPenalty()))
+                .presencePenalty(or(b.presencePenalty, common.presencePenalty()))
+                .maxOutputTokens(or(b.maxOutputTokens, common.maxOutputTokens()))
+                .stopSequences(or(b.stopSequences, common.stopSequences()))
+                .toolSpecifications(common.toolSpecifications())
+                .toolChoice(common.toolChoice())
+                .responseFormat(common.responseFormat())
+                .seed(or(b.seed, onnx.seed()))
+                .repetitionPenalty(or(b.repetitionPenalty, onnx.repetitionPenalty()))
+                .minP(or(b.minP, onnx.minP()))
+                .build();
+        return engine.modelDefaults().overrideWith(configured);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    protected ChatResponse toResponse(GenerationResult result) {
+        FinishReason finishReason = switch (result.stopReason()) {
+            case END_OF_SEQUENCE, STOP_SEQUENCE -> FinishReason.STOP;
+            case MAX_OUTPUT_TOKENS, CONTEXT_FULL -> FinishReason.LENGTH;
+            case CANCELLED -> FinishReason.OTHER;
+        };
+        return ChatResponse.builder()
+                .aiMessage(AiMessage.from(result.text()))
+                .metadata(ChatResponseMetadata.builder()
+                        .id("onnx-" + UUID.randomUUID())
+                        .modelName(engine.modelName())
+                        .tokenUsage(new TokenUsage(result.promptTokens(), result.outputTokens()))
+                        .finishReason(finishReason)
+                        .build())
+                .build();
+    }
+
+    public OnnxChatRequestParameters defaultRequestParameters() {
+        return defaultRequestParameters;
+    }
+
+    public List<ChatModelListener> listeners() {
+        return listeners;
+    }
+
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
+    }
+
+    /** The shared engine; pass it to another model's builder to reuse the loaded weights. */
+    public OnnxChatEngine engine() {
+        return engine;
+    }
+
+    /** Builder settings common to both chat models; names follow LangChain4j's providers. */
+    @SuppressWarnings("unchecked")
+    abstract static class Builder<C, B extends Builder<C, B>> {
+
+        private Path modelPath;
+        private OnnxChatEngine engine;
+        private Integer threads;
+        private ExecutionProvider executionProvider;
+        private Integer maxContextLength;
+        private ChatRequestParameters defaultRequestParameters;
+        private Double temperature;
+        private Double topP;
+        private Integer topK;
+        private Double minP;
+        private Long seed;
+        private Double repetitionPenalty;
+        private Double frequencyPenalty;
+        private Double presencePenalty;
+        private Integer maxOutputTokens;
+        private List<String> stopSequences;
+        private List<ChatModelListener> listeners;
+
+        protected B self() {
+            return (B) this;
+        }
+
+        /** An exported model folder (see {@code titans4j export}); loads a new engine. */
+        public B modelPath(Path modelPath) {
+            this.modelPath = modelPath;
+            return self();
+        }
+
+        public B modelPath(String modelPath) {
+            return modelPath(Path.of(modelPath));
+        }
+
+        /** An already loaded engine, shared with other models; {@code threads} etc. are then ignored. */
+        public B engine(OnnxChatEngine engine) {
+            this.engine = engine;
+            return self();
+        }
+
+        /** ONNX Runtime intra-op threads; default: one per physical core. */
+        public B threads(Integer threads) {
+            this.threads = threads;
+            return self();
+        }
+
+        public B executionProvider(ExecutionProvider executionProvider) {
+            this.executionProvider = executionProvider;
+            return self();
+        }
+
+        /** Caps the context (and each request's KV cache) below the model's own context length. */
+        public B maxContextLength(Integer maxContextLength) {
+            this.maxContextLength = maxContextLength;
+            return self();
+        }
+
+        public B defaultRequestParameters(ChatRequestParameters defaultRequestParameters) {
+            this.defaultRequestParameters = defaultRequestParameters;
+            return self();
+        }
+
+        public B temperature(Double temperature) {
+            this.temperature = temperature;
+            return self();
+        }
+
+        public B topP(Double topP) {
+            this.topP = topP;
+            return self();
+        }
+
+        public B topK(Integer topK) {
+            this.topK = topK;
+            return self();
+        }
+
+        public B minP(Double minP) {
+            this.minP = minP;
+            return self();
+        }
+
+        public B seed(Long seed) {
+            this.seed = seed;
+            return self();
+        }
+
+        public B repetitionPenalty(Double repetitionPenalty) {
+            this.repetitionPenalty = repetitionPenalty;
+            return self();
+        }
+
+        public B frequencyPenalty(Double frequencyPenalty) {
+            this.frequencyPenalty = frequencyPenalty;
+            return self();
+        }
+
+        public B presencePenalty(Double presencePenalty) {
+            this.presencePenalty = presencePenalty;
+            return self();
+        }
+
+        public B maxOutputTokens(Integer maxOutputTokens) {
+            this.maxOutputTokens = maxOutputTokens;
+            return self();
+        }
+
+        public B stopSequences(List<String> stopSequences) {
+            this.stopSequences = stopSequences;
+            return self();
+        }
+
+        public B listeners(List<ChatModelListener> listeners) {
+            this.listeners = listeners;
+            return self();
+        }
+
+        public abstract C build();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.titans4j.t2;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.t2.chat.ChatFormat;
+import dev.titans4j.t2.chat.ChatFormats;
+import dev.titans4j.t2.engine.EngineOptions;
+import dev.titans4j.t2.engine.Generator;
+import dev.titans4j.t2.engine.OnnxModel;
+import dev.titans4j.t2.tokenizer.ModelTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.Objects;
+
+/**
+ * Everything loaded once per exported model folder: the ONNX Runtime session, the tokenizer and the chat format.
+ * Thread-safe; share one engine between any number of {@link OnnxChatModel}s and {@link OnnxStreamingChatModel}s
+ * (pass it to their builders with {@code engine(...)}) so the weights are in memory once.
+ */
+public final class OnnxChatEngine implements AutoCloseable {
+
+    private final OnnxModel model;
+    private final ModelTokenizer tokenizer;
+    private final ChatFormat chatFormat;
+    private final Generator generator;
+    private final String modelName;
+    private final OnnxChatRequestParameters modelDefaults;
+    private final Set<Integer> stopTokenIds;
+    private final List<String> formatTextStops;
+
+    private OnnxChatEngine(OnnxModel model, ModelTokenizer tokenizer, ChatFormat chatFormat, String modelName,
+                           OnnxChatRequestParameters modelDefaults) {
+        this.model = model;
+        this.modelDefaults = modelDefaults;
+        this.tokenizer = tokenizer;
+        this.chatFormat = chatFormat;
+        this.generator = new Generator(model, tokenizer);
+        this.modelName = modelName;
+        // end-of-turn markup is normally one special token (decoded text omits it): stop on its id;
+        // markup that is not a single token is matched in the text instead
+        Set<Integer> stops = new LinkedHashSet<>(model.manifest().tokens().eosTokenIds() == null ? List.of()
+                : model.manifest().tokens().eosTokenIds());
+        List<String> textStops = new ArrayList<>();
+        for (String stop : chatFormat.stopStrings()) {
+            OptionalInt id = tokenizer.tokenId(stop);
+            if (id.isPresent()) {
+                stops.add(id.getAsInt());
+            } else {
+                textStops.add(stop);
+            }
+        }
+        this.stopTokenIds = Set.copyOf(stops);
+        this.formatTextStops = List.copyOf(textStops);
+    }
+
+    /** Loads an exported model folder (written by {@code titans4j export}) with default engine options. */
+    public static OnnxChatEngine load(Path modelPath) {
+        return load(modelPath, EngineOptions.defaults());
+    }
+
+    public static OnnxChatEngine load(Path modelPath, EngineOptions options) {
+        Objects.requireNonNull(modelPath, "modelPath");
+        OnnxModel model = OnnxModel.load(modelPath, options);
+        try {
+            ModelManifest manifest = model.manifest();
+            ModelTokenizer tokenizer = ModelTokenizer.load(modelPath, manifest);
+            ChatFormat format = ChatFormats.forManifest(manifest, modelPath);
+            Path name = modelPath.toAbsolutePath().normalize().getFileName();
+            OnnxChatRequestParameters defaults = GenerationDefaults.read(modelPath,
+                    manifest.files().generationConfig());
+            return new OnnxChatEngine(model, tokenizer, format, name == null ? "onnx-model" : name.toString(),
+                    defaults);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The prompt token ids of a conversation, formatted for a reply from the assistant. */
+    int[] promptIds(List<ChatMessage> messages) {
+        int[] text = tokenizer.encodeRaw(chatFormat.render(messages, true));
+        Integer bos = model.manifest().tokens().bosTokenId();
+        if (!chatFormat.prependBos() || bos == null) {
+            return text;
+        }
+        int[] ids = new int[text.length + 1];
+        ids[0] = bos;
+        System.arraycopy(text, 0, ids, 1, text.length);
+        return ids;
+    }
+
+    public OnnxModel model() {
+        return model;
+    }
+
+    public ModelTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ChatFormat chatFormat() {
+        return chatFormat;
+    }
+
+    /**
+     * The model's own sampling defaults (from {@code generation_config.json}: greedy unless it says
+     * {@code do_sample}); chat models built on this engine start from these.
+     */
+    public OnnxChatRequestParameters modelDefaults() {
+        return modelDefaults;
+    }
+
+    /** Token ids that end the assistant's turn: the model's EOS ids and the chat format's end-of-turn tokens. */
+    public Set<Integer> stopTokenIds() {
+        return stopTokenIds;
+    }
+
+    /** End-of-turn markup of the chat format that is not a single token, matched as text. */
+    List<String> formatTextStops() {
+        return formatTextStops;
+    }
+
+    Generator generator() {
+        return generator;
+    }
+
+    /** The name reported in responses: the model folder's name. */
+    public String modelName() {
+        return modelName;
+    }
+
+    @Override
+    public void close() {
+        try {
+            tokenizer.close();
+        } finally {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.titans4j.t2;
+
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import java.util.Objects;
+
+/**
+ * Chat request parameters with this provider's extra sampling knobs. Like every LangChain4j parameters class, a
+ * value left {@code null} falls back to the model's default ({@link #overrideWith} keeps non-null values of the
+ * overriding side).
+ *
+ * <ul>
+ *   <li>{@code seed}: makes sampling reproducible (same seed, same request, same output)</li>
+ *   <li>{@code repetitionPenalty}: divides positive (multiplies negative) logits of tokens already present in the
+ *       prompt or output; 1.0 = off</li>
+ *   <li>{@code minP}: drops tokens whose probability is below {@code minP} times the top token's; 0 = off</li>
+ * </ul>
+ */
+public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
+
+    public static final OnnxChatRequestParameters EMPTY = builder().build();
+
+    private final Long seed;
+    private final Double repetitionPenalty;
+    private final Double minP;
+
+    protected OnnxChatRequestParameters(Builder builder) {
+        super(builder);
+        this.seed = builder.seed;
+        this.repetitionPenalty = builder.repetitionPenalty;
+        this.minP = builder.minP;
+    }
+
+    public Long seed() {
+        return seed;
+    }
+
+    public Double repetitionPenalty() {
+        return repetitionPenalty;
+    }
+
+    public Double minP() {
+        return minP;
+    }
+
+    @Override
+    public OnnxChatRequestParameters overrideWith(ChatRequestParameters that) {
+        return builder().overrideWith(this).overrideWith(that).build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (o == null || getClass() != o.getClass() || !super.equals(o)) {
+            return false;
+        }
+        OnnxChatRequestParameters that = (OnnxChatRequestParameters) o;
+        return Objects.equals(seed, that.seed) && Objects.equals(repetitionPenalty, that.repetitionPenalty)
+                && Objects.equals(minP, that.minP);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), seed, repetitionPenalty, minP);
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxChatRequestParameters{modelName=" + modelName() + ", temperature=" + temperature()
+                + ", topP=" + topP() + ", topK=" + topK() + ", minP=" + minP + ", seed=" + seed
+                + ", repetitionPenalty=" + repetitionPenalty + ", frequencyPenalty=" + frequencyPenalty()
+                + ", presencePenalty=" + presencePenalty() + ", maxOutputTokens=" + maxOutputTokens()
+                + ", stopSequences=" + stopSequences() + ", toolSpecifications=" + toolSpecifications()
+                + ", toolChoice=" + toolChoice() + ", responseFormat=" + responseFormat() + '}';
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static class Builder extends DefaultChatRequestParameters.Builder<Builder> {
+
+        private Long seed;
+        private Double repetitionPenalty;
+        private Double minP;
+
+        @Override
+        public Builder overrideWith(ChatRequestParameters parameters) {
+            super.overrideWith(parameters);
+            if (parameters instanceof OnnxChatRequestParameters onnx) {
+                seed(onnx.seed != null ? onnx.seed : seed);
+                repetitionPenalty(onnx.repetitionPenalty != null ? onnx.repetitionPenalty : repetitionPenalty);
+                minP(onnx.minP != null ? onnx.minP : minP);
+            }
+            return this;
+        }
+
+        public Builder seed(Long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder repetitionPenalty(Double repetitionPenalty) {
+            this.repetitionPenalty = repetitionPenalty;
+            return this;
+        }
+
+        public Builder minP(Double minP) {
+            this.minP = minP;
+            return this;
+        }
+
+        @Override
+        public OnnxChatRequestParameters build() {
+            return new OnnxChatRequestParameters(this);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.titans4j.t2;
+
+import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onCompleteResponse;
+import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialResponse;
+import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.withLoggingExceptions;
+
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import dev.titans4j.t2.engine.GenerationResult;
+import dev.titans4j.t2.engine.StopReason;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A LangChain4j {@link StreamingChatModel} running an exported model locally with ONNX Runtime.
+ *
+ * <p>Requests are validated and tokenized on the caller's thread (invalid requests throw there); generation runs
+ * on a worker thread, never the caller's, and streams text pieces that concatenate exactly to the final message.
+ * {@link StreamingHandle#cancel()} (from {@code onPartialResponse}'s context) stops generation before the next
+ * token; no further callbacks follow. Exceptions thrown by the handler's {@code onPartialResponse} or
+ * {@code onCompleteResponse} are passed to its {@code onError} and generation continues, as LangChain4j's
+ * contract says; exceptions from {@code onError} are logged and ignored.
+ */
+public class OnnxStreamingChatModel extends OnnxBaseChatModel implements StreamingChatModel {
+
+    private static final ExecutorService DEFAULT_EXECUTOR = Executors.newCachedThreadPool(new WorkerThreads());
+
+    private final ExecutorService executor;
+
+    protected OnnxStreamingChatModel(Builder builder) {
+        super(builder);
+        this.executor = builder.executor != null ? builder.executor : DEFAULT_EXECUTOR;
+    }
+
+    @Override
+    public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
+        ChatRequestPlanner.Plan plan = planner.plan(chatRequest);
+        Handle handle = new Handle();
+        try {
+            executor.execute(() -> stream(plan, handler, handle));
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("The streaming executor rejected the request (is it shut down?)", e);
+        }
+    }
+
+    private void stream(ChatRequestPlanner.Plan plan, StreamingChatResponseHandler handler, Handle handle) {
+        GenerationResult result;
+        try {
+            result = engine.generator().generate(plan.generation(), plan.selector(),
+                    piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);
+        } catch (Exception e) {
+            if (!handle.isCancelled()) {
+                withLoggingExceptions(() -> handler.onError(e));
+            }
+            return;
+        }
+        if (result.stopReason() != StopReason.CANCELLED) {
+            onCompleteResponse(handler, toResponse(result));
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static class Builder extends OnnxBaseChatModel.Builder<OnnxStreamingChatModel, Builder> {
+
+        private ExecutorService executor;
+
+        /** Where generations run; default: a shared pool of daemon threads named {@code titans4j-onnx-stream-N}. */
+        public Builder executor(ExecutorService executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        @Override
+        public OnnxStreamingChatModel build() {
+            return new OnnxStreamingChatModel(this);
+        }
+    }
+
+    private static final class Handle implements StreamingHandle {
+
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+
+        @Override
+        public void cancel() {
+            cancelled.set(true);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+    }
+
+    private static final class WorkerThreads implements ThreadFactory {
+
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "titans4j-onnx-stream-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.titans4j.t2.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.titans4j.export.manifest.ModelManifest;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One sequence being generated: feeds tokens to the shared {@link OnnxModel} and keeps their keys and values in its
+ * own {@link KvCache}. {@link #prefill} processes the prompt in one run, {@link #decode} one token per run; both
+ * return the logits of the last position only (the graph's {@code logits_from} input). Not thread-safe; close it to
+ * return the cache to the model's pool.
+ */
+public final class DecoderSession implements AutoCloseable {
+
+    private final OnnxModel model;
+    private final KvCache cache;
+    private final Map<String, OnnxTensor> svfInputs;
+    private final Map<String, OnnxTensor> ownedSvf = new HashMap<>();
+    private final Map<String, OnnxTensor> pinnedPresent = new LinkedHashMap<>();
+    private final Set<String> requestedOutputs;
+    private boolean closed;
+
+    DecoderSession(OnnxModel model, KvCache cache, Map<String, float[]> svfMultipliers) {
+        this.model = model;
+        this.cache = cache;
+        ModelManifest m = model.manifest();
+        try {
+            this.svfInputs = svfInputs(model, svfMultipliers);
+        } catch (RuntimeException e) {
+            model.release(cache);
+            throw e;
+        }
+        for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
+            pinnedPresent.put(m.outputs().presentKey(layer), cache.key(layer));
+            pinnedPresent.put(m.outputs().presentValue(layer), cache.value(layer));
+        }
+        this.requestedOutputs = Set.of(m.outputs().logits());
+    }
+
+    private Map<String, OnnxTensor> svfInputs(OnnxModel model, Map<String, float[]> multipliers) {
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>(model.identitySvf());
+        for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
+            OnnxTensor identity = inputs.get(e.getKey());
+            if (identity == null) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not an SVF input of this model");
+            }
+            long rank = identity.getInfo().getShape()[0];
+            if (e.getValue().length != rank) {
+                throw new IllegalArgumentException("SVF input '" + e.getKey() + "' needs " + rank
+                        + " multipliers, got " + e.getValue().length);
+            }
+            try {
+                OnnxTensor t = OnnxTensor.createTensor(model.environment(), FloatBuffer.wrap(e.getValue().clone()),
+                        new long[] {rank});
+                ownedSvf.put(e.getKey(), t);
+                inputs.put(e.getKey(), t);
+            } catch (OrtException ex) {
+                closeOwnedSvf();
+                throw new EngineException("Could not create SVF input '" + e.getKey() + "'", ex);
+            }
+        }
+        return inputs;
+    }
+
+    /** Runs the prompt (or a further chunk of it) and returns the logits after its last token. */
+    public float[] prefill(int[] tokenIds) {
+        if (tokenIds.length == 0) {
+            throw new IllegalArgumentException("Cannot prefill an empty token sequence");
+        }
+        if (cache.length() + tokenIds.length >= cache.capacity()) {
+            throw new PromptTooLongException(cache.length() + tokenIds.length, cache.capacity());
+        }
+        return forward(tokenIds, tokenIds.length - 1)[0];
+    }
+
+    /** Feeds one generated token and returns the logits for the next one. */
+    public float[] decode(int tokenId) {
+        if (cache.length() + 1 > cache.capacity()) {
+            throw new IllegalStateException("The context of " + cache.capacity() + " tokens is full");
+        }
+        return forward(new int[] {tokenId}, 0)[0];
+    }
+
+    /**
+     * Feeds {@code tokenIds} after the cached positions and returns one logits row per position from
+     * {@code logitsFrom} to the end of the chunk.
+     */
+    public float[][] forward(int[] tokenIds, int logitsFrom) {
+        if (closed) {
+            throw new IllegalStateException("This decoder session is closed");
+        }
+        int s = tokenIds.length;
+        int past = cache.length();
+        if (logitsFrom < 0 || logitsFrom >= s) {
+            throw new IllegalArgumentException("logitsFrom must be in [0, " + s + "), got " + logitsFrom);
+        }
+        if (past + s > cache.capacity()) {
+            throw new PromptTooLongException(past + s, cache.capacity());
+        }
+        ModelManifest m = model.manifest();
+        OrtEnvironment env = model.environment();
+        OnnxTensor ids = null;
+        OnnxTensor mask = null;
+        OnnxTensor from = null;
+        try {
+            long[] idValues = new long[s];
+            for (int i = 0; i < s; i++) {
+                idValues[i] = tokenIds[i];
+            }
+            long[] ones = new long[past + s];
+            Arrays.fill(ones, 1L);
+            ids = OnnxTensor.createTensor(env, LongBuffer.wrap(idValues), new long[] {1, s});
+            mask = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), new long[] {1, past + s});
+            from = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {logitsFrom}), new long[] {1});
+
+            Map<String, OnnxTensor> inputs = new HashMap<>(svfInputs);
+            inputs.put(m.inputs().inputIds(), ids);
+            inputs.put(m.inputs().attentionMask(), mask);
+            inputs.put(m.inputs().logitsFrom(), from);
+            for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
+                inputs.put(m.inputs().pastKey(layer), cache.key(layer));
+                inputs.put(m.inputs().pastValue(layer), cache.value(layer));
+            }
+            float[][] rows;
+            try (OrtSession.Result result = model.session().run(inputs, requestedOutputs, pinnedPresent)) {
+                OnnxValue logits = result.get(m.outputs().logits()).orElseThrow(
+                        () -> new EngineException("The graph returned no '" + m.outputs().logits() + "' output"));
+                rows = toRows(((OnnxTensor) logits), s - logitsFrom);
+            }
+            cache.advance(s);
+            return rows;
+        } catch (OrtException e) {
+            throw new EngineException("ONNX Runtime failed on a chunk of " + s + " tokens at position " + past
+                    + ": " + e.getMessage(), e);
+        } finally {
+            closeAll(ids, mask, from);
+        }
+    }
+
+    private float[][] toRows(OnnxTensor logits, int expectedRows) {
+        long[] shape = logits.getInfo().getShape();
+        int vocab = model.vocabSize();
+        if (shape.length != 3 || shape[1] != expectedRows || shape[2] != vocab) {
+            throw new EngineException("Unexpected logits shape " + Arrays.toString(shape) + ", expected [1, "
+                    + expectedRows + ", " + vocab + "]");
+        }
+        FloatBuffer buffer = logits.getFloatBuffer();
+        float[][] rows = new float[expectedRows][vocab];
+        for (float[] row : rows) {
+            buffer.get(row);
+        }
+        return rows;
+    }
+
+    /** Tokens held in the cache so far. */
+    public int position() {
+        return cache.length();
+    }
+
+    /** Positions this session can hold in total. */
+    public int capacity() {
+        return cache.capacity();
+    }
+
+    /** Drops the cached positions so the session can start a new sequence. */
+    public void reset() {
+        cache.reset();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            closeOwnedSvf();
+            model.release(cache);
+        }
+    }
+
+    private void closeOwnedSvf() {
+        ownedSvf.values().forEach(OnnxTensor::close);
+        ownedSvf.clear();
+    }
+
+    private static void closeAll(OnnxTensor... tensors) {
+        for (OnnxTensor t : tensors) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+}

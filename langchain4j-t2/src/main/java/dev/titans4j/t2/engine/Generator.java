@@ -1,0 +1,103 @@
+package dev.titans4j.t2.engine;
+
+import dev.titans4j.t2.generation.StopSequenceMatcher;
+import dev.titans4j.t2.tokenizer.IncrementalDecoder;
+import dev.titans4j.t2.tokenizer.ModelTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The generation loop: prefill the prompt, then pick a token, turn it into text and feed it back until an end
+ * condition. Text leaves through {@code onText} in pieces that concatenate to exactly {@link GenerationResult#text()}:
+ * bytes of a multi-byte character are held until the character is complete, and text that may be the start of a
+ * stop sequence is held until it is known not to be one.
+ *
+ * <p>Thread-safe (stateless apart from the shared model and tokenizer); each call opens its own
+ * {@link DecoderSession}.
+ */
+public final class Generator {
+
+    private final OnnxModel model;
+    private final ModelTokenizer tokenizer;
+
+    public Generator(OnnxModel model, ModelTokenizer tokenizer) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+    }
+
+    /**
+     * Generates a continuation of {@code request.promptIds()}.
+     *
+     * @param onText receives text pieces as they become final (called on the caller's thread)
+     * @param cancelled polled before every model run; when true, generation ends with {@link StopReason#CANCELLED}
+     * @throws PromptTooLongException before running the model when the prompt leaves no room for output
+     */
+    public GenerationResult generate(GenerationRequest request, TokenSelector selector, Consumer<String> onText,
+                                     BooleanSupplier cancelled) {
+        int[] prompt = request.promptIds();
+        if (prompt.length >= model.contextLength()) {
+            throw new PromptTooLongException(prompt.length, model.contextLength());
+        }
+        try (DecoderSession session = model.newSession()) {
+            return run(session, request, selector, onText, cancelled);
+        }
+    }
+
+    private GenerationResult run(DecoderSession session, GenerationRequest request, TokenSelector selector,
+                                 Consumer<String> onText, BooleanSupplier cancelled) {
+        int[] prompt = request.promptIds();
+        IncrementalDecoder decoder = tokenizer.newIncrementalDecoder();
+        StopSequenceMatcher stops = new StopSequenceMatcher(request.stopSequences());
+        StringBuilder text = new StringBuilder();
+        Consumer<String> emit = piece -> {
+            if (!piece.isEmpty()) {
+                text.append(piece);
+                onText.accept(piece);
+            }
+        };
+        List<Integer> output = new ArrayList<>();
+
+        if (cancelled.getAsBoolean()) {
+            return new GenerationResult("", output, prompt.length, StopReason.CANCELLED);
+        }
+        float[] logits = session.prefill(prompt);
+        StopReason reason;
+        while (true) {
+            int token = selector.select(logits);
+            output.add(token);
+            if (request.endOfSequenceIds().contains(token)) {
+                reason = StopReason.END_OF_SEQUENCE;
+                break;
+            }
+            emit.accept(stops.push(decoder.push(token)));
+            if (stops.stopped()) {
+                reason = StopReason.STOP_SEQUENCE;
+                break;
+            }
+            if (output.size() >= request.maxOutputTokens()) {
+                reason = StopReason.MAX_OUTPUT_TOKENS;
+                break;
+            }
+            if (session.position() >= session.capacity()) {
+                reason = StopReason.CONTEXT_FULL;
+                break;
+            }
+            if (cancelled.getAsBoolean()) {
+                reason = StopReason.CANCELLED;
+                break;
+            }
+            logits = session.decode(token);
+        }
+        // held-back text is final now; a cancelled caller wants nothing more
+        if (reason != StopReason.STOP_SEQUENCE && reason != StopReason.CANCELLED) {
+            emit.accept(stops.push(decoder.flush()));
+            if (!stops.stopped()) {
+                emit.accept(stops.flush());
+            }
+        }
+        return new GenerationResult(text.toString(), output, prompt.length, reason);
+    }
+}

@@ -1,0 +1,260 @@
+package dev.titans4j.t2.engine;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import dev.titans4j.export.manifest.ModelManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An exported model folder loaded once: its manifest and one ONNX Runtime session. Thread-safe: any number of
+ * threads open {@link DecoderSession}s on it concurrently; each session takes its own {@link KvCache} from a pool.
+ *
+ * <p>Weights stay in anonymous memory: {@code model.onnx} is read into a buffer by us and handed to ONNX Runtime
+ * (which copies the initializers into its own allocations) instead of letting it map the file. A file mapping would
+ * be paged out by the OS's proactive reclaim after a minute of idleness and every token would then fault the weights
+ * back in from disk. Only models with an external data file (over 2 GB) are loaded from the path, and ONNX Runtime
+ * memory-maps that external data; this is reported in {@link #weightsMemoryMapped()}.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    private static final int MAX_IDLE_CACHES = 4;
+
+    private final Path folder;
+    private final ModelManifest manifest;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final int contextLength;
+    private final Map<String, OnnxTensor> identitySvf;
+    private final KvCachePool caches;
+    private final boolean weightsMemoryMapped;
+    private final Set<String> graphInputs;
+
+    private OnnxModel(Path folder, ModelManifest manifest, OrtEnvironment env, OrtSession session, int contextLength,
+                      Map<String, OnnxTensor> identitySvf, boolean weightsMemoryMapped) throws OrtException {
+        this.folder = folder;
+        this.manifest = manifest;
+        this.env = env;
+        this.session = session;
+        this.contextLength = contextLength;
+        this.identitySvf = identitySvf;
+        this.weightsMemoryMapped = weightsMemoryMapped;
+        this.graphInputs = Set.copyOf(session.getInputNames());
+        ModelManifest.Dimensions d = manifest.dimensions();
+        this.caches = new KvCachePool(() -> new KvCache(env, d.numLayers(), d.numKvHeads(), d.headDim(),
+                contextLength, manifest.kvCache().dtype()), MAX_IDLE_CACHES);
+    }
+
+    /** Loads an exported folder (it must hold {@code manifest.json}). */
+    public static OnnxModel load(Path folder, EngineOptions options) {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("Model folder " + folder + " does not exist or is not a directory");
+        }
+        ModelManifest manifest;
+        try {
+            manifest = ModelManifest.read(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the manifest in " + folder, e);
+        }
+        if (!manifest.kvCache().sharedBuffer()) {
+            throw new IllegalArgumentException(folder + ": this runtime needs a graph exported with a shared"
+                    + " past/present KV buffer (manifest kvCache.sharedBuffer = true); re-export the model");
+        }
+        Path modelFile = folder.resolve(manifest.files().model());
+        if (!Files.isRegularFile(modelFile)) {
+            throw new IllegalArgumentException(modelFile + " named in the manifest does not exist");
+        }
+        int modelContext = manifest.dimensions().contextLength();
+        int context = options.maxContextLength() == 0 ? modelContext
+                : Math.min(options.maxContextLength(), modelContext);
+
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+            boolean mapped = manifest.files().externalData() != null;
+            session = mapped ? env.createSession(modelFile.toString(), so)
+                    : env.createSession(readFully(modelFile), so);
+            checkGraph(folder, manifest, session);
+            Map<String, OnnxTensor> svf = identitySvf(env, manifest);
+            return new OnnxModel(folder, manifest, env, session, context, svf, mapped);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new EngineException("ONNX Runtime could not load " + modelFile + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(EngineOptions options) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            so.setInterOpNumThreads(1);
+            if (options.executionProvider() == ExecutionProvider.CUDA) {
+                if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                    throw new EngineException("The CUDA execution provider was requested but the ONNX Runtime on the"
+                            + " classpath is the CPU-only build; replace com.microsoft.onnxruntime:onnxruntime with"
+                            + " com.microsoft.onnxruntime:onnxruntime_gpu (Maven profile 'cuda') and install CUDA");
+                }
+                so.addCUDA(options.cudaDeviceId());
+            }
+            return so;
+        } catch (OrtException | RuntimeException e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    private static ByteBuffer readFully(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(file + " is over 2 GB; export it with external data");
+            }
+            ByteBuffer buffer = ByteBuffer.allocateDirect((int) size);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer) < 0) {
+                    break;
+                }
+            }
+            return buffer.flip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + file, e);
+        }
+    }
+
+    private static void checkGraph(Path folder, ModelManifest m, OrtSession session) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        List<String> missing = new ArrayList<>();
+        List<String> expectedInputs = new ArrayList<>(List.of(m.inputs().inputIds(), m.inputs().attentionMask(),
+                m.inputs().logitsFrom()));
+        List<String> expectedOutputs = new ArrayList<>(List.of(m.outputs().logits()));
+        for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
+            expectedInputs.add(m.inputs().pastKey(layer));
+            expectedInputs.add(m.inputs().pastValue(layer));
+            expectedOutputs.add(m.outputs().presentKey(layer));
+            expectedOutputs.add(m.outputs().presentValue(layer));
+        }
+        if (m.svf() != null && m.svf().matrices() != null) {
+            m.svf().matrices().forEach(matrix -> expectedInputs.add(matrix.input()));
+        }
+        expectedInputs.stream().filter(name -> !inputs.containsKey(name)).forEach(name -> missing.add("input " + name));
+        expectedOutputs.stream().filter(name -> !outputs.containsKey(name))
+                .forEach(name -> missing.add("output " + name));
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(folder + ": the graph does not match its manifest; missing "
+                    + String.join(", ", missing));
+        }
+    }
+
+    private static Map<String, OnnxTensor> identitySvf(OrtEnvironment env, ModelManifest m) throws OrtException {
+        if (m.svf() == null || m.svf().matrices() == null) {
+            return Map.of();
+        }
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        for (ModelManifest.SvfMatrix matrix : m.svf().matrices()) {
+            float[] ones = new float[matrix.rank()];
+            java.util.Arrays.fill(ones, 1f);
+            tensors.put(matrix.input(), OnnxTensor.createTensor(env, FloatBuffer.wrap(ones),
+                    new long[] {matrix.rank()}));
+        }
+        return Collections.unmodifiableMap(tensors);
+    }
+
+    /** Opens a generation session with its own (pooled) KV cache; close it to return the cache. */
+    public DecoderSession newSession() {
+        return new DecoderSession(this, caches.acquire(), Map.of());
+    }
+
+    /**
+     * Opens a session whose SVF multipliers are given per graph input (each a float[rank]); inputs left out keep
+     * the identity (all ones).
+     */
+    public DecoderSession newSession(Map<String, float[]> svfMultipliers) {
+        return new DecoderSession(this, caches.acquire(), svfMultipliers);
+    }
+
+    void release(KvCache cache) {
+        caches.release(cache);
+    }
+
+    OrtEnvironment environment() {
+        return env;
+    }
+
+    OrtSession session() {
+        return session;
+    }
+
+    Map<String, OnnxTensor> identitySvf() {
+        return identitySvf;
+    }
+
+    boolean hasInput(String name) {
+        return graphInputs.contains(name);
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    /** Positions a request may use (prompt plus output): the model's context, possibly capped by the options. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public int vocabSize() {
+        return manifest.dimensions().vocabSize();
+    }
+
+    /** True when ONNX Runtime memory-maps the weights (external data), which the OS may page out when idle. */
+    public boolean weightsMemoryMapped() {
+        return weightsMemoryMapped;
+    }
+
+    int idleCaches() {
+        return caches.idleCount();
+    }
+
+    @Override
+    public void close() {
+        caches.close();
+        identitySvf.values().forEach(OnnxTensor::close);
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // nothing useful to do while already failing or shutting down
+            }
+        }
+    }
+}
