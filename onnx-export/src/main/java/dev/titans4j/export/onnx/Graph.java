@@ -80,13 +80,12 @@ public final class Graph {
         return new NodeBuilder(opType, MS_DOMAIN);
     }
 
-    /** A new unique value name starting with {@code hint}. */
+    /** An unused value name starting with {@code hint} (claimed when a node or initializer takes it). */
     public String fresh(String hint) {
         String candidate = hint;
         while (names.contains(candidate)) {
             candidate = hint + "_" + (++counter);
         }
-        names.add(candidate);
         return candidate;
     }
 
@@ -154,7 +153,9 @@ public final class Graph {
         public String build() {
             String base = nodeName != null ? nodeName : opType;
             if (out.isEmpty()) {
-                out.add(fresh(base + "_out"));
+                String name = fresh(base + "_out");
+                claim(name);
+                out.add(name);
             }
             nodes.add(new Node(base + "_" + nodes.size(), opType, domain, List.copyOf(in), List.copyOf(out),
                     List.copyOf(attrs)));

@@ -1,0 +1,50 @@
+package dev.titans4j.export;
+
+import dev.titans4j.export.hf.ModelConfig;
+import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.export.onnx.GraphNames;
+import dev.titans4j.export.onnx.OnnxModelWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Fills {@link ModelManifest} from the config, the options and what was written. */
+final class ManifestFactory {
+
+    private ManifestFactory() {
+    }
+
+    static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
+                                List<String> copiedFiles, List<String> svfWeights) {
+        ModelManifest.Dimensions dims = new ModelManifest.Dimensions(c.hiddenSize(), c.intermediateSize(),
+                c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.maxPositionEmbeddings(),
+                c.slidingWindow(), c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.attentionBias());
+        ModelManifest.Tokens tokens = new ModelManifest.Tokens(c.bosTokenId(), c.eosTokenIds(), c.padTokenId(),
+                c.addBosToken());
+        ModelManifest.Files files = new ModelManifest.Files(OnnxExporter.MODEL_FILE,
+                written.dataFile() == null ? null : written.dataFile().getFileName().toString(),
+                copiedFiles.contains("tokenizer.json") ? "tokenizer.json" : null,
+                copiedFiles.contains("tokenizer_config.json") ? "tokenizer_config.json" : null,
+                copiedFiles.contains("generation_config.json") ? "generation_config.json" : null);
+        ModelManifest.Inputs inputs = new ModelManifest.Inputs(GraphNames.INPUT_IDS, GraphNames.ATTENTION_MASK,
+                GraphNames.LOGITS_FROM, GraphNames.PAST_KEY, GraphNames.PAST_VALUE);
+        ModelManifest.Outputs outputs = new ModelManifest.Outputs(GraphNames.LOGITS, GraphNames.PRESENT_KEY,
+                GraphNames.PRESENT_VALUE, GraphNames.HIDDEN_STATES);
+        ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true);
+        ModelManifest.Svf svf;
+        if (options.svfEnabled()) {
+            List<ModelManifest.SvfMatrix> matrices = svfWeights.stream().map(w -> {
+                long[] shape = c.expectedTensors().get(w);
+                int rows = (int) shape[0];
+                int cols = (int) shape[1];
+                return new ModelManifest.SvfMatrix(w, GraphNames.svfInput(w), Math.min(rows, cols), rows, cols);
+            }).toList();
+            svf = new ModelManifest.Svf(true, options.svfForm().id(), OnnxExporter.SVF_FILE, matrices);
+        } else {
+            svf = new ModelManifest.Svf(false, null, null, List.of());
+        }
+        return new ModelManifest(ModelManifest.FORMAT, ModelManifest.CURRENT_VERSION, OnnxExporter.VERSION,
+                c.architecture(), c.modelType(), input.toAbsolutePath().normalize().getFileName().toString(),
+                options.precision(), dims, tokens, ChatFormat.detect(c.chatTemplate()), files, inputs, outputs, kv,
+                svf);
+    }
+}

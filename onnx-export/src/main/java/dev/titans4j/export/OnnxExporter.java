@@ -1,0 +1,189 @@
+package dev.titans4j.export;
+
+import dev.titans4j.export.hf.CheckpointValidator;
+import dev.titans4j.export.hf.ModelConfig;
+import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.export.manifest.ModelManifest.Precision;
+import dev.titans4j.export.onnx.DecoderGraphBuilder;
+import dev.titans4j.export.onnx.GraphNames;
+import dev.titans4j.export.onnx.Initializer;
+import dev.titans4j.export.onnx.OnnxModelWriter;
+import dev.titans4j.export.safetensors.Checkpoint;
+import dev.titans4j.export.safetensors.DType;
+import dev.titans4j.export.safetensors.SafetensorsWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Turns a Hugging Face Llama-family checkpoint folder into a titans4j model folder: {@code model.onnx} (+
+ * {@code model.onnx.data}), the tokenizer files, {@code svf.safetensors} (Transformer² singular values) and
+ * {@code manifest.json}. Config and weights are validated before anything is written.
+ *
+ * <pre>{@code
+ * ExportResult r = OnnxExporter.builder()
+ *         .options(ExportOptions.builder().precision(Precision.int4).build())
+ *         .build()
+ *         .export(Path.of("SmolLM2-135M-Instruct"), Path.of("smollm2-int4"));
+ * }</pre>
+ */
+public final class OnnxExporter {
+
+    public static final String VERSION = "0.1.0";
+    public static final String MODEL_FILE = "model.onnx";
+    public static final String SVF_FILE = "svf.safetensors";
+    static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "generation_config.json", "special_tokens_map.json");
+    private static final int OPSET = 21;
+
+    private final ExportOptions options;
+    private final ExportProgress progress;
+
+    private OnnxExporter(Builder b) {
+        this.options = b.options;
+        this.progress = b.progress;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ExportResult export(Path input, Path output) throws IOException {
+        long start = System.nanoTime();
+        progress.phase("validating " + input);
+        if (!Files.isDirectory(input)) {
+            throw new ExportException("input folder not found: " + input);
+        }
+        ModelConfig config = ModelConfig.load(input);
+        if (config.hiddenAct() != null && !config.hiddenAct().equals("silu")) {
+            throw new ExportException(input.resolve("config.json") + ": hidden_act '" + config.hiddenAct()
+                    + "' is not supported (supported: silu)");
+        }
+        try (Checkpoint checkpoint = Checkpoint.open(input)) {
+            CheckpointValidator.validate(config, checkpoint);
+            prepareOutput(output);
+
+            DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, checkpoint::floats,
+                    new DecoderGraphBuilder.Options(options.precision(), options.svfForm()));
+            boolean external = options.externalData() || OnnxModelWriter.mustUseExternalData(built.graph());
+            progress.phase("writing " + MODEL_FILE + (external ? " + " + MODEL_FILE + ".data" : ""));
+            OnnxModelWriter.Written written;
+            try {
+                written = new OnnxModelWriter().opset("", OPSET).opset("com.microsoft", 1)
+                        .producer("titans4j", VERSION)
+                        .write(built.graph(), output.resolve(MODEL_FILE), external, counting(built));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+
+            Map<String, Long> sizes = new LinkedHashMap<>();
+            sizes.put(MODEL_FILE, written.modelBytes());
+            if (written.dataFile() != null) {
+                sizes.put(written.dataFile().getFileName().toString(), written.dataBytes());
+            }
+            if (options.svfEnabled()) {
+                writeSingularValues(built, output.resolve(SVF_FILE));
+                sizes.put(SVF_FILE, Files.size(output.resolve(SVF_FILE)));
+            }
+            List<String> copied = new ArrayList<>();
+            for (String file : TOKENIZER_FILES) {
+                Path source = input.resolve(file);
+                if (Files.isRegularFile(source)) {
+                    Files.copy(source, output.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                    copied.add(file);
+                    sizes.put(file, Files.size(source));
+                }
+            }
+            ModelManifest manifest = ManifestFactory.create(config, input, options, written, copied,
+                    built.svfWeights());
+            manifest.write(output);
+            sizes.put(ModelManifest.FILE_NAME, Files.size(output.resolve(ModelManifest.FILE_NAME)));
+            return new ExportResult(output, manifest, config.parameterCount(), sizes,
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private OnnxModelWriter.Listener counting(DecoderGraphBuilder.Result built) {
+        List<Initializer> all = built.graph().initializers();
+        long totalBytes = all.stream().mapToLong(Initializer::byteLength).sum();
+        int[] done = {0};
+        long[] bytes = {0};
+        return tensor -> {
+            done[0]++;
+            bytes[0] += tensor.byteLength();
+            progress.tensorWritten(tensor.name(), done[0], all.size(), bytes[0], totalBytes);
+        };
+    }
+
+    private static void writeSingularValues(DecoderGraphBuilder.Result built, Path file) throws IOException {
+        SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "titans4j-svf")
+                .metadata("content", "singular values of each adapted weight, descending");
+        Map<String, double[]> values = built.svf().singularValues();
+        for (String weight : built.svfWeights()) {
+            double[] s = Objects.requireNonNull(values.get(weight), "no SVD computed for " + weight);
+            float[] f = new float[s.length];
+            for (int i = 0; i < s.length; i++) {
+                f[i] = (float) s[i];
+            }
+            writer.add(weight, DType.F32, new long[] {s.length}, f);
+        }
+        writer.write(file);
+    }
+
+    private void prepareOutput(Path output) throws IOException {
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new ExportException("output " + output + " exists and is not a folder");
+        }
+        if (Files.isDirectory(output) && !options.force()) {
+            try (Stream<Path> entries = Files.list(output)) {
+                if (entries.findAny().isPresent()) {
+                    throw new ExportException("output folder " + output
+                            + " is not empty; choose another folder or pass --force to overwrite");
+                }
+            }
+        }
+        Files.createDirectories(output);
+        if (options.force()) {
+            // a stale data file from an earlier export must not sit next to an inline model
+            Files.deleteIfExists(output.resolve(MODEL_FILE + ".data"));
+            Files.deleteIfExists(output.resolve(SVF_FILE));
+        }
+    }
+
+    /** SVF input name of an adapted weight, as in the graph. */
+    static String svfInput(String weight) {
+        return GraphNames.svfInput(weight);
+    }
+
+    public static final class Builder {
+        private ExportOptions options = ExportOptions.defaults();
+        private ExportProgress progress = ExportProgress.NONE;
+
+        public Builder options(ExportOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        public Builder progress(ExportProgress progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        public OnnxExporter build() {
+            return new OnnxExporter(this);
+        }
+    }
+
+    static String kvDtype(Precision precision) {
+        return precision == Precision.fp16 ? "float16" : "float32";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.titans4j.export.onnx;
+
+/**
+ * Symmetric 4-bit block quantisation in the layout of ONNX Runtime's {@code MatMulNBits}: weight [N, K] (Hugging
+ * Face [out, in]) split along K into blocks of {@link #BLOCK_SIZE}; each block stores one float scale and
+ * codes {@code q = clamp(round(w / scale), -8, 7) + 8} packed two per byte, the lower K index in the low nibble.
+ * No zero-point tensor is written: MatMulNBits then uses the default zero point 8, so {@code w ≈ (q - 8) * scale}.
+ * A ragged last block is padded with zeros.
+ */
+public final class Int4Quantizer {
+
+    public static final int BLOCK_SIZE = 32;
+    public static final int BITS = 4;
+
+    private Int4Quantizer() {
+    }
+
+    /** Packed codes [N, blocks, BLOCK_SIZE / 2] and scales [N, blocks]. */
+    public record Quantized(int n, int k, byte[] packed, float[] scales) {
+
+        public int blocksPerRow() {
+            return blocks(k);
+        }
+
+        /** The dequantised weight [N, K], for tests and error estimates. */
+        public float[] dequantize() {
+            int blocks = blocksPerRow();
+            float[] w = new float[n * k];
+            for (int row = 0; row < n; row++) {
+                for (int col = 0; col < k; col++) {
+                    int block = col / BLOCK_SIZE;
+                    int within = col % BLOCK_SIZE;
+                    int b = packed[(row * blocks + block) * (BLOCK_SIZE / 2) + within / 2] & 0xFF;
+                    int code = (within % 2 == 0) ? (b & 0x0F) : (b >>> 4);
+                    w[row * k + col] = (code - 8) * scales[row * blocks + block];
+                }
+            }
+            return w;
+        }
+    }
+
+    public static int blocks(int k) {
+        return (k + BLOCK_SIZE - 1) / BLOCK_SIZE;
+    }
+
+    public static long packedBytes(int n, int k) {
+        return (long) n * blocks(k) * (BLOCK_SIZE / 2);
+    }
+
+    public static Quantized quantize(float[] weight, int n, int k) {
+        if (weight.length != (long) n * k) {
+            throw new IllegalArgumentException("weight has " + weight.length + " values, expected " + n + "x" + k);
+        }
+        int blocks = blocks(k);
+        byte[] packed = new byte[(int) packedBytes(n, k)];
+        float[] scales = new float[n * blocks];
+        for (int row = 0; row < n; row++) {
+            for (int block = 0; block < blocks; block++) {
+                int start = block * BLOCK_SIZE;
+                int end = Math.min(start + BLOCK_SIZE, k);
+                float absMax = 0;
+                for (int col = start; col < end; col++) {
+                    absMax = Math.max(absMax, Math.abs(weight[row * k + col]));
+                }
+                float scale = absMax / 7f;
+                scales[row * blocks + block] = scale;
+                float inverse = scale == 0 ? 0 : 1f / scale;
+                int base = (row * blocks + block) * (BLOCK_SIZE / 2);
+                for (int col = start; col < start + BLOCK_SIZE; col++) {
+                    float value = col < end ? weight[row * k + col] : 0f;
+                    int code = Math.max(-8, Math.min(7, Math.round(value * inverse))) + 8;
+                    int within = col - start;
+                    if (within % 2 == 0) {
+                        packed[base + within / 2] = (byte) code;
+                    } else {
+                        packed[base + within / 2] |= (byte) (code << 4);
+                    }
+                }
+            }
+        }
+        return new Quantized(n, k, packed, scales);
+    }
+}

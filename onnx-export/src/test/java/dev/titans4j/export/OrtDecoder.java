@@ -1,0 +1,155 @@
+package dev.titans4j.export;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.titans4j.export.manifest.ModelManifest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Minimal test-side runner of an exported folder through ONNX Runtime, the way the runtime will drive it: one
+ * KV buffer per layer of {@code capacity} positions passed both as {@code past_key_values.N.*} and as the pinned
+ * {@code present.N.*} output (GroupQueryAttention then updates it in place), chunked prefill, then decoding.
+ */
+final class OrtDecoder implements AutoCloseable {
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final ModelManifest manifest;
+    private final OrtSession session;
+    private final int capacity;
+    private final List<OnnxTensor> kv = new ArrayList<>();
+    private final Map<String, OnnxTensor> pastInputs = new LinkedHashMap<>();
+    private final Map<String, OnnxValue> pinned = new LinkedHashMap<>();
+    private final Map<String, float[]> svf = new HashMap<>();
+    private int position;
+
+    OrtDecoder(Path folder, int capacity, int threads) throws Exception {
+        this.manifest = ModelManifest.read(folder);
+        this.capacity = capacity;
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(threads);
+        this.session = env.createSession(folder.resolve(manifest.files().model()).toString(), options);
+        ModelManifest.Dimensions d = manifest.dimensions();
+        boolean half = "float16".equals(manifest.kvCache().dtype());
+        long[] shape = {1, d.numKvHeads(), capacity, d.headDim()};
+        int elements = d.numKvHeads() * capacity * d.headDim();
+        for (int layer = 0; layer < d.numLayers(); layer++) {
+            for (int kind = 0; kind < 2; kind++) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(elements * (half ? 2 : 4)).order(ByteOrder.nativeOrder());
+                OnnxTensor t = half ? OnnxTensor.createTensor(env, buf, shape, OnnxJavaType.FLOAT16)
+                        : OnnxTensor.createTensor(env, buf.asFloatBuffer(), shape);
+                kv.add(t);
+                String in = kind == 0 ? manifest.inputs().pastKey(layer) : manifest.inputs().pastValue(layer);
+                String out = kind == 0 ? manifest.outputs().presentKey(layer) : manifest.outputs().presentValue(layer);
+                pastInputs.put(in, t);
+                pinned.put(out, t);
+            }
+        }
+        if (manifest.svf() != null && manifest.svf().enabled()) {
+            for (ModelManifest.SvfMatrix m : manifest.svf().matrices()) {
+                float[] ones = new float[m.rank()];
+                Arrays.fill(ones, 1f);
+                svf.put(m.input(), ones);
+            }
+        }
+    }
+
+    ModelManifest manifest() {
+        return manifest;
+    }
+
+    int position() {
+        return position;
+    }
+
+    /** Multipliers of one SVF input (by graph input name). */
+    void svf(String input, float[] multipliers) {
+        if (!svf.containsKey(input)) {
+            throw new IllegalArgumentException("no SVF input " + input);
+        }
+        svf.put(input, multipliers.clone());
+    }
+
+    /**
+     * Feeds {@code tokens} after the cached ones; returns logits of every fed position ({@code allLogits}) or of
+     * the last one only.
+     */
+    float[][] feed(int[] tokens, boolean allLogits) throws OrtException {
+        if (position + tokens.length > capacity) {
+            throw new IllegalStateException("KV buffer full");
+        }
+        int total = position + tokens.length;
+        long[] ids = Arrays.stream(tokens).asLongStream().toArray();
+        long[] mask = new long[total];
+        Arrays.fill(mask, 1);
+        List<OnnxTensor> owned = new ArrayList<>();
+        try {
+            Map<String, OnnxTensor> inputs = new LinkedHashMap<>(pastInputs);
+            inputs.put(manifest.inputs().inputIds(), own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids),
+                    new long[] {1, tokens.length})));
+            inputs.put(manifest.inputs().attentionMask(), own(owned, OnnxTensor.createTensor(env,
+                    LongBuffer.wrap(mask), new long[] {1, total})));
+            inputs.put(manifest.inputs().logitsFrom(), own(owned, OnnxTensor.createTensor(env,
+                    LongBuffer.wrap(new long[] {allLogits ? 0 : tokens.length - 1}), new long[] {1})));
+            for (Map.Entry<String, float[]> e : svf.entrySet()) {
+                inputs.put(e.getKey(), own(owned, OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()),
+                        new long[] {e.getValue().length})));
+            }
+            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(manifest.outputs().logits()),
+                    pinned)) {
+                float[][][] logits = (float[][][]) result.get(manifest.outputs().logits()).orElseThrow().getValue();
+                position = total;
+                return logits[0];
+            }
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Greedy continuation of {@code prompt}: {@code count} new ids. */
+    int[] greedy(int[] prompt, int count) throws OrtException {
+        int[] out = new int[count];
+        float[] logits = feed(prompt, false)[0];
+        for (int i = 0; i < count; i++) {
+            out[i] = argmax(logits);
+            if (i + 1 < count) {
+                logits = feed(new int[] {out[i]}, false)[0];
+            }
+        }
+        return out;
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static OnnxTensor own(List<OnnxTensor> owned, OnnxTensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        kv.forEach(OnnxTensor::close);
+        session.close();
+    }
+}
