@@ -132,20 +132,30 @@ public final class Checkpoint implements Closeable {
 
     private static void checkShardsAgreeWithIndex(Map<String, SafetensorsFile> shards,
             Map<String, String> weightMap) throws SafetensorsException {
-        Map<String, String> seenIn = new LinkedHashMap<>();
+        Map<String, String> storedIn = new LinkedHashMap<>();
         for (Map.Entry<String, SafetensorsFile> shard : shards.entrySet()) {
             for (String tensor : shard.getValue().tensors().keySet()) {
-                String earlier = seenIn.putIfAbsent(tensor, shard.getKey());
+                String earlier = storedIn.putIfAbsent(tensor, shard.getKey());
                 if (earlier != null) {
-                    throw SafetensorsException.forTensor(INDEX_FILE, tensor, "stored in both " + earlier
-                            + " and " + shard.getKey());
-                }
-                if (!shard.getKey().equals(weightMap.get(tensor))) {
-                    throw SafetensorsException.forTensor(INDEX_FILE, tensor, "present in " + shard.getKey()
-                            + " but the index does not map it there");
+                    throw SafetensorsException.forTensor(INDEX_FILE, tensor, "stored in both "
+                            + first(earlier, shard.getKey()) + " and " + second(earlier, shard.getKey()));
                 }
             }
         }
+        for (Map.Entry<String, String> stored : storedIn.entrySet()) {
+            if (!stored.getValue().equals(weightMap.get(stored.getKey()))) {
+                throw SafetensorsException.forTensor(INDEX_FILE, stored.getKey(), "present in "
+                        + stored.getValue() + " but the index does not map it there");
+            }
+        }
+    }
+
+    private static String first(String a, String b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String second(String a, String b) {
+        return a.compareTo(b) <= 0 ? b : a;
     }
 
     /** The model folder. */
