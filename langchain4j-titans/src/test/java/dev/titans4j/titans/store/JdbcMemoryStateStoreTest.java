@@ -1,0 +1,178 @@
+package dev.titans4j.titans.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract against a real PostgreSQL server, in a table unique to this run. */
+class JdbcMemoryStateStoreTest extends MemoryStateStoreContractTest {
+
+    /** One table and pool for the class (unique per run, dropped after); emptied after every test. */
+    private static String url;
+    private static String table;
+    private static TestConnectionPool classPool;
+    private final List<String> extraTables = new ArrayList<>();
+    private final List<TestConnectionPool> extraPools = new ArrayList<>();
+
+    /** Through a pool, as applications use it; the pool-less {@code jdbcUrl} path is tested further down. */
+    @Override
+    protected MemoryStateStore newStore() {
+        if (url == null) {
+            url = PostgresTestDatabase.requireUrl();
+            table = PostgresTestDatabase.uniqueTableName();
+            classPool = new TestConnectionPool(url);
+        }
+        return JdbcMemoryStateStore.builder().dataSource(classPool.dataSource()).tableName(table).build();
+    }
+
+    /** A second application instance: its own store object and connection pool, the same table. */
+    @Override
+    protected MemoryStateStore sameStorageStore() {
+        TestConnectionPool pool = new TestConnectionPool(url);
+        extraPools.add(pool);
+        return JdbcMemoryStateStore.builder().dataSource(pool.dataSource()).tableName(table).build();
+    }
+
+    @AfterEach
+    void emptyTable() throws Exception {
+        for (TestConnectionPool pool : extraPools) {
+            pool.close();
+        }
+        for (String extra : extraTables) {
+            PostgresTestDatabase.dropTable(url, extra);
+        }
+        if (table != null) {
+            PostgresTestDatabase.execute(url, "TRUNCATE " + table);
+        }
+    }
+
+    @AfterAll
+    static void dropTable() throws Exception {
+        if (table != null) {
+            classPool.close();
+            PostgresTestDatabase.dropTable(url, table);
+        }
+    }
+
+    @Test
+    void createsTheDocumentedTable() throws Exception {
+        try (Connection connection = DriverManager.getConnection(url);
+             var columns = connection.createStatement().executeQuery(
+                     "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '"
+                             + table + "' ORDER BY ordinal_position")) {
+            List<String> found = new ArrayList<>();
+            while (columns.next()) {
+                found.add(columns.getString(1) + " " + columns.getString(2));
+            }
+            assertThat(found).containsExactly("memory_id text", "version bigint", "state bytea",
+                    "updated_at timestamp with time zone");
+        }
+    }
+
+    @Test
+    void instancesCreatingTheSameTableAtOnceAllSucceed() throws Exception {
+        String table = PostgresTestDatabase.uniqueTableName();
+        extraTables.add(table);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<JdbcMemoryStateStore>> builds = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                builds.add(() -> JdbcMemoryStateStore.builder().jdbcUrl(url).tableName(table).build());
+            }
+            List<JdbcMemoryStateStore> stores = new ArrayList<>();
+            for (Future<JdbcMemoryStateStore> f : pool.invokeAll(builds)) {
+                stores.add(f.get());
+            }
+            stores.get(0).save("x", bytes("shared"), 0);
+            assertThat(stores.get(3).load("x").orElseThrow().bytes()).isEqualTo(bytes("shared"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void schemaQualifiedTableNameWorks() throws Exception {
+        String schema = PostgresTestDatabase.uniqueTableName();
+        PostgresTestDatabase.execute(url, "CREATE SCHEMA " + schema);
+        try {
+            MemoryStateStore qualified = JdbcMemoryStateStore.builder().jdbcUrl(url)
+                    .tableName(schema + ".states").build();
+            qualified.save("a", bytes("in schema"), 0);
+            assertThat(qualified.load("a").orElseThrow().bytes()).isEqualTo(bytes("in schema"));
+            assertThat(store.load("a")).as("another table").isEmpty();
+        } finally {
+            PostgresTestDatabase.execute(url, "DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void worksWithoutAPoolThroughAJdbcUrl() {
+        MemoryStateStore direct = JdbcMemoryStateStore.builder().jdbcUrl(url).tableName(table).build();
+
+        long version = direct.save("direct", bytes("one"), 0);
+        assertThat(store.load("direct")).contains(new StoredState(bytes("one"), 1));
+        assertThat(direct.update("direct", current -> bytes("two")).version()).isEqualTo(version + 1);
+        assertThatThrownBy(() -> direct.save("direct", bytes("stale"), version))
+                .isInstanceOf(StateConflictException.class);
+        assertThat(direct.ids()).containsExactly("direct");
+        assertThat(direct.delete("direct")).isTrue();
+        assertThat(direct.load("direct")).isEmpty();
+    }
+
+    @Test
+    void invalidRowIsReportedNotReturned() throws Exception {
+        store.save("broken", bytes("x"), 0);
+        PostgresTestDatabase.execute(url, "UPDATE " + table + " SET version = 0");
+
+        assertThatThrownBy(() -> store.load("broken")).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("row of memory id 'broken' in table " + table + " is invalid (version 0");
+    }
+
+    @Test
+    void missingTableWithoutCreationGivesAClearError() {
+        String absent = PostgresTestDatabase.uniqueTableName();
+        MemoryStateStore noTable = JdbcMemoryStateStore.builder().jdbcUrl(url).tableName(absent)
+                .createTable(false).build();
+
+        assertThatThrownBy(() -> noTable.load("a")).isInstanceOf(MemoryStateStoreException.class)
+                .hasMessageContaining("cannot load memory state 'a' in table " + absent)
+                .hasMessageContaining("does not exist");
+    }
+
+    /** Pools often hand out connections with auto-commit off; the store must commit its own work. */
+    @Test
+    void commitsOnConnectionsWithoutAutoCommit() {
+        DataSource manualCommit = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection") || args != null) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    Connection connection = DriverManager.getConnection(url);
+                    connection.setAutoCommit(false);
+                    return connection;
+                });
+        MemoryStateStore pooled = JdbcMemoryStateStore.builder().dataSource(manualCommit).tableName(table).build();
+
+        long version = pooled.save("committed", bytes("one"), 0);
+        pooled.save("committed", bytes("two"), version);
+        assertThatThrownBy(() -> pooled.save("committed", bytes("stale"), version))
+                .isInstanceOf(StateConflictException.class);
+
+        assertThat(store.load("committed")).contains(new StoredState(bytes("two"), 2));
+        assertThat(pooled.delete("committed")).isTrue();
+        assertThat(store.ids()).isEmpty();
+    }
+}
