@@ -1,0 +1,307 @@
+package dev.titans4j.export.hf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.titans4j.export.testing.SharedData;
+import dev.titans4j.export.testing.TinyCheckpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsStories260K() throws IOException {
+        ModelConfig c = ModelConfig.load(SharedData.require("models/stories260K"));
+
+        assertThat(c.architecture()).isEqualTo("LlamaForCausalLM");
+        assertThat(c.family()).isEqualTo(Architecture.LLAMA);
+        assertThat(c.modelType()).isEqualTo("llama");
+        assertThat(List.of(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(),
+                c.headDim(), c.vocabSize(), c.maxPositionEmbeddings())).containsExactly(64, 172, 5, 8, 4, 8, 512, 512);
+        assertThat(c.rmsNormEps()).isEqualTo(1e-5);
+        assertThat(c.ropeTheta()).isEqualTo(10000.0);
+        assertThat(c.ropeScaling()).isNull();
+        assertThat(c.tieWordEmbeddings()).isTrue();
+        assertThat(c.attentionBias()).isFalse();
+        assertThat(c.attentionOutputBias()).isFalse();
+        assertThat(c.mlpBias()).isFalse();
+        assertThat(c.slidingWindow()).isNull();
+        assertThat(c.bosTokenId()).isEqualTo(1);
+        assertThat(c.eosTokenIds()).containsExactly(2);
+        assertThat(c.padTokenId()).isNull();
+        assertThat(c.hiddenAct()).isEqualTo("silu");
+        assertThat(c.addBosToken()).isTrue();
+        assertThat(c.chatTemplate()).isNull();
+        assertThat(c.kvGroupSize()).isEqualTo(2);
+        assertThat(c.parameterCount()).isEqualTo(512 * 64 + 5 * (2 * 64 + 64 * 64 * 2 + 32 * 64 * 2 + 3 * 64 * 172) + 64);
+    }
+
+    @Test
+    void llamaWithLlama3RopeScalingAndBias() throws IOException {
+        TinyCheckpoint.llama().bias(true).ropeTheta(500000).llama3RopeScaling(8, 1, 4, 64).maxPositions(256)
+                .write(dir);
+        ModelConfig c = ModelConfig.load(dir);
+
+        assertThat(c.ropeScaling()).isEqualTo(RopeScaling.llama3(8, 1, 4, 64));
+        assertThat(c.ropeTheta()).isEqualTo(500000.0);
+        assertThat(c.attentionBias()).isTrue();
+        assertThat(c.attentionOutputBias()).isTrue();
+        assertThat(c.expectedTensors()).containsKeys("model.layers.1.self_attn.o_proj.bias",
+                "model.layers.0.self_attn.k_proj.bias");
+    }
+
+    /** transformers' _compute_llama3_parameters: keep high frequencies, divide low ones, interpolate between. */
+    @Test
+    void llama3ScalingOfRopeFrequencies() throws IOException {
+        // Llama 3.1 8B: theta 500000, head_dim 128, factor 8, low 1, high 4, original context 8192
+        TinyCheckpoint.llama().hidden(256).heads(2).kvHeads(1).ropeTheta(500000)
+                .llama3RopeScaling(8, 1, 4, 8192).write(dir);
+        ModelConfig c = ModelConfig.load(dir);
+        double[] scaled = c.ropeInverseFrequencies();
+        assertThat(scaled).hasSize(64);
+        for (int i = 0; i < 64; i++) {
+            double plain = 1.0 / Math.pow(500000, 2.0 * i / 128);
+            double wavelength = 2 * Math.PI / plain;
+            if (wavelength < 8192 / 4.0) {
+                assertThat(scaled[i]).as("high frequency %d", i).isEqualTo(plain);
+            } else if (wavelength > 8192 / 1.0) {
+                assertThat(scaled[i]).as("low frequency %d", i).isCloseTo(plain / 8, within(1e-18));
+            } else {
+                assertThat(scaled[i]).as("medium frequency %d", i).isBetween(plain / 8, plain);
+            }
+        }
+        // a medium frequency checked by hand: i = 32, plain = 500000^(-64/128), wavelength 4443
+        double plain = Math.pow(500000, -64.0 / 128);
+        double smooth = (8192 / (2 * Math.PI / plain) - 1) / (4 - 1);
+        assertThat(scaled[32]).isCloseTo((1 - smooth) * plain / 8 + smooth * plain, within(1e-15));
+        assertThat(smooth).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void ropeTypeMayBeSpelledTypeAndDefaultMeansNone() throws IOException {
+        TinyCheckpoint.llama().config("rope_scaling", Map.of("type", "llama3", "factor", 2.0,
+                "low_freq_factor", 1.0, "high_freq_factor", 2.0, "original_max_position_embeddings", 32)).write(dir);
+        assertThat(ModelConfig.load(dir).ropeScaling()).isEqualTo(RopeScaling.llama3(2, 1, 2, 32));
+
+        TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "default")).write(dir);
+        assertThat(ModelConfig.load(dir).ropeScaling()).isNull();
+    }
+
+    @Test
+    void transformers5RopeParameters() throws IOException {
+        TinyCheckpoint.llama().removeConfig("rope_theta").removeConfig("rope_scaling")
+                .config("rope_parameters", Map.of("rope_type", "llama3", "rope_theta", 500000.0, "factor", 32.0,
+                        "low_freq_factor", 1.0, "high_freq_factor", 4.0, "original_max_position_embeddings", 8192))
+                .write(dir);
+        ModelConfig c = ModelConfig.load(dir);
+        assertThat(c.ropeTheta()).isEqualTo(500000.0);
+        assertThat(c.ropeScaling()).isEqualTo(RopeScaling.llama3(32, 1, 4, 8192));
+    }
+
+    @Test
+    void unsupportedRopeScaling() throws IOException {
+        TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "yarn", "factor", 4.0)).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'rope_scaling' type 'yarn' is not supported (supported: llama3, or none)");
+
+        TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "llama3", "factor", 8.0)).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'rope_scaling' llama3 scaling is missing the number 'low_freq_factor'");
+
+        TinyCheckpoint.llama().llama3RopeScaling(8, 4, 1, 8192).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessageStartingWith("config.json: 'rope_scaling' llama3 needs factor > 0,"
+                        + " 0 < low_freq_factor < high_freq_factor");
+    }
+
+    @Test
+    void qwen2HasQkvBiasNoOutputBiasNoBosAndIgnoresDisabledSlidingWindow() throws IOException {
+        TinyCheckpoint.qwen2().tied(true).eosTokenIds(2, 5).write(dir);
+        ModelConfig c = ModelConfig.load(dir);
+
+        assertThat(c.architecture()).isEqualTo("Qwen2ForCausalLM");
+        assertThat(c.modelType()).isEqualTo("qwen2");
+        assertThat(c.attentionBias()).isTrue();
+        assertThat(c.attentionOutputBias()).isFalse();
+        assertThat(c.slidingWindow()).as("use_sliding_window is false").isNull();
+        assertThat(c.addBosToken()).isFalse();
+        assertThat(c.eosTokenIds()).containsExactly(2, 5);
+        assertThat(c.expectedTensors()).containsKey("model.layers.0.self_attn.q_proj.bias")
+                .doesNotContainKey("model.layers.0.self_attn.o_proj.bias")
+                .doesNotContainKey("lm_head.weight");
+    }
+
+    @Test
+    void qwen2WithSlidingWindowEnabledIsRejected() throws IOException {
+        TinyCheckpoint.qwen2().config("use_sliding_window", true).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'use_sliding_window' is true; Qwen2 per-layer sliding-window attention is"
+                        + " not supported");
+    }
+
+    @Test
+    void mistralSlidingWindow() throws IOException {
+        TinyCheckpoint.mistral().slidingWindow(16).write(dir);
+        ModelConfig c = ModelConfig.load(dir);
+        assertThat(c.slidingWindow()).isEqualTo(16);
+        assertThat(c.attentionBias()).isFalse();
+        assertThat(c.addBosToken()).isTrue();
+
+        TinyCheckpoint.mistral().slidingWindow(null).write(dir);
+        assertThat(ModelConfig.load(dir).slidingWindow()).as("explicit null").isNull();
+
+        TinyCheckpoint.mistral().removeConfig("sliding_window").write(dir);
+        assertThat(ModelConfig.load(dir).slidingWindow()).as("MistralConfig default").isEqualTo(4096);
+    }
+
+    @Test
+    void headDimDefaultsToHiddenOverHeadsButMayBeExplicit() throws IOException {
+        TinyCheckpoint.llama().hidden(32).heads(4).write(dir);
+        assertThat(ModelConfig.load(dir).headDim()).isEqualTo(8);
+
+        TinyCheckpoint.mistral().hidden(32).heads(4).kvHeads(2).headDim(16).write(dir);
+        ModelConfig c = ModelConfig.load(dir);
+        assertThat(c.headDim()).isEqualTo(16);
+        assertThat(c.expectedTensors().get("model.layers.0.self_attn.q_proj.weight")).containsExactly(64, 32);
+        assertThat(c.expectedTensors().get("model.layers.0.self_attn.o_proj.weight")).containsExactly(32, 64);
+        assertThat(c.expectedTensors().get("model.layers.0.self_attn.v_proj.weight")).containsExactly(32, 32);
+    }
+
+    @Test
+    void defaultsWhenOptionalKeysAreAbsent() throws IOException {
+        TinyCheckpoint.llama().removeConfig("num_key_value_heads").removeConfig("rope_theta")
+                .removeConfig("rms_norm_eps").removeConfig("tie_word_embeddings").removeConfig("hidden_act")
+                .removeConfig("max_position_embeddings").removeConfig("rope_scaling").removeConfig("attention_bias")
+                .write(dir);
+        ModelConfig c = ModelConfig.load(dir);
+        assertThat(c.numKvHeads()).isEqualTo(c.numHeads());
+        assertThat(c.ropeTheta()).isEqualTo(10000.0);
+        assertThat(c.rmsNormEps()).isEqualTo(1e-6);
+        assertThat(c.tieWordEmbeddings()).isFalse();
+        assertThat(c.hiddenAct()).isEqualTo("silu");
+        assertThat(c.maxPositionEmbeddings()).isEqualTo(2048);
+        assertThat(c.attentionBias()).isFalse();
+    }
+
+    @Test
+    void eosIdsAreTheUnionOfConfigAndGenerationConfig() throws IOException {
+        TinyCheckpoint.llama().config("eos_token_id", List.of(128001, 128009)).eosTokenIds(128001, 128008, 128009)
+                .write(dir);
+        assertThat(ModelConfig.load(dir).eosTokenIds()).containsExactly(128001, 128009, 128008);
+    }
+
+    @Test
+    void tokenizerConfigDecidesBosAndChatTemplate() throws IOException {
+        TinyCheckpoint.qwen2().write(dir);
+        Files.writeString(dir.resolve("tokenizer_config.json"),
+                "{\"add_bos_token\": true, \"chat_template\": \"{{ messages }}\"}");
+        ModelConfig c = ModelConfig.load(dir);
+        assertThat(c.addBosToken()).isTrue();
+        assertThat(c.chatTemplate()).isEqualTo("{{ messages }}");
+
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"chat_template\": [{\"name\": \"tool_use\","
+                + " \"template\": \"T\"}, {\"name\": \"default\", \"template\": \"D\"}]}");
+        assertThat(ModelConfig.load(dir).chatTemplate()).isEqualTo("D");
+
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{}");
+        Files.writeString(dir.resolve("chat_template.jinja"), "J");
+        assertThat(ModelConfig.load(dir).chatTemplate()).isEqualTo("J");
+    }
+
+    @Test
+    void unsupportedArchitecture() throws IOException {
+        TinyCheckpoint.of("GPT2LMHeadModel").write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .isInstanceOf(ModelConfigException.class)
+                .hasMessage("unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM,"
+                        + " MistralForCausalLM, Qwen2ForCausalLM");
+    }
+
+    @Test
+    void missingArchitectures() throws IOException {
+        TinyCheckpoint.llama().removeConfig("architectures").write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'architectures' is missing or not a list of class names; supported:"
+                        + " LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
+    }
+
+    @Test
+    void unsupportedActivationAndMlpBias() throws IOException {
+        TinyCheckpoint.llama().config("hidden_act", "gelu").write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'hidden_act' is 'gelu'; only silu (SwiGLU) is supported");
+
+        TinyCheckpoint.llama().config("mlp_bias", true).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'mlp_bias' is true; MLP biases are not supported");
+    }
+
+    @Test
+    void inconsistentOrMalformedDimensions() throws IOException {
+        TinyCheckpoint.llama().heads(4).kvHeads(3).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'num_attention_heads' (4) is not a multiple of num_key_value_heads (3)");
+
+        TinyCheckpoint.llama().removeConfig("hidden_size").write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir)).hasMessage("config.json: 'hidden_size' is missing");
+
+        TinyCheckpoint.llama().config("vocab_size", "64").write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'vocab_size' must be an integer, found \"64\"");
+
+        TinyCheckpoint.llama().config("num_hidden_layers", 0).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'num_hidden_layers' must be positive, found 0");
+
+        TinyCheckpoint.llama().hidden(30).heads(4).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'hidden_size' (30) is not a multiple of num_attention_heads (4) and no"
+                        + " head_dim is given");
+
+        TinyCheckpoint.llama().hidden(36).heads(4).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'head_dim' must be even for rotary embeddings, found 9");
+    }
+
+    @Test
+    void missingOrBrokenConfigFile() throws IOException {
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .isInstanceOf(ModelConfigException.class)
+                .hasMessage(dir + ": no config.json");
+        Files.writeString(dir.resolve("config.json"), "{\"architectures\": [");
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .isInstanceOf(ModelConfigException.class)
+                .hasMessageStartingWith("config.json: not valid JSON: ");
+        Files.writeString(dir.resolve("config.json"), "[]");
+        assertThatThrownBy(() -> ModelConfig.load(dir)).hasMessage("config.json: not a JSON object");
+    }
+
+    /** Names and shapes implied by the config agree with the fixture's own, independently written, list. */
+    @Test
+    void expectedTensorsMatchTheFixtureForEveryArchitectureAndOption() throws IOException {
+        List<TinyCheckpoint> variants = List.of(
+                TinyCheckpoint.llama(), TinyCheckpoint.llama().tied(true).bias(true),
+                TinyCheckpoint.llama().heads(8).kvHeads(1).hidden(64).intermediate(40),
+                TinyCheckpoint.mistral().headDim(12), TinyCheckpoint.qwen2(), TinyCheckpoint.qwen2().tied(true));
+        int i = 0;
+        for (TinyCheckpoint variant : variants) {
+            Path folder = variant.write(dir.resolve("v" + i++));
+            Map<String, long[]> expected = ModelConfig.load(folder).expectedTensors();
+            Map<String, long[]> fixture = variant.shapes();
+            assertThat(expected.keySet()).containsExactlyElementsOf(fixture.keySet());
+            fixture.forEach((name, shape) -> assertThat(expected.get(name)).as(name).containsExactly(shape));
+        }
+    }
+}
