@@ -1,7 +1,7 @@
 package dev.titans4j.export.onnx;
 
 /**
- * Symmetric 4-bit block quantisation in the layout of ONNX Runtime's {@code MatMulNBits}: weight [N, K] (Hugging
+ * Symmetric 4-bit block quantisation (per-block scale chosen to minimise squared error) in the layout of ONNX Runtime's {@code MatMulNBits}: weight [N, K] (Hugging
  * Face [out, in]) split along K into blocks of {@link #BLOCK_SIZE}; each block stores one float scale and
  * codes {@code q = clamp(round(w / scale), -8, 7) + 8} packed two per byte, the lower K index in the low nibble.
  * No zero-point tensor is written: MatMulNBits then uses the default zero point 8, so {@code w ≈ (q - 8) * scale}.
@@ -58,11 +58,7 @@ public final class Int4Quantizer {
             for (int block = 0; block < blocks; block++) {
                 int start = block * BLOCK_SIZE;
                 int end = Math.min(start + BLOCK_SIZE, k);
-                float absMax = 0;
-                for (int col = start; col < end; col++) {
-                    absMax = Math.max(absMax, Math.abs(weight[row * k + col]));
-                }
-                float scale = absMax / 7f;
+                float scale = bestScale(weight, row * k + start, end - start);
                 scales[row * blocks + block] = scale;
                 float inverse = scale == 0 ? 0 : 1f / scale;
                 int base = (row * blocks + block) * (BLOCK_SIZE / 2);
@@ -79,5 +75,44 @@ public final class Int4Quantizer {
             }
         }
         return new Quantized(n, k, packed, scales);
+    }
+
+    /**
+     * The scale with the least squared error among a few candidates between absMax/8 and absMax/7, either sign
+     * (a negative scale lets the block's largest magnitude use code -8): plain absMax/7 wastes a level.
+     */
+    private static float bestScale(float[] w, int offset, int length) {
+        float absMax = 0;
+        float extreme = 0;
+        for (int i = 0; i < length; i++) {
+            float v = w[offset + i];
+            if (Math.abs(v) > absMax) {
+                absMax = Math.abs(v);
+                extreme = v;
+            }
+        }
+        if (absMax == 0) {
+            return 0;
+        }
+        float best = absMax / 7f;
+        double bestError = Double.MAX_VALUE;
+        for (int step = 0; step <= 8; step++) {
+            float divisor = 7f + step / 8f;
+            for (float candidate : new float[] {absMax / divisor, -extreme / divisor}) {
+                double error = 0;
+                float inverse = 1f / candidate;
+                for (int i = 0; i < length; i++) {
+                    float v = w[offset + i];
+                    int code = Math.max(-8, Math.min(7, Math.round(v * inverse)));
+                    double diff = v - code * candidate;
+                    error += diff * diff;
+                }
+                if (error < bestError) {
+                    bestError = error;
+                    best = candidate;
+                }
+            }
+        }
+        return best;
     }
 }
