@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Mistral's {@code [INST]} format (Mistral-7B-Instruct v0.1/v0.2):
- * {@code <s>[INST] user [/INST]answer</s>[INST] next [/INST]}. Mistral has no system role: as its template does,
- * the system prompt is folded into the first user turn as {@code system + "\n\n" + user}.
+ * Mistral's {@code [INST]} format, as the current template of Mistral-7B-Instruct v0.1/v0.2 writes it:
+ * {@code <s> [INST] user [/INST] answer</s> [INST] next [/INST]}. Mistral has no system role: as that template
+ * does, a leading system prompt is folded into the first user turn as {@code system + "\n\n" + user}.
  *
  * <p>Where Mistral's template would reject a conversation (roles not alternating, a system message later on), this
  * format stays usable: consecutive user-side messages (user text, tool results, later system messages) are joined
@@ -35,7 +35,7 @@ public final class MistralFormat implements ChatFormat {
         for (ChatMessage message : messages) {
             if (message instanceof AiMessage ai) {
                 closeInstruction(out, pending);
-                out.append(aiText(ai)).append(EOS);
+                out.append(' ').append(aiText(ai)).append(EOS);
             } else {
                 pending.add(MessageText.of(message));
             }
@@ -46,7 +46,7 @@ public final class MistralFormat implements ChatFormat {
 
     private static void closeInstruction(StringBuilder out, List<String> pending) {
         if (!pending.isEmpty()) {
-            out.append("[INST] ").append(String.join("\n\n", pending)).append(" [/INST]");
+            out.append(" [INST] ").append(String.join("\n\n", pending)).append(" [/INST]");
             pending.clear();
         }
     }

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * lose its leading space. Text is held back while it may still change:
  * <ul>
  *   <li>after a byte-fallback piece ({@code <0xE4>}), because the following byte pieces decide what the whole run
- *   of bytes decodes to (a character, or one U+FFFD per byte when the run is not valid UTF-8);</li>
+ *   of bytes decodes to (a character, or one U+FFFD per byte when the run is not valid UTF-8); special tokens that
+ *   are skipped do not end a run, as the decoder never sees them;</li>
  *   <li>while the window ends in U+FFFD, which byte-level (GPT-2 style) tokenizers produce for a character whose
  *   bytes are split across tokens.</li>
  * </ul>
@@ -32,6 +33,8 @@ public final class IncrementalDecoder {
     private int readOffset;
     /** decode(ids[prefixOffset, readOffset)): the part of the window already emitted. */
     private String prefixText = "";
+    /** Whether the last token the decoder sees is a byte-fallback piece. */
+    private boolean inByteRun;
 
     IncrementalDecoder(ModelTokenizer tokenizer, boolean skipSpecialTokens) {
         this.tokenizer = tokenizer;
@@ -48,7 +51,10 @@ public final class IncrementalDecoder {
             ids = Arrays.copyOf(ids, count * 2);
         }
         ids[count++] = tokenId;
-        if (tokenizer.isByteFallback(tokenId)) {
+        if (!(skipSpecialTokens && tokenizer.isSpecial(tokenId))) {
+            inByteRun = tokenizer.isByteFallback(tokenId);
+        } // a skipped special token is invisible to the decoder: it does not end a run of byte pieces
+        if (inByteRun) {
             return "";
         }
         String window = tokenizer.decode(ids, prefixOffset, count, skipSpecialTokens);

@@ -1,0 +1,134 @@
+package dev.titans4j.t2.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.titans4j.export.manifest.ModelManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the real templates cannot show: tool turns of Llama 3 and Mistral, plain text, selection and errors. */
+class ChatFormatTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final ToolExecutionRequest CALL = ToolExecutionRequest.builder().id("1").name("add")
+            .arguments("{\"a\": 1, \"b\": 2}").build();
+
+    @Test
+    void llama3WritesToolResultsAsIpythonAndCallsAsJson() {
+        String text = new Llama3Format().render(List.of(UserMessage.from("1+2?"), AiMessage.from(CALL),
+                ToolExecutionResultMessage.from(CALL, "3")), true);
+        assertThat(text).isEqualTo("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n1+2?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n{\"name\": \"add\", \"parameters\": {\"a\": 1, \"b\": 2}}"
+                + "<|eot_id|><|start_header_id|>ipython<|end_header_id|>\n\n3<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+    }
+
+    @Test
+    void mistralFoldsSystemAndToolResultsIntoInstructionBlocks() {
+        String text = new MistralFormat().render(List.of(SystemMessage.from("Be brief."), UserMessage.from("1+2?"),
+                AiMessage.from(CALL), ToolExecutionResultMessage.from(CALL, "3"), UserMessage.from("So?")), true);
+        assertThat(text).isEqualTo("<s> [INST] Be brief.\n\n1+2? [/INST] {\"name\": \"add\", \"arguments\": "
+                + "{\"a\": 1, \"b\": 2}}</s> [INST] 3\n\nSo? [/INST]");
+    }
+
+    @Test
+    void plainConcatenatesTextsWithoutMarkup() {
+        List<ChatMessage> messages = List.of(UserMessage.from("Once upon a time"), AiMessage.from(", there was"),
+                UserMessage.from(" a cat"));
+        PlainFormat plain = new PlainFormat(true);
+        assertThat(plain.render(messages, true)).isEqualTo("Once upon a time, there was a cat");
+        assertThat(plain.prependBos()).isTrue();
+        assertThat(plain.stopStrings()).isEmpty();
+        assertThat(new PlainFormat(false).prependBos()).isFalse();
+    }
+
+    @Test
+    void multiPartUserTextIsJoinedAndImagesAreRefused() {
+        UserMessage twoParts = UserMessage.from(TextContent.from("a"), TextContent.from("b"));
+        assertThat(new ChatMlFormat().render(List.of(twoParts), false)).isEqualTo("<|im_start|>user\na\nb<|im_end|>\n");
+        UserMessage withImage = UserMessage.from(TextContent.from("What is this?"),
+                ImageContent.from("https://example.com/cat.png"));
+        for (String name : ChatFormats.NAMES) {
+            assertThatThrownBy(() -> ChatFormat.of(name).render(List.of(withImage), true))
+                    .isInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("image");
+        }
+    }
+
+    @Test
+    void emptyConversationIsRejected() {
+        assertThatThrownBy(() -> new ChatMlFormat().render(List.of(), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void formatsByNameAndTheirStopsAndBos() {
+        assertThat(ChatFormat.of("ChatML")).isInstanceOf(ChatMlFormat.class);
+        assertThat(ChatFormat.of("llama3").stopStrings()).containsExactly("<|eot_id|>");
+        assertThat(ChatFormat.of("mistral").stopStrings()).containsExactly("</s>");
+        assertThat(ChatFormat.of("chatml").stopStrings()).containsExactly("<|im_end|>");
+        for (String name : List.of("chatml", "llama3", "mistral")) {
+            assertThat(ChatFormat.of(name).prependBos()).as(name).isFalse();
+            assertThat(ChatFormat.of(name).name()).isEqualTo(name);
+        }
+        assertThatThrownBy(() -> ChatFormat.of("vicuna")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vicuna").hasMessageContaining("chatml");
+        assertThatThrownBy(() -> ChatFormat.of(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void formatFromManifest() throws IOException {
+        assertThat(ChatFormats.forManifest(manifest("plain", "llama", true)))
+                .isInstanceOfSatisfying(PlainFormat.class, f -> assertThat(f.prependBos()).isTrue());
+        assertThat(ChatFormats.forManifest(manifest("plain", "qwen2", false)).prependBos()).isFalse();
+        assertThat(ChatFormats.forManifest(manifest("chatml", "qwen2", false)))
+                .isInstanceOfSatisfying(ChatMlFormat.class, f -> assertThat(f.defaultSystemPrompt())
+                        .hasValue(ChatMlFormat.QWEN_DEFAULT_SYSTEM_PROMPT));
+        assertThat(ChatFormats.forManifest(manifest("llama3", "llama", true))).isInstanceOf(Llama3Format.class);
+
+        // With the folder, the default system prompt comes from the model's own template (SmolLM2 here).
+        String template = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+                + "{{ '<|im_start|>system\\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face"
+                + "<|im_end|>\\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + "
+                + "'<|im_end|>' + '\\n'}}{% endfor %}";
+        Files.writeString(tmp.resolve("tokenizer_config.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("chat_template", template)
+                        .toString());
+        assertThat(ChatFormats.forManifest(manifest("chatml", "llama", false), tmp))
+                .isInstanceOfSatisfying(ChatMlFormat.class, f -> assertThat(f.defaultSystemPrompt())
+                        .hasValue(ChatMlFormat.SMOLLM2_DEFAULT_SYSTEM_PROMPT));
+    }
+
+    @Test
+    void defaultSystemPromptOnlyFromAFixedLiteral() {
+        assertThat(ChatFormats.defaultSystemPrompt(
+                "{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}")).isEmpty();
+        assertThat(ChatFormats.defaultSystemPrompt("'<|im_start|>system\\nLine one\\nIt\\'s two<|im_end|>\\n'"))
+                .hasValue("Line one\nIt's two");
+        assertThat(ChatFormats.fromChatTemplate("{{ messages }}")).isEmpty();
+        assertThat(ChatFormats.fromChatTemplate(null)).isEmpty();
+    }
+
+    static ModelManifest manifest(String chatFormat, String modelType, boolean addBos) {
+        return new ModelManifest(ModelManifest.FORMAT, ModelManifest.CURRENT_VERSION, "test", "LlamaForCausalLM",
+                modelType, "test", ModelManifest.Precision.fp32, null,
+                new ModelManifest.Tokens(addBos ? 1 : null, List.of(2), null, addBos), chatFormat,
+                new ModelManifest.Files("model.onnx", null, "tokenizer.json", "tokenizer_config.json", null),
+                null, null, null, null);
+    }
+}
