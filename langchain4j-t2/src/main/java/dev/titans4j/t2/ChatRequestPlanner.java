@@ -27,11 +27,24 @@ final class ChatRequestPlanner {
     record Plan(GenerationRequest generation, TokenSelector selector) {
     }
 
+    /** Validates, then formats and tokenizes the conversation. */
     Plan plan(ChatRequest request) {
-        ChatRequestParameters parameters = request.parameters();
-        validate(parameters, engine.modelName());
-        ChatRequestValidationUtils.validateMessages(request.messages());
+        validate(request);
+        return prepare(request);
+    }
 
+    /** Checks features and parameters; cheap, so streaming calls it on the caller's thread. */
+    void validate(ChatRequest request) {
+        validate(request.parameters(), engine.modelName());
+        ChatRequestValidationUtils.validateMessages(request.messages());
+    }
+
+    /**
+     * Formats and tokenizes a validated request. Like a server-side check, a prompt that does not fit the context
+     * fails here ({@link PromptTooLongException}), before the model runs.
+     */
+    Plan prepare(ChatRequest request) {
+        ChatRequestParameters parameters = request.parameters();
         int[] promptIds = engine.promptIds(request.messages());
         int context = engine.model().contextLength();
         if (promptIds.length >= context) {

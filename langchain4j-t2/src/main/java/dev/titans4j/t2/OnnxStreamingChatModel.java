@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A LangChain4j {@link StreamingChatModel} running an exported model locally with ONNX Runtime.
  *
- * <p>Requests are validated and tokenized on the caller's thread (invalid requests throw there); generation runs
- * on a worker thread, never the caller's, and streams text pieces that concatenate exactly to the final message.
+ * <p>Requests are validated on the caller's thread (unsupported features and invalid parameters throw there);
+ * tokenization and generation run on a worker thread, never the caller's, and stream text pieces that concatenate
+ * exactly to the final message. Failures from there on, such as a prompt too long for the context, reach the
+ * handler's {@code onError}, as a remote provider's server errors do.
  * {@link StreamingHandle#cancel()} (from {@code onPartialResponse}'s context) stops generation before the next
  * token; no further callbacks follow. Exceptions thrown by the handler's {@code onPartialResponse} or
  * {@code onCompleteResponse} are passed to its {@code onError} and generation continues, as LangChain4j's
@@ -40,18 +42,19 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
 
     @Override
     public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
-        ChatRequestPlanner.Plan plan = planner.plan(chatRequest);
+        planner.validate(chatRequest);
         Handle handle = new Handle();
         try {
-            executor.execute(() -> stream(plan, handler, handle));
+            executor.execute(() -> stream(chatRequest, handler, handle));
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("The streaming executor rejected the request (is it shut down?)", e);
         }
     }
 
-    private void stream(ChatRequestPlanner.Plan plan, StreamingChatResponseHandler handler, Handle handle) {
+    private void stream(ChatRequest request, StreamingChatResponseHandler handler, Handle handle) {
         GenerationResult result;
         try {
+            ChatRequestPlanner.Plan plan = planner.prepare(request);
             result = engine.generator().generate(plan.generation(), plan.selector(),
                     piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);
         } catch (Exception e) {

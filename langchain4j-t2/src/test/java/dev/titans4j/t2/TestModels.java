@@ -24,7 +24,7 @@ public final class TestModels {
     public static synchronized Path stories260K() {
         Path source = SharedData.require("models/stories260K");
         if (stories == null) {
-            stories = export(source, tempDir("titans4j-stories260K-").resolve("onnx"));
+            stories = export(source, tempDir("titans4j-").resolve("stories260K"));
         }
         return stories;
     }

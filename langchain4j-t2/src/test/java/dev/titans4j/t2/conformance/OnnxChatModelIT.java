@@ -1,0 +1,87 @@
+package dev.titans4j.t2.conformance;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.common.AbstractChatModelIT;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.titans4j.t2.OnnxChatRequestParameters;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * LangChain4j's conformance suite for {@link ChatModel}s, run against {@code OnnxChatModel}.
+ *
+ * <p>By default it uses stories260K, a base model: tests that assert an instruct model's answers are disabled
+ * ({@link RequiresInstructModel}). Set the system property {@code titans4j.it.model} to an exported
+ * instruction-tuned model folder to run them all:
+ * {@code mvn -pl langchain4j-t2 test -Dtest=OnnxChatModelIT -Dtitans4j.it.model=DIR}.
+ * Tools, JSON response formats and images are not supported: the suite checks they fail with LangChain4j's
+ * {@code UnsupportedFeatureException}.
+ */
+@ExtendWith(RequiresInstructModel.class)
+class OnnxChatModelIT extends AbstractChatModelIT {
+
+    @Override
+    protected List<ChatModel> models() {
+        return List.of(ConformanceModels.chatModel().build());
+    }
+
+    @Override
+    protected ChatModel createModelWith(ChatRequestParameters parameters) {
+        return ConformanceModels.chatModelWith(parameters);
+    }
+
+    @Override
+    protected ChatRequestParameters createIntegrationSpecificParameters(int maxOutputTokens) {
+        return OnnxChatRequestParameters.builder().maxOutputTokens(maxOutputTokens).build();
+    }
+
+    @Override
+    protected boolean supportsModelNameParameter() {
+        return false; // one loaded model per instance; another name is rejected
+    }
+
+    @Override
+    protected boolean supportsTools() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsToolChoiceRequired() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsJsonResponseFormat() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsJsonResponseFormatWithSchema() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsJsonResponseFormatWithRawSchema() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsSingleImageInputAsBase64EncodedString() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsMultipleImageInputsAsBase64EncodedStrings() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsSingleImageInputAsPublicURL() {
+        return false;
+    }
+
+    @Override
+    protected boolean supportsMultipleImageInputsAsPublicURLs() {
+        return false;
+    }
+}
