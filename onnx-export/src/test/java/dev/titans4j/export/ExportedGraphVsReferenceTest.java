@@ -70,6 +70,22 @@ class ExportedGraphVsReferenceTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void externalDataExportRunsAndMatches() throws Exception {
+        Path hf = TinyCheckpoint.llama().headDim(16).write(dir.resolve("hf"));
+        Path out = dir.resolve("onnx");
+        OnnxExporter.builder().options(ExportOptions.builder().externalData(true).svf(false).build()).build()
+                .export(hf, out);
+        assertThat(out.resolve("model.onnx.data")).exists();
+        assertThat(java.nio.file.Files.size(out.resolve("model.onnx")))
+                .isLessThan(java.nio.file.Files.size(out.resolve("model.onnx.data")));
+        int[] tokens = {3, 1, 4, 1, 5, 9, 2, 6};
+        double[][] expected = ReferenceModel.load(hf).logits(tokens);
+        try (OrtDecoder decoder = new OrtDecoder(out, 8, 1)) {
+            assertClose(decoder.feed(tokens, true), expected, 0, "external data");
+        }
+    }
+
     static void assertClose(float[][] actual, double[][] expected, int offset, String label) {
         for (int row = 0; row < actual.length; row++) {
             double[] want = expected[offset + row];

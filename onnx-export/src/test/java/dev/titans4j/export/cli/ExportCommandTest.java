@@ -1,0 +1,110 @@
+package dev.titans4j.export.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.export.testing.TinyCheckpoint;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ExportCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = ExportCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void helpListsOptionsAndExitCodes() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("--input", "--output", "--precision", "--no-svf", "--external-data",
+                "--force", "Exit codes");
+    }
+
+    @Test
+    void missingOutputIsAUsageError() {
+        assertThat(run("--input", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--output=OUT_DIR'");
+    }
+
+    @Test
+    void unknownPrecisionIsAUsageError() {
+        assertThat(run("--input", "a", "--output", "b", "--precision", "int8")).isEqualTo(2);
+        assertThat(err.toString()).contains("--precision");
+    }
+
+    @Test
+    void folderWithoutConfigFailsWithOneClearLine() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(run("--input", empty.toString(), "--output", dir.resolve("out").toString(), "--quiet"))
+                .isEqualTo(1);
+        String message = err.toString().strip();
+        assertThat(message).startsWith("error: ").contains("config.json").doesNotContain("\n")
+                .doesNotContain("Exception");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void unsupportedArchitectureIsNamed() {
+        Path hf = TinyCheckpoint.of("GPT2LMHeadModel").write(dir.resolve("gpt2"));
+        assertThat(run("-i", hf.toString(), "-o", dir.resolve("out").toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).contains("GPT2LMHeadModel").contains("LlamaForCausalLM");
+    }
+
+    @Test
+    void mismatchedCheckpointIsRejectedBeforeAnythingIsWritten() {
+        Path hf = TinyCheckpoint.llama().tensorShape("model.layers.1.mlp.up_proj.weight", 47, 32)
+                .write(dir.resolve("hf"));
+        assertThat(run("-i", hf.toString(), "-o", dir.resolve("out").toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).contains("model.layers.1.mlp.up_proj.weight");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void nonEmptyOutputNeedsForce() throws Exception {
+        Path hf = TinyCheckpoint.llama().write(dir.resolve("hf"));
+        Path target = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(target.resolve("keep.txt"), "mine");
+        assertThat(run("-i", hf.toString(), "-o", target.toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).contains("not empty").contains("--force");
+        assertThat(target.resolve("keep.txt")).hasContent("mine");
+
+        assertThat(run("-i", hf.toString(), "-o", target.toString(), "--quiet", "--force")).isZero();
+        assertThat(target.resolve("model.onnx")).exists();
+    }
+
+    @Test
+    void successfulExportPrintsProgressAndSummary() throws Exception {
+        Path hf = TinyCheckpoint.qwen2().headDim(16).write(dir.resolve("hf"));
+        Path target = dir.resolve("out");
+        assertThat(run("--input", hf.toString(), "--output", target.toString(), "--precision", "INT4",
+                "--external-data")).isZero();
+        assertThat(err.toString()).contains("tensors").contains("MB").contains("[##");
+        assertThat(out.toString()).contains("Exported Qwen2ForCausalLM").contains("precision int4")
+                .contains("model.onnx.data").contains("manifest.json").contains("svf.safetensors")
+                .contains("Transformer² hook: 6 matrices (factorised)").contains("parameters");
+        ModelManifest manifest = ModelManifest.read(target);
+        assertThat(manifest.files().externalData()).isEqualTo("model.onnx.data");
+        assertThat(manifest.precision()).isEqualTo(ModelManifest.Precision.int4);
+        assertThat(manifest.chatFormat()).isEqualTo("plain");
+    }
+
+    @Test
+    void progressBarRendering() {
+        assertThat(ProgressBar.render(12, 32, 45_100_000, 120_300_000))
+                .isEqualTo("[###########...................] 12/32 tensors 45.1/120.3 MB");
+    }
+}
