@@ -78,7 +78,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
 
     @Override
     public long save(String memoryId, byte[] state, long expectedVersion) {
-        MemoryStateStore.checkSaveArguments(memoryId, state, expectedVersion);
+        SaveArguments.check(memoryId, state, expectedVersion);
         String base = StateFileNames.baseName(memoryId);
         Path file = stateFile(base);
         Path temp = directory.resolve(base + StateFileNames.TEMP_SUFFIX);

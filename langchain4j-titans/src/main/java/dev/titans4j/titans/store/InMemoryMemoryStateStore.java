@@ -23,7 +23,7 @@ public final class InMemoryMemoryStateStore implements MemoryStateStore {
 
     @Override
     public long save(String memoryId, byte[] state, long expectedVersion) {
-        MemoryStateStore.checkSaveArguments(memoryId, state, expectedVersion);
+        SaveArguments.check(memoryId, state, expectedVersion);
         byte[] copy = state.clone();
         StoredState saved = states.compute(memoryId, (id, current) -> {
             long actual = current == null ? StateConflictException.ABSENT : current.version();

@@ -94,7 +94,7 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
 
     @Override
     public long save(String memoryId, byte[] state, long expectedVersion) {
-        MemoryStateStore.checkSaveArguments(memoryId, state, expectedVersion);
+        SaveArguments.check(memoryId, state, expectedVersion);
         int changed = inTransaction("save", memoryId, connection -> {
             if (expectedVersion == 0) {
                 try (PreparedStatement insert = connection.prepareStatement(insertSql)) {

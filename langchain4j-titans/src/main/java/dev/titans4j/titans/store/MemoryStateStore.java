@@ -76,16 +76,4 @@ public interface MemoryStateStore {
     default StoredState update(String memoryId, Function<Optional<byte[]>, byte[]> change) {
         return VersionedUpdater.withDefaults().update(this, memoryId, change);
     }
-
-    /** Common argument checks of {@link #save}; implementations call it first. */
-    static void checkSaveArguments(String memoryId, byte[] state, long expectedVersion) {
-        MemoryIds.requireValid(memoryId);
-        if (state == null) {
-            throw new IllegalArgumentException("state of memory '" + memoryId + "' must not be null");
-        }
-        if (expectedVersion < 0) {
-            throw new IllegalArgumentException("expected version of memory '" + memoryId
-                    + "' must be 0 (create) or the version last loaded, got " + expectedVersion);
-        }
-    }
 }

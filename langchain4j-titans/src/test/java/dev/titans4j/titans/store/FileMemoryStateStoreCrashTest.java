@@ -39,7 +39,8 @@ class FileMemoryStateStoreCrashTest {
                     String.valueOf(STATE_SIZE));
             BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
                     StandardCharsets.UTF_8));
-            assertThat(out.readLine()).as("child saved at least once").startsWith("saved ");
+            assertThat(FileStoreChildProcess.firstLine(writer, out)).as("child saved at least once")
+                    .startsWith("saved ");
             if (round % 2 == 0) {
                 Thread.sleep(random.nextInt(200));
             } else {
@@ -83,7 +84,7 @@ class FileMemoryStateStoreCrashTest {
         Process other = FileStoreChildProcess.start("increment", directory.toString(), "counter",
                 String.valueOf(perProcess));
         BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(out.readLine()).isEqualTo("ready");
+        assertThat(FileStoreChildProcess.firstLine(other, out)).isEqualTo("ready");
         other.getOutputStream().write('\n');
         other.getOutputStream().flush();
         try {

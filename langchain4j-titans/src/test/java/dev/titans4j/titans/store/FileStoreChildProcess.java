@@ -1,5 +1,6 @@
 package dev.titans4j.titans.store;
 
+import java.io.BufferedReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +84,18 @@ public final class FileStoreChildProcess {
                 "-cp", System.getProperty("java.class.path"), FileStoreChildProcess.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** The child's first line of output; a child that died first fails the test with its exit code. */
+    static String firstLine(Process process, BufferedReader out) throws Exception {
+        String line = out.readLine();
+        if (line == null) {
+            process.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("child JVM " + process.info().commandLine().orElse("?") + " exited with "
+                    + (process.isAlive() ? "no output" : "code " + process.exitValue())
+                    + " before its first line (its stderr is above)");
+        }
+        return line;
     }
 
     static void stop(Process process) throws InterruptedException {
