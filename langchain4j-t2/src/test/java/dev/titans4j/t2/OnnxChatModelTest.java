@@ -1,0 +1,230 @@
+package dev.titans4j.t2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.titans4j.t2.engine.EngineOptions;
+import dev.titans4j.t2.engine.PromptTooLongException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@link OnnxChatModel} on the real stories260K model (plain format) against llama2.c's reference generation, plus
+ * parameters, stop sequences, limits and unsupported features.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OnnxChatModelTest {
+
+    static final String PROMPT = "Once upon a time";
+
+    private OnnxChatEngine engine;
+    private JsonNode reference;
+    private String referenceContinuation;
+
+    @BeforeAll
+    void load() throws IOException {
+        engine = OnnxChatEngine.load(TestModels.stories260K(), EngineOptions.defaults().withIntraOpThreads(1));
+        reference = new ObjectMapper().readTree(TestModels.stories260KSource()
+                .resolve("reference_outputs.json").toFile()).get("once_upon_a_time");
+        String text = reference.get("text").asText();
+        // run.c echoes the prompt and ends with a newline of its own
+        assertThat(text).startsWith(PROMPT).endsWith("\n");
+        referenceContinuation = text.substring(PROMPT.length(), text.length() - 1);
+    }
+
+    @AfterAll
+    void close() {
+        engine.close();
+    }
+
+    private OnnxChatModel.Builder model() {
+        return OnnxChatModel.builder().engine(engine);
+    }
+
+    @Test
+    void plain_format_prompt_has_llama2c_prompt_ids() {
+        int[] ids = engine.promptIds(List.of(UserMessage.from(PROMPT)));
+        assertThat(ids).containsExactly(ints(reference.get("prompt_ids")));
+    }
+
+    @Test
+    void greedy_chat_reproduces_the_llama2c_story_exactly() {
+        int n = reference.get("generated_ids").size();
+        ChatResponse response = model().temperature(0.0).maxOutputTokens(n).build()
+                .chat(ChatRequest.builder().messages(UserMessage.from(PROMPT)).build());
+
+        assertThat(response.aiMessage().text()).isEqualTo(referenceContinuation);
+        assertThat(response.tokenUsage().inputTokenCount()).isEqualTo(5);
+        assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(n);
+        assertThat(response.tokenUsage().totalTokenCount()).isEqualTo(5 + n);
+        assertThat(response.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(response.metadata().modelName()).isEqualTo("stories260K");
+        assertThat(response.metadata().id()).isNotBlank();
+    }
+
+    @Test
+    void model_defaults_are_greedy_without_do_sample_in_generation_config() {
+        assertThat(engine.modelDefaults().temperature()).isZero();
+        String text = model().maxOutputTokens(20).build().chat(PROMPT);
+        assertThat(referenceContinuation).startsWith(text);
+    }
+
+    @Test
+    void max_output_tokens_cuts_the_reference_continuation() {
+        ChatResponse response = model().build().chat(ChatRequest.builder()
+                .messages(UserMessage.from(PROMPT))
+                .parameters(ChatRequestParameters.builder().maxOutputTokens(5).build())
+                .build());
+        int[] first5 = Arrays.copyOf(ints(reference.get("generated_ids")), 5);
+        assertThat(response.aiMessage().text()).isEqualTo(engine.tokenizer().decode(first5));
+        assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(5);
+        assertThat(response.finishReason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
+    void stop_sequence_ends_the_text_before_it_with_finish_reason_stop() {
+        ChatResponse response = model().stopSequences(List.of(" girl", "never there")).build()
+                .chat(ChatRequest.builder().messages(UserMessage.from(PROMPT)).build());
+        String expected = referenceContinuation.substring(0, referenceContinuation.indexOf(" girl"));
+        assertThat(response.aiMessage().text()).isEqualTo(expected).isEqualTo(", there was a little");
+        assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+        // every token the model produced is counted, including the one that completed the stop sequence
+        int[] generated = ints(reference.get("generated_ids"));
+        int tokensUpToStop = 1;
+        while (!engine.tokenizer().decode(Arrays.copyOf(generated, tokensUpToStop)).contains(" girl")) {
+            tokensUpToStop++;
+        }
+        assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(tokensUpToStop);
+    }
+
+    @Test
+    void request_parameters_override_builder_defaults() {
+        OnnxChatModel model = model().maxOutputTokens(3).build();
+        ChatResponse response = model.chat(ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                .parameters(ChatRequestParameters.builder().maxOutputTokens(7).build()).build());
+        assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(7);
+        assertThat(model.defaultRequestParameters().maxOutputTokens()).isEqualTo(3);
+        assertThat(model.defaultRequestParameters().modelName()).isEqualTo("stories260K");
+    }
+
+    @Test
+    void seeded_sampling_is_reproducible_and_the_seed_matters() {
+        OnnxChatModel model = model().temperature(1.0).maxOutputTokens(40).build();
+        List<String> bySeed = new ArrayList<>();
+        for (long seed : new long[] {1, 1, 2, 3}) {
+            bySeed.add(model.chat(ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                    .parameters(OnnxChatRequestParameters.builder().seed(seed).build()).build())
+                    .aiMessage().text());
+        }
+        assertThat(bySeed.get(0)).isEqualTo(bySeed.get(1));
+        assertThat(bySeed.subList(1, 4)).doesNotHaveDuplicates();
+        assertThat(bySeed).allSatisfy(text -> assertThat(text).isNotEqualTo(referenceContinuation));
+    }
+
+    @Test
+    void one_model_serves_concurrent_requests_with_identical_results() throws Exception {
+        OnnxChatModel model = model().maxOutputTokens(60).build();
+        String expected = model.chat(PROMPT);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> model.chat(PROMPT)));
+            }
+            for (Future<String> result : results) {
+                assertThat(result.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_prompt_longer_than_the_context_fails_clearly() {
+        try (OnnxChatEngine small = OnnxChatEngine.load(TestModels.stories260K(),
+                EngineOptions.defaults().withMaxContextLength(8))) {
+            OnnxChatModel model = OnnxChatModel.builder().engine(small).build();
+            assertThatThrownBy(() -> model.chat("Once upon a time there was a big dog"))
+                    .isInstanceOf(PromptTooLongException.class)
+                    .hasMessageContaining("context holds 8 tokens");
+        }
+    }
+
+    @Test
+    void tool_choice_is_validated_before_tools() {
+        ToolSpecification tool = ToolSpecification.builder().name("weather").build();
+        OnnxChatModel model = model().build();
+        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().toolSpecifications(tool)
+                        .toolChoice(ToolChoice.REQUIRED).build()).build()))
+                .isExactlyInstanceOf(UnsupportedFeatureException.class)
+                .hasMessage("ToolChoice.REQUIRED is not supported yet by this model provider");
+        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().toolSpecifications(tool).build()).build()))
+                .isExactlyInstanceOf(UnsupportedFeatureException.class)
+                .hasMessage("tools are not supported yet by this model provider");
+    }
+
+    @Test
+    void json_response_format_images_and_other_model_names_are_unsupported() {
+        OnnxChatModel model = model().build();
+        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().responseFormat(ResponseFormat.JSON).build()).build()))
+                .isExactlyInstanceOf(UnsupportedFeatureException.class)
+                .hasMessageContaining("JSON response format");
+        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from(
+                TextContent.from("what is this?"), ImageContent.from("https://example.com/cat.png"))).build()))
+                .isExactlyInstanceOf(UnsupportedFeatureException.class)
+                .hasMessageContaining("image");
+        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().modelName("gpt-4o").build()).build()))
+                .isExactlyInstanceOf(UnsupportedFeatureException.class)
+                .hasMessageContaining("modelName").hasMessageContaining("stories260K");
+        assertThatThrownBy(() -> model().defaultRequestParameters(
+                ChatRequestParameters.builder().modelName("gpt-4o").build()).build())
+                .isExactlyInstanceOf(UnsupportedFeatureException.class);
+    }
+
+    @Test
+    void out_of_range_parameters_are_rejected_before_generation() {
+        assertThatThrownBy(() -> model().temperature(-1.0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("temperature");
+        assertThatThrownBy(() -> model().build().chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().topP(1.5).build()).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topP");
+        assertThatThrownBy(() -> model().maxOutputTokens(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxOutputTokens");
+        assertThatThrownBy(() -> OnnxChatModel.builder().build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("modelPath");
+    }
+
+    static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+}
