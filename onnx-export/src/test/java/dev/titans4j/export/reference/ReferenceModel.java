@@ -74,6 +74,11 @@ public final class ReferenceModel {
         return deepCopy(matrix(hfName));
     }
 
+    /** The rotary inverse frequencies in use (after any llama3 scaling), for cross-checks. */
+    double[] inverseFrequencies() {
+        return inverseFrequencies.clone();
+    }
+
     public int vocabSize() {
         return config.vocab();
     }
