@@ -1,0 +1,158 @@
+package dev.titans4j.t2.constrain;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+
+/**
+ * Per-request state of a constrained generation: which tokens may come next, and advancing by the chosen one.
+ * Not thread-safe (one per request); the compiled grammar and mask cache behind it are shared.
+ *
+ * <p>Per decode step: {@link #maskLogits(float[])} (or {@link #allowedTokens(BitSet)}), sample, then
+ * {@link #accept(int)}. Stop when an end-of-sequence token was accepted or {@link #isFinished()}.
+ */
+public final class ConstrainedDecoder {
+
+    private final MaskEngine engine;
+    private final TokenVocabulary vocab;
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    private ParseState state;
+    private boolean eosAccepted;
+
+    ConstrainedDecoder(MaskEngine engine, ParseState initial) {
+        this.engine = engine;
+        this.vocab = engine.vocabulary();
+        this.state = initial;
+    }
+
+    /** Clears {@code out} and sets the ids of every token allowed next (end-of-sequence ids only if complete). */
+    public void allowedTokens(BitSet out) {
+        out.clear();
+        if (eosAccepted) {
+            return;
+        }
+        long[] words = engine.textTokens(state);
+        for (int w = 0; w < words.length; w++) {
+            long bits = words[w];
+            while (bits != 0) {
+                out.set((w << 6) + Long.numberOfTrailingZeros(bits));
+                bits &= bits - 1;
+            }
+        }
+        if (state.isComplete()) {
+            for (int eos : vocab.eosTokenIds()) {
+                out.set(eos);
+            }
+        }
+    }
+
+    /**
+     * Sets every disallowed logit to negative infinity. {@code logits} may be longer than the vocabulary
+     * (padded model heads); the padding ids are disallowed.
+     */
+    public void maskLogits(float[] logits) {
+        if (logits.length < vocab.size()) {
+            throw new IllegalArgumentException("logits has " + logits.length + " entries but the vocabulary has "
+                    + vocab.size() + " tokens");
+        }
+        long[] words = eosAccepted ? new long[0] : engine.textTokens(state);
+        boolean complete = !eosAccepted && state.isComplete();
+        float[] eosLogits = null;
+        int[] eosIds = vocab.eosTokenIds();
+        if (complete) {
+            eosLogits = new float[eosIds.length];
+            for (int i = 0; i < eosIds.length; i++) {
+                eosLogits[i] = logits[eosIds[i]];
+            }
+        }
+        for (int w = 0, base = 0; base < logits.length; w++, base += 64) {
+            long bits = w < words.length ? words[w] : 0L;
+            int end = Math.min(base + 64, logits.length);
+            if (bits == 0) {
+                java.util.Arrays.fill(logits, base, end, Float.NEGATIVE_INFINITY);
+            } else if (bits != -1L) {
+                for (int i = base; i < end; i++) {
+                    if ((bits & (1L << (i - base))) == 0) {
+                        logits[i] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+        }
+        if (complete) {
+            for (int i = 0; i < eosIds.length; i++) {
+                logits[eosIds[i]] = eosLogits[i];
+            }
+        }
+    }
+
+    /** True when {@code tokenId} may come next. */
+    public boolean isAllowed(int tokenId) {
+        if (tokenId < 0 || tokenId >= vocab.size() || eosAccepted) {
+            return false;
+        }
+        if (vocab.isEos(tokenId)) {
+            return state.isComplete();
+        }
+        byte[] b = vocab.bytesUnsafe(tokenId);
+        return b != null && state.stepAll(b) != null;
+    }
+
+    /**
+     * Advances by {@code tokenId}.
+     *
+     * @throws IllegalArgumentException if the token is not allowed here (the state is left unchanged)
+     */
+    public void accept(int tokenId) {
+        if (tokenId < 0 || tokenId >= vocab.size()) {
+            throw new IllegalArgumentException("token id " + tokenId + " outside vocabulary of size " + vocab.size());
+        }
+        if (eosAccepted) {
+            throw new IllegalArgumentException("token " + tokenId + " after end of sequence");
+        }
+        if (vocab.isEos(tokenId)) {
+            if (!state.isComplete()) {
+                throw new IllegalArgumentException("end-of-sequence token " + tokenId
+                        + " before the constrained output is complete; output so far: " + text());
+            }
+            eosAccepted = true;
+            return;
+        }
+        byte[] b = vocab.bytesUnsafe(tokenId);
+        if (b == null) {
+            throw new IllegalArgumentException("special token " + tokenId + " is never allowed in constrained output");
+        }
+        ParseState next = state.stepAll(b);
+        if (next == null) {
+            throw new IllegalArgumentException("token " + tokenId + " " + JsonText.quote(vocab.tokenText(tokenId))
+                    + " would make the output invalid after: " + text());
+        }
+        state = next;
+        text.write(b, 0, b.length);
+    }
+
+    /** True when the bytes so far form a complete value (end-of-sequence is allowed). */
+    public boolean isComplete() {
+        return eosAccepted || state.isComplete();
+    }
+
+    /** True when generation must stop: end-of-sequence accepted, or the output is complete and no text token may follow. */
+    public boolean isFinished() {
+        if (eosAccepted || state.isExhausted()) {
+            return true;
+        }
+        if (!state.isComplete()) {
+            return false;
+        }
+        for (long w : engine.textTokens(state)) {
+            if (w != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The text accepted so far. */
+    public String text() {
+        return text.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.titans4j.t2.constrain;
+
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
+import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
+import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
+import dev.langchain4j.model.chat.request.json.JsonNullSchema;
+import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
+import dev.langchain4j.model.chat.request.json.JsonReferenceSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a LangChain4j {@link JsonSchemaElement} tree into grammar {@link Spec}s. Definitions are gathered
+ * from every object schema in the tree; {@code $ref}s ({@code "X"}, {@code "#/$defs/X"},
+ * {@code "#/definitions/X"}) resolve against them after compilation, so recursive schemas work (bounded by
+ * {@link ConstraintLimits#maxDepth()}).
+ */
+final class SchemaCompiler {
+
+    private final ConstraintLimits limits;
+    private final Map<String, JsonSchemaElement> definitions = new LinkedHashMap<>();
+    private final Map<String, Spec> compiledDefinitions = new HashMap<>();
+    private final List<Spec.Ref> refs = new ArrayList<>();
+    private final List<Spec.Composite> composites = new ArrayList<>();
+    private Spec anyValue;
+
+    SchemaCompiler(ConstraintLimits limits) {
+        this.limits = limits;
+    }
+
+    Spec compileRoot(JsonSchemaElement root) {
+        if (root == null) {
+            throw new IllegalArgumentException("JSON schema has no root element");
+        }
+        collectDefinitions(root);
+        Spec spec = compile(root, "$");
+        resolveRefs();
+        computeNeeds();
+        if (spec.need() >= Spec.UNSATISFIABLE) {
+            throw new IllegalArgumentException("schema has no finite instance: required properties recurse forever");
+        }
+        if (spec.need() > limits.maxDepth() - 1) {
+            throw new IllegalArgumentException("schema needs nesting depth " + spec.need()
+                    + " but maxDepth is " + limits.maxDepth());
+        }
+        return spec;
+    }
+
+    /** Any JSON value (plain JSON mode). */
+    Spec anyValue() {
+        if (anyValue == null) {
+            Spec.Ref self = new Spec.Ref("<any JSON value>");
+            anyValue = new Spec.AnyOf(List.of(
+                    new FreeObjectGrammar(self, limits),
+                    new ArrayGrammar(self, limits),
+                    new StringGrammar(limits.maxStringBytes()),
+                    new NumberGrammar(false, limits),
+                    LiteralGrammar.oneOf(List.of("true", "false", "null"))));
+            self.resolve(anyValue);
+            composites.add(self);
+            composites.add((Spec.AnyOf) anyValue);
+            computeNeeds();
+        }
+        return anyValue;
+    }
+
+    /** Any JSON object (JSON mode without a schema: models are asked for an object). */
+    Spec anyObject() {
+        return new FreeObjectGrammar(anyValue(), limits);
+    }
+
+    private void collectDefinitions(JsonSchemaElement e) {
+        if (e instanceof JsonObjectSchema o) {
+            if (o.definitions() != null) {
+                o.definitions().forEach((name, def) -> {
+                    if (definitions.putIfAbsent(name, def) == null) {
+                        collectDefinitions(def);
+                    }
+                });
+            }
+            if (o.properties() != null) {
+                o.properties().values().forEach(this::collectDefinitions);
+            }
+        } else if (e instanceof JsonArraySchema a && a.items() != null) {
+            collectDefinitions(a.items());
+        } else if (e instanceof JsonAnyOfSchema any && any.anyOf() != null) {
+            any.anyOf().forEach(this::collectDefinitions);
+        }
+    }
+
+    private Spec compile(JsonSchemaElement e, String path) {
+        if (e == null) {
+            throw new IllegalArgumentException("JSON schema element at " + path + " is null");
+        }
+        if (e instanceof JsonStringSchema) {
+            return new StringGrammar(limits.maxStringBytes());
+        }
+        if (e instanceof JsonIntegerSchema) {
+            return new NumberGrammar(true, limits);
+        }
+        if (e instanceof JsonNumberSchema) {
+            return new NumberGrammar(false, limits);
+        }
+        if (e instanceof JsonBooleanSchema) {
+            return LiteralGrammar.oneOf(List.of("true", "false"));
+        }
+        if (e instanceof JsonNullSchema) {
+            return LiteralGrammar.oneOf(List.of("null"));
+        }
+        if (e instanceof JsonEnumSchema en) {
+            if (en.enumValues() == null || en.enumValues().isEmpty()) {
+                throw new IllegalArgumentException("enum schema at " + path + " has no values");
+            }
+            return LiteralGrammar.enumOf(en.enumValues());
+        }
+        if (e instanceof JsonArraySchema a) {
+            Spec items = a.items() == null ? anyValue() : compile(a.items(), path + "[]");
+            return new ArrayGrammar(items, limits);
+        }
+        if (e instanceof JsonObjectSchema o) {
+            return object(o, path);
+        }
+        if (e instanceof JsonAnyOfSchema any) {
+            if (any.anyOf() == null || any.anyOf().isEmpty()) {
+                throw new IllegalArgumentException("anyOf schema at " + path + " has no alternatives");
+            }
+            List<Spec> alternatives = new ArrayList<>();
+            for (int i = 0; i < any.anyOf().size(); i++) {
+                alternatives.add(compile(any.anyOf().get(i), path + ".anyOf[" + i + "]"));
+            }
+            return register(new Spec.AnyOf(alternatives));
+        }
+        if (e instanceof JsonReferenceSchema ref) {
+            if (ref.reference() == null) {
+                throw new IllegalArgumentException("reference schema at " + path + " has no reference");
+            }
+            Spec.Ref r = new Spec.Ref(ref.reference());
+            refs.add(r);
+            return register(r);
+        }
+        if (e instanceof JsonRawSchema) {
+            throw new IllegalArgumentException("JsonRawSchema at " + path
+                    + " cannot be enforced by constrained decoding; describe the schema with JsonObjectSchema etc.");
+        }
+        throw new IllegalArgumentException("unsupported JSON schema element at " + path + ": "
+                + e.getClass().getName());
+    }
+
+    private Spec object(JsonObjectSchema o, String path) {
+        Map<String, JsonSchemaElement> properties = o.properties() == null ? Map.of() : o.properties();
+        List<String> required = o.required() == null ? List.of() : o.required();
+        for (String r : required) {
+            if (!properties.containsKey(r)) {
+                throw new IllegalArgumentException("object schema at " + path + " requires property '" + r
+                        + "' but does not declare it");
+            }
+        }
+        if (properties.isEmpty() && !Boolean.FALSE.equals(o.additionalProperties())) {
+            return new FreeObjectGrammar(anyValue(), limits);
+        }
+        List<String> names = new ArrayList<>();
+        List<Spec> values = new ArrayList<>();
+        List<Boolean> requiredFlags = new ArrayList<>();
+        properties.forEach((name, schema) -> {
+            names.add(name);
+            values.add(compile(schema, path + "." + name));
+            requiredFlags.add(required.contains(name));
+        });
+        return register(new ObjectGrammar(names, values, requiredFlags, limits));
+    }
+
+    private <S extends Spec.Composite> S register(S spec) {
+        composites.add(spec);
+        return spec;
+    }
+
+    /** Fixpoint of {@link Spec#need()} over the (possibly cyclic) spec graph; needs only ever decrease. */
+    private void computeNeeds() {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Spec.Composite c : composites) {
+                changed |= c.relaxNeed();
+            }
+        }
+    }
+
+    private void resolveRefs() {
+        // compiling a definition may add more refs, hence the index loop
+        for (int i = 0; i < refs.size(); i++) {
+            Spec.Ref r = refs.get(i);
+            String name = definitionName(r.name());
+            JsonSchemaElement def = definitions.get(name);
+            if (def == null) {
+                throw new IllegalArgumentException("unresolved $ref '" + r.name() + "'; known definitions: "
+                        + definitions.keySet());
+            }
+            Spec target = compiledDefinitions.get(name);
+            if (target == null) {
+                target = compile(def, "#/$defs/" + name);
+                compiledDefinitions.put(name, target);
+            }
+            r.resolve(target);
+        }
+    }
+
+    private static String definitionName(String reference) {
+        for (String prefix : List.of("#/$defs/", "#/definitions/")) {
+            if (reference.startsWith(prefix)) {
+                return reference.substring(prefix.length());
+            }
+        }
+        return reference;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.titans4j.t2.constrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import dev.titans4j.t2.testing.SharedData;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The acceptance property of issue 4: whatever a random-weight model samples under the mask, the output is
+ * JSON (Jackson parses it) that validates against the schema (networknt, from LangChain4j's own schema
+ * conversion), for every schema of {@link SchemaCorpus} and many seeds, on the real stories260K vocabulary
+ * (byte-fallback SentencePiece BPE) and on a synthetic 49152-token byte-level vocabulary.
+ */
+class JsonConstraintPropertyTest {
+
+    /** Small bounds so random walks finish quickly; defaults are exercised separately. */
+    static final ConstraintLimits TEST_LIMITS = ConstraintLimits.builder()
+            .maxStringBytes(24).maxArrayItems(3).maxWhitespace(3).maxDepth(16).maxIntegerDigits(6)
+            .maxFractionDigits(4).build();
+
+    private static final ObjectMapper JACKSON = new ObjectMapper();
+    private static TokenVocabulary stories;
+    private static TokenVocabulary synthetic;
+
+    @BeforeAll
+    static void vocabularies() {
+        stories = TokenVocabulary.fromTokenizerJson(SharedData.require("models/stories260K").resolve("tokenizer.json"));
+        synthetic = SyntheticVocabulary.of(49152);
+    }
+
+    static Stream<SchemaCorpus.Entry> corpus() {
+        return SchemaCorpus.all().stream();
+    }
+
+    @Test
+    void corpusHasAtLeastThirtySchemas() {
+        assertThat(SchemaCorpus.all()).hasSizeGreaterThanOrEqualTo(30);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void storiesVocabularyOutputsAlwaysValidate(SchemaCorpus.Entry entry) throws Exception {
+        JsonConstraint constraint = JsonConstraint.forSchema(entry.schema()).withLimits(TEST_LIMITS);
+        Schema validator = JsonSchemaText.validator(entry.schema());
+        for (int seed = 0; seed < 25; seed++) {
+            assertValid(entry, validator, RandomDecoding.generate(constraint, stories, seed, 5000, seed % 2 == 0));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void largeSyntheticVocabularyOutputsAlwaysValidate(SchemaCorpus.Entry entry) throws Exception {
+        JsonConstraint constraint = JsonConstraint.forSchema(entry.schema()).withLimits(TEST_LIMITS);
+        Schema validator = JsonSchemaText.validator(entry.schema());
+        for (int seed = 0; seed < 3; seed++) {
+            assertValid(entry, validator, RandomDecoding.generate(constraint, synthetic, seed, 5000, false));
+        }
+    }
+
+    @Test
+    void defaultLimitsAlsoTerminateAndValidate() throws Exception {
+        for (SchemaCorpus.Entry entry : List.of(SchemaCorpus.all().get(0), SchemaCorpus.all().get(4))) {
+            JsonConstraint constraint = JsonConstraint.forSchema(entry.schema());
+            Schema validator = JsonSchemaText.validator(entry.schema());
+            for (int seed = 0; seed < 2; seed++) {
+                assertValid(entry, validator, RandomDecoding.generate(constraint, stories, seed, 200_000, true));
+            }
+        }
+    }
+
+    @Test
+    void plainJsonModeOutputsParse() throws Exception {
+        JsonConstraint anyObject = JsonConstraint.anyJsonObject().withLimits(TEST_LIMITS);
+        JsonConstraint anyValue = JsonConstraint.anyJson().withLimits(TEST_LIMITS);
+        for (int seed = 0; seed < 40; seed++) {
+            RandomDecoding.Result o = RandomDecoding.generate(anyObject, stories, seed, 20_000, true);
+            assertThat(o.complete()).as(o.text()).isTrue();
+            assertThat(JACKSON.readTree(o.text()).isObject()).as(o.text()).isTrue();
+            RandomDecoding.Result v = RandomDecoding.generate(anyValue, synthetic, seed, 20_000, false);
+            assertThat(v.complete()).as(v.text()).isTrue();
+            JACKSON.readTree(v.text());
+        }
+    }
+
+    static void assertValid(SchemaCorpus.Entry entry, Schema validator, RandomDecoding.Result r) throws Exception {
+        assertThat(r.complete()).as("%s: incomplete after %d steps: %s", entry, r.steps(), r.text()).isTrue();
+        JACKSON.readTree(r.text()); // must parse (throws otherwise)
+        assertThat(JsonSchemaText.errors(validator, r.text())).as("%s: %s", entry, r.text()).isEmpty();
+    }
+}
