@@ -19,12 +19,14 @@ public final class Sampler {
 
     private final SamplingParameters params;
     private final SplittableRandom random;
+    private final double invTemperature;
     private int[] candidates = new int[0];
     private double[] weights = new double[0];
 
     public Sampler(SamplingParameters params) {
         this.params = Objects.requireNonNull(params, "params");
         this.random = params.seed() != null ? new SplittableRandom(params.seed()) : new SplittableRandom();
+        this.invTemperature = params.temperature() == 0 ? 0 : 1.0 / params.temperature();
     }
 
     public SamplingParameters parameters() {
@@ -39,6 +41,50 @@ public final class Sampler {
      *                not recorded: call {@link TokenHistory#add(int)} with it.
      */
     public int next(float[] logits, TokenHistory history) {
+        int best = prepare(logits, history);
+        if (params.isGreedy()) {
+            return best;
+        }
+        int n = filter(logits, best);
+        return n < 0 ? drawFromAll(logits, logits[best]) : draw(n);
+    }
+
+    /**
+     * The distribution {@link #next} draws from, over the whole vocabulary (for tests): penalties, temperature and
+     * every filter applied, normalised. Does not touch {@code logits} or the random source.
+     */
+    double[] probabilities(float[] logits, TokenHistory history) {
+        float[] work = logits.clone();
+        int best = prepare(work, history);
+        double[] p = new double[work.length];
+        if (params.isGreedy()) {
+            p[best] = 1;
+            return p;
+        }
+        int n = filter(work, best);
+        double sum = 0;
+        if (n < 0) {
+            for (int i = 0; i < work.length; i++) {
+                double w = weight(work[i], work[best]);
+                if (w >= params.minP()) {
+                    p[i] = w;
+                    sum += w;
+                }
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                p[candidates[i]] = weights[i];
+                sum += weights[i];
+            }
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** Checks the input, applies the penalties in place and returns the best id. */
+    private int prepare(float[] logits, TokenHistory history) {
         Objects.requireNonNull(logits, "logits");
         if (logits.length == 0) {
             throw new IllegalArgumentException("logits are empty");
@@ -49,28 +95,32 @@ public final class Sampler {
             }
             applyPenalties(logits, history);
         }
-        int best = argmax(logits);
-        if (params.isGreedy()) {
-            return best;
-        }
+        return argmax(logits);
+    }
+
+    /**
+     * Applies top-k, top-p and min-p: leaves the surviving ids best-first in {@code candidates[0..n)} with their
+     * unnormalised probabilities in {@code weights}, and returns n; or returns -1 when no filter needs a ranking
+     * (temperature and min-p only), so the draw can scan the vocabulary directly.
+     */
+    private int filter(float[] logits, int best) {
         int vocab = logits.length;
-        double invT = 1.0 / params.temperature();
         float max = logits[best];
         int k = params.topK() > 0 ? Math.min(params.topK(), vocab) : vocab;
         int n;
         double total;
         if (k < vocab) {
             n = selectTop(logits, k);
-            total = weigh(logits, n, max, invT);
+            total = weigh(logits, n, max);
         } else if (params.topP() < 1) {
             double z = 0;
             for (float l : logits) {
-                z += Math.exp((l - max) * invT);
+                z += weight(l, max);
             }
             int slice = Math.min(vocab, TOP_P_FIRST_SLICE);
             while (true) {
                 n = selectTop(logits, slice);
-                double mass = weigh(logits, n, max, invT);
+                double mass = weigh(logits, n, max);
                 if (slice == vocab || mass >= params.topP() * z) {
                     break;
                 }
@@ -78,11 +128,15 @@ public final class Sampler {
             }
             total = z;
         } else {
-            return drawFromAll(logits, max, invT);
+            return -1;
         }
         n = keepNucleus(n, total);
-        n = keepAboveMinP(n);
-        return draw(n);
+        return keepAboveMinP(n);
+    }
+
+    /** exp((logit - max) / T): the probability relative to the best token's. */
+    private double weight(float logit, float max) {
+        return Math.exp(((double) logit - max) * invTemperature);
     }
 
     /** HF repetition penalty over prompt and output, then OpenAI frequency/presence over the output. */
@@ -193,10 +247,10 @@ public final class Sampler {
     }
 
     /** Unnormalised probabilities exp((l - max) / T) of the first n candidates; returns their sum. */
-    private double weigh(float[] logits, int n, float max, double invT) {
+    private double weigh(float[] logits, int n, float max) {
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            double w = Math.exp((logits[candidates[i]] - max) * invT);
+            double w = weight(logits[candidates[i]], max);
             weights[i] = w;
             sum += w;
         }
@@ -245,11 +299,11 @@ public final class Sampler {
     }
 
     /** Temperature and min-p only: one pass for the mass, one for the draw; no candidate list. */
-    private int drawFromAll(float[] logits, float max, double invT) {
+    private int drawFromAll(float[] logits, float max) {
         double threshold = params.minP(); // relative to the best token, whose weight is exp(0) = 1
         double sum = 0;
         for (float l : logits) {
-            double w = Math.exp((l - max) * invT);
+            double w = weight(l, max);
             if (w >= threshold) {
                 sum += w;
             }
@@ -257,7 +311,7 @@ public final class Sampler {
         double r = random.nextDouble() * sum;
         int last = 0;
         for (int i = 0; i < logits.length; i++) {
-            double w = Math.exp((logits[i] - max) * invT);
+            double w = weight(logits[i], max);
             if (w >= threshold) {
                 last = i;
                 r -= w;

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Finds stop sequences in streamed text. {@link #push} returns the text that is safe to emit now and holds back any
  * tail that could still grow into a stop sequence; once one is complete, the text before it is emitted and the
- * stop sequence and everything after it are dropped. Works on text, so a stop sequence may span several tokens.
+ * stop sequence and everything after it are dropped. When stop sequences overlap, the one completed first in the
+ * text wins (ties: the longest), whatever the pieces were. Works on text, so a stop sequence may span several tokens.
  *
  * <p>One instance per generation; not thread-safe.
  */
@@ -41,11 +42,16 @@ public final class StopSequenceMatcher {
             return piece;
         }
         held.append(piece);
+        // The stop that is complete first, as if text arrived one character at a time (so the result does not
+        // depend on how the text was cut into pieces); of stops ending at the same place, the longest.
         int stopAt = -1;
+        int stopEnd = Integer.MAX_VALUE;
         for (String stop : stopSequences) {
             int at = held.indexOf(stop);
-            if (at >= 0 && (stopAt < 0 || at < stopAt)) {
+            int end = at + stop.length();
+            if (at >= 0 && (end < stopEnd || (end == stopEnd && at < stopAt))) {
                 stopAt = at;
+                stopEnd = end;
                 matched = stop;
             }
         }
