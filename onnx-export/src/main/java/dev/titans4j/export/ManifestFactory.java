@@ -32,8 +32,9 @@ final class ManifestFactory {
         ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true);
         ModelManifest.Svf svf;
         if (options.svfEnabled()) {
+            java.util.Map<String, long[]> shapes = c.expectedTensors();
             List<ModelManifest.SvfMatrix> matrices = svfWeights.stream().map(w -> {
-                long[] shape = c.expectedTensors().get(w);
+                long[] shape = shapes.get(w);
                 int rows = (int) shape[0];
                 int cols = (int) shape[1];
                 return new ModelManifest.SvfMatrix(w, GraphNames.svfInput(w), Math.min(rows, cols), rows, cols);

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@code manifest.json}: everything the runtime needs to know about an exported model folder.
@@ -159,7 +158,17 @@ public record ModelManifest(
                 throw new InvalidManifestException(file + ": missing field '" + field[0] + "'");
             }
         }
-        Objects.requireNonNull(files.model(), "files.model");
+        if (files.model() == null || files.model().isBlank()) {
+            throw new InvalidManifestException(file + ": missing field 'files.model'");
+        }
+        if (!"float32".equals(kvCache.dtype()) && !"float16".equals(kvCache.dtype())) {
+            throw new InvalidManifestException(file + ": kvCache.dtype '" + kvCache.dtype()
+                    + "' is not supported (float32, float16)");
+        }
+        if (svf != null && svf.enabled() && (svf.file() == null || svf.matrices() == null
+                || svf.matrices().isEmpty())) {
+            throw new InvalidManifestException(file + ": svf is enabled but lists no file or matrices");
+        }
     }
 
     /** A manifest that is missing, of another format or version, or incomplete. */
