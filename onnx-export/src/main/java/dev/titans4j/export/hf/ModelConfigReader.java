@@ -38,7 +38,8 @@ final class ModelConfigReader {
         int intermediate = positive(config, "intermediate_size", config.requiredInt("intermediate_size"));
         int layers = positive(config, "num_hidden_layers", config.requiredInt("num_hidden_layers"));
         int heads = positive(config, "num_attention_heads", config.requiredInt("num_attention_heads"));
-        int kvHeads = positive(config, "num_key_value_heads", config.optionalInt("num_key_value_heads", heads));
+        int kvHeads = positive(config, "num_key_value_heads",
+                config.optionalInt("num_key_value_heads", defaultKvHeads(arch, heads)));
         int vocab = positive(config, "vocab_size", config.requiredInt("vocab_size"));
         if (heads % kvHeads != 0) {
             throw config.error("num_attention_heads", "(" + heads + ") is not a multiple of num_key_value_heads ("
@@ -133,6 +134,15 @@ final class ModelConfigReader {
                 return null;
             }
         }
+    }
+
+    /** LlamaConfig: same as the query heads; MistralConfig: 8; Qwen2Config: 32. */
+    private static int defaultKvHeads(Architecture arch, int heads) {
+        return switch (arch) {
+            case LLAMA -> heads;
+            case MISTRAL -> 8;
+            case QWEN2 -> 32;
+        };
     }
 
     private static int defaultMaxPositions(Architecture arch) {

@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The weights of a Hugging Face model folder: either one {@code model.safetensors}, or shards listed by
- * {@code model.safetensors.index.json} ({@code weight_map}: tensor name → shard file name).
+ * The weights of a Hugging Face model folder: either one {@code model.safetensors} (preferred when present, as in
+ * transformers), or shards listed by {@code model.safetensors.index.json} ({@code weight_map}: tensor name → shard
+ * file name).
  *
  * <p>{@link #open} validates every file and the index before returning: each shard the index names must be a file
  * inside the folder, every listed tensor must be in its shard, no tensor may appear in two shards, and a shard may
@@ -45,16 +46,17 @@ public final class Checkpoint implements Closeable {
         if (!Files.isDirectory(hfDir)) {
             throw new SafetensorsException(hfDir + ": not a directory");
         }
-        Path index = hfDir.resolve(INDEX_FILE);
-        if (Files.isRegularFile(index)) {
-            return openSharded(hfDir, index);
-        }
+        // like transformers, a single model.safetensors wins over an index next to it
         Path single = hfDir.resolve(SINGLE_FILE);
         if (Files.isRegularFile(single)) {
             SafetensorsFile file = SafetensorsFile.open(single);
             Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
             file.tensors().keySet().forEach(name -> fileOf.put(name, file));
             return new Checkpoint(hfDir, List.of(file), fileOf);
+        }
+        Path index = hfDir.resolve(INDEX_FILE);
+        if (Files.isRegularFile(index)) {
+            return openSharded(hfDir, index);
         }
         throw new SafetensorsException(hfDir + ": no " + SINGLE_FILE + " or " + INDEX_FILE
                 + " (only safetensors checkpoints are supported)");

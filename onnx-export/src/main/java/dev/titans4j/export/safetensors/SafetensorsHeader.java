@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Parses and validates the JSON header of a safetensors file against the size of its data region. After
  * {@link #parse} succeeds every tensor has a supported dtype, a size that matches its shape, and a byte range inside
- * the data region that overlaps no other tensor, so reading can trust the offsets.
+ * the data region that overlaps no other tensor, so reading can trust the offsets. Unused bytes between or after
+ * tensors are tolerated (they cannot change what is read); {@code __metadata__} must map strings to strings.
  */
 final class SafetensorsHeader {
 

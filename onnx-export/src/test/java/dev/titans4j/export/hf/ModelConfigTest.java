@@ -196,6 +196,15 @@ class ModelConfigTest {
     }
 
     @Test
+    void keyValueHeadDefaultsFollowEachConfigClass() throws IOException {
+        TinyCheckpoint.mistral().hidden(64).heads(16).removeConfig("num_key_value_heads").write(dir);
+        assertThat(ModelConfig.load(dir).numKvHeads()).as("MistralConfig default").isEqualTo(8);
+
+        TinyCheckpoint.qwen2().hidden(64).heads(32).removeConfig("num_key_value_heads").write(dir);
+        assertThat(ModelConfig.load(dir).numKvHeads()).as("Qwen2Config default").isEqualTo(32);
+    }
+
+    @Test
     void eosIdsAreTheUnionOfConfigAndGenerationConfig() throws IOException {
         TinyCheckpoint.llama().config("eos_token_id", List.of(128001, 128009)).eosTokenIds(128001, 128008, 128009)
                 .write(dir);

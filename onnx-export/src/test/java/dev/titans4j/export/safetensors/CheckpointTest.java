@@ -38,6 +38,16 @@ class CheckpointTest {
     }
 
     @Test
+    void singleFileWinsOverAnIndexLikeInTransformers() throws IOException {
+        Path path = TinyCheckpoint.llama().shards(2).write(dir);
+        new SafetensorsWriter().add("only", DType.F32, new long[] {1}, new float[] {5})
+                .write(path.resolve(Checkpoint.SINGLE_FILE));
+        try (Checkpoint checkpoint = Checkpoint.open(path)) {
+            assertThat(checkpoint.names()).containsExactly("only");
+        }
+    }
+
+    @Test
     void totalBytesCountsTensorData() throws IOException {
         Path path = TinyCheckpoint.llama().hidden(8).intermediate(4).layers(1).heads(2).kvHeads(1).vocab(3)
                 .tied(true).dtype(DType.BF16).write(dir);
