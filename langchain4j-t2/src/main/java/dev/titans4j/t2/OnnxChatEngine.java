@@ -1,6 +1,7 @@
 package dev.titans4j.t2;
 
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.t2.chat.ChatFormat;
 import dev.titans4j.t2.chat.ChatFormats;
@@ -8,6 +9,7 @@ import dev.titans4j.t2.engine.EngineOptions;
 import dev.titans4j.t2.engine.Generator;
 import dev.titans4j.t2.engine.OnnxModel;
 import dev.titans4j.t2.tokenizer.ModelTokenizer;
+import dev.titans4j.t2.tokenizer.TokenizerTokenCountEstimator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -111,6 +113,14 @@ public final class OnnxChatEngine implements AutoCloseable {
      */
     public OnnxChatRequestParameters modelDefaults() {
         return modelDefaults;
+    }
+
+    /**
+     * A LangChain4j {@link TokenCountEstimator} backed by this model's tokenizer and chat format (for chat memory
+     * windows such as {@code TokenWindowChatMemory}).
+     */
+    public TokenCountEstimator tokenCountEstimator() {
+        return new TokenizerTokenCountEstimator(tokenizer, chatFormat);
     }
 
     /** Token ids that end the assistant's turn: the model's EOS ids and the chat format's end-of-turn tokens. */

@@ -85,6 +85,13 @@ class OnnxChatModelTest {
     }
 
     @Test
+    void token_count_estimate_of_a_message_equals_the_prompt_tokens_the_model_reports() {
+        ChatResponse response = model().maxOutputTokens(1).build().chat(UserMessage.from(PROMPT));
+        assertThat(engine.tokenCountEstimator().estimateTokenCountInMessages(List.of(UserMessage.from(PROMPT))))
+                .isEqualTo(response.tokenUsage().inputTokenCount());
+    }
+
+    @Test
     void model_defaults_are_greedy_without_do_sample_in_generation_config() {
         assertThat(engine.modelDefaults().temperature()).isZero();
         String text = model().maxOutputTokens(20).build().chat(PROMPT);
