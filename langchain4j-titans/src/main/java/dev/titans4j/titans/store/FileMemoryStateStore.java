@@ -89,8 +89,13 @@ public final class FileMemoryStateStore implements MemoryStateStore {
                     throw new StateConflictException(memoryId, expectedVersion, actual);
                 }
                 long next = expectedVersion + 1;
-                writeDurably(temp, StateFileFormat.encodeHeader(memoryId, next, state), state);
-                moveAtomically(temp, file);
+                try {
+                    writeDurably(temp, StateFileFormat.encodeHeader(memoryId, next, state), state);
+                    moveAtomically(temp, file);
+                } catch (IOException e) {
+                    deleteQuietly(temp, e); // e.g. disk full: the old state stays, the half-written copy goes
+                    throw e;
+                }
                 forceDirectory();
                 return next;
             });
@@ -197,6 +202,14 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the file system of " + file.getParent()
                     + " cannot rename atomically, which crash safety requires", e);
+        }
+    }
+
+    private static void deleteQuietly(Path temp, IOException cause) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 

@@ -177,6 +177,21 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
     }
 
     @Test
+    void failedWriteKeepsThePreviousStateAndCleansUp() throws IOException {
+        Path file = saveAndLocate();
+        String name = file.getFileName().toString();
+        Path temp = file.resolveSibling(name.substring(0, name.length() - ".state".length()) + ".tmp");
+        Files.createDirectory(temp); // the temp file cannot be opened for writing: an I/O error mid-save
+
+        assertThatThrownBy(() -> store.save("victim", bytes("new"), 1))
+                .isInstanceOf(MemoryStateStoreException.class)
+                .hasMessageStartingWith("cannot write memory state 'victim' (" + file + ")");
+        assertThat(store.load("victim").orElseThrow()).isEqualTo(new StoredState(randomBytes(3, 500), 1));
+        assertThat(temp).doesNotExist();
+        assertThat(store.save("victim", bytes("new"), 1)).isEqualTo(2);
+    }
+
+    @Test
     void filesThisStoreDidNotWriteAreNotIds() throws IOException {
         store.save("real", bytes("x"), 0);
         Path dir = directory.toRealPath();
