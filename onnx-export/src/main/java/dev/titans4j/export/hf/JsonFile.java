@@ -73,6 +73,23 @@ final class JsonFile {
         return intValue(key, root.get(key));
     }
 
+    /** A required integer that must be positive. */
+    int positiveInt(String key) throws ModelConfigException {
+        return positive(key, requiredInt(key));
+    }
+
+    /** An optional integer that must be positive when present. */
+    int positiveInt(String key, int defaultValue) throws ModelConfigException {
+        return positive(key, optionalInt(key, defaultValue));
+    }
+
+    private int positive(String key, int value) throws ModelConfigException {
+        if (value <= 0) {
+            throw error(key, "must be positive, found " + value);
+        }
+        return value;
+    }
+
     int optionalInt(String key, int defaultValue) throws ModelConfigException {
         return has(key) ? intValue(key, root.get(key)) : defaultValue;
     }

@@ -34,13 +34,12 @@ final class ModelConfigReader {
         Architecture arch = architecture(config);
         String modelType = config.optionalString("model_type", arch.modelType());
 
-        int hidden = positive(config, "hidden_size", config.requiredInt("hidden_size"));
-        int intermediate = positive(config, "intermediate_size", config.requiredInt("intermediate_size"));
-        int layers = positive(config, "num_hidden_layers", config.requiredInt("num_hidden_layers"));
-        int heads = positive(config, "num_attention_heads", config.requiredInt("num_attention_heads"));
-        int kvHeads = positive(config, "num_key_value_heads",
-                config.optionalInt("num_key_value_heads", defaultKvHeads(arch, heads)));
-        int vocab = positive(config, "vocab_size", config.requiredInt("vocab_size"));
+        int hidden = config.positiveInt("hidden_size");
+        int intermediate = config.positiveInt("intermediate_size");
+        int layers = config.positiveInt("num_hidden_layers");
+        int heads = config.positiveInt("num_attention_heads");
+        int kvHeads = config.positiveInt("num_key_value_heads", defaultKvHeads(arch, heads));
+        int vocab = config.positiveInt("vocab_size");
         if (heads % kvHeads != 0) {
             throw config.error("num_attention_heads", "(" + heads + ") is not a multiple of num_key_value_heads ("
                     + kvHeads + ")");
@@ -57,32 +56,21 @@ final class ModelConfigReader {
         }
         RopeSettings rope = RopeSettings.read(config);
 
+        // Qwen2: q/k/v biases always, none on o_proj; Llama: attention_bias switches all four; Mistral: none
         boolean llama = arch == Architecture.LLAMA;
-        boolean qkvBias = arch == Architecture.QWEN2 || llama && config.optionalBoolean("attention_bias", false);
-        boolean outputBias = llama && config.optionalBoolean("attention_bias", false);
+        boolean llamaBias = llama && config.optionalBoolean("attention_bias", false);
+        boolean qkvBias = arch == Architecture.QWEN2 || llamaBias;
         if (llama && config.optionalBoolean("mlp_bias", false)) {
             throw config.error("mlp_bias", "is true; MLP biases are not supported");
         }
 
-        int maxPositions = positive(config, "max_position_embeddings",
-                config.optionalInt("max_position_embeddings", defaultMaxPositions(arch)));
-        Integer bos = config.nullableInt("bos_token_id");
-        if (bos == null) {
-            bos = generation.nullableInt("bos_token_id");
-        }
-        List<Integer> eos = eosTokenIds(config, generation);
-        if (bos == null && eos.isEmpty() && arch != Architecture.QWEN2) {
-            bos = 1; // LlamaConfig / MistralConfig defaults when neither file sets them
-            eos = List.of(2);
-        }
-        Integer pad = config.nullableInt("pad_token_id");
-        if (pad == null) {
-            pad = generation.nullableInt("pad_token_id");
-        }
+        int maxPositions = config.positiveInt("max_position_embeddings", defaultMaxPositions(arch));
+        SpecialTokens tokens = SpecialTokens.read(config, generation, arch);
 
         return new ModelConfig(arch.className(), modelType, hidden, intermediate, layers, heads, kvHeads, headDim,
                 vocab, eps, rope.theta(), rope.scaling(), config.optionalBoolean("tie_word_embeddings", false),
-                qkvBias, outputBias, false, slidingWindow(config, arch), maxPositions, bos, eos, pad, act,
+                qkvBias, llamaBias, false, slidingWindow(config, arch), maxPositions, tokens.bos(), tokens.eos(),
+                tokens.pad(), act,
                 tokenizer.optionalBoolean("add_bos_token", arch != Architecture.QWEN2),
                 chatTemplate(dir, tokenizer));
     }
@@ -101,7 +89,7 @@ final class ModelConfigReader {
     private static int headDim(JsonFile config, int hidden, int heads) throws ModelConfigException {
         int headDim;
         if (config.has("head_dim")) {
-            headDim = positive(config, "head_dim", config.requiredInt("head_dim"));
+            headDim = config.positiveInt("head_dim");
         } else if (hidden % heads != 0) {
             throw config.error("hidden_size", "(" + hidden + ") is not a multiple of num_attention_heads ("
                     + heads + ") and no head_dim is given");
@@ -120,8 +108,7 @@ final class ModelConfigReader {
                 if (config.node("sliding_window").isMissingNode()) {
                     return MISTRAL_DEFAULT_SLIDING_WINDOW;
                 }
-                Integer window = config.nullableInt("sliding_window");
-                return window == null ? null : positive(config, "sliding_window", window);
+                return config.has("sliding_window") ? config.positiveInt("sliding_window") : null;
             }
             case QWEN2 -> {
                 if (config.optionalBoolean("use_sliding_window", false)) {
@@ -153,23 +140,46 @@ final class ModelConfigReader {
         };
     }
 
-    /** {@code eos_token_id} may be an int or a list in either file; the union keeps config.json's order first. */
-    private static List<Integer> eosTokenIds(JsonFile config, JsonFile generation) throws ModelConfigException {
-        Set<Integer> ids = new LinkedHashSet<>();
-        addIds(config, ids);
-        addIds(generation, ids);
-        return new ArrayList<>(ids);
-    }
+    /**
+     * BOS, EOS and PAD ids. config.json first, then generation_config.json; when neither sets them, LlamaConfig and
+     * MistralConfig default to BOS 1 / EOS 2 and Qwen2Config to none. EOS may be an int or a list in either file;
+     * the result is their union, config.json's ids first.
+     */
+    record SpecialTokens(Integer bos, List<Integer> eos, Integer pad) {
 
-    private static void addIds(JsonFile file, Set<Integer> ids) throws ModelConfigException {
-        String key = "eos_token_id";
-        JsonNode node = file.node(key);
-        if (node.isArray()) {
-            for (JsonNode id : node) {
-                ids.add(file.intValue(key, id));
+        static SpecialTokens read(JsonFile config, JsonFile generation, Architecture arch)
+                throws ModelConfigException {
+            boolean llamaDefaults = arch != Architecture.QWEN2;
+            Integer bos = config.nullableInt("bos_token_id");
+            if (bos == null) {
+                bos = generation.nullableInt("bos_token_id");
             }
-        } else if (!node.isMissingNode() && !node.isNull()) {
-            ids.add(file.intValue(key, node));
+            if (bos == null && llamaDefaults) {
+                bos = 1;
+            }
+            Set<Integer> eos = new LinkedHashSet<>();
+            addIds(config, eos);
+            addIds(generation, eos);
+            if (eos.isEmpty() && llamaDefaults) {
+                eos.add(2);
+            }
+            Integer pad = config.nullableInt("pad_token_id");
+            if (pad == null) {
+                pad = generation.nullableInt("pad_token_id");
+            }
+            return new SpecialTokens(bos, new ArrayList<>(eos), pad);
+        }
+
+        private static void addIds(JsonFile file, Set<Integer> ids) throws ModelConfigException {
+            String key = "eos_token_id";
+            JsonNode node = file.node(key);
+            if (node.isArray()) {
+                for (JsonNode id : node) {
+                    ids.add(file.intValue(key, id));
+                }
+            } else if (!node.isMissingNode() && !node.isNull()) {
+                ids.add(file.intValue(key, node));
+            }
         }
     }
 
@@ -189,13 +199,6 @@ final class ModelConfigReader {
         }
         Path jinja = dir.resolve(CHAT_TEMPLATE_FILE);
         return Files.isRegularFile(jinja) ? Files.readString(jinja) : null;
-    }
-
-    static int positive(JsonFile file, String key, int value) throws ModelConfigException {
-        if (value <= 0) {
-            throw file.error(key, "must be positive, found " + value);
-        }
-        return value;
     }
 
     /** {@code rope_theta} and {@code rope_scaling} (or transformers 5's combined {@code rope_parameters}). */

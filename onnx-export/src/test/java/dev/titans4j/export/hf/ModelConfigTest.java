@@ -212,6 +212,25 @@ class ModelConfigTest {
     }
 
     @Test
+    void specialTokenDefaultsWhenNoFileSetsThem() throws IOException {
+        TinyCheckpoint.llama().removeConfig("bos_token_id").removeConfig("eos_token_id").write(dir);
+        Files.delete(dir.resolve("generation_config.json"));
+        ModelConfig llama = ModelConfig.load(dir);
+        assertThat(llama.bosTokenId()).isEqualTo(1);
+        assertThat(llama.eosTokenIds()).containsExactly(2);
+
+        TinyCheckpoint.qwen2().removeConfig("bos_token_id").removeConfig("eos_token_id").write(dir);
+        Files.delete(dir.resolve("generation_config.json"));
+        ModelConfig qwen = ModelConfig.load(dir);
+        assertThat(qwen.bosTokenId()).isNull();
+        assertThat(qwen.eosTokenIds()).isEmpty();
+
+        TinyCheckpoint.qwen2().config("pad_token_id", 7).config("eos_token_id", "2").write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'eos_token_id' must be an integer, found \"2\"");
+    }
+
+    @Test
     void tokenizerConfigDecidesBosAndChatTemplate() throws IOException {
         TinyCheckpoint.qwen2().write(dir);
         Files.writeString(dir.resolve("tokenizer_config.json"),
