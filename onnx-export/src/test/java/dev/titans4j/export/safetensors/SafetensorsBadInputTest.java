@@ -199,6 +199,17 @@ class SafetensorsBadInputTest {
     }
 
     @Test
+    void fileTruncatedAfterOpening() throws IOException {
+        new SafetensorsWriter().add("a", DType.F32, new long[] {1024}, new float[1024]).write(file());
+        try (SafetensorsFile st = SafetensorsFile.open(file())) {
+            CorruptSafetensors.truncateBy(file(), 100);
+            assertThatThrownBy(() -> st.readFloats("a"))
+                    .isInstanceOf(SafetensorsException.class)
+                    .hasMessageStartingWith("model.safetensors: tensor 'a': cannot read: ");
+        }
+    }
+
+    @Test
     void writerRejectsInconsistentInput() {
         SafetensorsWriter writer = new SafetensorsWriter().add("a", DType.F32, new long[] {1}, new float[] {1});
         assertThatThrownBy(() -> writer.add("a", DType.F32, new long[] {1}, new float[] {1}))
