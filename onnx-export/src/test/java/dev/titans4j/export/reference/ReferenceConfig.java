@@ -42,11 +42,14 @@ record ReferenceConfig(
             JsonNode w = c.get("sliding_window");
             window = w == null ? 4096 : w.isNull() ? NO_WINDOW : w.asInt();
         }
+        // transformers 5 folds rope_theta and the scaling into one rope_parameters object
+        JsonNode ropeParameters = c.path("rope_parameters");
+        JsonNode ropeScaling = c.hasNonNull("rope_scaling") ? c.get("rope_scaling") : ropeParameters;
         return new ReferenceConfig(arch, hidden, c.get("intermediate_size").asInt(),
                 c.get("num_hidden_layers").asInt(), heads,
                 c.hasNonNull("num_key_value_heads") ? c.get("num_key_value_heads").asInt() : heads, headDim,
                 c.get("vocab_size").asInt(), c.path("rms_norm_eps").asDouble(1e-6),
-                c.path("rope_theta").asDouble(10000.0), c.path("rope_scaling"),
+                c.path("rope_theta").asDouble(ropeParameters.path("rope_theta").asDouble(10000.0)), ropeScaling,
                 c.path("tie_word_embeddings").asBoolean(false),
                 arch.equals("Qwen2ForCausalLM") || llamaBias, llamaBias, window);
     }

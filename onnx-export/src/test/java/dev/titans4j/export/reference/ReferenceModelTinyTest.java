@@ -114,6 +114,20 @@ class ReferenceModelTinyTest {
     }
 
     @Test
+    void transformers5RopeParametersMeanTheSameAsRopeScaling() throws IOException {
+        double[][] old = ReferenceModel.load(TinyCheckpoint.llama().ropeTheta(500)
+                .llama3RopeScaling(8, 1, 4, 16).write(dir.resolve("a"))).logits(TOKENS);
+        double[][] v5 = ReferenceModel.load(TinyCheckpoint.llama().removeConfig("rope_theta")
+                .removeConfig("rope_scaling").config("rope_parameters", java.util.Map.of("rope_type", "llama3",
+                        "rope_theta", 500.0, "factor", 8.0, "low_freq_factor", 1.0, "high_freq_factor", 4.0,
+                        "original_max_position_embeddings", 16))
+                .write(dir.resolve("b"))).logits(TOKENS);
+        for (int t = 0; t < TOKENS.length; t++) {
+            assertThat(v5[t]).containsExactly(old[t]);
+        }
+    }
+
+    @Test
     void storiesTiedAndUntiedGiveTheSameLogits() throws IOException {
         double[][] tied = ReferenceModel.load(SharedData.require("models/stories260K")).logits(TOKENS);
         double[][] untied = ReferenceModel.load(SharedData.require("models/stories260K-untied")).logits(TOKENS);
