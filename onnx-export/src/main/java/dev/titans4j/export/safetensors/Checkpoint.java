@@ -121,8 +121,9 @@ public final class Checkpoint implements Closeable {
     }
 
     private static Path shardPath(Path dir, String shardName, String tensor) throws SafetensorsException {
-        Path shard = dir.resolve(shardName).normalize();
-        if (shardName.isEmpty() || !dir.normalize().equals(shard.getParent())) {
+        Path folder = dir.toAbsolutePath().normalize();
+        Path shard = folder.resolve(shardName).normalize();
+        if (shardName.isEmpty() || !folder.equals(shard.getParent())) {
             throw SafetensorsException.forTensor(INDEX_FILE, tensor, "shard '" + shardName
                     + "' is not a file name inside the model folder");
         }

@@ -48,6 +48,15 @@ class CheckpointTest {
     }
 
     @Test
+    void opensAShardedFolderGivenAsARelativePath() throws IOException {
+        TinyCheckpoint.llama().shards(2).write(dir);
+        Path relative = Path.of("").toAbsolutePath().relativize(dir);
+        try (Checkpoint checkpoint = Checkpoint.open(relative)) {
+            assertThat(checkpoint.files()).hasSize(2);
+        }
+    }
+
+    @Test
     void totalBytesCountsTensorData() throws IOException {
         Path path = TinyCheckpoint.llama().hidden(8).intermediate(4).layers(1).heads(2).kvHeads(1).vocab(3)
                 .tied(true).dtype(DType.BF16).write(dir);
