@@ -1,0 +1,62 @@
+package dev.titans4j.export.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** {@code rope_theta} and {@code rope_scaling} (or transformers 5's combined {@code rope_parameters}). */
+record RopeSettings(double theta, RopeScaling scaling) {
+
+    static RopeSettings read(JsonFile config) throws ModelConfigException {
+        JsonNode parameters = config.node("rope_parameters");
+        JsonNode scaling = config.node("rope_scaling");
+        double theta = config.optionalDouble("rope_theta", Double.NaN);
+        String scalingKey = "rope_scaling";
+        if ((scaling.isMissingNode() || scaling.isNull()) && parameters.isObject()) {
+            scaling = parameters;
+            scalingKey = "rope_parameters";
+            if (Double.isNaN(theta) && parameters.path("rope_theta").isNumber()) {
+                theta = parameters.get("rope_theta").doubleValue();
+            }
+        }
+        if (Double.isNaN(theta)) {
+            theta = 10000.0;
+        }
+        if (!(theta > 0)) {
+            throw config.error("rope_theta", "must be positive, found " + theta);
+        }
+        return new RopeSettings(theta, scaling(config, scalingKey, scaling));
+    }
+
+    private static RopeScaling scaling(JsonFile config, String key, JsonNode node) throws ModelConfigException {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw config.error(key, "must be an object or null, found " + node);
+        }
+        String type = node.path("rope_type").asText(node.path("type").asText("default"));
+        if (type.equals("default")) {
+            return null;
+        }
+        if (!type.equals(RopeScaling.LLAMA3)) {
+            throw config.error(key, "type '" + type + "' is not supported (supported: llama3, or none)");
+        }
+        double factor = number(config, key, node, "factor");
+        double low = number(config, key, node, "low_freq_factor");
+        double high = number(config, key, node, "high_freq_factor");
+        double original = number(config, key, node, "original_max_position_embeddings");
+        if (!(factor > 0) || !(low > 0) || !(high > low) || !(original >= 1) || original != Math.rint(original)) {
+            throw config.error(key, "llama3 needs factor > 0, 0 < low_freq_factor < high_freq_factor and an"
+                    + " integer original_max_position_embeddings; found " + node);
+        }
+        return RopeScaling.llama3(factor, low, high, (int) original);
+    }
+
+    private static double number(JsonFile config, String key, JsonNode node, String field)
+            throws ModelConfigException {
+        JsonNode v = node.path(field);
+        if (!v.isNumber()) {
+            throw config.error(key, "llama3 scaling is missing the number '" + field + "'");
+        }
+        return v.doubleValue();
+    }
+}
