@@ -10,7 +10,7 @@ package dev.titans4j.titans.memory;
  *   S_n = ηⁿ·S₀ − Σ_j θ_j·η^{n−j}·u_j
  * </pre>
  * which is exact algebra (equal to the recurrence up to floating-point rounding) and lets the rank-one gradients
- * u_j = δ_j ⊗ a_j be accumulated row by row without materialising them.
+ * u_j = δ_j ⊗ a_j be accumulated row by row (rows of the stored Wᵀ) without materialising them.
  */
 final class ChunkUpdate {
 
@@ -44,25 +44,52 @@ final class ChunkUpdate {
             int off = net.offset(m);
             double[][] deltas = t.delta[m];
             double[][] inputs = t.a[m];
-            for (int r = 0; r < rows; r++) {
-                int base = off + r * cols;
-                decayRow(w, s, base, cols, keepM, momentumIntoM, keepS);
+            double[] pm = new double[n];
+            double[] ps = new double[n];
+            for (int c = 0; c < cols; c++) { // stored row c of Wᵀ: item j's gradient row is a_j[c]·δ_j
                 for (int j = 0; j < n; j++) {
-                    double d = deltas[j][r];
-                    double pm = coefM[j] * d;
-                    double ps = coefS[j] * d;
-                    if (pm != 0.0 || ps != 0.0) {
-                        subtractOuterRow(w, s, base, cols, pm, ps, inputs[j]);
-                    }
+                    double x = inputs[j][c];
+                    pm[j] = coefM[j] * x;
+                    ps[j] = coefS[j] * x;
                 }
+                updateRow(w, s, off + c * rows, rows, keepM, momentumIntoM, keepS, pm, ps, deltas, n);
             }
         }
         if (net.config().layerNorm()) {
-            int base = net.gammaOffset();
-            int dv = net.config().valueDimension();
-            decayRow(w, s, base, dv, keepM, momentumIntoM, keepS);
-            for (int j = 0; j < n; j++) {
-                subtractOuterRow(w, s, base, dv, coefM[j], coefS[j], t.gGamma[j]);
+            updateRow(w, s, net.gammaOffset(), net.config().valueDimension(), keepM, momentumIntoM, keepS, coefM,
+                    coefS, t.gGamma, n);
+        }
+    }
+
+    /**
+     * One stored row: decay, then subtract Σ_j pm_j·g_j from w and Σ_j ps_j·g_j from s. Items are taken four at a
+     * time so each w/s element is loaded and stored once per four items (the loop is memory-bound).
+     */
+    private static void updateRow(double[] w, double[] s, int base, int len, double keepM, double momentumIntoM,
+                                  double keepS, double[] pm, double[] ps, double[][] g, int n) {
+        int j = 0;
+        boolean decayed = false;
+        for (; j + 3 < n; j += 4) {
+            double m0 = pm[j], m1 = pm[j + 1], m2 = pm[j + 2], m3 = pm[j + 3];
+            double s0 = ps[j], s1 = ps[j + 1], s2 = ps[j + 2], s3 = ps[j + 3];
+            double[] g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3];
+            double km = decayed ? 1.0 : keepM;
+            double mi = decayed ? 0.0 : momentumIntoM;
+            double ks = decayed ? 1.0 : keepS;
+            for (int i = 0; i < len; i++) {
+                double sOld = s[base + i];
+                double a0 = g0[i], a1 = g1[i], a2 = g2[i], a3 = g3[i];
+                w[base + i] = km * w[base + i] + mi * sOld - (m0 * a0 + m1 * a1 + m2 * a2 + m3 * a3);
+                s[base + i] = ks * sOld - (s0 * a0 + s1 * a1 + s2 * a2 + s3 * a3);
+            }
+            decayed = true;
+        }
+        if (!decayed) {
+            decayRow(w, s, base, len, keepM, momentumIntoM, keepS);
+        }
+        for (; j < n; j++) {
+            if (pm[j] != 0.0 || ps[j] != 0.0) {
+                subtractOuterRow(w, s, base, len, pm[j], ps[j], g[j]);
             }
         }
     }

@@ -4,8 +4,10 @@ package dev.titans4j.titans.memory;
  * The memory model M as a pure function of a flat weight vector: batched forward pass, loss ‖M(k) − v‖² and its
  * closed-form gradient (backpropagation written out by hand). Stateless apart from the layout; thread-safe.
  *
- * <p>Weight layout (also the layout of the momentum S): matrix W₁ … W_L, each row-major {@code [out][in]},
- * followed by the LayerNorm gain offset γ ({@code valueDimension} entries, gain = 1 + γ) when enabled.
+ * <p>Weight layout (also the layout of the momentum S): matrix W₁ … W_L, each stored transposed, row-major
+ * {@code [in][out]} (the {@code a·W} convention), so that forward passes and rank-one updates run as contiguous
+ * vectorisable {@code y += s·row} loops; then the LayerNorm gain offset γ ({@code valueDimension} entries,
+ * gain = 1 + γ) when enabled.
  */
 final class MemoryNetwork {
 
@@ -132,7 +134,7 @@ final class MemoryNetwork {
         for (int m = 0; m < layers; m++) {
             boolean last = m == layers - 1;
             double[][] target = last ? t.out : t.z[m + 1];
-            matVec(w, offsets[m], rows[m], cols[m], t.a[m], target, from, to);
+            forwardLayer(w, offsets[m], rows[m], cols[m], t.a[m], target, from, to);
             if (!last) {
                 for (int j = from; j < to; j++) {
                     double[] zj = t.z[m + 1][j];
@@ -201,7 +203,7 @@ final class MemoryNetwork {
         }
         for (int m = layers - 1; m >= 1; m--) {
             double[][] gradA = t.scratch;
-            matTVec(w, offsets[m], rows[m], cols[m], t.delta[m], gradA, from, to);
+            backwardLayer(w, offsets[m], rows[m], cols[m], t.delta[m], gradA, from, to);
             for (int j = from; j < to; j++) {
                 double[] zj = t.z[m][j];
                 double[] d = t.delta[m - 1][j];
@@ -252,9 +254,9 @@ final class MemoryNetwork {
             double[] d = t.delta[m][j];
             double[] a = t.a[m][j];
             int off = offsets[m];
-            for (int r = 0; r < rows[m]; r++) {
-                for (int c = 0; c < cols[m]; c++) {
-                    out[off + r * cols[m] + c] = d[r] * a[c];
+            for (int c = 0; c < cols[m]; c++) {
+                for (int r = 0; r < rows[m]; r++) {
+                    out[off + c * rows[m] + r] = a[c] * d[r];
                 }
             }
         }
@@ -263,30 +265,33 @@ final class MemoryNetwork {
         }
     }
 
-    /** target[j] = W · source[j] for j in [from, to). Row-outer so each weight row is loaded once per batch. */
-    static void matVec(double[] w, int off, int rows, int cols, double[][] source, double[][] target,
-                       int from, int to) {
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
+    /**
+     * target[j] = W · source[j] for j in [from, to), with W (rows×cols) stored transposed: input c's row holds
+     * column c of W. Each stored row is loaded once per batch.
+     */
+    static void forwardLayer(double[] w, int off, int rows, int cols, double[][] source, double[][] target,
+                             int from, int to) {
+        for (int j = from; j < to; j++) {
+            java.util.Arrays.fill(target[j], 0, rows, 0.0);
+        }
+        for (int c = 0; c < cols; c++) {
+            int base = off + c * rows;
             for (int j = from; j < to; j++) {
-                target[j][r] = dot(w, base, source[j], cols);
+                double s = source[j][c];
+                if (s != 0.0) {
+                    axpy(s, w, base, target[j], rows);
+                }
             }
         }
     }
 
-    /** target[j] = Wᵀ · source[j] (target[j] has at least {@code cols} entries). */
-    static void matTVec(double[] w, int off, int rows, int cols, double[][] source, double[][] target,
-                        int from, int to) {
-        for (int j = from; j < to; j++) {
-            java.util.Arrays.fill(target[j], 0, cols, 0.0);
-        }
-        for (int r = 0; r < rows; r++) {
-            int base = off + r * cols;
+    /** target[j] = Wᵀ · source[j] (W stored transposed as in {@link #forwardLayer}). */
+    static void backwardLayer(double[] w, int off, int rows, int cols, double[][] source, double[][] target,
+                              int from, int to) {
+        for (int c = 0; c < cols; c++) {
+            int base = off + c * rows;
             for (int j = from; j < to; j++) {
-                double s = source[j][r];
-                if (s != 0.0) {
-                    axpy(s, w, base, target[j], cols);
-                }
+                target[j][c] = dot(w, base, source[j], rows);
             }
         }
     }
@@ -295,23 +300,31 @@ final class MemoryNetwork {
         return dot(a, 0, b, a.length);
     }
 
-    /** Σ w[base+i]·x[i], four partial sums for instruction-level parallelism. */
+    /** Σ w[base+i]·x[i], eight partial sums for instruction-level parallelism. */
     static double dot(double[] w, int base, double[] x, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
+        for (; i + 7 < n; i += 8) {
             s0 += w[base + i] * x[i];
             s1 += w[base + i + 1] * x[i + 1];
             s2 += w[base + i + 2] * x[i + 2];
             s3 += w[base + i + 3] * x[i + 3];
+            s4 += w[base + i + 4] * x[i + 4];
+            s5 += w[base + i + 5] * x[i + 5];
+            s6 += w[base + i + 6] * x[i + 6];
+            s7 += w[base + i + 7] * x[i + 7];
         }
         for (; i < n; i++) {
             s0 += w[base + i] * x[i];
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** y[i] += s·w[base+i]. */

@@ -212,6 +212,12 @@ public final class NeuralMemory {
         double clamp = config.maxGradientNorm();
         for (int j = 0; j < n; j++) {
             double g = trace.gradNorm[j];
+            if (!Double.isFinite(g) || !Double.isFinite(trace.loss[j])) {
+                // never fold a non-finite gradient into the weights; the state keeps the chunk pending
+                throw new IllegalStateException("neural memory diverged: item " + j + " of the chunk at position "
+                        + (state.position - n) + " has a non-finite loss or gradient (loss " + trace.loss[j]
+                        + ", gradient norm " + g + "); lower theta, enable maxGradientNorm or scale the inputs");
+            }
             double factor = clamp > 0 && g > clamp ? clamp / g : 1.0;
             scale[j] = state.pendingTheta[j] * factor;
         }

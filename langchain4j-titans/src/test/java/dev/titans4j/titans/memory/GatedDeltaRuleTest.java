@@ -147,10 +147,13 @@ class GatedDeltaRuleTest {
         return out;
     }
 
+    /** The engine's layout: W stored transposed, row-major [in][out]. */
     private static double[] flatten(double[][] w) {
         double[] out = new double[N * N];
-        for (int i = 0; i < N; i++) {
-            System.arraycopy(w[i], 0, out, i * N, N);
+        for (int r = 0; r < N; r++) {
+            for (int c = 0; c < N; c++) {
+                out[c * N + r] = w[r][c];
+            }
         }
         return out;
     }
