@@ -27,10 +27,10 @@ import java.util.Set;
  * threads open {@link DecoderSession}s on it concurrently; each session takes its own {@link KvCache} from a pool.
  *
  * <p>Weights stay in anonymous memory: {@code model.onnx} is read into a buffer by us and handed to ONNX Runtime
- * (which copies the initializers into its own allocations) instead of letting it map the file. A file mapping would
- * be paged out by the OS's proactive reclaim after a minute of idleness and every token would then fault the weights
- * back in from disk. Only models with an external data file (over 2 GB) are loaded from the path, and ONNX Runtime
- * memory-maps that external data; this is reported in {@link #weightsMemoryMapped()}.
+ * (which parses the initializers into its own allocations), and an external data file ({@code model.onnx.data},
+ * written for models over 2 GB) is read into direct buffers we own and passed as external initializers. Left to
+ * itself ONNX Runtime memory-maps external data and uses the mapping in place; this machine's proactive reclaim pages
+ * out file mappings idle for a minute, and every token would then fault the weights back in from disk.
  */
 public final class OnnxModel implements AutoCloseable {
 
@@ -43,18 +43,18 @@ public final class OnnxModel implements AutoCloseable {
     private final int contextLength;
     private final Map<String, OnnxTensor> identitySvf;
     private final KvCachePool caches;
-    private final boolean weightsMemoryMapped;
+    private final ExternalInitializers externalWeights;
     private final Set<String> graphInputs;
 
     private OnnxModel(Path folder, ModelManifest manifest, OrtEnvironment env, OrtSession session, int contextLength,
-                      Map<String, OnnxTensor> identitySvf, boolean weightsMemoryMapped) throws OrtException {
+                      Map<String, OnnxTensor> identitySvf, ExternalInitializers externalWeights) throws OrtException {
         this.folder = folder;
         this.manifest = manifest;
         this.env = env;
         this.session = session;
         this.contextLength = contextLength;
         this.identitySvf = identitySvf;
-        this.weightsMemoryMapped = weightsMemoryMapped;
+        this.externalWeights = externalWeights;
         this.graphInputs = Set.copyOf(session.getInputNames());
         ModelManifest.Dimensions d = manifest.dimensions();
         this.caches = new KvCachePool(() -> new KvCache(env, d.numLayers(), d.numKvHeads(), d.headDim(),
@@ -86,18 +86,25 @@ public final class OnnxModel implements AutoCloseable {
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;
+        ExternalInitializers external = null;
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            boolean mapped = manifest.files().externalData() != null;
-            session = mapped ? env.createSession(modelFile.toString(), so)
-                    : env.createSession(readFully(modelFile), so);
+            ByteBuffer modelBytes = readFully(modelFile);
+            if (manifest.files().externalData() != null) {
+                external = ExternalInitializers.load(env, modelBytes, folder);
+                so.addExternalInitializers(external.tensors());
+            }
+            session = env.createSession(modelBytes, so);
             checkGraph(folder, manifest, session);
             Map<String, OnnxTensor> svf = identitySvf(env, manifest);
-            return new OnnxModel(folder, manifest, env, session, context, svf, mapped);
+            return new OnnxModel(folder, manifest, env, session, context, svf, external);
         } catch (OrtException e) {
-            closeQuietly(session);
+            closeQuietly(session, external);
             throw new EngineException("ONNX Runtime could not load " + modelFile + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            closeQuietly(session, external);
+            throw new UncheckedIOException("Could not read the weights of " + modelFile, e);
         } catch (RuntimeException e) {
-            closeQuietly(session);
+            closeQuietly(session, external);
             throw e;
         }
     }
@@ -232,9 +239,9 @@ public final class OnnxModel implements AutoCloseable {
         return manifest.dimensions().vocabSize();
     }
 
-    /** True when ONNX Runtime memory-maps the weights (external data), which the OS may page out when idle. */
-    public boolean weightsMemoryMapped() {
-        return weightsMemoryMapped;
+    /** How many initializers came from an external data file (read into our own buffers); 0 for inline models. */
+    public int externalInitializers() {
+        return externalWeights == null ? 0 : externalWeights.size();
     }
 
     int idleCaches() {
@@ -245,16 +252,19 @@ public final class OnnxModel implements AutoCloseable {
     public void close() {
         caches.close();
         identitySvf.values().forEach(OnnxTensor::close);
-        closeQuietly(session);
+        closeQuietly(session, externalWeights);
     }
 
-    private static void closeQuietly(OrtSession session) {
+    private static void closeQuietly(OrtSession session, ExternalInitializers external) {
         if (session != null) {
             try {
                 session.close();
             } catch (OrtException ignored) {
                 // nothing useful to do while already failing or shutting down
             }
+        }
+        if (external != null) {
+            external.close(); // only after the session: it reads these buffers until then
         }
     }
 }
