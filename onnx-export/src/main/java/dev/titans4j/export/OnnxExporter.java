@@ -5,7 +5,6 @@ import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.onnx.DecoderGraphBuilder;
-import dev.titans4j.export.onnx.GraphNames;
 import dev.titans4j.export.onnx.Initializer;
 import dev.titans4j.export.onnx.OnnxModelWriter;
 import dev.titans4j.export.safetensors.Checkpoint;
@@ -64,10 +63,6 @@ public final class OnnxExporter {
             throw new ExportException("input folder not found: " + input);
         }
         ModelConfig config = ModelConfig.load(input);
-        if (config.hiddenAct() != null && !config.hiddenAct().equals("silu")) {
-            throw new ExportException(input.resolve("config.json") + ": hidden_act '" + config.hiddenAct()
-                    + "' is not supported (supported: silu)");
-        }
         try (Checkpoint checkpoint = Checkpoint.open(input)) {
             CheckpointValidator.validate(config, checkpoint);
             prepareOutput(output);
@@ -157,11 +152,6 @@ public final class OnnxExporter {
             Files.deleteIfExists(output.resolve(MODEL_FILE + ".data"));
             Files.deleteIfExists(output.resolve(SVF_FILE));
         }
-    }
-
-    /** SVF input name of an adapted weight, as in the graph. */
-    static String svfInput(String weight) {
-        return GraphNames.svfInput(weight);
     }
 
     public static final class Builder {
