@@ -304,6 +304,48 @@ class ModelConfigTest {
     }
 
     @Test
+    void malformedOptionalValues() throws IOException {
+        TinyCheckpoint.llama().config("tie_word_embeddings", "true").write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'tie_word_embeddings' must be true or false, found \"true\"");
+
+        TinyCheckpoint.llama().rmsNormEps(0).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'rms_norm_eps' must be positive, found 0.0");
+
+        TinyCheckpoint.llama().ropeTheta(-1).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'rope_theta' must be positive, found -1.0");
+
+        TinyCheckpoint.mistral().slidingWindow(0).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'sliding_window' must be positive, found 0");
+
+        TinyCheckpoint.llama().config("rope_scaling", List.of(1)).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'rope_scaling' must be an object or null, found [1]");
+
+        TinyCheckpoint.llama().config("hidden_size", 1.5).write(dir);
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("config.json: 'hidden_size' must be an integer, found 1.5");
+
+        TinyCheckpoint.llama().write(dir);
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"chat_template\": [{\"name\": \"tool_use\"}]}");
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("tokenizer_config.json: 'chat_template' is a list without a template named 'default'");
+
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": 1}");
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .hasMessage("tokenizer_config.json: 'add_bos_token' must be true or false, found 1");
+
+        Files.delete(dir.resolve("tokenizer_config.json"));
+        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [2, ");
+        assertThatThrownBy(() -> ModelConfig.load(dir))
+                .isInstanceOf(ModelConfigException.class)
+                .hasMessageStartingWith("generation_config.json: not valid JSON: ");
+    }
+
+    @Test
     void missingOrBrokenConfigFile() throws IOException {
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .isInstanceOf(ModelConfigException.class)
