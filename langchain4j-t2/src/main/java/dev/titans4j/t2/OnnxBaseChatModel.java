@@ -17,17 +17,26 @@ import java.util.List;
 import java.util.UUID;
 
 /** What the blocking and the streaming chat model share: the engine, default parameters, listeners, responses. */
-abstract class OnnxBaseChatModel {
+abstract class OnnxBaseChatModel implements AutoCloseable {
 
     protected final OnnxChatEngine engine;
+    private final boolean ownsEngine;
     protected final OnnxChatRequestParameters defaultRequestParameters;
     protected final List<ChatModelListener> listeners;
     protected final ChatRequestPlanner planner;
 
     protected OnnxBaseChatModel(Builder<?, ?> builder) {
-        this.engine = builder.engine != null ? builder.engine : loadEngine(builder);
-        this.defaultRequestParameters = defaults(builder, engine);
-        ChatRequestPlanner.validate(defaultRequestParameters, engine.modelName());
+        this.ownsEngine = builder.engine == null;
+        this.engine = ownsEngine ? loadEngine(builder) : builder.engine;
+        try {
+            this.defaultRequestParameters = defaults(builder, engine);
+            ChatRequestPlanner.validate(defaultRequestParameters, engine.modelName());
+        } catch (RuntimeException e) {
+            if (ownsEngine) {
+                engine.close();
+            }
+            throw e;
+        }
         this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
         this.planner = new ChatRequestPlanner(engine);
     }
@@ -110,6 +119,17 @@ abstract class OnnxBaseChatModel {
     /** The shared engine; pass it to another model's builder to reuse the loaded weights. */
     public OnnxChatEngine engine() {
         return engine;
+    }
+
+    /**
+     * Frees the model's memory if this chat model loaded it ({@code modelPath}); an engine passed to the builder
+     * belongs to the caller and stays open.
+     */
+    @Override
+    public void close() {
+        if (ownsEngine) {
+            engine.close();
+        }
     }
 
     /** Builder settings common to both chat models; names follow LangChain4j's providers. */

@@ -92,6 +92,18 @@ class OnnxChatModelTest {
     }
 
     @Test
+    void a_model_built_from_a_path_owns_its_engine_and_one_given_an_engine_does_not() {
+        String text;
+        try (OnnxChatModel own = OnnxChatModel.builder().modelPath(TestModels.stories260K().toString()).threads(1)
+                .maxOutputTokens(5).build()) {
+            text = own.chat(PROMPT);
+        }
+        OnnxChatModel sharing = model().maxOutputTokens(5).build();
+        sharing.close();
+        assertThat(model().maxOutputTokens(5).build().chat(PROMPT)).isEqualTo(text);
+    }
+
+    @Test
     void model_defaults_are_greedy_without_do_sample_in_generation_config() {
         assertThat(engine.modelDefaults().temperature()).isZero();
         String text = model().maxOutputTokens(20).build().chat(PROMPT);
