@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.titans4j.export.hf.ModelConfig;
+import dev.titans4j.export.safetensors.Checkpoint;
 import dev.titans4j.export.safetensors.DType;
+import dev.titans4j.export.safetensors.SafetensorsWriter;
 import dev.titans4j.export.testing.SharedData;
 import dev.titans4j.export.testing.TinyCheckpoint;
 import java.io.IOException;
@@ -46,6 +48,46 @@ class ReferenceModelTinyTest {
             assertThat(b[t]).containsExactly(a[t]);
         }
         assertThat(maxAbsDifference(a[6], b[6])).isGreaterThan(0.01);
+    }
+
+    /**
+     * repeat_kv is the definition of grouped-query attention: a GQA model must equal the multi-head model whose k/v
+     * projections repeat each kv head for its group of query heads (kv head j serves query heads j*g .. j*g+g-1).
+     */
+    @Test
+    void groupedQueryAttentionEqualsExplicitlyRepeatedKeyValueHeads() throws IOException {
+        for (int kvHeads : new int[] {1, 2}) {
+            Path gqa = TinyCheckpoint.qwen2().heads(4).kvHeads(kvHeads).write(dir.resolve("gqa" + kvHeads));
+            Path mha = dir.resolve("mha" + kvHeads);
+            TinyCheckpoint.qwen2().heads(4).kvHeads(4).write(mha); // config.json; weights replaced below
+            int groups = 4 / kvHeads;
+            int headDim = 8;
+            SafetensorsWriter writer = new SafetensorsWriter();
+            try (Checkpoint source = Checkpoint.open(gqa)) {
+                for (String name : source.names()) {
+                    float[] values = source.floats(name);
+                    long[] shape = source.info(name).shape();
+                    if (name.contains("k_proj") || name.contains("v_proj")) {
+                        int rowLength = shape.length == 2 ? (int) shape[1] : 1;
+                        int block = headDim * rowLength;
+                        float[] repeated = new float[values.length * groups];
+                        for (int head = 0; head < 4; head++) {
+                            System.arraycopy(values, (head / groups) * block, repeated, head * block, block);
+                        }
+                        values = repeated;
+                        shape[0] *= groups;
+                    }
+                    writer.add(name, DType.F32, shape, values);
+                }
+            }
+            writer.write(mha.resolve("model.safetensors"));
+
+            double[][] grouped = ReferenceModel.load(gqa).logits(TOKENS);
+            double[][] repeated = ReferenceModel.load(mha).logits(TOKENS);
+            for (int t = 0; t < TOKENS.length; t++) {
+                assertThat(maxAbsDifference(grouped[t], repeated[t])).as("kv heads %d", kvHeads).isLessThan(1e-12);
+            }
+        }
     }
 
     /** transformers' sliding_window_overlay: key j is visible from query i iff i - j < window. */
