@@ -8,20 +8,26 @@ import java.util.SplittableRandom;
  * One instance per request: it owns the seeded random source, so the same seed and the same logits give the same
  * token ids. Not thread-safe.
  *
- * <p>Cost per token: penalties touch only the ids in the {@link TokenHistory}; with top-k, a bounded heap selects
- * the k best ids in one pass (no sort of the vocabulary) and only those are exponentiated; top-p without top-k
- * selects a growing top slice until it holds the nucleus (a full sort only for near-flat distributions).
+ * <p>Cost per token, never a sort of the vocabulary: penalties touch only the ids in the {@link TokenHistory};
+ * with top-k, a bounded heap selects the k best ids in one pass and only those are exponentiated; without top-k,
+ * one exponentiation pass, and top-p finds its nucleus by bucketing the probabilities (only the bucket where the
+ * cumulative probability crosses top-p is sorted).
  */
 public final class Sampler {
 
-    /** First slice examined for top-p without top-k; grows eightfold until it holds the nucleus. */
-    private static final int TOP_P_FIRST_SLICE = 256;
+    /** Top-p buckets: width in units of (logit - max) / T, i.e. each bucket spans a probability ratio of e^0.02. */
+    private static final double BUCKET_WIDTH = 0.02;
+    private static final int BUCKETS = 2048;
 
     private final SamplingParameters params;
     private final SplittableRandom random;
     private final double invTemperature;
     private int[] candidates = new int[0];
     private double[] weights = new double[0];
+    /** Scratch over the whole vocabulary, allocated on first use: probabilities relative to the best token. */
+    private double[] all = new double[0];
+    private short[] bucketOf = new short[0];
+    private final double[] bucketMass = new double[BUCKETS];
 
     public Sampler(SamplingParameters params) {
         this.params = Objects.requireNonNull(params, "params");
@@ -98,47 +104,6 @@ public final class Sampler {
         return argmax(logits);
     }
 
-    /**
-     * Applies top-k, top-p and min-p: leaves the surviving ids best-first in {@code candidates[0..n)} with their
-     * unnormalised probabilities in {@code weights}, and returns n; or returns -1 when no filter needs a ranking
-     * (temperature and min-p only), so the draw can scan the vocabulary directly.
-     */
-    private int filter(float[] logits, int best) {
-        int vocab = logits.length;
-        float max = logits[best];
-        int k = params.topK() > 0 ? Math.min(params.topK(), vocab) : vocab;
-        int n;
-        double total;
-        if (k < vocab) {
-            n = selectTop(logits, k);
-            total = weigh(logits, n, max);
-        } else if (params.topP() < 1) {
-            double z = 0;
-            for (float l : logits) {
-                z += weight(l, max);
-            }
-            int slice = Math.min(vocab, TOP_P_FIRST_SLICE);
-            while (true) {
-                n = selectTop(logits, slice);
-                double mass = weigh(logits, n, max);
-                if (slice == vocab || mass >= params.topP() * z) {
-                    break;
-                }
-                slice = (int) Math.min(vocab, slice * 8L);
-            }
-            total = z;
-        } else {
-            return -1;
-        }
-        n = keepNucleus(n, total);
-        return keepAboveMinP(n);
-    }
-
-    /** exp((logit - max) / T): the probability relative to the best token's. */
-    private double weight(float logit, float max) {
-        return Math.exp(((double) logit - max) * invTemperature);
-    }
-
     /** HF repetition penalty over prompt and output, then OpenAI frequency/presence over the output. */
     private void applyPenalties(float[] logits, TokenHistory history) {
         if (history.vocabSize() != logits.length) {
@@ -182,83 +147,40 @@ public final class Sampler {
         return best;
     }
 
-    /** Puts the k best ids into candidates[0..k), best first (lower id first on ties), via a bounded min-heap. */
-    private int selectTop(float[] logits, int k) {
-        ensureCapacity(k);
-        int[] heap = candidates;
-        for (int i = 0; i < k; i++) {
-            heap[i] = i;
-            siftUp(logits, heap, i);
-        }
-        for (int i = k; i < logits.length; i++) {
-            if (better(logits, i, heap[0])) {
-                heap[0] = i;
-                siftDown(logits, heap, 0, k);
+    /**
+     * Applies top-k, top-p and min-p: leaves the surviving ids in {@code candidates[0..n)} with their
+     * probabilities relative to the best token in {@code weights}, and returns n; or returns -1 when no filter
+     * needs a ranking (temperature and min-p only), so the draw can scan the vocabulary directly.
+     */
+    private int filter(float[] logits, int best) {
+        int vocab = logits.length;
+        float max = logits[best];
+        int n;
+        if (params.topK() > 0 && params.topK() < vocab) {
+            n = params.topK();
+            ensureCapacity(n);
+            Ranking.selectTop(logits, n, candidates);
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                weights[i] = weight(logits[candidates[i]], max);
+                total += weights[i];
             }
+            n = keepNucleusOfRanked(n, total);
+        } else if (params.topP() < 1) {
+            n = nucleusByBuckets(logits, max);
+        } else {
+            return -1;
         }
-        // Heap sort: repeatedly move the worst kept id to the end, leaving the best first.
-        for (int end = k - 1; end > 0; end--) {
-            int worst = heap[0];
-            heap[0] = heap[end];
-            heap[end] = worst;
-            siftDown(logits, heap, 0, end);
-        }
-        return k;
+        return keepAboveMinP(n);
     }
 
-    private static boolean better(float[] logits, int a, int b) {
-        return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
+    /** exp((logit - max) / T): the probability relative to the best token's. */
+    private double weight(float logit, float max) {
+        return FastExp.exp(((double) logit - max) * invTemperature);
     }
 
-    private static void siftUp(float[] logits, int[] heap, int i) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!better(logits, heap[parent], heap[i])) {
-                break;
-            }
-            swap(heap, parent, i);
-            i = parent;
-        }
-    }
-
-    private static void siftDown(float[] logits, int[] heap, int i, int size) {
-        while (true) {
-            int left = 2 * i + 1;
-            if (left >= size) {
-                return;
-            }
-            int worse = left;
-            int right = left + 1;
-            if (right < size && better(logits, heap[left], heap[right])) {
-                worse = right;
-            }
-            if (!better(logits, heap[i], heap[worse])) {
-                return;
-            }
-            swap(heap, i, worse);
-            i = worse;
-        }
-    }
-
-    private static void swap(int[] a, int i, int j) {
-        int t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-    }
-
-    /** Unnormalised probabilities exp((l - max) / T) of the first n candidates; returns their sum. */
-    private double weigh(float[] logits, int n, float max) {
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double w = weight(logits[candidates[i]], max);
-            weights[i] = w;
-            sum += w;
-        }
-        return sum;
-    }
-
-    /** Keeps the shortest best-first prefix whose probability reaches topP (as Hugging Face: at least one). */
-    private int keepNucleus(int n, double total) {
+    /** Top-p over best-first candidates: the shortest prefix whose probability reaches topP (at least one). */
+    private int keepNucleusOfRanked(int n, double total) {
         if (params.topP() >= 1) {
             return n;
         }
@@ -273,14 +195,81 @@ public final class Sampler {
         return n;
     }
 
-    /** Drops candidates below minP times the best one's probability (whose weight is 1 by construction). */
-    private int keepAboveMinP(int n) {
-        double threshold = params.minP() * weights[0];
-        int kept = 1;
-        while (kept < n && weights[kept] >= threshold) {
-            kept++;
+    /**
+     * Top-p over the whole vocabulary without sorting it: bucket every token by its relative probability, walk the
+     * buckets from the top until the cumulative probability crosses topP, and sort only that last bucket. Every
+     * token of a higher bucket precedes it in the ranking, so it is in the nucleus.
+     */
+    private int nucleusByBuckets(float[] logits, float max) {
+        int vocab = logits.length;
+        if (all.length < vocab) {
+            all = new double[vocab];
+            bucketOf = new short[vocab];
+        }
+        java.util.Arrays.fill(bucketMass, 0);
+        double z = 0;
+        for (int i = 0; i < vocab; i++) {
+            double x = ((double) logits[i] - max) * invTemperature; // <= 0
+            double w = FastExp.exp(x);
+            int b = (int) Math.min(BUCKETS - 1, -x / BUCKET_WIDTH);
+            all[i] = w;
+            bucketOf[i] = (short) b;
+            bucketMass[b] += w;
+            z += w;
+        }
+        double limit = params.topP() * z;
+        double before = 0; // probability of the buckets above the crossing one
+        int crossing = 0;
+        while (crossing < BUCKETS - 1 && before + bucketMass[crossing] < limit) {
+            before += bucketMass[crossing];
+            crossing++;
+        }
+        // Higher buckets first (any order), then the crossing bucket best-first.
+        int n = 0;
+        int crossingStart;
+        ensureCapacity(vocab);
+        for (int i = 0; i < vocab; i++) {
+            if (bucketOf[i] < crossing) {
+                candidates[n++] = i;
+            }
+        }
+        crossingStart = n;
+        for (int i = 0; i < vocab; i++) {
+            if (bucketOf[i] == crossing) {
+                candidates[n++] = i;
+            }
+        }
+        int[] tail = java.util.Arrays.copyOfRange(candidates, crossingStart, n);
+        Ranking.sort(logits, tail, tail.length);
+        double cumulative = before;
+        int kept = crossingStart;
+        for (int id : tail) {
+            if (kept > 0 && cumulative >= limit) {
+                break;
+            }
+            candidates[kept++] = id;
+            cumulative += all[id];
+        }
+        for (int i = 0; i < kept; i++) {
+            weights[i] = all[candidates[i]];
         }
         return kept;
+    }
+
+    /** Drops candidates below minP times the best token's probability (relative weight 1), keeping at least one. */
+    private int keepAboveMinP(int n) {
+        double threshold = params.minP();
+        if (threshold <= 0) {
+            return n;
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (weights[i] >= threshold) {
+                candidates[kept] = candidates[i];
+                weights[kept++] = weights[i];
+            }
+        }
+        return kept; // >= 1: the best token (weight 1) is always a candidate
     }
 
     private int draw(int n) {
@@ -298,21 +287,26 @@ public final class Sampler {
         return candidates[n - 1]; // rounding left a sliver of mass
     }
 
-    /** Temperature and min-p only: one pass for the mass, one for the draw; no candidate list. */
+    /** Temperature and min-p only: one exponentiation pass into scratch, then the draw walks it. */
     private int drawFromAll(float[] logits, float max) {
+        int vocab = logits.length;
+        if (all.length < vocab) {
+            all = new double[vocab];
+            bucketOf = new short[vocab];
+        }
         double threshold = params.minP(); // relative to the best token, whose weight is exp(0) = 1
         double sum = 0;
-        for (float l : logits) {
-            double w = weight(l, max);
-            if (w >= threshold) {
-                sum += w;
-            }
+        for (int i = 0; i < vocab; i++) {
+            double w = weight(logits[i], max);
+            w = w >= threshold ? w : 0;
+            all[i] = w;
+            sum += w;
         }
         double r = random.nextDouble() * sum;
         int last = 0;
-        for (int i = 0; i < logits.length; i++) {
-            double w = weight(logits[i], max);
-            if (w >= threshold) {
+        for (int i = 0; i < vocab; i++) {
+            double w = all[i];
+            if (w > 0) {
                 last = i;
                 r -= w;
                 if (r < 0) {
