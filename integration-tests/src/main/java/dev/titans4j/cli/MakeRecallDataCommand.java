@@ -55,15 +55,16 @@ public final class MakeRecallDataCommand implements Runnable {
         @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE})")
         String split;
 
-        @Option(names = "--stories-per-task", defaultValue = "30",
+        @Option(names = "--stories-per-task", defaultValue = "" + BabiDatasetGenerator.DEFAULT_STORIES_PER_TASK,
                 description = "stories (= questions) per task (default: ${DEFAULT-VALUE})")
         int storiesPerTask;
 
-        @Option(names = "--tokens", defaultValue = "3000",
+        @Option(names = "--tokens", defaultValue = "" + BabiDatasetGenerator.DEFAULT_TOKENS_PER_CONVERSATION,
                 description = "about this many tokens per conversation (default: ${DEFAULT-VALUE})")
         int tokens;
 
-        @Option(names = "--seed", defaultValue = "8", description = "random seed (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seed", defaultValue = "" + BabiDatasetGenerator.DEFAULT_SEED,
+                description = "random seed (default: ${DEFAULT-VALUE})")
         long seed;
 
         @Option(names = "--out", defaultValue = "target/recall-babi.json",

@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -24,8 +26,8 @@ import java.util.stream.Stream;
  *   <li>Each bAbI story becomes one session, told alternately by two speakers; consecutive stories of a task are
  *       joined into one conversation until it holds about {@code tokensPerConversation} tokens, so a conversation
  *       is longer than the budget and memories must choose.</li>
- *   <li>Each story is one family's ({@link FamilyNames}): its people and objects carry the family name, so stories
- *       do not collide inside a conversation.</li>
+ *   <li>Each story gets its own invented people and objects ({@link StoryNames}), so stories do not collide
+ *       inside a conversation.</li>
  *   <li>Only the story's last question is kept, because every question is asked after the conversation's last turn
  *       and an earlier bAbI question may be answered differently by later statements. Its supporting facts become
  *       the evidence ({@code "S<session>:<bAbI line id>"}); its category is the task name.</li>
@@ -40,6 +42,10 @@ public final class BabiDatasetGenerator {
      */
     public static final List<String> DEFAULT_TASKS = List.of(
             "qa1", "qa2", "qa3", "qa5", "qa6", "qa7", "qa8", "qa9", "qa10", "qa11", "qa12", "qa13", "qa14");
+
+    public static final int DEFAULT_STORIES_PER_TASK = 30;
+    public static final int DEFAULT_TOKENS_PER_CONVERSATION = 3000;
+    public static final long DEFAULT_SEED = 8;
 
     static final String FIRST_SPEAKER = "Ann";
     static final String SECOND_SPEAKER = "Ben";
@@ -84,25 +90,24 @@ public final class BabiDatasetGenerator {
     private List<Conversation> conversationsOf(String task, String category, List<BabiStory> stories, Random random) {
         List<Conversation> conversations = new ArrayList<>();
         for (List<BabiStory> group : groupByTokens(stories)) {
-            List<String> surnames = new ArrayList<>(FamilyNames.SURNAMES);
-            Collections.shuffle(surnames, random);
+            StoryNames names = new StoryNames(random);
             List<Turn> turns = new ArrayList<>();
             List<Question> questions = new ArrayList<>();
             String conversationId = task + "-c" + (conversations.size() + 1);
             for (int index = 0; index < group.size(); index++) {
                 int session = index + 1;
-                String surname = surnames.get(index);
                 BabiStory story = group.get(index);
+                Map<String, String> renaming = names.draw(peopleIn(story), objectsIn(story));
                 String time = LocalDate.of(2024, 1, 1).plusDays(index) + "T10:00";
                 BabiStory.BabiQuestion last = lastQuestion(story);
                 for (BabiStory.Statement statement : keptStatements(story)) {
                     String speaker = turns.size() % 2 == 0 ? FIRST_SPEAKER : SECOND_SPEAKER;
                     turns.add(new Turn(turnId(session, statement.id()), session, time, speaker,
-                            FamilyNames.apply(statement.text(), surname)));
+                            StoryNames.apply(statement.text(), renaming)));
                 }
                 questions.add(new Question(conversationId + "-s" + session,
-                        FamilyNames.apply(last.text(), surname),
-                        FamilyNames.apply(last.answer(), surname),
+                        StoryNames.apply(last.text(), renaming),
+                        StoryNames.apply(last.answer(), renaming),
                         last.supportingFacts().stream().map(id -> turnId(session, id)).distinct().toList(),
                         category));
             }
@@ -112,27 +117,36 @@ public final class BabiDatasetGenerator {
     }
 
     /**
-     * Consecutive stories grouped until a group reaches the token target (or runs out of family names); a last
-     * group under half the target joins the one before, so no conversation is trivially short.
+     * Consecutive stories grouped until a group reaches the token target (or would run out of unused names); a
+     * last group under half the target joins the one before when names allow, so no conversation is trivially short.
+     * Capacity is checked on a probe name supply (capacity does not depend on the shuffle).
      */
     private List<List<BabiStory>> groupByTokens(List<BabiStory> stories) {
         List<List<BabiStory>> groups = new ArrayList<>();
         List<BabiStory> current = new ArrayList<>();
+        StoryNames probe = new StoryNames(new Random(0));
         int tokens = 0;
         for (BabiStory story : stories) {
-            current.add(story);
-            tokens += tokens(story);
-            if (tokens >= tokensPerConversation || current.size() == FamilyNames.SURNAMES.size()) {
+            if (!current.isEmpty() && !probe.canName(peopleIn(story), objectsIn(story))) {
                 groups.add(current);
                 current = new ArrayList<>();
+                probe = new StoryNames(new Random(0));
+                tokens = 0;
+            }
+            probe.draw(peopleIn(story), objectsIn(story));
+            current.add(story);
+            tokens += tokens(story);
+            if (tokens >= tokensPerConversation) {
+                groups.add(current);
+                current = new ArrayList<>();
+                probe = new StoryNames(new Random(0));
                 tokens = 0;
             }
         }
         if (!current.isEmpty()) {
-            List<BabiStory> previous = groups.isEmpty() ? null : groups.get(groups.size() - 1);
-            if (previous != null && tokens < tokensPerConversation / 2
-                    && previous.size() + current.size() <= FamilyNames.SURNAMES.size()) {
-                previous.addAll(current);
+            if (!groups.isEmpty() && tokens < tokensPerConversation / 2 && canNameAll(groups.get(groups.size() - 1),
+                    current)) {
+                groups.get(groups.size() - 1).addAll(current);
             } else {
                 groups.add(current);
             }
@@ -140,10 +154,40 @@ public final class BabiDatasetGenerator {
         return groups;
     }
 
-    /** Tokens the story will have as turns (speakers and surnames are one word each, whichever is drawn). */
+    private static boolean canNameAll(List<BabiStory> previous, List<BabiStory> current) {
+        StoryNames probe = new StoryNames(new Random(0));
+        List<BabiStory> all = new ArrayList<>(previous);
+        all.addAll(current);
+        for (BabiStory story : all) {
+            if (!probe.canName(peopleIn(story), objectsIn(story))) {
+                return false;
+            }
+            probe.draw(peopleIn(story), objectsIn(story));
+        }
+        return true;
+    }
+
+    private static Set<String> peopleIn(BabiStory story) {
+        Set<String> people = new LinkedHashSet<>();
+        story.statements().forEach(s -> people.addAll(StoryNames.peopleIn(s.text())));
+        BabiStory.BabiQuestion last = lastQuestion(story);
+        people.addAll(StoryNames.peopleIn(last.text() + " " + last.answer()));
+        return people;
+    }
+
+    private static Set<String> objectsIn(BabiStory story) {
+        Set<String> objects = new LinkedHashSet<>();
+        story.statements().forEach(s -> objects.addAll(StoryNames.objectsIn(s.text())));
+        BabiStory.BabiQuestion last = lastQuestion(story);
+        objects.addAll(StoryNames.objectsIn(last.text() + " " + last.answer()));
+        return objects;
+    }
+
+    /** Tokens the story will have as turns (names stay one word; each object gains one adjective). */
     private static int tokens(BabiStory story) {
         return keptStatements(story).stream()
-                .mapToInt(s -> TokenEstimator.estimate(FIRST_SPEAKER + ": " + FamilyNames.apply(s.text(), "X")))
+                .mapToInt(s -> TokenEstimator.tokensForWords(TokenEstimator.countWords(FIRST_SPEAKER + ": " + s.text())
+                        + (int) StoryNames.OBJECTS.matcher(s.text()).results().count()))
                 .sum();
     }
 
