@@ -77,6 +77,7 @@ public final class DecoderGraphBuilder {
     private final boolean fusedRotary;
     private final List<String> svfWeights = new ArrayList<>();
     private final SvfLedger ledger = new SvfLedger();
+    private final LinearEmitter linears;
 
     private String seqlensK;
     private String totalSeqLen;
@@ -91,6 +92,7 @@ public final class DecoderGraphBuilder {
         this.options = options;
         this.act = options.precision() == Precision.fp16 ? ElemType.FLOAT16 : ElemType.FLOAT;
         this.fusedRotary = config.headDim() % 16 == 0;
+        this.linears = new LinearEmitter(g, options.precision(), act);
     }
 
     public static Result build(ModelConfig config, WeightSource weights, Options options) {
@@ -141,7 +143,7 @@ public final class DecoderGraphBuilder {
         String hiddenOut = g.op("Slice").in(normed, logitsFrom, g.constLongs("slice_end", INT64_MAX),
                 g.constLongs("slice_axis", 1)).name("logits_from").build();
         String lmHeadWeight = config.tieWordEmbeddings() ? WeightNames.EMBED_TOKENS : WeightNames.LM_HEAD;
-        String logits = linear(hiddenOut, "lm_head", config.vocabSize(), hidden, () -> read(lmHeadWeight));
+        String logits = linears.apply(hiddenOut, "lm_head", config.vocabSize(), hidden, () -> read(lmHeadWeight));
         if (act == ElemType.FLOAT16) {
             logits = g.op("Cast").in(logits).attr("to", (long) ElemType.FLOAT.code()).build();
             normed = g.op("Cast").in(normed).attr("to", (long) ElemType.FLOAT.code()).build();
@@ -239,7 +241,7 @@ public final class DecoderGraphBuilder {
 
     private String projection(int layer, String projection, String x, int out, int in, boolean bias) {
         String weightName = WeightNames.weight(layer, projection);
-        String y = linear(x, "layers." + layer + "." + projection, out, in, () -> read(weightName));
+        String y = linears.apply(x, "layers." + layer + "." + projection, out, in, () -> read(weightName));
         if (bias) {
             String biasName = WeightNames.bias(layer, projection);
             String b = g.initializer(biasName, act, new long[] {out}, activationData(out, () -> read(biasName)));
@@ -265,7 +267,7 @@ public final class DecoderGraphBuilder {
         String label = "layers." + layer + "." + projection;
         Supplier<float[]> weight = () -> read(weightName);
         if (options.svfForm() == null) {
-            return linear(x, label, out, in, weight);
+            return linears.apply(x, label, out, in, weight);
         }
         int rank = Math.min(out, in);
         svfWeights.add(weightName);
@@ -276,34 +278,15 @@ public final class DecoderGraphBuilder {
         if (act != ElemType.FLOAT) {
             m = g.op("Cast").in(m).attr("to", (long) act.code()).build();
         }
-        String projected = linear(x, label + ".svf_v", rank, in,
+        String projected = linears.apply(x, label + ".svf_v", rank, in,
                 () -> ledger.factors(weightName, weight, out, in).firstAsFloats());
         String scaled = g.op("Mul").in(projected, m).build();
-        String y = linear(scaled, label + ".svf_u", out, rank,
+        String y = linears.apply(scaled, label + ".svf_u", out, rank,
                 () -> ledger.factors(weightName, weight, out, in).secondAsFloats());
         if (options.svfForm() == SvfForm.RESIDUAL) {
-            y = g.op("Add").in(linear(x, label, out, in, weight), y).build();
+            y = g.op("Add").in(linears.apply(x, label, out, in, weight), y).build();
         }
         return y;
-    }
-
-    /** y = x·Wᵀ for a weight [out, in]: MatMul on the transposed weight, or MatMulNBits for int4. */
-    private String linear(String x, String label, int out, int in, Supplier<float[]> weight) {
-        if (options.precision() == Precision.int4) {
-            Memo<Int4Quantizer.Quantized> q = new Memo<>(() -> Int4Quantizer.quantize(weight.get(), out, in), 2);
-            int blocks = Int4Quantizer.blocks(in);
-            String packed = g.initializer(label + ".qweight", ElemType.UINT8,
-                    new long[] {out, blocks, Int4Quantizer.BLOCK_SIZE / 2},
-                    TensorData.lazy(Int4Quantizer.packedBytes(out, in), () -> TensorData.ofBytes(q.get().packed())));
-            String scales = g.initializer(label + ".scales", ElemType.FLOAT, new long[] {out, blocks},
-                    TensorData.lazy(4L * out * blocks, () -> TensorData.ofFloats(q.get().scales())));
-            return g.msOp("MatMulNBits").name(label).in(x, packed, scales)
-                    .attr("K", (long) in).attr("N", (long) out).attr("bits", (long) Int4Quantizer.BITS)
-                    .attr("block_size", (long) Int4Quantizer.BLOCK_SIZE).attr("accuracy_level", 4L).build();
-        }
-        String w = g.initializer(label + ".weight_t", act, new long[] {in, out},
-                activationData((long) in * out, () -> transpose(weight.get(), out, in)));
-        return g.op("MatMul").in(x, w).name(label).build();
     }
 
     private String norm(String weightName) {
@@ -325,9 +308,7 @@ public final class DecoderGraphBuilder {
     }
 
     private TensorData activationData(long elements, Supplier<float[]> values) {
-        long bytes = elements * act.bytes();
-        return TensorData.lazy(bytes, () -> act == ElemType.FLOAT16 ? TensorData.ofFloat16(values.get())
-                : TensorData.ofFloats(values.get()));
+        return LinearEmitter.activationData(act, elements, values);
     }
 
     private float[] read(String name) {
@@ -335,34 +316,6 @@ public final class DecoderGraphBuilder {
             return weights.floats(name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static float[] transpose(float[] w, int rows, int cols) {
-        float[] t = new float[w.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = w[r * cols + c];
-            }
-        }
-        return t;
-    }
-
-    /** A value computed on first use and dropped after {@code uses} reads, so big intermediates do not pile up. */
-    private static final class Memo<T> {
-        private final Supplier<T> supplier;
-        private int remaining;
-        private T value;
-
-        Memo(Supplier<T> supplier, int uses) {
-            this.supplier = supplier;
-            this.remaining = uses;
-        }
-
-        synchronized T get() {
-            T v = value != null ? value : supplier.get();
-            value = --remaining > 0 ? v : null;
-            return v;
         }
     }
 }

@@ -64,6 +64,45 @@ class OnnxModelWriterTest {
     }
 
     @Test
+    void modelsBeyondTheProtobufLimitMustUseExternalData() throws Exception {
+        Graph g = new Graph("big");
+        // 2 GB declared, never materialised: the check uses declared sizes only
+        g.initializer("huge", ElemType.FLOAT, new long[] {500_000_000L},
+                TensorData.lazy(2_000_000_000L, () -> {
+                    throw new AssertionError("must not be computed");
+                }));
+        assertThat(OnnxModelWriter.mustUseExternalData(g)).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        new OnnxModelWriter().write(g, dir.resolve("big.onnx"), false, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("external data is required");
+
+        Graph small = new Graph("small");
+        small.initializer("w", ElemType.FLOAT, new long[] {4}, TensorData.ofFloats(new float[4]));
+        assertThat(OnnxModelWriter.mustUseExternalData(small)).isFalse();
+    }
+
+    @Test
+    void externalTensorsStartAt4KiBAlignedOffsets() throws Exception {
+        Graph g = new Graph("aligned");
+        String x = g.input("x", ElemType.FLOAT, 1L, 300L);
+        String w1 = g.initializer("w1", ElemType.FLOAT, new long[] {300, 300}, TensorData.ofFloats(new float[90000]));
+        String w2 = g.initializer("w2", ElemType.FLOAT, new long[] {300, 5}, TensorData.ofFloats(new float[1500]));
+        String h = g.op("MatMul").in(x, w1).build();
+        g.op("MatMul").in(h, w2).out("y").build();
+        g.output("y", ElemType.FLOAT, 1L, 5L);
+        OnnxModelWriter.Written written = new OnnxModelWriter().opset("", 21)
+                .write(g, dir.resolve("a.onnx"), true, null);
+        // w1 at 0 (360000 bytes), w2 at the next multiple of 4096
+        assertThat(written.dataBytes()).isEqualTo((360000 + 4095) / 4096 * 4096 + 6000);
+        String proto = new String(Files.readAllBytes(written.modelFile()), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(proto).contains("offset").contains(Long.toString((360000 + 4095) / 4096 * 4096));
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(written.modelFile().toString(),
+                new OrtSession.SessionOptions())) {
+            assertThat(session.getOutputNames()).containsExactly("y");
+        }
+    }
+
+    @Test
     void float16RoundTripsAndRoundsToNearestEven() {
         for (float v : new float[] {0f, 1f, -2.5f, 65504f, 6.1035156e-5f, 5.9604645e-8f, 0.1f, 1e-3f}) {
             float back = Float16.toFloat(Float16.fromFloat(v));
