@@ -9,10 +9,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code make-recall-data babi|needle}: writes recall-benchmark datasets. Needle sets contain essay text from the
@@ -29,6 +31,23 @@ public final class MakeRecallDataCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Generates and writes, turning bad input into one clear line on stderr (exit code 2). */
+    private static int write(CommandSpec spec, String what, Supplier<RecallDataset> generator, Path out)
+            throws Exception {
+        long start = System.nanoTime();
+        RecallDataset dataset;
+        try {
+            dataset = generator.get();
+            RecallDatasetJson.write(dataset, out);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("make-recall-data " + what + ": " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
+            return 2;
+        }
+        report(spec, dataset, out, start);
+        return 0;
     }
 
     private static void report(CommandSpec spec, RecallDataset dataset, Path out, long startNanos) throws Exception {
@@ -73,12 +92,8 @@ public final class MakeRecallDataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            long start = System.nanoTime();
-            RecallDataset dataset = new BabiDatasetGenerator(babiDir, split, storiesPerTask, tokens, seed)
-                    .generate(tasks);
-            RecallDatasetJson.write(dataset, out);
-            report(spec, dataset, out, start);
-            return 0;
+            return write(spec, "babi",
+                    () -> new BabiDatasetGenerator(babiDir, split, storiesPerTask, tokens, seed).generate(tasks), out);
         }
     }
 
@@ -114,12 +129,8 @@ public final class MakeRecallDataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            long start = System.nanoTime();
-            RecallDataset dataset = new NeedleDatasetGenerator(haystackDir, tokens, conversations, needles, seed)
-                    .generate();
-            RecallDatasetJson.write(dataset, out);
-            report(spec, dataset, out, start);
-            return 0;
+            return write(spec, "needle",
+                    () -> new NeedleDatasetGenerator(haystackDir, tokens, conversations, needles, seed).generate(), out);
         }
     }
 }

@@ -73,6 +73,10 @@ public final class BabiDatasetGenerator {
     }
 
     public RecallDataset generate(List<String> tasks) {
+        if (!Files.isDirectory(babiEnglishDir)) {
+            throw new IllegalArgumentException("bAbI folder not found: " + babiEnglishDir.toAbsolutePath().normalize()
+                    + " (the bAbI 'en' folder with files like qa1_single-supporting-fact_test.txt)");
+        }
         List<Conversation> conversations = new ArrayList<>();
         Random random = new Random(seed);
         for (String task : tasks) {

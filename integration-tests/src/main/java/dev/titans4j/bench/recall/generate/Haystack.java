@@ -34,6 +34,9 @@ final class Haystack {
     }
 
     private static List<List<String>> load(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("haystack folder not found: " + folder.toAbsolutePath().normalize());
+        }
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
             files = list.filter(f -> f.getFileName().toString().endsWith(".txt"))

@@ -45,6 +45,7 @@ public final class Bm25Ranker implements Ranker {
     private final IndexWriter writer;
     private final List<ChatTurn> bySeq = new ArrayList<>();
     private DirectoryReader reader;
+    private IndexSearcher searcher;
     private boolean dirty;
 
     public Bm25Ranker() {
@@ -90,6 +91,8 @@ public final class Bm25Ranker implements Ranker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        searcher = new IndexSearcher(reader);
+        searcher.setSimilarity(similarity);
         dirty = false;
     }
 
@@ -103,8 +106,6 @@ public final class Bm25Ranker implements Ranker {
         BooleanQuery.Builder builder = new BooleanQuery.Builder();
         terms.stream().limit(BooleanQuery.getMaxClauseCount())
                 .forEach(t -> builder.add(new TermQuery(new Term(TEXT, t)), BooleanClause.Occur.SHOULD));
-        IndexSearcher searcher = new IndexSearcher(reader);
-        searcher.setSimilarity(similarity);
         try {
             ScoreDoc[] hits = searcher.search(builder.build(), reader.maxDoc()).scoreDocs;
             StoredFields stored = searcher.storedFields();
