@@ -10,6 +10,7 @@ import dev.titans4j.export.onnx.OnnxModelWriter;
 import dev.titans4j.export.safetensors.Checkpoint;
 import dev.titans4j.export.safetensors.DType;
 import dev.titans4j.export.safetensors.SafetensorsWriter;
+import dev.titans4j.export.svf.SvfLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,42 +70,49 @@ public final class OnnxExporter {
 
             DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, checkpoint::floats,
                     new DecoderGraphBuilder.Options(options.precision(), options.svfForm()));
-            boolean external = options.externalData() || OnnxModelWriter.mustUseExternalData(built.graph());
-            progress.phase("writing " + MODEL_FILE + (external ? " + " + MODEL_FILE + ".data" : ""));
-            OnnxModelWriter.Written written;
-            try {
-                written = new OnnxModelWriter().opset("", OPSET).opset("com.microsoft", 1)
-                        .producer("titans4j", VERSION)
-                        .write(built.graph(), output.resolve(MODEL_FILE), external, counting(built));
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+            try (SvfLedger ledger = built.svf()) {
+                return write(input, output, config, built, start);
             }
-
-            Map<String, Long> sizes = new LinkedHashMap<>();
-            sizes.put(MODEL_FILE, written.modelBytes());
-            if (written.dataFile() != null) {
-                sizes.put(written.dataFile().getFileName().toString(), written.dataBytes());
-            }
-            if (options.svfEnabled()) {
-                writeSingularValues(built, output.resolve(SVF_FILE));
-                sizes.put(SVF_FILE, Files.size(output.resolve(SVF_FILE)));
-            }
-            List<String> copied = new ArrayList<>();
-            for (String file : TOKENIZER_FILES) {
-                Path source = input.resolve(file);
-                if (Files.isRegularFile(source)) {
-                    Files.copy(source, output.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                    copied.add(file);
-                    sizes.put(file, Files.size(source));
-                }
-            }
-            ModelManifest manifest = ManifestFactory.create(config, input, options, written, copied,
-                    built.svfWeights());
-            manifest.write(output);
-            sizes.put(ModelManifest.FILE_NAME, Files.size(output.resolve(ModelManifest.FILE_NAME)));
-            return new ExportResult(output, manifest, config.parameterCount(), sizes,
-                    Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    private ExportResult write(Path input, Path output, ModelConfig config, DecoderGraphBuilder.Result built,
+                               long start) throws IOException {
+        boolean external = options.externalData() || OnnxModelWriter.mustUseExternalData(built.graph());
+        progress.phase("writing " + MODEL_FILE + (external ? " + " + MODEL_FILE + ".data" : ""));
+        OnnxModelWriter.Written written;
+        try {
+            written = new OnnxModelWriter().opset("", OPSET).opset("com.microsoft", 1)
+                    .producer("titans4j", VERSION)
+                    .write(built.graph(), output.resolve(MODEL_FILE), external, counting(built));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        sizes.put(MODEL_FILE, written.modelBytes());
+        if (written.dataFile() != null) {
+            sizes.put(written.dataFile().getFileName().toString(), written.dataBytes());
+        }
+        if (options.svfEnabled()) {
+            writeSingularValues(built, output.resolve(SVF_FILE));
+            sizes.put(SVF_FILE, Files.size(output.resolve(SVF_FILE)));
+        }
+        List<String> copied = new ArrayList<>();
+        for (String file : TOKENIZER_FILES) {
+            Path source = input.resolve(file);
+            if (Files.isRegularFile(source)) {
+                Files.copy(source, output.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                copied.add(file);
+                sizes.put(file, Files.size(source));
+            }
+        }
+        ModelManifest manifest = ManifestFactory.create(config, input, options, written, copied,
+                built.svfWeights());
+        manifest.write(output);
+        sizes.put(ModelManifest.FILE_NAME, Files.size(output.resolve(ModelManifest.FILE_NAME)));
+        return new ExportResult(output, manifest, config.parameterCount(), sizes,
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     private OnnxModelWriter.Listener counting(DecoderGraphBuilder.Result built) {

@@ -3,15 +3,11 @@ package dev.titans4j.export.onnx;
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.hf.WeightNames;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
-import dev.titans4j.export.svf.Svd;
-import dev.titans4j.export.svf.SvfFactors;
+import dev.titans4j.export.svf.SvfLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -34,37 +30,6 @@ public final class DecoderGraphBuilder {
 
     /** The graph plus the Transformer² bookkeeping the exporter writes out after the weights. */
     public record Result(Graph graph, List<String> svfWeights, SvfLedger svf) {
-    }
-
-    /**
-     * Singular values of every adapted matrix, filled in while the weights are written (the SVD runs lazily when its
-     * factors are streamed), and the factor memo that frees each decomposition once both factors are out.
-     */
-    public static final class SvfLedger {
-        private final Map<String, double[]> singularValues = Collections.synchronizedMap(new LinkedHashMap<>());
-        private final Map<String, SvfFactors> pending = new LinkedHashMap<>();
-        private final Map<String, Integer> uses = new LinkedHashMap<>();
-
-        synchronized SvfFactors factors(String name, Supplier<float[]> weight, int rows, int cols) {
-            SvfFactors f = pending.get(name);
-            if (f == null) {
-                f = Svd.factor(weight.get(), rows, cols);
-                pending.put(name, f);
-                uses.put(name, 0);
-                singularValues.put(name, f.singularValues());
-            }
-            int used = uses.merge(name, 1, Integer::sum);
-            if (used == 2) {
-                pending.remove(name);
-                uses.remove(name);
-            }
-            return f;
-        }
-
-        /** Singular values (descending) by HF weight name, for the weights written so far. */
-        public Map<String, double[]> singularValues() {
-            return singularValues;
-        }
     }
 
     private static final long INT64_MAX = Long.MAX_VALUE;
@@ -278,11 +243,12 @@ public final class DecoderGraphBuilder {
         if (act != ElemType.FLOAT) {
             m = g.op("Cast").in(m).attr("to", (long) act.code()).build();
         }
+        ledger.register(weightName, weight, out, in);
         String projected = linears.apply(x, label + ".svf_v", rank, in,
-                () -> ledger.factors(weightName, weight, out, in).firstAsFloats());
+                () -> ledger.factors(weightName).firstAsFloats());
         String scaled = g.op("Mul").in(projected, m).build();
         String y = linears.apply(scaled, label + ".svf_u", out, rank,
-                () -> ledger.factors(weightName, weight, out, in).secondAsFloats());
+                () -> ledger.factors(weightName).secondAsFloats());
         if (options.svfForm() == SvfForm.RESIDUAL) {
             y = g.op("Add").in(linears.apply(x, label, out, in, weight), y).build();
         }
