@@ -16,11 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An exported model folder loaded once: its manifest and one ONNX Runtime session. Thread-safe: any number of
@@ -44,10 +44,9 @@ public final class OnnxModel implements AutoCloseable {
     private final Map<String, OnnxTensor> identitySvf;
     private final KvCachePool caches;
     private final ExternalInitializers externalWeights;
-    private final Set<String> graphInputs;
 
     private OnnxModel(Path folder, ModelManifest manifest, OrtEnvironment env, OrtSession session, int contextLength,
-                      Map<String, OnnxTensor> identitySvf, ExternalInitializers externalWeights) throws OrtException {
+                      Map<String, OnnxTensor> identitySvf, ExternalInitializers externalWeights) {
         this.folder = folder;
         this.manifest = manifest;
         this.env = env;
@@ -55,7 +54,6 @@ public final class OnnxModel implements AutoCloseable {
         this.contextLength = contextLength;
         this.identitySvf = identitySvf;
         this.externalWeights = externalWeights;
-        this.graphInputs = Set.copyOf(session.getInputNames());
         ModelManifest.Dimensions d = manifest.dimensions();
         this.caches = new KvCachePool(() -> new KvCache(env, d.numLayers(), d.numKvHeads(), d.headDim(),
                 contextLength, manifest.kvCache().dtype()), MAX_IDLE_CACHES);
@@ -182,7 +180,7 @@ public final class OnnxModel implements AutoCloseable {
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         for (ModelManifest.SvfMatrix matrix : m.svf().matrices()) {
             float[] ones = new float[matrix.rank()];
-            java.util.Arrays.fill(ones, 1f);
+            Arrays.fill(ones, 1f);
             tensors.put(matrix.input(), OnnxTensor.createTensor(env, FloatBuffer.wrap(ones),
                     new long[] {matrix.rank()}));
         }
@@ -216,10 +214,6 @@ public final class OnnxModel implements AutoCloseable {
 
     Map<String, OnnxTensor> identitySvf() {
         return identitySvf;
-    }
-
-    boolean hasInput(String name) {
-        return graphInputs.contains(name);
     }
 
     public ModelManifest manifest() {
