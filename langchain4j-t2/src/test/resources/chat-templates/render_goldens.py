@@ -13,10 +13,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 HERE = Path(__file__).parent
 TEMPLATES = {
-    # name: (file, bos, eos, accepts tool calls, tool-result role or None, needs alternating turns)
+    # name: (file, bos, eos, accepts tool calls, tool-result role or None, may refuse a conversation)
     "qwen2.5": ("qwen2.5.jinja", "", "<|im_end|>", True, "tool", False),
     "smollm2": ("smollm2.jinja", "", "<|im_end|>", False, None, False),
     "llama3": ("llama3.jinja", "<|begin_of_text|>", "<|eot_id|>", False, "ipython", False),
+    # rendered with date_string="26 Jul 2024" (Llama 3.1's default; 3.2 would use today's date)
+    "llama3.2": ("llama3.2.jinja", "<|begin_of_text|>", "<|eot_id|>", True, "tool", True),
     "mistral": ("mistral-v0.2.jinja", "<s>", "</s>", False, None, True),
 }
 
@@ -60,8 +62,8 @@ def main():
             for gen in (True, False):
                 try:
                     text = template.render(messages=hf_messages(conversation, tool_role), add_generation_prompt=gen,
-                                           bos_token=bos, eos_token=eos)
-                except TemplateError as e:
+                                           bos_token=bos, eos_token=eos, date_string="26 Jul 2024")
+                except TemplateError:
                     if alternating:
                         continue
                     raise

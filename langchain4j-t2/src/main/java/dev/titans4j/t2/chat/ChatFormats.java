@@ -66,26 +66,30 @@ public final class ChatFormats {
     }
 
     /**
-     * As {@link #forManifest(ModelManifest)}, but a ChatML format takes its default system prompt from the chat
-     * template in the folder's tokenizer config (none when the template has none).
+     * As {@link #forManifest(ModelManifest)}, refined by the chat template in the folder's tokenizer config: a
+     * ChatML format takes its default system prompt from it (none when the template has none), and Llama 3.1/3.2
+     * templates get their dated system preamble.
      */
     public static ChatFormat forManifest(ModelManifest manifest, Path modelFolder) {
         ChatFormat format = forManifest(manifest);
         String configFile = manifest.files().tokenizerConfig();
-        if (!(format instanceof ChatMlFormat) || configFile == null) {
+        if (format instanceof PlainFormat || configFile == null) {
             return format;
         }
         Path config = modelFolder.resolve(configFile);
         if (!Files.isRegularFile(config)) {
             return format;
         }
-        return chatTemplate(config).map(t -> (ChatFormat) new ChatMlFormat(defaultSystemPrompt(t).orElse(null)))
+        return chatTemplate(config).flatMap(ChatFormats::fromChatTemplate)
+                .filter(detected -> detected.name().equals(format.name()))
                 .orElse(format);
     }
 
     /**
      * Recognises a Hugging Face Jinja chat template: ChatML ({@code <|im_start|>}, with its fixed default system
-     * prompt if it has one), Llama 3 ({@code <|start_header_id|>}) or Mistral ({@code [INST]}).
+     * prompt if it has one), Llama 3 ({@code <|start_header_id|>}; 3.1/3.2 when it writes "Cutting Knowledge
+     * Date", with today's date when it calls {@code strftime_now}, else 3.1's default date) or Mistral
+     * ({@code [INST]}).
      */
     public static Optional<ChatFormat> fromChatTemplate(String template) {
         if (template == null || template.isBlank()) {
@@ -95,7 +99,11 @@ public final class ChatFormats {
             return Optional.of(new ChatMlFormat(defaultSystemPrompt(template).orElse(null)));
         }
         if (template.contains("<|start_header_id|>")) {
-            return Optional.of(new Llama3Format());
+            if (!template.contains("Cutting Knowledge Date")) {
+                return Optional.of(new Llama3Format());
+            }
+            return Optional.of(template.contains("strftime_now") ? Llama3Format.withTodaysDate()
+                    : Llama3Format.withDate(Llama3Format.LLAMA31_DEFAULT_DATE));
         }
         if (template.contains("[INST]")) {
             return Optional.of(new MistralFormat());

@@ -1,27 +1,75 @@
 package dev.titans4j.t2.chat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Llama 3 headers, as Meta-Llama-3-Instruct's template writes them: {@code <|begin_of_text|>}, then per message
+ * Llama 3 headers: {@code <|begin_of_text|>}, then per message
  * {@code <|start_header_id|>role<|end_header_id|>\n\n} + content with surrounding whitespace trimmed +
  * {@code <|eot_id|>}; generation prompt {@code <|start_header_id|>assistant<|end_header_id|>\n\n}.
  *
- * <p>Tool results use Llama 3.1's {@code ipython} role; tool calls are written as Llama 3.1's JSON
- * {@code {"name": ..., "parameters": ...}}. The 3.1 template's automatic "Cutting Knowledge Date" system preamble is
- * not added (it depends on the current date); put it in a system message if a model needs it.
+ * <p>Two variants, as the models' templates differ:
+ * <ul>
+ *   <li>Llama 3 (no date): Meta-Llama-3-Instruct's template. Tool results use the {@code ipython} role with their
+ *   text; tool calls are written as {@code {"name": ..., "parameters": ...}}.</li>
+ *   <li>Llama 3.1/3.2 ({@link #withDate}): the template always opens with a system turn
+ *   {@code Cutting Knowledge Date: December 2023\nToday Date: DATE\n\n} + the (trimmed) first system message;
+ *   tool results are written as a JSON string, as that template's {@code tojson} does with text content, and an
+ *   AI message may carry one tool call only.</li>
+ * </ul>
  */
 public final class Llama3Format implements ChatFormat {
 
     public static final String NAME = "llama3";
+    /** Llama 3.1's default when no date is given. */
+    public static final String LLAMA31_DEFAULT_DATE = "26 Jul 2024";
+
     private static final String BEGIN = "<|begin_of_text|>";
     private static final String EOT = "<|eot_id|>";
+    private static final DateTimeFormatter STRFTIME_D_B_Y = DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.US);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** null: plain Llama 3; "": Llama 3.2 with today's date; otherwise the fixed date. */
+    private final String date;
+
+    /** Llama 3 (3.0) without the dated system preamble. */
+    public Llama3Format() {
+        this(null);
+    }
+
+    private Llama3Format(String date) {
+        this.date = date;
+    }
+
+    /** Llama 3.1/3.2 with a fixed "Today Date" (as {@code date_string}, e.g. {@code 26 Jul 2024}). */
+    public static Llama3Format withDate(String date) {
+        if (date == null || date.isBlank()) {
+            throw new IllegalArgumentException("date must be text such as '26 Jul 2024'");
+        }
+        return new Llama3Format(date);
+    }
+
+    /** Llama 3.2 as its template runs: "Today Date" is the day of rendering ({@code strftime_now("%d %b %Y")}). */
+    public static Llama3Format withTodaysDate() {
+        return new Llama3Format("");
+    }
+
+    /** The fixed date of the 3.1/3.2 preamble; empty for plain Llama 3 and for today's date. */
+    public Optional<String> date() {
+        return date == null || date.isEmpty() ? Optional.empty() : Optional.of(date);
+    }
 
     @Override
     public String name() {
@@ -32,13 +80,33 @@ public final class Llama3Format implements ChatFormat {
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         MessageText.requireNotEmpty(messages);
         StringBuilder out = new StringBuilder(BEGIN);
-        for (ChatMessage message : messages) {
+        int first = 0;
+        if (date != null) {
+            String system = "";
+            if (messages.get(0) instanceof SystemMessage s) {
+                system = s.text().strip();
+                first = 1;
+            }
+            header(out, "system");
+            out.append("Cutting Knowledge Date: December 2023\nToday Date: ")
+                    .append(date.isEmpty() ? LocalDate.now().format(STRFTIME_D_B_Y) : date).append("\n\n")
+                    .append(system).append(EOT);
+        }
+        for (ChatMessage message : messages.subList(first, messages.size())) {
             header(out, role(message));
             if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
+                if (date != null && ai.toolExecutionRequests().size() > 1) {
+                    throw new UnsupportedFeatureException("the Llama 3.1/3.2 chat format takes one tool call per "
+                            + "AI message; this one has " + ai.toolExecutionRequests().size());
+                }
                 for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
                     out.append("{\"name\": \"").append(call.name()).append("\", \"parameters\": ")
                             .append(ToolArguments.json(call)).append('}');
                 }
+            } else if (message instanceof ToolExecutionResultMessage && date != null) {
+                out.append(jsonString(MessageText.of(message)));
+            } else if (message instanceof ToolExecutionResultMessage) {
+                out.append(MessageText.of(message));
             } else {
                 out.append(MessageText.of(message).strip());
             }
@@ -48,6 +116,14 @@ public final class Llama3Format implements ChatFormat {
             header(out, "assistant");
         }
         return out.toString();
+    }
+
+    private static String jsonString(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a String always serialises
+        }
     }
 
     private static void header(StringBuilder out, String role) {
@@ -79,6 +155,6 @@ public final class Llama3Format implements ChatFormat {
 
     @Override
     public String toString() {
-        return NAME;
+        return NAME + (date == null ? "" : date.isEmpty() ? " (dated: today)" : " (dated: " + date + ")");
     }
 }

@@ -40,6 +40,18 @@ class ChatFormatTest {
     }
 
     @Test
+    void llama32DatesItsSystemTurnWithToday() {
+        String text = Llama3Format.withTodaysDate().render(List.of(UserMessage.from("Hi")), false);
+        String today = java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy",
+                java.util.Locale.US));
+        assertThat(text).contains("Today Date: " + today + "\n\n<|eot_id|>");
+        assertThatThrownBy(() -> Llama3Format.withDate("26 Jul 2024").render(List.of(UserMessage.from("x"),
+                AiMessage.from(CALL, CALL)), false)).isInstanceOf(UnsupportedFeatureException.class)
+                .hasMessageContaining("one tool call");
+        assertThatThrownBy(() -> Llama3Format.withDate(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void mistralFoldsSystemAndToolResultsIntoInstructionBlocks() {
         String text = new MistralFormat().render(List.of(SystemMessage.from("Be brief."), UserMessage.from("1+2?"),
                 AiMessage.from(CALL), ToolExecutionResultMessage.from(CALL, "3"), UserMessage.from("So?")), true);
