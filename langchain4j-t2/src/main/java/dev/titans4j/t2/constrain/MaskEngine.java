@@ -12,10 +12,12 @@ import java.util.Map;
  */
 final class MaskEngine {
 
+    private static final ParseState DEAD = new ParseState();
     private final TokenVocabulary vocab;
     private final TokenTrie trie;
     private final int clampCap;
     private final Map<ParseState, long[]> cache;
+    private volatile StringContentIndex strings;
 
     MaskEngine(TokenVocabulary vocab, int maxCachedMasks) {
         this.vocab = vocab;
@@ -43,28 +45,90 @@ final class MaskEngine {
             }
         }
         long[] words = new long[(vocab.size() + 63) >>> 6];
-        walk(0, key, words);
+        // a token is allowed iff some configuration accepts it: the mask is the union over configurations
+        for (Stack s : key.stacks()) {
+            if (s.top instanceof StringGrammar.Chars c && c.phase() == StringGrammar.BODY) {
+                stringBody(c.left(), s.rest, words);
+            } else {
+                walk(0, new ParseState(s), words);
+            }
+        }
         synchronized (cache) {
             cache.put(key, words);
         }
         return words;
     }
 
+    /** Inside a string body: content tokens by table, the rest by walking on from each exit node. */
+    private void stringBody(int left, Stack rest, long[] words) {
+        StringContentIndex index = strings();
+        if (left >= index.maxCost) {
+            for (int w = 0; w < words.length; w++) {
+                words[w] |= index.plainTokens[w];
+            }
+        } else {
+            int[] cost = index.cost;
+            for (int id = 0; id < cost.length; id++) {
+                if (cost[id] >= 0 && cost[id] <= left) {
+                    words[id >>> 6] |= 1L << id;
+                }
+            }
+        }
+        // the state at an exit node depends only on its depth: memoize the step over '"' and '\\' per depth
+        ParseState[] afterQuote = new ParseState[index.maxExitDepth + 1];
+        ParseState[] afterBackslash = new ParseState[index.maxExitDepth + 1];
+        for (int x = 0; x < index.exitNodes.length; x++) {
+            int depth = index.exitDepths[x];
+            if (depth > left) {
+                continue;
+            }
+            int node = index.exitNodes[x];
+            for (int e = trie.childStart[node], end = trie.childStart[node + 1]; e < end; e++) {
+                int b = trie.edgeLabel[e] & 0xFF;
+                if (b != '"' && b != '\\') {
+                    continue;
+                }
+                ParseState[] memo = b == '"' ? afterQuote : afterBackslash;
+                if (memo[depth] == null) {
+                    memo[depth] = new ParseState(rest.push(
+                            new StringGrammar.Chars(StringGrammar.BODY, left - depth, 0, 0, 0))).step(b);
+                    if (memo[depth] == null) {
+                        memo[depth] = DEAD;
+                    }
+                }
+                if (memo[depth] != DEAD) {
+                    visit(trie.edgeTarget[e], memo[depth], words);
+                }
+            }
+        }
+    }
+
+    private StringContentIndex strings() {
+        StringContentIndex s = strings;
+        if (s == null) {
+            s = vocab.stringContentIndex();
+            strings = s;
+        }
+        return s;
+    }
+
+    private void visit(int child, ParseState next, long[] words) {
+        if (next == null) {
+            return;
+        }
+        for (int t = trie.tokenStart[child], tEnd = trie.tokenStart[child + 1]; t < tEnd; t++) {
+            int id = trie.tokens[t];
+            words[id >>> 6] |= 1L << id;
+        }
+        if (trie.childStart[child] < trie.childStart[child + 1]) {
+            walk(child, next, words);
+        }
+    }
+
     private void walk(int node, ParseState state, long[] words) {
         int[] childStart = trie.childStart;
         for (int e = childStart[node], end = childStart[node + 1]; e < end; e++) {
-            ParseState next = state.step(trie.edgeLabel[e] & 0xFF);
-            if (next == null) {
-                continue;
-            }
-            int child = trie.edgeTarget[e];
-            for (int t = trie.tokenStart[child], tEnd = trie.tokenStart[child + 1]; t < tEnd; t++) {
-                int id = trie.tokens[t];
-                words[id >>> 6] |= 1L << id;
-            }
-            if (trie.childStart[child] < trie.childStart[child + 1]) {
-                walk(child, next, words);
-            }
+            visit(trie.edgeTarget[e], state.step(trie.edgeLabel[e] & 0xFF), words);
         }
     }
 

@@ -20,6 +20,10 @@ final class ParseState {
         this.hash = h;
     }
 
+    Stack[] stacks() {
+        return stacks;
+    }
+
     /** The state after byte {@code b}, or null when no configuration accepts it. */
     ParseState step(int b) {
         Collector c = new Collector();

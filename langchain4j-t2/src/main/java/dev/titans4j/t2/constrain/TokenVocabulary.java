@@ -25,6 +25,7 @@ public final class TokenVocabulary {
     private final int[] eosTokenIds;
     private final int maxTokenBytes;
     private volatile TokenTrie trie;
+    private volatile StringContentIndex stringContent;
 
     private TokenVocabulary(byte[][] bytes, BitSet special, int[] eosTokenIds) {
         this.bytes = bytes;
@@ -153,6 +154,19 @@ public final class TokenVocabulary {
             }
         }
         return t;
+    }
+
+    StringContentIndex stringContentIndex() {
+        StringContentIndex s = stringContent;
+        if (s == null) {
+            synchronized (this) {
+                s = stringContent;
+                if (s == null) {
+                    stringContent = s = new StringContentIndex(trie(), bytes.length);
+                }
+            }
+        }
+        return s;
     }
 
     private void checkId(int id) {

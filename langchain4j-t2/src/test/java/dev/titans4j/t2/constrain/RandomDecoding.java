@@ -24,7 +24,9 @@ final class RandomDecoding {
                 logits[i] = gaussian ? (float) (2 * random.nextGaussian()) : 4 * random.nextFloat();
             }
             d.maskLogits(logits);
-            int token = sample(logits, random);
+            // iid random logits: their argmax is already a uniform draw among the allowed tokens; softmax
+            // sampling (as with "sampling on") is used where the vocabulary is small enough to be cheap
+            int token = logits.length <= 4096 ? sample(logits, random) : argmax(logits);
             if (token < 0) {
                 throw new AssertionError("no token allowed after " + step + " steps; output: " + d.text());
             }
@@ -38,6 +40,18 @@ final class RandomDecoding {
             }
         }
         return new Result(d.text(), false, maxSteps);
+    }
+
+    static int argmax(float[] logits) {
+        int best = -1;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < logits.length; i++) {
+            if (logits[i] > max) {
+                max = logits[i];
+                best = i;
+            }
+        }
+        return best;
     }
 
     static int sample(float[] logits, Random random) {
