@@ -41,6 +41,9 @@ class ExportedGraphVsReferenceTest {
                         (Supplier<TinyCheckpoint>) () -> TinyCheckpoint.qwen2().headDim(16), true),
                 Arguments.of("mistral sliding window 4 < sequence 11",
                         (Supplier<TinyCheckpoint>) () -> TinyCheckpoint.mistral().headDim(16).slidingWindow(4), true),
+                Arguments.of("llama bf16 weights in 2 shards",
+                        (Supplier<TinyCheckpoint>) () -> TinyCheckpoint.llama().headDim(16)
+                                .dtype(dev.titans4j.export.safetensors.DType.BF16).shards(2), true),
                 Arguments.of("mistral sliding window 3, head_dim 8",
                         (Supplier<TinyCheckpoint>) () -> TinyCheckpoint.mistral().slidingWindow(3), false));
     }
