@@ -34,7 +34,8 @@ import java.util.Map;
  */
 public final class OnnxModel implements AutoCloseable {
 
-    private static final int MAX_IDLE_CACHES = 4;
+    /** Idle caches kept for reuse; each spans the whole context (hundreds of MB for 8k-token models). */
+    private static final int MAX_IDLE_CACHES = 2;
 
     private final Path folder;
     private final ModelManifest manifest;
