@@ -98,6 +98,24 @@ class IncrementalDecoderTest {
     }
 
     @Test
+    void metaspaceDecoderStripsOnlyTheFirstSpace() throws IOException {
+        try (ModelTokenizer tok = ModelTokenizer.load(TokenizerFixtures.storiesWithMetaspace(tmp), false, null)) {
+            int[] ids = tok.encodeRaw("Lily saw a big dog");
+            assertThat(tok.decode(ids)).isEqualTo("Lily saw a big dog");
+            assertThat(String.join("", stream(tok, ids))).isEqualTo("Lily saw a big dog");
+            for (String sample : SAMPLES) {
+                int[] sampleIds = tok.encodeRaw(sample);
+                assertThat(String.join("", stream(tok, sampleIds))).as(sample).isEqualTo(tok.decode(sampleIds));
+            }
+            Random random = new Random(13);
+            for (int trial = 0; trial < 200; trial++) {
+                int[] randomIds = randomIds(random, tok.vocabSize(), 3, 259);
+                assertThat(String.join("", stream(tok, randomIds))).isEqualTo(tok.decode(randomIds));
+            }
+        }
+    }
+
+    @Test
     void byteLevelTokenizerHoldsBackSplitCharacters() throws IOException {
         try (ModelTokenizer tok = ModelTokenizer.load(TokenizerFixtures.byteLevel(tmp), false, null)) {
             int[] hello = tok.encodeRaw("hello hello");

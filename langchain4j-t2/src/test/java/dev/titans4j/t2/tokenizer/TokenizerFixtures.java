@@ -33,6 +33,27 @@ final class TokenizerFixtures {
         return out;
     }
 
+    /**
+     * stories260K's vocabulary with the newer SentencePiece pipeline ("legacy": false conversions): a Metaspace
+     * pre-tokenizer that prepends "▁" to the first word only, and a decoder whose Metaspace step turns "▁" back
+     * into spaces, except in the first token of what it decodes (so that token loses its leading space).
+     */
+    static Path storiesWithMetaspace(Path dir) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(stories().toFile());
+        root.putNull("normalizer");
+        ObjectNode pre = root.putObject("pre_tokenizer");
+        pre.put("type", "Metaspace").put("replacement", "\u2581").put("prepend_scheme", "first").put("split", false);
+        ObjectNode decoder = root.putObject("decoder");
+        decoder.put("type", "Sequence");
+        ArrayNode steps = decoder.putArray("decoders");
+        steps.addObject().put("type", "ByteFallback");
+        steps.addObject().put("type", "Metaspace").put("replacement", "\u2581").put("prepend_scheme", "first")
+                .put("split", false);
+        Path out = dir.resolve("metaspace-tokenizer.json");
+        JSON.writeValue(out.toFile(), root);
+        return out;
+    }
+
     private static ObjectNode addedToken(int id, String content) {
         ObjectNode t = JSON.createObjectNode();
         t.put("id", id).put("content", content).put("single_word", false).put("lstrip", false)
