@@ -22,8 +22,9 @@ import java.util.Optional;
  *
  * <p>Two variants, as the models' templates differ:
  * <ul>
- *   <li>Llama 3 (no date): Meta-Llama-3-Instruct's template. Tool results use the {@code ipython} role with their
- *   text; tool calls are written as {@code {"name": ..., "parameters": ...}}.</li>
+ *   <li>Llama 3 (no date): Meta-Llama-3-Instruct's template, which writes every message the same way. Tool
+ *   results use the {@code ipython} role with their (trimmed) text; tool calls are written as
+ *   {@code {"name": ..., "parameters": ...}}.</li>
  *   <li>Llama 3.1/3.2 ({@link #withDate}): the template always opens with a system turn
  *   {@code Cutting Knowledge Date: December 2023\nToday Date: DATE\n\n} + the (trimmed) first system message;
  *   tool results are written as a JSON string, as that template's {@code tojson} does with text content, and an
@@ -105,8 +106,6 @@ public final class Llama3Format implements ChatFormat {
                 }
             } else if (message instanceof ToolExecutionResultMessage && date != null) {
                 out.append(jsonString(MessageText.of(message)));
-            } else if (message instanceof ToolExecutionResultMessage) {
-                out.append(MessageText.of(message));
             } else {
                 out.append(MessageText.of(message).strip());
             }

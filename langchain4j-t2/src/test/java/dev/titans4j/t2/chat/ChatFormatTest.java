@@ -32,7 +32,7 @@ class ChatFormatTest {
     @Test
     void llama3WritesToolResultsAsIpythonAndCallsAsJson() {
         String text = new Llama3Format().render(List.of(UserMessage.from("1+2?"), AiMessage.from(CALL),
-                ToolExecutionResultMessage.from(CALL, "3")), true);
+                ToolExecutionResultMessage.from(CALL, " 3\n")), true);
         assertThat(text).isEqualTo("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n1+2?<|eot_id|>"
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n{\"name\": \"add\", \"parameters\": {\"a\": 1, \"b\": 2}}"
                 + "<|eot_id|><|start_header_id|>ipython<|end_header_id|>\n\n3<|eot_id|>"
