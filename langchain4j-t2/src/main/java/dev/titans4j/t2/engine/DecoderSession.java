@@ -132,7 +132,7 @@ public final class DecoderSession implements AutoCloseable {
                 inputs.put(m.inputs().pastValue(layer), cache.value(layer));
             }
             float[][] rows;
-            try (OrtSession.Result result = model.session().run(inputs, requestedOutputs, pinnedPresent)) {
+            try (OrtSession.Result result = model.run(inputs, requestedOutputs, pinnedPresent)) {
                 OnnxValue logits = result.get(m.outputs().logits()).orElseThrow(
                         () -> new EngineException("The graph returned no '" + m.outputs().logits() + "' output"));
                 rows = toRows(((OnnxTensor) logits), s - logitsFrom);

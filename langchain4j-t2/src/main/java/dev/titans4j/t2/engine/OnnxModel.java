@@ -21,6 +21,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An exported model folder loaded once: its manifest and one ONNX Runtime session. Thread-safe: any number of
@@ -45,6 +48,9 @@ public final class OnnxModel implements AutoCloseable {
     private final Map<String, OnnxTensor> identitySvf;
     private final KvCachePool caches;
     private final ExternalInitializers externalWeights;
+    /** Runs hold the read lock; close takes the write lock, so it waits for runs in flight instead of crashing them. */
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private OnnxModel(Path folder, ModelManifest manifest, OrtEnvironment env, OrtSession session, int contextLength,
                       Map<String, OnnxTensor> identitySvf, ExternalInitializers externalWeights) {
@@ -209,8 +215,18 @@ public final class OnnxModel implements AutoCloseable {
         return env;
     }
 
-    OrtSession session() {
-        return session;
+    /** One run of the graph; fails cleanly (instead of in native code) once the model is closed. */
+    OrtSession.Result run(Map<String, OnnxTensor> inputs, Set<String> requestedOutputs,
+                          Map<String, OnnxTensor> pinnedOutputs) throws OrtException {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("The model " + folder + " is closed");
+            }
+            return session.run(inputs, requestedOutputs, pinnedOutputs);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     Map<String, OnnxTensor> identitySvf() {
@@ -243,11 +259,21 @@ public final class OnnxModel implements AutoCloseable {
         return caches.idleCount();
     }
 
+    /** Frees the session and weights after runs in flight finish; later runs throw {@link IllegalStateException}. */
     @Override
     public void close() {
-        caches.close();
-        identitySvf.values().forEach(OnnxTensor::close);
-        closeQuietly(session, externalWeights);
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            caches.close();
+            identitySvf.values().forEach(OnnxTensor::close);
+            closeQuietly(session, externalWeights);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
     }
 
     private static void closeQuietly(OrtSession session, ExternalInitializers external) {

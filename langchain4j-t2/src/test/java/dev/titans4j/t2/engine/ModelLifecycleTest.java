@@ -1,0 +1,41 @@
+package dev.titans4j.t2.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.titans4j.t2.TestModels;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Closing a model while another thread generates ends that generation with a clear error, not a native crash. */
+class ModelLifecycleTest {
+
+    @Test
+    void close_during_generation_fails_the_next_run_cleanly() throws Exception {
+        OnnxModel model = OnnxModel.load(TestModels.stories260K(), EngineOptions.defaults().withIntraOpThreads(1));
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread generator = new Thread(() -> {
+            try (DecoderSession session = model.newSession()) {
+                float[] logits = session.prefill(new int[] {1, 403, 407, 261, 378});
+                running.countDown();
+                while (session.position() < session.capacity()) {
+                    logits = session.decode(TokenSelector.greedy().select(logits));
+                }
+                failure.complete(null);
+            } catch (Throwable t) {
+                failure.complete(t);
+            }
+        });
+        generator.start();
+        assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+        model.close();
+
+        Throwable error = failure.get(30, TimeUnit.SECONDS);
+        assertThat(error).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(model::newSession).isInstanceOf(IllegalStateException.class);
+        model.close(); // idempotent
+    }
+}
