@@ -31,14 +31,7 @@ public final class ConstrainedDecoder {
         if (eosAccepted) {
             return;
         }
-        long[] words = engine.textTokens(state);
-        for (int w = 0; w < words.length; w++) {
-            long bits = words[w];
-            while (bits != 0) {
-                out.set((w << 6) + Long.numberOfTrailingZeros(bits));
-                bits &= bits - 1;
-            }
-        }
+        out.or(BitSet.valueOf(engine.textTokens(state)));
         if (state.isComplete()) {
             for (int eos : vocab.eosTokenIds()) {
                 out.set(eos);
