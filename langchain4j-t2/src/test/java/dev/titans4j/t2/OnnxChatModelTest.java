@@ -17,6 +17,10 @@ import dev.langchain4j.model.chat.request.ToolChoice;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.titans4j.t2.engine.EngineOptions;
+import dev.titans4j.t2.engine.GenerationRequest;
+import dev.titans4j.t2.engine.GenerationResult;
+import dev.titans4j.t2.engine.StopReason;
+import dev.titans4j.t2.engine.TokenSelector;
 import dev.titans4j.t2.engine.PromptTooLongException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -67,6 +71,20 @@ class OnnxChatModelTest {
     void plain_format_prompt_has_llama2c_prompt_ids() {
         int[] ids = engine.promptIds(List.of(UserMessage.from(PROMPT)));
         assertThat(ids).containsExactly(ints(reference.get("prompt_ids")));
+    }
+
+    @Test
+    void the_generation_loop_produces_llama2c_token_ids_and_streams_exactly_the_final_text() {
+        int[] expectedIds = ints(reference.get("generated_ids"));
+        int[] prompt = engine.promptIds(List.of(UserMessage.from(PROMPT)));
+        StringBuilder streamed = new StringBuilder();
+        GenerationResult result = engine.generator().generate(
+                new GenerationRequest(prompt, expectedIds.length, engine.stopTokenIds(), List.of()),
+                TokenSelector.greedy(), streamed::append, () -> false);
+
+        assertThat(result.outputIds()).containsExactlyElementsOf(Arrays.stream(expectedIds).boxed().toList());
+        assertThat(result.text()).isEqualTo(referenceContinuation).isEqualTo(streamed.toString());
+        assertThat(result.stopReason()).isEqualTo(StopReason.MAX_OUTPUT_TOKENS);
     }
 
     @Test
