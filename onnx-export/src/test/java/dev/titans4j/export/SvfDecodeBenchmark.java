@@ -10,8 +10,10 @@ import java.util.Random;
 /**
  * Not a unit test: measures decode tokens/s of the plain graph against the Transformer² (SVF) graph forms on a
  * SmolLM2-135M-shaped random checkpoint (hidden 576, intermediate 1536, 30 layers, 9 heads, 3 KV heads, vocab
- * 49152, tied), fp32, ORT CPU with 2 intra-op threads, shared KV buffer, 32-token prompt then 64 decode steps
- * (after 16 warm-up steps). Run: {@code java -cp <test classpath> dev.titans4j.export.SvfDecodeBenchmark [dir]}.
+ * 49152, tied), fp32, ORT CPU with 2 intra-op threads, shared KV buffer, 32-token prompt, 8 warm-up steps,
+ * then 128 decode steps per variant, interleaved step by step across the variants so that background load hits
+ * each alike.
+ * Run: {@code java -cp <test classpath> dev.titans4j.export.SvfDecodeBenchmark [dir]}.
  */
 public final class SvfDecodeBenchmark {
 
@@ -42,30 +44,37 @@ public final class SvfDecodeBenchmark {
                         r.duration().toMillis() / 1000.0, r.totalBytes() / 1_000_000);
             }
         }
-        int rounds = Integer.getInteger("rounds", 3);
-        for (int round = 0; round < rounds; round++) {
-            for (String variant : variants) {
-                System.out.printf(Locale.ROOT, "round %d %-10s decode %.2f tokens/s%n", round, variant,
-                        decodeTokensPerSecond(work.resolve(variant)));
+        // all variants open at once, decode steps interleaved, so background load hits each variant alike
+        int steps = Integer.getInteger("steps", 128);
+        OrtDecoder[] decoders = new OrtDecoder[variants.length];
+        int[] tokens = new int[variants.length];
+        long[] nanos = new long[variants.length];
+        try {
+            for (int v = 0; v < variants.length; v++) {
+                decoders[v] = new OrtDecoder(work.resolve(variants[v]), 512, 2);
+                int[] prompt = new Random(1).ints(32, 0, 49152).toArray();
+                tokens[v] = OrtDecoder.argmax(decoders[v].feed(prompt, false)[0]);
+                for (int i = 0; i < 8; i++) {
+                    tokens[v] = OrtDecoder.argmax(decoders[v].feed(new int[] {tokens[v]}, false)[0]);
+                }
+            }
+            for (int i = 0; i < steps; i++) {
+                for (int v = 0; v < variants.length; v++) {
+                    long t = System.nanoTime();
+                    tokens[v] = OrtDecoder.argmax(decoders[v].feed(new int[] {tokens[v]}, false)[0]);
+                    nanos[v] += System.nanoTime() - t;
+                }
+            }
+        } finally {
+            for (OrtDecoder d : decoders) {
+                if (d != null) {
+                    d.close();
+                }
             }
         }
-    }
-
-    static double decodeTokensPerSecond(Path folder) throws Exception {
-        Random random = new Random(1);
-        try (OrtDecoder decoder = new OrtDecoder(folder, 256, 2)) {
-            int[] prompt = random.ints(32, 0, 49152).toArray();
-            float[] logits = decoder.feed(prompt, false)[0];
-            int token = OrtDecoder.argmax(logits);
-            for (int i = 0; i < 16; i++) {
-                token = OrtDecoder.argmax(decoder.feed(new int[] {token}, false)[0]);
-            }
-            int steps = 64;
-            long t = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                token = OrtDecoder.argmax(decoder.feed(new int[] {token}, false)[0]);
-            }
-            return steps / ((System.nanoTime() - t) / 1e9);
+        for (int v = 0; v < variants.length; v++) {
+            System.out.printf(Locale.ROOT, "%-10s decode %.2f tokens/s (%.2fx plain)%n", variants[v],
+                    steps / (nanos[v] / 1e9), (double) nanos[0] / nanos[v]);
         }
     }
 }
