@@ -48,7 +48,7 @@ public final class Sampler {
      */
     public int next(float[] logits, TokenHistory history) {
         int best = prepare(logits, history);
-        if (params.isGreedy()) {
+        if (params.isGreedy() || logits[best] == Float.POSITIVE_INFINITY) { // +inf takes all the probability
             return best;
         }
         int n = filter(logits, best);
@@ -63,7 +63,7 @@ public final class Sampler {
         float[] work = logits.clone();
         int best = prepare(work, history);
         double[] p = new double[work.length];
-        if (params.isGreedy()) {
+        if (params.isGreedy() || work[best] == Float.POSITIVE_INFINITY) {
             p[best] = 1;
             return p;
         }

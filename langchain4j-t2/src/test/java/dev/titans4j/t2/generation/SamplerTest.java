@@ -18,6 +18,8 @@ class SamplerTest {
         assertThat(greedy.next(new float[] {1, 3, 3, 2}, null)).isEqualTo(1);
         assertThat(greedy.next(new float[] {-5, -1, -7}, null)).isEqualTo(1);
         assertThat(greedy.next(new float[] {Float.NEGATIVE_INFINITY, -1e30f}, null)).isEqualTo(1);
+        Sampler sampling = new Sampler(SamplingParameters.builder().topP(0.5).seed(3L).build());
+        assertThat(sampling.next(new float[] {0, Float.POSITIVE_INFINITY, 1}, null)).isEqualTo(1);
         assertThat(new Sampler(SamplingParameters.builder().topK(1).temperature(5.0).build())
                 .next(new float[] {0, 9, 9}, null)).isEqualTo(1);
     }
