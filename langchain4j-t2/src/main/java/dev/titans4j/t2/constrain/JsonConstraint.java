@@ -85,8 +85,28 @@ public final class JsonConstraint {
         return forSchema(toolCallSchema(tools));
     }
 
+    /**
+     * Like {@link #forToolCall(List)} with another key for the arguments object (Llama 3.1/3.2 JSON function
+     * calls use {@code "parameters"}).
+     */
+    public static JsonConstraint forToolCall(List<ToolSpecification> tools, String argumentsKey) {
+        return forSchema(toolCallSchema(tools, argumentsKey));
+    }
+
     /** The schema {@link #forToolCall(List)} enforces (an {@code anyOf} with one object per tool). */
     public static JsonSchemaElement toolCallSchema(List<ToolSpecification> tools) {
+        return toolCallSchema(tools, "arguments");
+    }
+
+    /**
+     * {@code {"name": <tool name>, <argumentsKey>: <that tool's parameters>}} for one of {@code tools}. Wrap
+     * it in a {@code JsonArraySchema} for formats that emit a list of calls (Mistral {@code [TOOL_CALLS]}).
+     */
+    public static JsonSchemaElement toolCallSchema(List<ToolSpecification> tools, String argumentsKey) {
+        Objects.requireNonNull(argumentsKey, "argumentsKey");
+        if ("name".equals(argumentsKey)) {
+            throw new IllegalArgumentException("argumentsKey must differ from \"name\"");
+        }
         if (tools == null || tools.isEmpty()) {
             throw new IllegalArgumentException("a tool-call constraint needs at least one tool");
         }
@@ -96,8 +116,8 @@ public final class JsonConstraint {
                     : JsonObjectSchema.builder().additionalProperties(false).build();
             alternatives.add(JsonObjectSchema.builder()
                     .addProperty("name", JsonEnumSchema.builder().enumValues(tool.name()).build())
-                    .addProperty("arguments", arguments)
-                    .required("name", "arguments")
+                    .addProperty(argumentsKey, arguments)
+                    .required("name", argumentsKey)
                     .additionalProperties(false)
                     .build());
         }

@@ -163,6 +163,9 @@ class ConstrainedDecoderTest {
         assertThat(GrammarTest.accepts(call, "{\"name\":\"get_weather\",\"arguments\":{}}")).isFalse();
         assertThat(GrammarTest.accepts(call, "{\"name\":\"delete_all\",\"arguments\":{}}")).isFalse();
         assertThatThrownBy(() -> JsonConstraint.forToolCall(List.of())).hasMessageContaining("at least one tool");
+        JsonConstraint llama = JsonConstraint.forToolCall(tools(), "parameters");
+        assertThat(GrammarTest.accepts(llama, "{\"name\": \"get_time\", \"parameters\": {}}")).isTrue();
+        assertThat(GrammarTest.accepts(llama, "{\"name\": \"get_time\", \"arguments\": {}}")).isFalse();
     }
 
     @Test
