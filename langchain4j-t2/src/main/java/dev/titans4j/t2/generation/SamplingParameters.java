@@ -5,7 +5,8 @@ package dev.titans4j.t2.generation;
  * temperature, top-k, top-p, min-p, then a draw.
  *
  * @param temperature       0 = greedy (argmax, ties to the lowest id); otherwise logits are divided by it
- * @param topK              keep the k most likely tokens; 0 = off
+ * @param topK              keep the k most likely tokens (exactly k: of equal logits the lower ids, where Hugging
+ *                          Face would keep every token tied with the k-th); 0 = off
  * @param topP              keep the smallest set of most likely tokens whose probability reaches topP; 1 = off
  * @param minP              drop tokens less likely than minP times the most likely one; 0 = off
  * @param seed              seed of the random draws (same seed, same logits: same tokens); null = random
