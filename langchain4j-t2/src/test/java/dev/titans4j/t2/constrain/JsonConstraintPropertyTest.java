@@ -25,7 +25,12 @@ class JsonConstraintPropertyTest {
             .maxStringBytes(24).maxArrayItems(3).maxWhitespace(3).maxDepth(16).maxIntegerDigits(6)
             .maxFractionDigits(4).build();
 
-    private static final ObjectMapper JACKSON = new ObjectMapper();
+    /**
+     * Trailing content is an error. Duplicate keys are not checked here: free-form objects (maps) may repeat
+     * one, which JSON allows; declared properties never repeat (GrammarTest).
+     */
+    private static final ObjectMapper JACKSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static TokenVocabulary stories;
     private static TokenVocabulary synthetic;
 
