@@ -69,6 +69,39 @@ class JsonConstraintPropertyTest {
         }
     }
 
+    /**
+     * Peaked, real-model distributions: the logits stories260K itself produced (64 teacher-forced rows from the
+     * reference file, cycled) instead of random ones; the mask must still force valid output.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void realStoriesLogitsOutputsAlwaysValidate(SchemaCorpus.Entry entry) throws Exception {
+        float[][] rows = teacherForcedLogits();
+        JsonConstraint constraint = JsonConstraint.forSchema(entry.schema()).withLimits(TEST_LIMITS);
+        Schema validator = JsonSchemaText.validator(entry.schema());
+        for (int seed = 0; seed < 5; seed++) {
+            int offset = seed * 13;
+            assertValid(entry, validator, RandomDecoding.generate(constraint, stories, seed, 5000,
+                    (step, logits) -> System.arraycopy(rows[(step + offset) % rows.length], 0, logits, 0, logits.length)));
+        }
+    }
+
+    private static float[][] rows;
+
+    private static synchronized float[][] teacherForcedLogits() throws java.io.IOException {
+        if (rows == null) {
+            byte[] raw = java.nio.file.Files.readAllBytes(SharedData.require("models/stories260K")
+                    .resolve("reference_teacher_forced_logits_once_upon_a_time_64x512.f32"));
+            java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            float[][] r = new float[64][512];
+            for (float[] row : r) {
+                f.get(row);
+            }
+            rows = r;
+        }
+        return rows;
+    }
+
     @Test
     void defaultLimitsAlsoTerminateAndValidate() throws Exception {
         for (SchemaCorpus.Entry entry : List.of(SchemaCorpus.all().get(0), SchemaCorpus.all().get(4))) {

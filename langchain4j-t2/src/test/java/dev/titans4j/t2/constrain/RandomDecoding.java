@@ -17,12 +17,24 @@ final class RandomDecoding {
 
     static Result generate(JsonConstraint constraint, TokenVocabulary vocab, long seed, int maxSteps, boolean gaussian) {
         Random random = new Random(seed);
-        ConstrainedDecoder d = constraint.start(vocab);
-        float[] logits = new float[vocab.size()];
-        for (int step = 0; step < maxSteps; step++) {
+        return generate(constraint, vocab, seed, maxSteps, (step, logits) -> {
             for (int i = 0; i < logits.length; i++) {
                 logits[i] = gaussian ? (float) (2 * random.nextGaussian()) : 4 * random.nextFloat();
             }
+        });
+    }
+
+    /** Fills the logits of decode step {@code step}. */
+    interface LogitSource {
+        void fill(int step, float[] logits);
+    }
+
+    static Result generate(JsonConstraint constraint, TokenVocabulary vocab, long seed, int maxSteps, LogitSource source) {
+        Random random = new Random(seed ^ 0x5DEECE66DL);
+        ConstrainedDecoder d = constraint.start(vocab);
+        float[] logits = new float[vocab.size()];
+        for (int step = 0; step < maxSteps; step++) {
+            source.fill(step, logits);
             d.maskLogits(logits);
             // iid random logits: their argmax is already a uniform draw among the allowed tokens; softmax
             // sampling (as with "sampling on") is used where the vocabulary is small enough to be cheap
