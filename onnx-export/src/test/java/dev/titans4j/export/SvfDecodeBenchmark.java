@@ -1,5 +1,6 @@
 package dev.titans4j.export;
 
+import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.onnx.SvfForm;
 import dev.titans4j.export.testing.TinyCheckpoint;
 import java.nio.file.Files;
@@ -30,10 +31,13 @@ public final class SvfDecodeBenchmark {
             System.out.printf(Locale.ROOT, "checkpoint written in %.1f s%n", (System.nanoTime() - t) / 1e9);
         }
         String[] variants = {"plain", "factorised", "residual"};
+        // -Dprecision=int4 benchmarks int4 exports (folders suffixed with the precision)
+        ModelManifest.Precision precision = ModelManifest.Precision.valueOf(System.getProperty("precision", "fp32"));
+        String suffix = precision == ModelManifest.Precision.fp32 ? "" : "-" + precision;
         for (String variant : variants) {
-            Path out = work.resolve(variant);
+            Path out = work.resolve(variant + suffix);
             if (!Files.exists(out.resolve("manifest.json"))) {
-                ExportOptions.Builder options = ExportOptions.builder().force(true);
+                ExportOptions.Builder options = ExportOptions.builder().force(true).precision(precision);
                 if (variant.equals("plain")) {
                     options.svf(false);
                 } else {
@@ -51,7 +55,7 @@ public final class SvfDecodeBenchmark {
         long[] nanos = new long[variants.length];
         try {
             for (int v = 0; v < variants.length; v++) {
-                decoders[v] = new OrtDecoder(work.resolve(variants[v]), 512, 2);
+                decoders[v] = new OrtDecoder(work.resolve(variants[v] + suffix), 512, 2);
                 int[] prompt = new Random(1).ints(32, 0, 49152).toArray();
                 tokens[v] = OrtDecoder.argmax(decoders[v].feed(prompt, false)[0]);
                 for (int i = 0; i < 8; i++) {

@@ -58,6 +58,13 @@ class ExportCommandTest {
     }
 
     @Test
+    void missingInputFolderIsNamed() {
+        Path missing = dir.resolve("no-such-model");
+        assertThat(run("-i", missing.toString(), "-o", dir.resolve("out").toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("error: input folder not found: " + missing);
+    }
+
+    @Test
     void unsupportedArchitectureIsNamed() {
         Path hf = TinyCheckpoint.of("GPT2LMHeadModel").write(dir.resolve("gpt2"));
         assertThat(run("-i", hf.toString(), "-o", dir.resolve("out").toString(), "--quiet")).isEqualTo(1);
