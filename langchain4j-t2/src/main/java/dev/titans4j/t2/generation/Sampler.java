@@ -9,15 +9,11 @@ import java.util.SplittableRandom;
  * token ids. Not thread-safe.
  *
  * <p>Cost per token, never a sort of the vocabulary: penalties touch only the ids in the {@link TokenHistory};
- * with top-k, a bounded heap selects the k best ids in one pass and only those are exponentiated; without top-k,
- * one exponentiation pass, and top-p finds its nucleus by bucketing the probabilities (only the bucket where the
- * cumulative probability crosses top-p is sorted).
+ * with top-k, a bounded heap selects the k best ids in one pass ({@link Ranking}) and only those are
+ * exponentiated; without top-k, one exponentiation pass, and top-p finds its nucleus by bucketing the probabilities
+ * ({@link Nucleus}).
  */
 public final class Sampler {
-
-    /** Top-p buckets: width in units of (logit - max) / T, i.e. each bucket spans a probability ratio of e^0.02. */
-    private static final double BUCKET_WIDTH = 0.02;
-    private static final int BUCKETS = 2048;
 
     private final SamplingParameters params;
     private final SplittableRandom random;
@@ -26,8 +22,7 @@ public final class Sampler {
     private double[] weights = new double[0];
     /** Scratch over the whole vocabulary, allocated on first use: probabilities relative to the best token. */
     private double[] all = new double[0];
-    private short[] bucketOf = new short[0];
-    private final double[] bucketMass = new double[BUCKETS];
+    private final Nucleus nucleus = new Nucleus();
 
     public Sampler(SamplingParameters params) {
         this.params = Objects.requireNonNull(params, "params");
@@ -167,7 +162,8 @@ public final class Sampler {
             }
             n = keepNucleusOfRanked(n, total);
         } else if (params.topP() < 1) {
-            n = nucleusByBuckets(logits, max);
+            ensureCapacity(vocab);
+            n = nucleus.select(logits, max, invTemperature, params.topP(), candidates, weights);
         } else {
             return -1;
         }
@@ -193,67 +189,6 @@ public final class Sampler {
             cumulative += weights[i];
         }
         return n;
-    }
-
-    /**
-     * Top-p over the whole vocabulary without sorting it: bucket every token by its relative probability, walk the
-     * buckets from the top until the cumulative probability crosses topP, and sort only that last bucket. Every
-     * token of a higher bucket precedes it in the ranking, so it is in the nucleus.
-     */
-    private int nucleusByBuckets(float[] logits, float max) {
-        int vocab = logits.length;
-        if (all.length < vocab) {
-            all = new double[vocab];
-            bucketOf = new short[vocab];
-        }
-        java.util.Arrays.fill(bucketMass, 0);
-        double z = 0;
-        for (int i = 0; i < vocab; i++) {
-            double x = ((double) logits[i] - max) * invTemperature; // <= 0
-            double w = FastExp.exp(x);
-            int b = (int) Math.min(BUCKETS - 1, -x / BUCKET_WIDTH);
-            all[i] = w;
-            bucketOf[i] = (short) b;
-            bucketMass[b] += w;
-            z += w;
-        }
-        double limit = params.topP() * z;
-        double before = 0; // probability of the buckets above the crossing one
-        int crossing = 0;
-        while (crossing < BUCKETS - 1 && before + bucketMass[crossing] < limit) {
-            before += bucketMass[crossing];
-            crossing++;
-        }
-        // Higher buckets first (any order), then the crossing bucket best-first.
-        int n = 0;
-        int crossingStart;
-        ensureCapacity(vocab);
-        for (int i = 0; i < vocab; i++) {
-            if (bucketOf[i] < crossing) {
-                candidates[n++] = i;
-            }
-        }
-        crossingStart = n;
-        for (int i = 0; i < vocab; i++) {
-            if (bucketOf[i] == crossing) {
-                candidates[n++] = i;
-            }
-        }
-        int[] tail = java.util.Arrays.copyOfRange(candidates, crossingStart, n);
-        Ranking.sort(logits, tail, tail.length);
-        double cumulative = before;
-        int kept = crossingStart;
-        for (int id : tail) {
-            if (kept > 0 && cumulative >= limit) {
-                break;
-            }
-            candidates[kept++] = id;
-            cumulative += all[id];
-        }
-        for (int i = 0; i < kept; i++) {
-            weights[i] = all[candidates[i]];
-        }
-        return kept;
     }
 
     /** Drops candidates below minP times the best token's probability (relative weight 1), keeping at least one. */
@@ -292,7 +227,6 @@ public final class Sampler {
         int vocab = logits.length;
         if (all.length < vocab) {
             all = new double[vocab];
-            bucketOf = new short[vocab];
         }
         double threshold = params.minP(); // relative to the best token, whose weight is exp(0) = 1
         double sum = 0;
