@@ -42,14 +42,25 @@ public final class ConstrainedDecoder {
     /**
      * Sets every disallowed logit to negative infinity. {@code logits} may be longer than the vocabulary
      * (padded model heads); the padding ids are disallowed.
+     *
+     * @throws IllegalStateException if {@link #isFinished()}, or if no token of the vocabulary can continue
+     *                               (possible only with vocabularies lacking single-byte tokens)
      */
     public void maskLogits(float[] logits) {
         if (logits.length < vocab.size()) {
             throw new IllegalArgumentException("logits has " + logits.length + " entries but the vocabulary has "
                     + vocab.size() + " tokens");
         }
-        long[] words = eosAccepted ? new long[0] : engine.textTokens(state);
-        boolean complete = !eosAccepted && state.isComplete();
+        if (isFinished()) {
+            throw new IllegalStateException("the constrained output is finished (" + text()
+                    + "); stop generating instead of sampling again");
+        }
+        long[] words = engine.textTokens(state);
+        boolean complete = state.isComplete();
+        if (!complete && isEmpty(words)) {
+            throw new IllegalStateException("no token of this vocabulary can continue the constrained output after: "
+                    + text() + " (the vocabulary lacks the single-byte tokens the grammar needs here)");
+        }
         float[] eosLogits = null;
         int[] eosIds = vocab.eosTokenIds();
         if (complete) {
@@ -76,6 +87,15 @@ public final class ConstrainedDecoder {
                 logits[eosIds[i]] = eosLogits[i];
             }
         }
+    }
+
+    private static boolean isEmpty(long[] words) {
+        for (long w : words) {
+            if (w != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when {@code tokenId} may come next. */
@@ -128,20 +148,15 @@ public final class ConstrainedDecoder {
         return eosAccepted || state.isComplete();
     }
 
-    /** True when generation must stop: end-of-sequence accepted, or the output is complete and no text token may follow. */
+    /**
+     * True when generation must stop: end-of-sequence accepted, or the output is complete and either no text
+     * token may follow or the vocabulary has no end-of-sequence token to end it otherwise.
+     */
     public boolean isFinished() {
         if (eosAccepted || state.isExhausted()) {
             return true;
         }
-        if (!state.isComplete()) {
-            return false;
-        }
-        for (long w : engine.textTokens(state)) {
-            if (w != 0) {
-                return false;
-            }
-        }
-        return true;
+        return state.isComplete() && (vocab.eosTokenIds().length == 0 || isEmpty(engine.textTokens(state)));
     }
 
     /** The text accepted so far. */

@@ -112,6 +112,23 @@ class ConstrainedDecoderTest {
         assertThatThrownBy(() -> d.maskLogits(new float[10])).hasMessageContaining("vocabulary has");
     }
 
+    @Test
+    void strandedVocabularyAndSamplingAfterTheEndFailClearly() {
+        TokenVocabulary noQuote = TokenVocabulary.of(List.of(new byte[] {'{'}, new byte[] {'}'}, new byte[] {'a'},
+                "</s>".getBytes(StandardCharsets.UTF_8)), Set.of(3), 3);
+        ConstrainedDecoder d = JsonConstraint.forSchema(SchemaCorpus.all().get(0).schema()).start(noQuote);
+        d.accept(0);
+        assertThatThrownBy(() -> d.maskLogits(new float[4])).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no token of this vocabulary can continue");
+        ConstrainedDecoder e = JsonConstraint.forSchema(SchemaCorpus.all().get(0).schema()).start(GrammarTest.BYTES);
+        for (byte b : "{\"name\":\"\",\"age\":1,\"height\":2,\"married\":true}".getBytes(StandardCharsets.UTF_8)) {
+            e.accept(b);
+        }
+        e.accept(256);
+        assertThatThrownBy(() -> e.maskLogits(new float[257])).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("finished");
+    }
+
     static List<ToolSpecification> tools() {
         return List.of(
                 ToolSpecification.builder().name("get_weather").parameters(JsonObjectSchema.builder()
