@@ -123,6 +123,9 @@ public final class MakeRecallDataCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "8", description = "random seed (default: ${DEFAULT-VALUE})")
         long seed;
 
+        @Option(names = "--paraphrase", description = "ask with synonyms instead of the needle's own words")
+        boolean paraphrase;
+
         @Option(names = "--out", defaultValue = "target/recall-needle.json",
                 description = "output file (default: ${DEFAULT-VALUE})")
         Path out;
@@ -130,7 +133,8 @@ public final class MakeRecallDataCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return write(spec, "needle",
-                    () -> new NeedleDatasetGenerator(haystackDir, tokens, conversations, needles, seed).generate(), out);
+                    () -> new NeedleDatasetGenerator(haystackDir, tokens, conversations, needles, seed, paraphrase)
+                            .generate(), out);
         }
     }
 }

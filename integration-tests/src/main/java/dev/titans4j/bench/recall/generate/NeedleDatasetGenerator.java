@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * Needle-in-a-haystack conversations: two speakers exchange turns of essay sentences (40-120 words each) until the
  * conversation holds {@code tokensPerConversation} tokens (estimated as for the budget, speaker prefix included);
  * {@code needles} synthetic facts ({@link NeedleFact}) are inserted as turns of their own at uniformly random depths.
- * Each needle is one question whose evidence is its turn; the category is the depth band of the needle
- * ({@code depth-00-20} is the oldest fifth of the conversation). A new session starts every
+ * Each needle is one question (literal or paraphrased) whose evidence is its turn; the category is the depth band
+ * of the needle ({@code depth-00-20} is the oldest fifth of the conversation). A new session starts every
  * {@value #SESSION_TOKENS} tokens.
  */
 public final class NeedleDatasetGenerator {
@@ -35,17 +35,33 @@ public final class NeedleDatasetGenerator {
     private final int conversations;
     private final int needles;
     private final long seed;
+    private final boolean paraphrase;
 
+    /** Literal questions (they repeat the needle's words). */
     public NeedleDatasetGenerator(Path haystackDir, int tokensPerConversation, int conversations, int needles,
                                   long seed) {
+        this(haystackDir, tokensPerConversation, conversations, needles, seed, false);
+    }
+
+    /**
+     * @param paraphrase ask with {@link NeedleFact#paraphrase() synonyms} instead of the needle's own words, so
+     *                   lexical overlap alone does not find it
+     */
+    public NeedleDatasetGenerator(Path haystackDir, int tokensPerConversation, int conversations, int needles,
+                                  long seed, boolean paraphrase) {
         if (tokensPerConversation <= 0 || conversations <= 0 || needles <= 0) {
             throw new IllegalArgumentException("tokens, conversations and needles must be positive");
+        }
+        if (needles > NeedleFact.MAX_PER_CONVERSATION) {
+            throw new IllegalArgumentException("at most " + NeedleFact.MAX_PER_CONVERSATION
+                    + " needles per conversation (distinct facts), asked for " + needles);
         }
         this.haystackDir = haystackDir;
         this.tokensPerConversation = tokensPerConversation;
         this.conversations = conversations;
         this.needles = needles;
         this.seed = seed;
+        this.paraphrase = paraphrase;
     }
 
     public RecallDataset generate() {
@@ -108,7 +124,8 @@ public final class NeedleDatasetGenerator {
                     speaker, texts.get(i)));
             NeedleFact fact = needleAt.get(i);
             if (fact != null) {
-                questions.add(new Question(id + "-q" + (questions.size() + 1), fact.question(), fact.answer(),
+                questions.add(new Question(id + "-q" + (questions.size() + 1),
+                        paraphrase ? fact.paraphrase() : fact.question(), fact.answer(),
                         List.of(turnId), depthBand((double) i / texts.size())));
             }
         }

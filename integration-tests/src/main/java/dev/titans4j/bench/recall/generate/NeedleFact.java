@@ -5,15 +5,25 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A synthetic fact to hide in a haystack, with the question that asks for it. {@code key} names what the fact is
- * about; a conversation never holds two facts with the same key, so every question has exactly one answer.
+ * A synthetic fact to hide in a haystack, with two ways to ask for it: {@code question} repeats the fact's words
+ * ("What is the secret code of the blue door?"), {@code paraphrase} avoids them except for a name, using synonyms
+ * ("Which digits unlock the azure entrance?"), so lexical overlap alone does not find the fact. {@code key} names
+ * what the fact is about; a conversation never holds two facts with the same key, so every question has one answer.
  */
-record NeedleFact(String key, String statement, String question, String answer) {
+record NeedleFact(String key, String statement, String question, String paraphrase, String answer) {
 
-    private static final List<String> COLORS = List.of("blue", "red", "green", "yellow", "purple", "orange", "silver",
-            "golden", "white", "black", "crimson", "teal", "violet", "amber", "ivory", "scarlet", "turquoise",
-            "maroon", "indigo", "copper");
-    private static final List<String> VEHICLES = List.of("van", "bicycle", "scooter", "truck", "motorboat", "tractor");
+    /** A word and the synonym the paraphrased question uses instead. */
+    private record Pair(String word, String synonym) {
+    }
+
+    private static final List<Pair> COLORS = List.of(new Pair("blue", "azure"), new Pair("red", "crimson"),
+            new Pair("green", "emerald"), new Pair("yellow", "lemon"), new Pair("purple", "violet"),
+            new Pair("orange", "tangerine"), new Pair("grey", "ashen"), new Pair("golden", "gilded"),
+            new Pair("white", "snowy"), new Pair("black", "jet"), new Pair("brown", "chocolate"),
+            new Pair("pink", "rosy"));
+    private static final List<Pair> VEHICLES = List.of(new Pair("van", "minibus"), new Pair("bicycle", "bike"),
+            new Pair("scooter", "moped"), new Pair("truck", "lorry"), new Pair("motorboat", "speedboat"),
+            new Pair("tractor", "farm machine"));
     private static final List<String> HIDING_PLACES = List.of("doormat", "flower pot", "garden gnome", "loose brick",
             "watering can", "porch swing", "mailbox", "birdbath");
     private static final List<String> NAMES = List.of("Ingrid", "Tomasz", "Priya", "Mateo", "Yusuf", "Elodie",
@@ -23,12 +33,21 @@ record NeedleFact(String key, String statement, String question, String answer) 
     private static final List<String> CITIES = List.of("Reykjavik", "Valparaiso", "Tbilisi", "Ljubljana", "Mombasa",
             "Hobart", "Cusco", "Tromso", "Marrakesh", "Ushuaia", "Timbuktu", "Samarkand", "Galway", "Bergen",
             "Zanzibar", "Kyoto", "Antigua", "Tallinn", "Trondheim", "Quito");
-    private static final List<String> VENUES = List.of("bakery", "library", "boathouse", "observatory", "greenhouse",
-            "bowling alley", "chess club", "pottery studio", "ice rink", "planetarium", "laundromat", "aquarium");
+    private static final List<Pair> VENUES = List.of(new Pair("bakery", "patisserie"),
+            new Pair("library", "reading room"), new Pair("boathouse", "boat shed"),
+            new Pair("observatory", "stargazing dome"), new Pair("greenhouse", "glasshouse"),
+            new Pair("pottery studio", "ceramics workshop"), new Pair("ice rink", "skating arena"),
+            new Pair("laundromat", "launderette"), new Pair("aquarium", "fish museum"),
+            new Pair("gym", "fitness centre"));
     private static final List<String> WORDS = List.of("marmalade", "thunderbolt", "pinecone", "saxophone",
             "lighthouse", "cinnamon", "kaleidoscope", "hedgehog", "avalanche", "periwinkle", "zeppelin", "quokka");
-    private static final List<String> ANIMALS = List.of("parrot", "ferret", "tortoise", "hamster", "iguana", "rabbit",
-            "canary", "chinchilla");
+    private static final List<Pair> ANIMALS = List.of(new Pair("parrot", "macaw"), new Pair("ferret", "polecat"),
+            new Pair("tortoise", "turtle"), new Pair("rabbit", "bunny"), new Pair("iguana", "lizard"),
+            new Pair("canary", "songbird"));
+
+    /** Distinct keys the templates can make; a conversation uses at most half, so random draws stay quick. */
+    static final int MAX_PER_CONVERSATION = (COLORS.size() + COLORS.size() * VEHICLES.size() + NAMES.size()
+            + VENUES.size() + COLORS.size() * ANIMALS.size()) / 2;
 
     /** A random fact whose key is not in {@code usedKeys}; the key is added. */
     static NeedleFact random(Random random, Set<String> usedKeys) {
@@ -42,43 +61,54 @@ record NeedleFact(String key, String statement, String question, String answer) 
     }
 
     private static NeedleFact candidate(Random random) {
-        String color = pick(random, COLORS);
+        Pair color = pick(random, COLORS);
         switch (random.nextInt(5)) {
             case 0 -> {
                 String code = String.valueOf(1000 + random.nextInt(9000));
-                return new NeedleFact("code " + color, "The secret code of the " + color + " door is " + code + ".",
-                        "What is the secret code of the " + color + " door?", code);
+                return new NeedleFact("code " + color.word(),
+                        "The secret code of the " + color.word() + " door is " + code + ".",
+                        "What is the secret code of the " + color.word() + " door?",
+                        "Which digits unlock the " + color.synonym() + " entrance?", code);
             }
             case 1 -> {
-                String vehicle = pick(random, VEHICLES);
+                Pair vehicle = pick(random, VEHICLES);
                 String place = pick(random, HIDING_PLACES);
-                return new NeedleFact("key " + color + " " + vehicle,
-                        "The spare key to the " + color + " " + vehicle + " is hidden under the " + place + ".",
-                        "Where is the spare key to the " + color + " " + vehicle + " hidden?", "under the " + place);
+                return new NeedleFact("key " + color.word() + " " + vehicle.word(),
+                        "The spare key to the " + color.word() + " " + vehicle.word() + " is hidden under the "
+                                + place + ".",
+                        "Where is the spare key to the " + color.word() + " " + vehicle.word() + " hidden?",
+                        "Where did we stash the backup opener for the " + color.synonym() + " " + vehicle.synonym()
+                                + "?",
+                        "under the " + place);
             }
             case 2 -> {
                 String name = pick(random, NAMES);
                 String city = pick(random, CITIES);
                 return new NeedleFact("born " + name, "My cousin " + name + " was born in " + city + ".",
-                        "Where was my cousin " + name + " born?", city);
+                        "Where was my cousin " + name + " born?",
+                        "Which town does " + name + " originally come from?", city);
             }
             case 3 -> {
-                String venue = pick(random, VENUES);
+                Pair venue = pick(random, VENUES);
                 String password = pick(random, WORDS) + (10 + random.nextInt(90));
-                return new NeedleFact("wifi " + venue, "The wifi password at the " + venue + " is " + password + ".",
-                        "What is the wifi password at the " + venue + "?", password);
+                return new NeedleFact("wifi " + venue.word(),
+                        "The wifi password at the " + venue.word() + " is " + password + ".",
+                        "What is the wifi password at the " + venue.word() + "?",
+                        "What do I type to get online at the " + venue.synonym() + "?", password);
             }
             default -> {
-                String animal = pick(random, ANIMALS);
+                Pair animal = pick(random, ANIMALS);
                 String name = pick(random, NAMES);
-                return new NeedleFact("pet " + color + " " + animal,
-                        "The " + animal + " in the " + color + " cage is called " + name + ".",
-                        "What is the " + animal + " in the " + color + " cage called?", name);
+                return new NeedleFact("pet " + color.word() + " " + animal.word(),
+                        "The " + animal.word() + " in the " + color.word() + " cage is called " + name + ".",
+                        "What is the " + animal.word() + " in the " + color.word() + " cage called?",
+                        "What name does the " + animal.synonym() + " in the " + color.synonym()
+                                + " enclosure answer to?", name);
             }
         }
     }
 
-    private static String pick(Random random, List<String> values) {
+    private static <T> T pick(Random random, List<T> values) {
         return values.get(random.nextInt(values.size()));
     }
 }

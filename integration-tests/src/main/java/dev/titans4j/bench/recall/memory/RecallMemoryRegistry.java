@@ -1,5 +1,7 @@
 package dev.titans4j.bench.recall.memory;
 
+import dev.titans4j.bench.recall.titans.TitansRecallMemory;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +30,8 @@ public final class RecallMemoryRegistry {
                 .register("hybrid", () -> new RankedRecallMemory(new FusedRanker(
                         List.of(new EmbeddingRanker(context.embeddingModel()), new Bm25Ranker()),
                         ReciprocalRankFusion.DEFAULT_K), policy))
-                // TitansChatMemory adapters: replace each line with register(name, factory) once it exists.
-                .unavailable("titans", "TitansChatMemory " + NOT_AVAILABLE_YET)
-                .unavailable("titans-no-write", "TitansChatMemory (memory writes disabled) " + NOT_AVAILABLE_YET);
+                .register("titans", () -> new TitansRecallMemory(context.embeddingModel(), policy, true))
+                .register("titans-no-write", () -> new TitansRecallMemory(context.embeddingModel(), policy, false));
     }
 
     public RecallMemoryRegistry register(String name, RecallMemoryFactory factory) {

@@ -76,6 +76,13 @@ class NeedleDatasetGeneratorTest {
     }
 
     @Test
+    void tooManyNeedlesIsRejectedUpFront() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NeedleDatasetGenerator(haystack, 10_000, 1,
+                        NeedleFact.MAX_PER_CONVERSATION + 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needles per conversation");
+    }
+
+    @Test
     void depthBandsSplitTheConversationInFifths() {
         assertThat(NeedleDatasetGenerator.depthBand(0.0)).isEqualTo("depth-00-20");
         assertThat(NeedleDatasetGenerator.depthBand(0.1999)).isEqualTo("depth-00-20");
@@ -88,11 +95,51 @@ class NeedleDatasetGeneratorTest {
     void needleFactsHaveUniqueKeys() {
         Set<String> used = new HashSet<>();
         java.util.Random random = new java.util.Random(3);
-        List<NeedleFact> facts = java.util.stream.IntStream.range(0, 200)
+        List<NeedleFact> facts = java.util.stream.IntStream.range(0, NeedleFact.MAX_PER_CONVERSATION)
                 .mapToObj(i -> NeedleFact.random(random, used)).toList();
 
         assertThat(facts).extracting(NeedleFact::key).doesNotHaveDuplicates();
         assertThat(facts).extracting(NeedleFact::question).doesNotHaveDuplicates();
+        assertThat(facts).extracting(NeedleFact::paraphrase).doesNotHaveDuplicates();
         assertThat(facts).allSatisfy(f -> assertThat(f.statement()).contains(f.answer().replace("under the ", "")));
+    }
+
+    @Test
+    void paraphrasedQuestionsShareNoContentWordWithTheNeedleButAName() {
+        Set<String> used = new HashSet<>();
+        java.util.Random random = new java.util.Random(4);
+        for (int i = 0; i < NeedleFact.MAX_PER_CONVERSATION; i++) {
+            NeedleFact fact = NeedleFact.random(random, used);
+            Set<String> shared = contentWords(fact.paraphrase());
+            shared.retainAll(contentWords(fact.statement()));
+            shared.removeIf(w -> fact.key().toLowerCase().contains(w) && fact.key().startsWith("born"));
+
+            assertThat(shared).as("%s / %s", fact.statement(), fact.paraphrase()).isEmpty();
+            assertThat(contentWords(fact.question())).as("literal question repeats the needle's words")
+                    .containsAnyElementsOf(contentWords(fact.statement()));
+        }
+    }
+
+    @Test
+    void paraphraseOptionAsksTheParaphrase() throws Exception {
+        writeHaystack();
+
+        RecallDataset literal = new NeedleDatasetGenerator(haystack, 3_000, 1, 5, 2, false).generate();
+        RecallDataset paraphrased = new NeedleDatasetGenerator(haystack, 3_000, 1, 5, 2, true).generate();
+
+        assertThat(paraphrased.conversations().get(0).turns()).isEqualTo(literal.conversations().get(0).turns());
+        assertThat(paraphrased.conversations().get(0).questions()).extracting(Question::question)
+                .doesNotContainAnyElementsOf(literal.conversations().get(0).questions().stream()
+                        .map(Question::question).toList());
+    }
+
+    private static Set<String> contentWords(String text) {
+        Set<String> words = new HashSet<>();
+        for (String w : text.toLowerCase().split("[^a-z0-9]+")) {
+            if (w.length() > 3) {
+                words.add(w);
+            }
+        }
+        return words;
     }
 }
