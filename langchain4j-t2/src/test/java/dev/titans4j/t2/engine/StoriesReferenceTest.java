@@ -85,7 +85,7 @@ class StoriesReferenceTest {
                 maxDiff = Math.max(maxDiff, Math.abs(actual[t][v] - expected[t * 512 + v]));
             }
         }
-        assertThat(maxDiff).isCloseTo(0, within(1e-4));
+        assertThat(maxDiff).isCloseTo(0, within(5e-5)); // measured 1.7e-5 (float32 rounding)
     }
 
     @Test
