@@ -67,10 +67,18 @@ public final class DecoderGraphBuilder {
     }
 
     private void buildGraph() {
-        int hidden = config.hiddenSize();
         String inputIds = g.input(GraphNames.INPUT_IDS, ElemType.INT64, "batch_size", "sequence_length");
         String mask = g.input(GraphNames.ATTENTION_MASK, ElemType.INT64, "batch_size", "total_sequence_length");
         String logitsFrom = g.input(GraphNames.LOGITS_FROM, ElemType.INT64, 1L);
+        List<String[]> pasts = pastInputs();
+        attentionLengths(inputIds, mask);
+        rotaryCaches();
+        String normed = decoderLayers(embed(inputIds), pasts);
+        head(normed, logitsFrom);
+    }
+
+    /** past_key_values.N.key/value [batch, kvHeads, past_sequence_length, headDim]; the shared buffer binds here. */
+    private List<String[]> pastInputs() {
         List<String[]> pasts = new ArrayList<>();
         for (int layer = 0; layer < config.numLayers(); layer++) {
             Object[] dims = {"batch_size", (long) config.numKvHeads(), "past_sequence_length",
@@ -79,42 +87,55 @@ public final class DecoderGraphBuilder {
                     g.input(String.format(GraphNames.PAST_KEY, layer), act, dims),
                     g.input(String.format(GraphNames.PAST_VALUE, layer), act, dims)});
         }
-        attentionLengths(inputIds, mask);
-        rotaryCaches();
+        return pasts;
+    }
 
-        String embedTable = g.initializer("model.embed_tokens.weight", act,
-                new long[] {config.vocabSize(), hidden}, activationData(config.vocabSize() * (long) hidden,
-                        () -> read(WeightNames.EMBED_TOKENS)));
-        String x = g.op("Gather").in(embedTable, inputIds).name("embed").build();
+    private String embed(String inputIds) {
+        long hidden = config.hiddenSize();
+        String table = g.initializer(WeightNames.EMBED_TOKENS, act, new long[] {config.vocabSize(), hidden},
+                activationData(config.vocabSize() * hidden, () -> read(WeightNames.EMBED_TOKENS)));
+        return g.op("Gather").in(table, inputIds).name("embed").build();
+    }
 
-        String residual = x;
-        String normed = g.op("SimplifiedLayerNormalization").in(x, norm(WeightNames.layer(0,
-                WeightNames.INPUT_LAYERNORM))).attr("axis", -1L).attr("epsilon", (float) config.rmsNormEps())
-                .attr("stash_type", 1L).name("layers.0.input_layernorm").build();
+    /**
+     * All layers. Each residual add is fused into the next RMSNorm (SkipSimplifiedLayerNormalization returns the
+     * normalised sum and the sum itself); the last one applies the final norm. Returns the final hidden states.
+     */
+    private String decoderLayers(String embeddings, List<String[]> pasts) {
+        String residual = embeddings;
+        String normed = g.op("SimplifiedLayerNormalization")
+                .in(embeddings, norm(WeightNames.layer(0, WeightNames.INPUT_LAYERNORM)))
+                .attr("axis", -1L).attr("epsilon", (float) config.rmsNormEps()).attr("stash_type", 1L)
+                .name("layers.0.input_layernorm").build();
         for (int layer = 0; layer < config.numLayers(); layer++) {
             String attn = attention(layer, normed, pasts.get(layer));
             String[] post = skipNorm(attn, residual,
                     WeightNames.layer(layer, WeightNames.POST_ATTENTION_LAYERNORM), "layers." + layer + ".post_norm");
             String mlp = mlp(layer, post[0]);
             boolean last = layer == config.numLayers() - 1;
-            String nextNorm = last ? WeightNames.FINAL_NORM
-                    : WeightNames.layer(layer + 1, WeightNames.INPUT_LAYERNORM);
-            String[] next = skipNorm(mlp, post[1], nextNorm, last ? "final_norm" : "layers." + (layer + 1)
-                    + ".input_layernorm");
+            String[] next = last ? skipNorm(mlp, post[1], WeightNames.FINAL_NORM, "final_norm")
+                    : skipNorm(mlp, post[1], WeightNames.layer(layer + 1, WeightNames.INPUT_LAYERNORM),
+                            "layers." + (layer + 1) + ".input_layernorm");
             normed = next[0];
             residual = next[1];
         }
+        return normed;
+    }
 
-        String hiddenOut = g.op("Slice").in(normed, logitsFrom, g.constLongs("slice_end", INT64_MAX),
+    /** LM head on positions logits_from.. only; outputs logits, hidden_states and the present caches. */
+    private void head(String normed, String logitsFrom) {
+        int hidden = config.hiddenSize();
+        String selected = g.op("Slice").in(normed, logitsFrom, g.constLongs("slice_end", INT64_MAX),
                 g.constLongs("slice_axis", 1)).name("logits_from").build();
         String lmHeadWeight = config.tieWordEmbeddings() ? WeightNames.EMBED_TOKENS : WeightNames.LM_HEAD;
-        String logits = linears.apply(hiddenOut, "lm_head", config.vocabSize(), hidden, () -> read(lmHeadWeight));
+        String logits = linears.apply(selected, "lm_head", config.vocabSize(), hidden, () -> read(lmHeadWeight));
+        String hiddenStates = normed;
         if (act == ElemType.FLOAT16) {
             logits = g.op("Cast").in(logits).attr("to", (long) ElemType.FLOAT.code()).build();
-            normed = g.op("Cast").in(normed).attr("to", (long) ElemType.FLOAT.code()).build();
+            hiddenStates = g.op("Cast").in(normed).attr("to", (long) ElemType.FLOAT.code()).build();
         }
         g.op("Identity").in(logits).out(GraphNames.LOGITS).build();
-        g.op("Identity").in(normed).out(GraphNames.HIDDEN_STATES).build();
+        g.op("Identity").in(hiddenStates).out(GraphNames.HIDDEN_STATES).build();
         g.output(GraphNames.LOGITS, ElemType.FLOAT, "batch_size", "logits_length", (long) config.vocabSize());
         g.output(GraphNames.HIDDEN_STATES, ElemType.FLOAT, "batch_size", "sequence_length", (long) hidden);
         for (int layer = 0; layer < config.numLayers(); layer++) {
