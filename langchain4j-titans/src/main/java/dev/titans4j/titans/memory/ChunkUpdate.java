@@ -20,7 +20,7 @@ final class ChunkUpdate {
     /**
      * @param scale per-item factor θ_j·clamp_j (0 for masked items)
      */
-    static void apply(MemoryNetwork net, double[] w, double[] s, MemoryNetwork.Trace t, int n, double[] scale,
+    static void apply(MemoryNetwork net, double[][] w, double[][] s, MemoryNetwork.Trace t, int n, double[] scale,
                       double eta, double alpha) {
         double a = 1.0 - alpha;
         double[] coefM = new double[n];
@@ -41,7 +41,7 @@ final class ChunkUpdate {
         for (int m = 0; m < net.layers(); m++) {
             int rows = net.rows(m);
             int cols = net.cols(m);
-            int off = net.offset(m);
+            int first = net.rowStart(m);
             double[][] deltas = t.delta[m];
             double[][] inputs = t.a[m];
             double[] pm = new double[n];
@@ -52,12 +52,13 @@ final class ChunkUpdate {
                     pm[j] = coefM[j] * x;
                     ps[j] = coefS[j] * x;
                 }
-                updateRow(w, s, off + c * rows, rows, keepM, momentumIntoM, keepS, pm, ps, deltas, n);
+                updateRow(w[first + c], s[first + c], rows, keepM, momentumIntoM, keepS, pm, ps, deltas, n);
             }
         }
         if (net.config().layerNorm()) {
-            updateRow(w, s, net.gammaOffset(), net.config().valueDimension(), keepM, momentumIntoM, keepS, coefM,
-                    coefS, t.gGamma, n);
+            int g = net.gammaRow();
+            updateRow(w[g], s[g], net.config().valueDimension(), keepM, momentumIntoM, keepS, coefM, coefS, t.gGamma,
+                    n);
         }
     }
 
@@ -65,7 +66,7 @@ final class ChunkUpdate {
      * One stored row: decay, then subtract Σ_j pm_j·g_j from w and Σ_j ps_j·g_j from s. Items are taken four at a
      * time so each w/s element is loaded and stored once per four items (the loop is memory-bound).
      */
-    private static void updateRow(double[] w, double[] s, int base, int len, double keepM, double momentumIntoM,
+    private static void updateRow(double[] w, double[] s, int len, double keepM, double momentumIntoM,
                                   double keepS, double[] pm, double[] ps, double[][] g, int n) {
         int j = 0;
         boolean decayed = false;
@@ -76,38 +77,70 @@ final class ChunkUpdate {
             double km = decayed ? 1.0 : keepM;
             double mi = decayed ? 0.0 : momentumIntoM;
             double ks = decayed ? 1.0 : keepS;
-            for (int i = 0; i < len; i++) {
-                double sOld = s[base + i];
-                double a0 = g0[i], a1 = g1[i], a2 = g2[i], a3 = g3[i];
-                w[base + i] = km * w[base + i] + mi * sOld - (m0 * a0 + m1 * a1 + m2 * a2 + m3 * a3);
-                s[base + i] = ks * sOld - (s0 * a0 + s1 * a1 + s2 * a2 + s3 * a3);
-            }
+            fourItems(w, s, len, km, mi, ks, m0, m1, m2, m3, s0, s1, s2, s3, g0, g1, g2, g3);
             decayed = true;
         }
         if (!decayed) {
-            decayRow(w, s, base, len, keepM, momentumIntoM, keepS);
+            decayRow(w, s, len, keepM, momentumIntoM, keepS);
         }
         for (; j < n; j++) {
             if (pm[j] != 0.0 || ps[j] != 0.0) {
-                subtractOuterRow(w, s, base, len, pm[j], ps[j], g[j]);
+                subtractOuterRow(w, s, len, pm[j], ps[j], g[j]);
             }
         }
     }
 
-    private static void decayRow(double[] w, double[] s, int base, int n, double keepM, double momentumIntoM,
-                                 double keepS) {
-        for (int c = 0; c < n; c++) {
-            double sOld = s[base + c];
-            w[base + c] = keepM * w[base + c] + momentumIntoM * sOld;
-            s[base + c] = keepS * sOld;
+    /**
+     * Four items' contributions to one row: the weights first (they need the old momentum), then the momentum.
+     * Two loops with one store each, in their own methods: that is what C2 (JDK 17) vectorises (one fused loop
+     * with two stores was measured ~3× slower).
+     */
+    private static void fourItems(double[] w, double[] s, int len, double km, double mi, double ks, double m0,
+                                  double m1, double m2, double m3, double s0, double s1, double s2, double s3,
+                                  double[] g0, double[] g1, double[] g2, double[] g3) {
+        weightPart(w, s, len, km, mi, m0, m1, m2, m3, g0, g1, g2, g3);
+        momentumPart(s, len, ks, s0, s1, s2, s3, g0, g1, g2, g3);
+    }
+
+    private static void weightPart(double[] w, double[] s, int len, double km, double mi, double m0, double m1,
+                                   double m2, double m3, double[] g0, double[] g1, double[] g2, double[] g3) {
+        for (int i = 0; i < len; i++) {
+            w[i] = km * w[i] + mi * s[i] - (m0 * g0[i] + m1 * g1[i] + m2 * g2[i] + m3 * g3[i]);
         }
     }
 
-    private static void subtractOuterRow(double[] w, double[] s, int base, int n, double pm, double ps,
-                                         double[] x) {
+    private static void momentumPart(double[] s, int len, double ks, double s0, double s1, double s2, double s3,
+                                     double[] g0, double[] g1, double[] g2, double[] g3) {
+        for (int i = 0; i < len; i++) {
+            s[i] = ks * s[i] - (s0 * g0[i] + s1 * g1[i] + s2 * g2[i] + s3 * g3[i]);
+        }
+    }
+
+    private static void decayRow(double[] w, double[] s, int n, double keepM, double momentumIntoM, double keepS) {
+        decayWeights(w, s, n, keepM, momentumIntoM);
+        scale(s, n, keepS);
+    }
+
+    private static void decayWeights(double[] w, double[] s, int n, double keepM, double momentumIntoM) {
         for (int c = 0; c < n; c++) {
-            w[base + c] -= pm * x[c];
-            s[base + c] -= ps * x[c];
+            w[c] = keepM * w[c] + momentumIntoM * s[c];
+        }
+    }
+
+    private static void scale(double[] s, int n, double factor) {
+        for (int c = 0; c < n; c++) {
+            s[c] = factor * s[c];
+        }
+    }
+
+    private static void subtractOuterRow(double[] w, double[] s, int n, double pm, double ps, double[] x) {
+        subtractScaled(w, n, pm, x);
+        subtractScaled(s, n, ps, x);
+    }
+
+    private static void subtractScaled(double[] y, int n, double a, double[] x) {
+        for (int c = 0; c < n; c++) {
+            y[c] -= a * x[c];
         }
     }
 }

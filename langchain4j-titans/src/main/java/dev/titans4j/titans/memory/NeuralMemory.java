@@ -226,7 +226,7 @@ public final class NeuralMemory {
         if (config.eta().isDataDependent() || config.alpha().isDataDependent()) {
             java.util.Arrays.fill(gateMean, 0.0);
             for (int j = 0; j < n; j++) {
-                MemoryNetwork.axpy(1.0 / n, state.pendingX[j], 0, gateMean, gateMean.length);
+                MemoryNetwork.axpy(1.0 / n, state.pendingX[j], gateMean, gateMean.length);
             }
             eta = projector.eta(gateMean);
             alpha = projector.alpha(gateMean);

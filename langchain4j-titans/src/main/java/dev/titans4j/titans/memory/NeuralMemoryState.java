@@ -23,8 +23,10 @@ public final class NeuralMemoryState {
     private static final String WHAT = "neural memory state";
 
     final MemoryConfig config;
-    final double[] weights;
-    final double[] momentum;
+    private final MemoryNetwork layout;
+    /** Weights and momentum in the row form of {@link MemoryNetwork}. */
+    final double[][] weights;
+    final double[][] momentum;
     long position;
     int pending;
     final double[][] pendingX;
@@ -38,8 +40,9 @@ public final class NeuralMemoryState {
 
     NeuralMemoryState(MemoryConfig config, double[] initialWeights) {
         this.config = config;
-        this.weights = initialWeights.clone();
-        this.momentum = new double[initialWeights.length];
+        this.layout = new MemoryNetwork(config);
+        this.weights = layout.toRows(initialWeights);
+        this.momentum = layout.newRows();
         int c = config.chunkSize();
         pendingX = new double[c][config.inputDimension()];
         pendingK = new double[c][config.keyDimension()];
@@ -54,8 +57,8 @@ public final class NeuralMemoryState {
 
     /** A deep copy. */
     public NeuralMemoryState copy() {
-        NeuralMemoryState s = new NeuralMemoryState(config, weights);
-        System.arraycopy(momentum, 0, s.momentum, 0, momentum.length);
+        NeuralMemoryState s = new NeuralMemoryState(config, layout.flatten(weights));
+        copyRows(momentum, s.momentum);
         s.position = position;
         s.pending = pending;
         copyRows(pendingX, s.pendingX);
@@ -91,12 +94,12 @@ public final class NeuralMemoryState {
 
     /** A copy of the memory weights M (layout in {@link MemoryNetwork}). */
     public double[] weights() {
-        return weights.clone();
+        return layout.flatten(weights);
     }
 
     /** A copy of the momentum S. */
     public double[] momentum() {
-        return momentum.clone();
+        return layout.flatten(momentum);
     }
 
     /** Serialises this state (see class comment). */
@@ -104,16 +107,18 @@ public final class NeuralMemoryState {
         int d = config.inputDimension();
         int dk = config.keyDimension();
         int dv = config.valueDimension();
-        long size = 8 + 6 * 4 + 8 + 2 * (4 + 8L * weights.length) + 4
+        double[] flatWeights = layout.flatten(weights);
+        double[] flatMomentum = layout.flatten(momentum);
+        long size = 8 + 6 * 4 + 8 + 2 * (4 + 8L * flatWeights.length) + 4
                 + (long) pending * (1 + 8 + 3 * 4 + 8L * (d + dk + dv))
                 + (long) historyK.length * 3 * 4 + 8L * historyK.length * (2L * dk + dv);
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.BIG_ENDIAN);
         out.putLong(config.fingerprint());
-        out.putInt(d).putInt(dk).putInt(dv).putInt(weights.length).putInt(config.chunkSize())
+        out.putInt(d).putInt(dk).putInt(dv).putInt(flatWeights.length).putInt(config.chunkSize())
                 .putInt(config.convolutionKernel());
         out.putLong(position);
-        FramedBinary.writeDoubles(out, weights);
-        FramedBinary.writeDoubles(out, momentum);
+        FramedBinary.writeDoubles(out, flatWeights);
+        FramedBinary.writeDoubles(out, flatMomentum);
         out.putInt(pending);
         for (int j = 0; j < pending; j++) {
             out.put((byte) (pendingMask[j] ? 1 : 0));
@@ -159,12 +164,14 @@ public final class NeuralMemoryState {
                     + Long.toHexString(fingerprint) + " but this memory has " + Long.toHexString(config.fingerprint())
                     + " (" + config.describe() + ")");
         }
-        NeuralMemoryState s = new NeuralMemoryState(config, new double[count]);
-        s.position = FramedBinary.readLong(in, "position", WHAT);
+        long position = FramedBinary.readLong(in, "position", WHAT);
         double[] w = FramedBinary.readDoubles(in, count, "weights", WHAT);
         double[] m = FramedBinary.readDoubles(in, count, "momentum", WHAT);
-        System.arraycopy(w, 0, s.weights, 0, count);
-        System.arraycopy(m, 0, s.momentum, 0, count);
+        requireFinite(w, "weights");
+        requireFinite(m, "momentum");
+        NeuralMemoryState s = new NeuralMemoryState(config, w);
+        copyRows(s.layout.toRows(m), s.momentum);
+        s.position = position;
         int pending = FramedBinary.readInt(in, "pending", WHAT);
         if (pending < 0 || pending >= chunk || s.position < pending) {
             throw new MemoryFormatException(WHAT + " has an invalid partial chunk of " + pending + " items (chunk "
@@ -192,8 +199,6 @@ public final class NeuralMemoryState {
         if (in.hasRemaining()) {
             throw new MemoryFormatException(WHAT + " has " + in.remaining() + " unread payload bytes");
         }
-        requireFinite(s.weights, "weights");
-        requireFinite(s.momentum, "momentum");
         return s;
     }
 
@@ -212,7 +217,7 @@ public final class NeuralMemoryState {
             return false;
         }
         if (!config.equals(s.config) || position != s.position || pending != s.pending
-                || !Arrays.equals(weights, s.weights) || !Arrays.equals(momentum, s.momentum)
+                || !Arrays.deepEquals(weights, s.weights) || !Arrays.deepEquals(momentum, s.momentum)
                 || !Arrays.deepEquals(historyK, s.historyK) || !Arrays.deepEquals(historyV, s.historyV)
                 || !Arrays.deepEquals(historyQ, s.historyQ)) {
             return false;
@@ -229,6 +234,6 @@ public final class NeuralMemoryState {
 
     @Override
     public int hashCode() {
-        return Long.hashCode(position) * 31 + Arrays.hashCode(weights);
+        return Long.hashCode(position) * 31 + Arrays.deepHashCode(weights);
     }
 }

@@ -12,20 +12,35 @@ final class Projector {
     private final MemoryConfig config;
     private final MemoryParameters p;
     private final int kernel;
+    private final double[][] wK;
+    private final double[][] wV;
+    private final double[][] wQ;
 
     Projector(MemoryConfig config, MemoryParameters parameters) {
         parameters.requireCompatible(config);
         this.config = config;
         this.p = parameters;
         this.kernel = config.convolutionKernel();
+        this.wK = rows(parameters.wK, config.keyDimension());
+        this.wV = rows(parameters.wV, config.valueDimension());
+        this.wQ = rows(parameters.wQ, config.keyDimension());
+    }
+
+    /** Row-major [d][out] as separate row arrays (vectorisable axpy, see {@link MemoryNetwork}). */
+    private static double[][] rows(double[] flat, int out) {
+        double[][] r = new double[flat.length / out][out];
+        for (int i = 0; i < r.length; i++) {
+            System.arraycopy(flat, i * out, r[i], 0, out);
+        }
+        return r;
     }
 
     /** Projects x to k and v of the next written item and shifts the convolution history by one item. */
     void keyValue(double[] x, NeuralMemoryState s, double[] k, double[] v, double[] scratchQ) {
-        project(x, p.wK, k);
-        project(x, p.wV, v);
+        project(x, wK, k);
+        project(x, wV, v);
         if (kernel > 0) {
-            project(x, p.wQ, scratchQ);
+            project(x, wQ, scratchQ);
             double[] preK = k.clone();
             double[] preV = v.clone();
             convolve(preK, s.historyK, p.convK, k);
@@ -40,7 +55,7 @@ final class Projector {
 
     /** The query for x at the current stream position (convolved with the last written items' queries). */
     void query(double[] x, NeuralMemoryState s, double[] q) {
-        project(x, p.wQ, q);
+        project(x, wQ, q);
         if (kernel > 0) {
             double[] pre = q.clone();
             convolve(pre, s.historyQ, p.convQ, q);
@@ -78,13 +93,13 @@ final class Projector {
     }
 
     /** out = x·W with W row-major [d][out]. */
-    private static void project(double[] x, double[] w, double[] out) {
+    private static void project(double[] x, double[][] w, double[] out) {
         java.util.Arrays.fill(out, 0.0);
         int n = out.length;
         for (int i = 0; i < x.length; i++) {
             double xi = x[i];
             if (xi != 0.0) {
-                MemoryNetwork.axpy(xi, w, i * n, out, n);
+                MemoryNetwork.axpy(xi, w[i], out, n);
             }
         }
     }

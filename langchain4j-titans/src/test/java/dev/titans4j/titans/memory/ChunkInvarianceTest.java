@@ -176,8 +176,8 @@ class ChunkInvarianceTest {
         MemoryNetwork.Trace t = net.newTrace(1);
         System.arraycopy(k, 0, t.key(0), 0, k.length);
         System.arraycopy(v, 0, t.v[0], 0, v.length);
-        net.forward(m, t, 0, 1);
-        net.backward(m, t, 0, 1);
+        net.forward(net.toRows(m), t, 0, 1);
+        net.backward(net.toRows(m), t, 0, 1);
         net.gradient(t, 0, out);
     }
 }

@@ -44,8 +44,8 @@ class GradientCheckTest {
         MemoryNetwork.Trace t = net.newTrace(1);
         System.arraycopy(k, 0, t.key(0), 0, k.length);
         System.arraycopy(v, 0, t.v[0], 0, v.length);
-        net.forward(w, t, 0, 1);
-        net.backward(w, t, 0, 1);
+        net.forward(net.toRows(w), t, 0, 1);
+        net.backward(net.toRows(w), t, 0, 1);
         double[] analytic = new double[net.size()];
         net.gradient(t, 0, analytic);
 
@@ -72,7 +72,7 @@ class GradientCheckTest {
     private static double loss(MemoryNetwork net, double[] w, double[] k, double[] v) {
         MemoryNetwork.Trace t = net.newTrace(1);
         System.arraycopy(k, 0, t.key(0), 0, k.length);
-        net.forward(w, t, 0, 1);
+        net.forward(net.toRows(w), t, 0, 1);
         double s = 0;
         for (int i = 0; i < v.length; i++) {
             double e = t.y[0][i] - v[i];
