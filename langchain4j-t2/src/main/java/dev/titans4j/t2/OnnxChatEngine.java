@@ -82,8 +82,11 @@ public final class OnnxChatEngine implements AutoCloseable {
         }
     }
 
-    /** The prompt token ids of a conversation, formatted for a reply from the assistant. */
-    int[] promptIds(List<ChatMessage> messages) {
+    /**
+     * The prompt token ids of a conversation in the model's chat format, ending with the assistant's turn header
+     * (BOS first when the format wants it).
+     */
+    public int[] promptIds(List<ChatMessage> messages) {
         int[] text = tokenizer.encodeRaw(chatFormat.render(messages, true));
         Integer bos = model.manifest().tokens().bosTokenId();
         if (!chatFormat.prependBos() || bos == null) {
@@ -133,7 +136,8 @@ public final class OnnxChatEngine implements AutoCloseable {
         return formatTextStops;
     }
 
-    Generator generator() {
+    /** The generation loop over this engine's model and tokenizer (for callers below the LangChain4j API). */
+    public Generator generator() {
         return generator;
     }
 

@@ -2,9 +2,7 @@ package dev.titans4j.t2;
 
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.titans4j.t2.engine.TokenSelector;
-import dev.titans4j.t2.generation.Sampler;
 import dev.titans4j.t2.generation.SamplingParameters;
-import dev.titans4j.t2.generation.TokenHistory;
 
 /** Maps LangChain4j request parameters to the sampler that picks each token. */
 final class Selectors {
@@ -28,13 +26,6 @@ final class Selectors {
 
     /** A selector for one request: the sampler plus a history of prompt and generated tokens for penalties. */
     static TokenSelector forParameters(ChatRequestParameters p, int[] promptIds, int vocabSize) {
-        SamplingParameters parameters = samplingParameters(p);
-        Sampler sampler = new Sampler(parameters);
-        TokenHistory history = new TokenHistory(vocabSize).addPrompt(promptIds);
-        return logits -> {
-            int id = sampler.next(logits, history);
-            history.add(id);
-            return id;
-        };
+        return TokenSelector.sampling(samplingParameters(p), promptIds, vocabSize);
     }
 }

@@ -1,5 +1,9 @@
 package dev.titans4j.t2.engine;
 
+import dev.titans4j.t2.generation.Sampler;
+import dev.titans4j.t2.generation.SamplingParameters;
+import dev.titans4j.t2.generation.TokenHistory;
+
 /**
  * Picks the next token from the logits of the last position (greedy argmax, or a seeded sampler with penalties).
  * One instance per request; it may keep state such as the token history for penalties.
@@ -19,6 +23,20 @@ public interface TokenSelector {
                 }
             }
             return best;
+        };
+    }
+
+    /**
+     * Samples with {@code parameters} (temperature, top-k/p, min-p, seed, penalties). The prompt ids count for the
+     * repetition penalty; each chosen token is recorded for the penalties of the next.
+     */
+    static TokenSelector sampling(SamplingParameters parameters, int[] promptIds, int vocabSize) {
+        Sampler sampler = new Sampler(parameters);
+        TokenHistory history = new TokenHistory(vocabSize).addPrompt(promptIds);
+        return logits -> {
+            int id = sampler.next(logits, history);
+            history.add(id);
+            return id;
         };
     }
 }
