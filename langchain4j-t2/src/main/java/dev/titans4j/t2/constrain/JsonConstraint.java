@@ -146,6 +146,45 @@ public final class JsonConstraint {
         return new JsonConstraint(layout, value.limits);
     }
 
+    /**
+     * One to {@code maxCount} outputs of {@code item}, separated by exactly {@code separator}; e.g. several
+     * parallel tool calls: {@code repeated(literalThen("<tool_call>\n", forToolCall(tools), "\n</tool_call>"),
+     * "\n", 4)}. The result uses {@code item}'s limits.
+     */
+    public static JsonConstraint repeated(JsonConstraint item, String separator, int maxCount) {
+        Objects.requireNonNull(item, "item");
+        Objects.requireNonNull(separator, "separator");
+        if (maxCount < 1) {
+            throw new IllegalArgumentException("maxCount must be >= 1, was " + maxCount);
+        }
+        Layout inner = item.layout;
+        Layout layout = limits -> {
+            UnaryOperator<Stack> body = inner.apply(limits);
+            return below -> body.apply(below.push(new Repeat(body, separator, maxCount - 1)));
+        };
+        return new JsonConstraint(layout, item.limits);
+    }
+
+    /** Below a repeated item: after it, either stop or take the separator and another item. */
+    private record Repeat(UnaryOperator<Stack> item, String separator, int left) implements Frame {
+        @Override
+        public void step(int b, Stack rest, Stack.Sink out) {
+            if (left == 0) {
+                return;
+            }
+            Stack next = item.apply(rest.push(new Repeat(item, separator, left - 1)));
+            if (!separator.isEmpty()) {
+                next = next.push(LiteralGrammar.exactly(separator));
+            }
+            Stack.step(next, b, out);
+        }
+
+        @Override
+        public boolean canFinish() {
+            return true;
+        }
+    }
+
     /** The same constraint with other bounds. */
     public JsonConstraint withLimits(ConstraintLimits limits) {
         return new JsonConstraint(layout, limits);

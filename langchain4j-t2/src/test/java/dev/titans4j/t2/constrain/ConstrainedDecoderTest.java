@@ -172,6 +172,25 @@ class ConstrainedDecoderTest {
     }
 
     @Test
+    void repeatedToolCalls() {
+        JsonConstraint one = JsonConstraint.literalThen("<tool_call>", JsonConstraint.forToolCall(tools()), "</tool_call>");
+        JsonConstraint calls = JsonConstraint.repeated(one, "\n", 2);
+        String a = "<tool_call>{\"name\":\"get_time\",\"arguments\":{}}</tool_call>";
+        String b = "<tool_call>{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Rome\"}}</tool_call>";
+        assertThat(GrammarTest.accepts(calls, a)).isTrue();
+        assertThat(GrammarTest.accepts(calls, a + "\n" + b)).isTrue();
+        assertThat(GrammarTest.accepts(calls, a + "\n" + b + "\n" + a)).as("at most 2").isFalse();
+        assertThat(GrammarTest.accepts(calls, a + b)).as("separator required").isFalse();
+        assertThat(GrammarTest.accepts(calls, a + "\n")).as("dangling separator").isFalse();
+        for (int seed = 0; seed < 10; seed++) {
+            RandomDecoding.Result r = RandomDecoding.generate(calls.withLimits(JsonConstraintPropertyTest.TEST_LIMITS),
+                    SYNTHETIC, seed, 3000, false);
+            assertThat(r.complete()).isTrue();
+            assertThat(r.text()).matches("(?s)<tool_call>\\s*\\{.*\\}</tool_call>(\n<tool_call>\\s*\\{.*\\}</tool_call>)?");
+        }
+    }
+
+    @Test
     void toolCallNameSelectsTheArgumentSchema() {
         JsonConstraint call = JsonConstraint.forToolCall(tools());
         assertThat(GrammarTest.accepts(call, "{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Oslo\",\"days\":3}}")).isTrue();
