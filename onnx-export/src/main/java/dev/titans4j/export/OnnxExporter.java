@@ -72,6 +72,9 @@ public final class OnnxExporter {
                     new DecoderGraphBuilder.Options(options.precision(), options.svfForm()));
             try (SvfLedger ledger = built.svf()) {
                 return write(input, output, config, built, start);
+            } catch (IOException | RuntimeException e) {
+                removePartialModel(output);
+                throw e;
             }
         }
     }
@@ -140,6 +143,17 @@ public final class OnnxExporter {
             writer.add(weight, DType.F32, new long[] {s.length}, f);
         }
         writer.write(file);
+    }
+
+    /** A failed export leaves no half-written model behind (manifest.json is written last, so none exists). */
+    private static void removePartialModel(Path output) {
+        for (String file : List.of(MODEL_FILE, MODEL_FILE + ".data", SVF_FILE)) {
+            try {
+                Files.deleteIfExists(output.resolve(file));
+            } catch (IOException ignored) {
+                // best effort: the original failure is what the caller needs to see
+            }
+        }
     }
 
     private void prepareOutput(Path output) throws IOException {

@@ -81,6 +81,20 @@ class ExportCommandTest {
     }
 
     @Test
+    void truncatedWeightsAreRejectedBeforeAnythingIsWritten() throws Exception {
+        Path hf = TinyCheckpoint.llama().write(dir.resolve("hf"));
+        // valid header, data cut short
+        Path weights = hf.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        Path target = dir.resolve("out");
+        assertThat(run("-i", hf.toString(), "-o", target.toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: ").contains("model.safetensors");
+        assertThat(target.resolve("model.onnx")).doesNotExist();
+        assertThat(target.resolve("manifest.json")).doesNotExist();
+    }
+
+    @Test
     void nonEmptyOutputNeedsForce() throws Exception {
         Path hf = TinyCheckpoint.llama().write(dir.resolve("hf"));
         Path target = Files.createDirectories(dir.resolve("out"));
