@@ -6,8 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.titans4j.export.ExportOptions;
 import dev.titans4j.export.OnnxExporter;
+import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.testing.TinyCheckpoint;
-import dev.titans4j.t2.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Weights must live in anonymous memory, not in file mappings the OS reclaims when idle. Checked in
@@ -38,9 +40,14 @@ class WeightsResidencyTest {
     }
 
     private Path exportWithExternalData() throws IOException {
-        Path out = temp.resolve("external");
-        OnnxExporter.builder().options(ExportOptions.builder().externalData(true).build()).build().export(hf, out);
-        assertThat(out.resolve("model.onnx.data")).exists();
+        return export(Precision.fp32, true);
+    }
+
+    private Path export(Precision precision, boolean externalData) throws IOException {
+        Path out = temp.resolve(precision + (externalData ? "-external" : "-inline"));
+        OnnxExporter.builder().options(ExportOptions.builder().precision(precision).externalData(externalData)
+                .build()).build().export(hf, out);
+        assertThat(out.resolve("model.onnx.data").toFile().exists()).isEqualTo(externalData);
         return out;
     }
 
@@ -53,10 +60,11 @@ class WeightsResidencyTest {
         }
     }
 
-    @Test
-    void external_data_is_read_into_our_buffers_and_gives_the_same_logits() throws Exception {
-        Path external = exportWithExternalData();
-        Path inline = TestModels.export(hf, temp.resolve("inline"));
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"fp32", "fp16", "int4"})
+    void external_data_is_read_into_our_buffers_and_gives_the_same_logits(Precision precision) throws Exception {
+        Path external = export(precision, true);
+        Path inline = export(precision, false);
         float[] expected;
         try (OnnxModel model = OnnxModel.load(inline, EngineOptions.defaults());
              DecoderSession session = model.newSession()) {
