@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,6 +86,22 @@ class OnnxChatModelTest {
         assertThat(result.outputIds()).containsExactlyElementsOf(Arrays.stream(expectedIds).boxed().toList());
         assertThat(result.text()).isEqualTo(referenceContinuation).isEqualTo(streamed.toString());
         assertThat(result.stopReason()).isEqualTo(StopReason.MAX_OUTPUT_TOKENS);
+    }
+
+    @Test
+    void an_end_of_sequence_id_ends_generation_is_counted_and_leaves_no_text() {
+        int[] expectedIds = ints(reference.get("generated_ids"));
+        int newline = 13; // stories260K never emits EOS; treat its first generated newline as one
+        int at = Arrays.stream(expectedIds).boxed().toList().indexOf(newline);
+        assertThat(at).isPositive();
+        GenerationResult result = engine.generator().generate(
+                new GenerationRequest(engine.promptIds(List.of(UserMessage.from(PROMPT))), 500, Set.of(newline),
+                        List.of()),
+                TokenSelector.greedy(), piece -> { }, () -> false);
+
+        assertThat(result.stopReason()).isEqualTo(StopReason.END_OF_SEQUENCE);
+        assertThat(result.outputTokens()).isEqualTo(at + 1);
+        assertThat(result.text()).isEqualTo(engine.tokenizer().decode(Arrays.copyOf(expectedIds, at)));
     }
 
     @Test
