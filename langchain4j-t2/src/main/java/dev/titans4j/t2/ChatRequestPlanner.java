@@ -9,6 +9,7 @@ import dev.titans4j.t2.engine.PromptTooLongException;
 import dev.titans4j.t2.engine.TokenSelector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a LangChain4j {@link ChatRequest} (parameters already merged with the model's defaults) into what the
@@ -24,7 +25,8 @@ final class ChatRequestPlanner {
         this.engine = engine;
     }
 
-    record Plan(GenerationRequest generation, TokenSelector selector) {
+    /** {@code svfMultipliers}: graph input name to multipliers for this request (empty = base model). */
+    record Plan(GenerationRequest generation, TokenSelector selector, Map<String, float[]> svfMultipliers) {
     }
 
     /** Validates, then formats and tokenizes the conversation. */
@@ -60,7 +62,9 @@ final class ChatRequestPlanner {
         }
         GenerationRequest generation = new GenerationRequest(promptIds, maxOutputTokens, engine.stopTokenIds(),
                 stops);
-        return new Plan(generation, Selectors.forParameters(parameters, promptIds, engine.model().vocabSize()));
+        Map<String, float[]> svf = parameters instanceof OnnxChatRequestParameters onnx
+                && onnx.svfMultipliers() != null ? onnx.svfMultipliers().asMap() : Map.of();
+        return new Plan(generation, Selectors.forParameters(parameters, promptIds, engine.model().vocabSize()), svf);
     }
 
     /**

@@ -28,7 +28,8 @@ public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest chatRequest) {
         ChatRequestPlanner.Plan plan = planner.plan(chatRequest);
-        GenerationResult result = engine.generator().generate(plan.generation(), plan.selector(), piece -> { },
+        GenerationResult result = engine.generator().generate(plan.generation(), plan.selector(),
+                plan.svfMultipliers(), piece -> { },
                 () -> Thread.currentThread().isInterrupted());
         return toResponse(result);
     }

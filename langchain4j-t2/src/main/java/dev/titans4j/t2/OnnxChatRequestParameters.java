@@ -2,6 +2,7 @@ package dev.titans4j.t2;
 
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import dev.titans4j.t2.svf.SvfMultipliers;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Objects;
  *   <li>{@code repetitionPenalty}: divides positive (multiplies negative) logits of tokens already present in the
  *       prompt or output; 1.0 = off</li>
  *   <li>{@code minP}: drops tokens whose probability is below {@code minP} times the top token's; 0 = off</li>
+ *   <li>{@code svfMultipliers}: Transformer² singular-value multipliers for this request (see
+ *       {@code dev.titans4j.t2.svf}); null = the base model</li>
  * </ul>
  */
 public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
@@ -23,12 +26,14 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
     private final Long seed;
     private final Double repetitionPenalty;
     private final Double minP;
+    private final SvfMultipliers svfMultipliers;
 
     protected OnnxChatRequestParameters(Builder builder) {
         super(builder);
         this.seed = builder.seed;
         this.repetitionPenalty = builder.repetitionPenalty;
         this.minP = builder.minP;
+        this.svfMultipliers = builder.svfMultipliers;
     }
 
     public Long seed() {
@@ -43,6 +48,10 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         return minP;
     }
 
+    public SvfMultipliers svfMultipliers() {
+        return svfMultipliers;
+    }
+
     @Override
     public OnnxChatRequestParameters overrideWith(ChatRequestParameters that) {
         return builder().overrideWith(this).overrideWith(that).build();
@@ -55,19 +64,20 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         }
         OnnxChatRequestParameters that = (OnnxChatRequestParameters) o;
         return Objects.equals(seed, that.seed) && Objects.equals(repetitionPenalty, that.repetitionPenalty)
-                && Objects.equals(minP, that.minP);
+                && Objects.equals(minP, that.minP) && Objects.equals(svfMultipliers, that.svfMultipliers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), seed, repetitionPenalty, minP);
+        return Objects.hash(super.hashCode(), seed, repetitionPenalty, minP, svfMultipliers);
     }
 
     @Override
     public String toString() {
         return "OnnxChatRequestParameters{modelName=" + modelName() + ", temperature=" + temperature()
                 + ", topP=" + topP() + ", topK=" + topK() + ", minP=" + minP + ", seed=" + seed
-                + ", repetitionPenalty=" + repetitionPenalty + ", frequencyPenalty=" + frequencyPenalty()
+                + ", repetitionPenalty=" + repetitionPenalty + ", svfMultipliers=" + svfMultipliers
+                + ", frequencyPenalty=" + frequencyPenalty()
                 + ", presencePenalty=" + presencePenalty() + ", maxOutputTokens=" + maxOutputTokens()
                 + ", stopSequences=" + stopSequences() + ", toolSpecifications=" + toolSpecifications()
                 + ", toolChoice=" + toolChoice() + ", responseFormat=" + responseFormat() + '}';
@@ -82,6 +92,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         private Long seed;
         private Double repetitionPenalty;
         private Double minP;
+        private SvfMultipliers svfMultipliers;
 
         @Override
         public Builder overrideWith(ChatRequestParameters parameters) {
@@ -90,6 +101,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
                 seed(onnx.seed != null ? onnx.seed : seed);
                 repetitionPenalty(onnx.repetitionPenalty != null ? onnx.repetitionPenalty : repetitionPenalty);
                 minP(onnx.minP != null ? onnx.minP : minP);
+                svfMultipliers(onnx.svfMultipliers != null ? onnx.svfMultipliers : svfMultipliers);
             }
             return this;
         }
@@ -106,6 +118,12 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
 
         public Builder minP(Double minP) {
             this.minP = minP;
+            return this;
+        }
+
+        /** Transformer² multipliers for this request (e.g. from an {@code SvfAdapter} mix); null = base model. */
+        public Builder svfMultipliers(SvfMultipliers svfMultipliers) {
+            this.svfMultipliers = svfMultipliers;
             return this;
         }
 

@@ -55,7 +55,7 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
         GenerationResult result;
         try {
             ChatRequestPlanner.Plan plan = planner.prepare(request);
-            result = engine.generator().generate(plan.generation(), plan.selector(),
+            result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
                     piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);
         } catch (Exception e) {
             if (!handle.isCancelled()) {

@@ -5,6 +5,7 @@ import dev.titans4j.t2.tokenizer.IncrementalDecoder;
 import dev.titans4j.t2.tokenizer.ModelTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -37,11 +38,21 @@ public final class Generator {
      */
     public GenerationResult generate(GenerationRequest request, TokenSelector selector, Consumer<String> onText,
                                      BooleanSupplier cancelled) {
+        return generate(request, selector, Map.of(), onText, cancelled);
+    }
+
+    /**
+     * Generates with the SVF multipliers {@code svfMultipliers} (graph input name to float[rank]; inputs left out keep
+     * the identity) fed for this request only: Transformer² experts without touching the shared weights.
+     */
+    public GenerationResult generate(GenerationRequest request, TokenSelector selector,
+                                     Map<String, float[]> svfMultipliers, Consumer<String> onText,
+                                     BooleanSupplier cancelled) {
         int[] prompt = request.promptIds();
         if (prompt.length >= model.contextLength()) {
             throw new PromptTooLongException(prompt.length, model.contextLength());
         }
-        try (DecoderSession session = model.newSession()) {
+        try (DecoderSession session = model.newSession(svfMultipliers)) {
             return run(session, request, selector, onText, cancelled);
         }
     }
