@@ -18,6 +18,7 @@ public final class ConstrainedDecoder {
     private final ByteArrayOutputStream text = new ByteArrayOutputStream();
     private ParseState state;
     private boolean eosAccepted;
+    private long[] currentMask; // text-token mask of the current state, fetched at most once per step
 
     ConstrainedDecoder(MaskEngine engine, ParseState initial) {
         this.engine = engine;
@@ -31,7 +32,7 @@ public final class ConstrainedDecoder {
         if (eosAccepted) {
             return;
         }
-        out.or(BitSet.valueOf(engine.textTokens(state)));
+        out.or(BitSet.valueOf(textTokens()));
         if (state.isComplete()) {
             for (int eos : vocab.eosTokenIds()) {
                 out.set(eos);
@@ -55,7 +56,7 @@ public final class ConstrainedDecoder {
             throw new IllegalStateException("the constrained output is finished (" + text()
                     + "); stop generating instead of sampling again");
         }
-        long[] words = engine.textTokens(state);
+        long[] words = textTokens();
         boolean complete = state.isComplete();
         if (!complete && isEmpty(words)) {
             throw new IllegalStateException("no token of this vocabulary can continue the constrained output after: "
@@ -87,6 +88,13 @@ public final class ConstrainedDecoder {
                 logits[eosIds[i]] = eosLogits[i];
             }
         }
+    }
+
+    private long[] textTokens() {
+        if (currentMask == null) {
+            currentMask = engine.textTokens(state);
+        }
+        return currentMask;
     }
 
     private static boolean isEmpty(long[] words) {
@@ -140,6 +148,7 @@ public final class ConstrainedDecoder {
                     + " would make the output invalid after: " + text());
         }
         state = next;
+        currentMask = null;
         text.write(b, 0, b.length);
     }
 
@@ -156,7 +165,7 @@ public final class ConstrainedDecoder {
         if (eosAccepted || state.isExhausted()) {
             return true;
         }
-        return state.isComplete() && (vocab.eosTokenIds().length == 0 || isEmpty(engine.textTokens(state)));
+        return state.isComplete() && (vocab.eosTokenIds().length == 0 || isEmpty(textTokens()));
     }
 
     /** The text accepted so far. */
