@@ -64,6 +64,10 @@ public final class OnnxExporter {
             throw new ExportException("input folder not found: " + input);
         }
         ModelConfig config = ModelConfig.load(input);
+        if (config.headDim() % 8 != 0) {
+            throw new ExportException(input.resolve("config.json") + ": head_dim " + config.headDim()
+                    + " is not supported: ONNX Runtime's GroupQueryAttention needs a multiple of 8");
+        }
         try (Checkpoint checkpoint = Checkpoint.open(input)) {
             CheckpointValidator.validate(config, checkpoint);
             prepareOutput(output);

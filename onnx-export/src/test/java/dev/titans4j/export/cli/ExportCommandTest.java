@@ -72,6 +72,13 @@ class ExportCommandTest {
     }
 
     @Test
+    void headDimensionOrtCannotRunIsRejectedUpFront() {
+        Path hf = TinyCheckpoint.llama().headDim(12).write(dir.resolve("hf"));
+        assertThat(run("-i", hf.toString(), "-o", dir.resolve("out").toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).contains("head_dim 12 is not supported").contains("multiple of 8");
+    }
+
+    @Test
     void mismatchedCheckpointIsRejectedBeforeAnythingIsWritten() {
         Path hf = TinyCheckpoint.llama().tensorShape("model.layers.1.mlp.up_proj.weight", 47, 32)
                 .write(dir.resolve("hf"));
