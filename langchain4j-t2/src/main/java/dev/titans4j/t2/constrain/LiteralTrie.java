@@ -8,13 +8,15 @@ import java.util.List;
 /**
  * A small byte trie over a fixed set of byte strings (enum values with their quotes, object keys,
  * {@code true}/{@code false}, literal prefixes). Each entry carries an int value (e.g. a property index).
- * Compared by identity: a trie is a compiled grammar constant.
+ * Nodes keep sparse edge lists (literal tries branch little), so large key sets stay small. Compared by
+ * identity: a trie is a compiled grammar constant.
  */
 final class LiteralTrie {
 
-    private final List<int[]> children = new ArrayList<>(); // per node: 256 child ids, -1 = none
-    private final List<Integer> values = new ArrayList<>();  // per node: entry value or -1
-    private final List<Integer> childCounts = new ArrayList<>();
+    private static final int[] NO_EDGES = new int[0];
+
+    private final List<int[]> edges = new ArrayList<>();    // per node: packed (byte << 24 | child) entries
+    private final List<Integer> values = new ArrayList<>(); // per node: entry value or -1
 
     LiteralTrie() {
         newNode();
@@ -35,11 +37,13 @@ final class LiteralTrie {
         int node = 0;
         for (byte x : bytes) {
             int b = x & 0xFF;
-            int next = children.get(node)[b];
+            int next = child(node, b);
             if (next < 0) {
                 next = newNode();
-                children.get(node)[b] = next;
-                childCounts.set(node, childCounts.get(node) + 1);
+                int[] e = edges.get(node);
+                e = Arrays.copyOf(e, e.length + 1);
+                e[e.length - 1] = (b << 24) | next;
+                edges.set(node, e);
             }
             node = next;
         }
@@ -50,20 +54,23 @@ final class LiteralTrie {
     }
 
     private int newNode() {
-        int[] c = new int[256];
-        Arrays.fill(c, -1);
-        children.add(c);
+        edges.add(NO_EDGES);
         values.add(-1);
-        childCounts.add(0);
-        return children.size() - 1;
+        return edges.size() - 1;
     }
 
     int root() {
         return 0;
     }
 
+    /** The node reached from {@code node} over byte {@code b}, or -1. */
     int child(int node, int b) {
-        return children.get(node)[b];
+        for (int e : edges.get(node)) {
+            if (e >>> 24 == b) {
+                return e & 0xFFFFFF;
+            }
+        }
+        return -1;
     }
 
     /** The entry value ending at {@code node}, or -1. */
@@ -72,6 +79,6 @@ final class LiteralTrie {
     }
 
     boolean isLeaf(int node) {
-        return childCounts.get(node) == 0;
+        return edges.get(node).length == 0;
     }
 }

@@ -160,19 +160,5 @@ final class TokenizerJsonReader {
             }
             return out.toByteArray();
         }
-
-        static String encode(byte[] bytes) {
-            StringBuilder sb = new StringBuilder();
-            for (byte x : bytes) {
-                int b = x & 0xFF;
-                for (int c = 0; c < CHAR_TO_BYTE.length; c++) {
-                    if (CHAR_TO_BYTE[c] == b) {
-                        sb.append((char) c);
-                        break;
-                    }
-                }
-            }
-            return sb.toString();
-        }
     }
 }

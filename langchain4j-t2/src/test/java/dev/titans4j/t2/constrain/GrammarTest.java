@@ -175,6 +175,18 @@ class GrammarTest {
     }
 
     @Test
+    void wideObjectsCompileAndSkipOptionalProperties() {
+        JsonObjectSchema.Builder b = JsonObjectSchema.builder();
+        for (int i = 0; i < 300; i++) {
+            b.addIntegerProperty("property_number_" + i);
+        }
+        JsonConstraint c = schema(b.required("property_number_299").build());
+        assertThat(accepts(c, "{\"property_number_7\":1,\"property_number_70\":2,\"property_number_299\":3}")).isTrue();
+        assertThat(accepts(c, "{\"property_number_70\":1,\"property_number_7\":2,\"property_number_299\":3}")).isFalse();
+        assertThat(accepts(c, "{\"property_number_7\":1}")).isFalse();
+    }
+
+    @Test
     void unsatisfiableAndUnsupportedSchemasFailClearly() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JsonConstraint.forSchema(
                         dev.langchain4j.model.chat.request.json.JsonRawSchema.from("{\"type\":\"string\"}")))
