@@ -12,7 +12,8 @@ import java.util.Random;
 /**
  * Capacity curve of the Titans neural memory: store N random unit key → random unit value pairs (one pass, one
  * item per step, chunk size 1), then read every key back and report the mean recall error ‖M(k_i) − v_i‖² and
- * the top-1 retrieval accuracy (is v_i the stored value closest to M(k_i) by cosine). An all-zero answer has error
+ * the top-1 retrieval accuracy (is v_i the stored value closest to M(k_i) by cosine), over all pairs and over the
+ * 32 most recent ones (where forgetting helps). An all-zero answer has error
  * 1; a random unit answer about 2. Linear vs deep memory, each with and without forgetting (α). The deep memory
  * here is the 2-layer GELU MLP (expansion 4) without the residual: with unrelated random keys and values the
  * residual only adds the key to every answer (measured: clearly worse at every θ tried).
@@ -43,7 +44,7 @@ public final class MemoryCapacityBench {
         }
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-6s", "pairs"));
         for (Variant v : variants) {
-            header.append(String.format(Locale.ROOT, " | %-28s", v.name() + " err/acc"));
+            header.append(String.format(Locale.ROOT, " | %-30s", v.name() + " err/acc/recent"));
         }
         System.out.println(header);
         for (int count : counts) {
@@ -51,13 +52,15 @@ public final class MemoryCapacityBench {
             for (Variant v : variants) {
                 double err = 0;
                 double acc = 0;
+                double recent = 0;
                 for (int t = 0; t < trials; t++) {
                     double[] r = run(v.config(), n, count, 1000L * count + t);
                     err += r[0] / trials;
                     acc += r[1] / trials;
+                    recent += r[2] / trials;
                 }
-                row.append(String.format(Locale.ROOT, " | %-28s", String.format(Locale.ROOT, "%.3f / %5.1f%%", err,
-                        100 * acc)));
+                row.append(String.format(Locale.ROOT, " | %-30s", String.format(Locale.ROOT, "%.3f / %5.1f%% / %5.1f%%",
+                        err, 100 * acc, 100 * recent)));
             }
             System.out.println(row);
         }
@@ -83,7 +86,10 @@ public final class MemoryCapacityBench {
                 .projectionActivation(false).normalizeQueryKey(false).chunkSize(1).eta(GateSpec.fixed(0));
     }
 
-    /** {mean recall error, top-1 accuracy} after storing {@code count} random pairs. */
+    /** Accuracy is also reported for the most recent pairs only, where forgetting should help. */
+    static final int RECENT = 32;
+
+    /** {mean recall error, top-1 accuracy, top-1 accuracy on the last {@link #RECENT} pairs} after storing pairs. */
     static double[] run(MemoryConfig config, int n, int count, long seed) {
         Random rnd = new Random(seed);
         double[][] keys = BenchVectors.units(rnd, count, n);
@@ -97,6 +103,8 @@ public final class MemoryCapacityBench {
         memory.flush();
         double err = 0;
         int hits = 0;
+        int recentHits = 0;
+        int recentFrom = Math.max(0, count - RECENT);
         for (int i = 0; i < count; i++) {
             double[] y = memory.readKey(keys[i]);
             err += BenchVectors.squaredDistance(y, values[i]);
@@ -110,8 +118,9 @@ public final class MemoryCapacityBench {
                 }
             }
             hits += best == i ? 1 : 0;
+            recentHits += best == i && i >= recentFrom ? 1 : 0;
         }
-        return new double[] {err / count, (double) hits / count};
+        return new double[] {err / count, (double) hits / count, (double) recentHits / (count - recentFrom)};
     }
 
     static MemoryParameters keyValueParameters(MemoryConfig config) {

@@ -39,15 +39,16 @@ public final class MemoryThroughputBench {
                 System.getProperty("java.version"),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         double encodeMs = encodeSegment();
-        System.out.printf(Locale.ROOT, "%-5s %-3s %-14s %-14s %-14s %-14s %-10s %-10s %-14s %-14s%n", "d", "thr",
-                "write1 items/s", "write1 ms/item", "write1 cpu ms", "writeC items/s", "read p50ms", "read p95ms",
-                "wall w1/enc", "cpu w1/enc");
+        System.out.printf(Locale.ROOT, "%-5s %-3s %-14s %-14s %-14s %-14s %-10s %-10s %-12s %-12s %-12s %-12s%n", "d",
+                "thr", "write1 items/s", "write1 ms/item", "write1 cpu ms", "writeC items/s", "read p50ms", "read p95ms",
+                "readcpu p50", "readcpu p95", "wall w1/enc", "cpu w1/enc");
         for (int d : dims) {
             for (int t : threads) {
                 double[] r = measure(d, t, seconds);
                 double wallMs = 1000.0 * t / r[0];
-                System.out.printf(Locale.ROOT, "%-5d %-3d %-14.0f %-14.3f %-14.3f %-14.0f %-10.3f %-10.3f %-14s %-14s%n",
-                        d, t, r[0], wallMs, r[4], r[1], r[2], r[3],
+                System.out.printf(Locale.ROOT,
+                        "%-5d %-3d %-14.0f %-14.3f %-14.3f %-14.0f %-10.3f %-10.3f %-12.3f %-12.3f %-12s %-12s%n",
+                        d, t, r[0], wallMs, r[4], r[1], r[2], r[3], r[5], r[6],
                         String.format(Locale.ROOT, "%.2f%%", 100 * wallMs / encodeMs),
                         String.format(Locale.ROOT, "%.2f%%", 100 * r[4] / encodeCpuMs));
             }
@@ -95,8 +96,8 @@ public final class MemoryThroughputBench {
     }
 
     /**
-     * {single-item write items/s (all threads), chunk-batch write items/s, read p50 ms, read p95 ms, single-item write
-     * CPU ms per item (mean over threads)}.
+     * {single-item write items/s (all threads), chunk-batch write items/s, read wall p50 ms, read wall p95 ms,
+     * single-item write CPU ms per item (mean over threads), read CPU p50 ms, read CPU p95 ms}.
      */
     static double[] measure(int d, int threads, double seconds) throws Exception {
         MemoryConfig config = MemoryConfig.builder().inputDimension(d).build();
@@ -112,18 +113,22 @@ public final class MemoryThroughputBench {
             double batch = 0;
             double cpuMs = 0;
             List<Double> reads = new ArrayList<>();
+            List<Double> readCpu = new ArrayList<>();
             for (Future<double[]> f : futures) {
                 double[] r = f.get();
                 single += r[0];
                 batch += r[1];
                 cpuMs += r[2] / threads;
-                for (int i = 3; i < r.length; i++) {
-                    reads.add(r[i]);
+                int n = (r.length - 3) / 2;
+                for (int i = 0; i < n; i++) {
+                    reads.add(r[3 + i]);
+                    readCpu.add(r[3 + n + i]);
                 }
             }
             double[] readMs = reads.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] readCpuMs = readCpu.stream().mapToDouble(Double::doubleValue).toArray();
             return new double[] {single, batch, BenchVectors.quantile(readMs, 0.5), BenchVectors.quantile(readMs, 0.95),
-                cpuMs};
+                cpuMs, BenchVectors.quantile(readCpuMs, 0.5), BenchVectors.quantile(readCpuMs, 0.95)};
         } finally {
             pool.shutdown();
         }
@@ -162,14 +167,16 @@ public final class MemoryThroughputBench {
         }
         double batchRate = batched / ((System.nanoTime() - t1) / 1e9);
         int reads = 2000;
-        double[] out = new double[3 + reads];
+        double[] out = new double[3 + 2 * reads];
         out[0] = singleRate;
         out[1] = batchRate;
         out[2] = singleCpuMs;
         for (int i = 0; i < reads; i++) {
+            long c0 = threadCpuNanos();
             long r0 = System.nanoTime();
             memory.read(items[i % items.length]);
             out[3 + i] = (System.nanoTime() - r0) / 1e6;
+            out[3 + reads + i] = (threadCpuNanos() - c0) / 1e6;
         }
         return out;
     }

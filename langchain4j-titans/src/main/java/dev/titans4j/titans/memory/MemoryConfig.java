@@ -373,8 +373,7 @@ public final class MemoryConfig {
                     "layerNormEpsilon must be > 0, got " + layerNormEpsilon);
             require(chunkSize >= 1, "chunkSize must be >= 1, got " + chunkSize);
             require(theta != null && eta != null && alpha != null, "theta, eta and alpha must not be null");
-            require(alpha.isDataDependent() ? alpha.value() <= 1 : alpha.value() <= 1,
-                    "alpha (forgetting) must be <= 1, got " + alpha);
+            require(alpha.value() <= 1, "alpha (forgetting) and its maximum must be <= 1, got " + alpha);
             require(maxGradientNorm >= 0 && Double.isFinite(maxGradientNorm),
                     "maxGradientNorm must be >= 0 (0 = off), got " + maxGradientNorm);
             require(convolutionKernel >= 0, "convolutionKernel must be >= 0 (0 = off), got " + convolutionKernel);
