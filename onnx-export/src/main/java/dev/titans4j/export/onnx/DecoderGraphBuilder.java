@@ -73,8 +73,14 @@ public final class DecoderGraphBuilder {
         List<String[]> pasts = pastInputs();
         attentionLengths(inputIds, mask);
         rotaryCaches();
-        String normed = decoderLayers(embed(inputIds), pasts);
-        head(normed, logitsFrom);
+        // tied float weights: one [hidden, vocab] matrix serves both the LM head and the embedding lookup
+        String tiedTable = config.tieWordEmbeddings() && linears.storesFloatMatrices()
+                ? linears.transposedWeight("lm_head", config.vocabSize(), config.hiddenSize(),
+                        () -> read(WeightNames.EMBED_TOKENS))
+                : null;
+        String embeddings = tiedTable != null ? embedFromTransposed(tiedTable, inputIds) : embed(inputIds);
+        String normed = decoderLayers(embeddings, pasts);
+        head(normed, logitsFrom, tiedTable);
     }
 
     /** past_key_values.N.key/value [batch, kvHeads, past_sequence_length, headDim]; the shared buffer binds here. */
@@ -95,6 +101,12 @@ public final class DecoderGraphBuilder {
         String table = g.initializer(WeightNames.EMBED_TOKENS, act, new long[] {config.vocabSize(), hidden},
                 activationData(config.vocabSize() * hidden, () -> read(WeightNames.EMBED_TOKENS)));
         return g.op("Gather").in(table, inputIds).name("embed").build();
+    }
+
+    /** Embedding rows read as columns of the transposed table: Gather(axis 1) → [hidden, B, S] → [B, S, hidden]. */
+    private String embedFromTransposed(String transposedTable, String inputIds) {
+        String columns = g.op("Gather").in(transposedTable, inputIds).attr("axis", 1L).name("embed").build();
+        return g.op("Transpose").in(columns).ints("perm", 1, 2, 0).build();
     }
 
     /**
@@ -123,12 +135,13 @@ public final class DecoderGraphBuilder {
     }
 
     /** LM head on positions logits_from.. only; outputs logits, hidden_states and the present caches. */
-    private void head(String normed, String logitsFrom) {
+    private void head(String normed, String logitsFrom, String tiedTable) {
         int hidden = config.hiddenSize();
         String selected = g.op("Slice").in(normed, logitsFrom, g.constLongs("slice_end", INT64_MAX),
                 g.constLongs("slice_axis", 1)).name("logits_from").build();
         String lmHeadWeight = config.tieWordEmbeddings() ? WeightNames.EMBED_TOKENS : WeightNames.LM_HEAD;
-        String logits = linears.apply(selected, "lm_head", config.vocabSize(), hidden, () -> read(lmHeadWeight));
+        String logits = tiedTable != null ? linears.matMul(selected, "lm_head", tiedTable)
+                : linears.apply(selected, "lm_head", config.vocabSize(), hidden, () -> read(lmHeadWeight));
         String hiddenStates = normed;
         if (act == ElemType.FLOAT16) {
             logits = g.op("Cast").in(logits).attr("to", (long) ElemType.FLOAT.code()).build();

@@ -33,9 +33,22 @@ final class LinearEmitter {
                     .attr("K", (long) in).attr("N", (long) out).attr("bits", (long) Int4Quantizer.BITS)
                     .attr("block_size", (long) Int4Quantizer.BLOCK_SIZE).attr("accuracy_level", 4L).build();
         }
-        String w = g.initializer(label + ".weight_t", act, new long[] {in, out},
+        return matMul(x, label, transposedWeight(label, out, in, weight));
+    }
+
+    /** Whether weights are stored as plain float matrices (so one stored matrix can serve two ops). */
+    boolean storesFloatMatrices() {
+        return precision != Precision.int4;
+    }
+
+    /** The initializer Wᵀ [in, out] in the activation type (not for int4). */
+    String transposedWeight(String label, int out, int in, Supplier<float[]> weight) {
+        return g.initializer(label + ".weight_t", act, new long[] {in, out},
                 activationData(act, (long) in * out, () -> transpose(weight.get(), out, in)));
-        return g.op("MatMul").in(x, w).name(label).build();
+    }
+
+    String matMul(String x, String label, String transposedWeight) {
+        return g.op("MatMul").in(x, transposedWeight).name(label).build();
     }
 
     /** Values stored in the activation type (float32, or float16 for the fp16 graph), computed lazily. */
