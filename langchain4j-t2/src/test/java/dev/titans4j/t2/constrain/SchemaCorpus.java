@@ -10,18 +10,20 @@ import dev.langchain4j.model.chat.request.json.JsonNullSchema;
 import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonReferenceSchema;
-import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
-import dev.langchain4j.service.output.JsonSchemas;
+import dev.langchain4j.service.output.ServiceOutputParser;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The schemas of the property tests: hand-written ones covering every LangChain4j schema element kind, and
- * the schemas LangChain4j itself derives (via {@code JsonSchemas.jsonSchemaFrom}, as AiServices does) from
- * the record/POJO/enum types of its {@code AbstractAiServiceWithJsonSchemaIT}.
+ * the schemas AiServices itself sends for the service interfaces of LangChain4j's
+ * {@code AbstractAiServiceWithJsonSchemaIT} (records, POJOs, enums, lists, sets, polymorphic and recursive types).
  */
 final class SchemaCorpus {
 
@@ -39,23 +41,45 @@ final class SchemaCorpus {
 
     static List<Entry> all() {
         List<Entry> e = new ArrayList<>(handWritten());
-        for (String type : List.of("PersonExtractor1$Person", "PersonExtractor2$Person", "PersonExtractor3$Person",
-                "PersonExtractor4$Person", "PersonExtractor7$Person", "PersonExtractor13$Person",
-                "PersonExtractor16$Person", "1Owner", "2Person", "1PersonExtractor$Person")) {
-            e.add(new Entry("langchain4j:" + type, fromLangChain4jIt(type)));
-        }
+        e.addAll(aiServicesSchemas());
         return e;
     }
 
-    static JsonSchemaElement fromLangChain4jIt(String nestedType) {
-        try {
-            Class<?> type = Class.forName(IT + nestedType);
-            JsonSchema schema = JsonSchemas.jsonSchemaFrom(type)
-                    .orElseThrow(() -> new IllegalStateException("no schema for " + nestedType));
-            return schema.rootElement();
-        } catch (ClassNotFoundException ex) {
-            throw new IllegalStateException("LangChain4j test type missing: " + nestedType, ex);
+    /** The AI-service interfaces of LangChain4j's AbstractAiServiceWithJsonSchemaIT (local and nested types). */
+    private static final List<String> EXTRACTORS = List.of("1AnimalExtractor", "1AnimalsExtractor",
+            "1BooleanExtractor", "1DoubleExtractor", "1EnumExtractor", "1EnumListExtractor", "1EnumSetExtractor",
+            "1ExpressionExtractor", "1FloatExtractor", "1IntExtractor", "1IntegerExtractor",
+            "1ListOfStringsExtractor", "1LongExtractor", "1OwnerExtractor", "1PeopleExtractor", "1PersonExtractor",
+            "1PojoSetExtractor", "1SetOfStringsExtractor", "2PeopleExtractor", "2PersonExtractor",
+            "3PersonExtractor", "4PersonExtractor", "PersonExtractor1", "PersonExtractor2", "PersonExtractor3",
+            "PersonExtractor4", "PersonExtractor5", "PersonExtractor6", "PersonExtractor7", "PersonExtractor8",
+            "PersonExtractor10", "PersonExtractor11", "PersonExtractor12", "PersonExtractor13", "PersonExtractor16");
+
+    /**
+     * Exactly the schemas AiServices sends for those interfaces' return types ({@code ServiceOutputParser},
+     * which wraps primitives/enums as {@code {"value": ...}} and collections as {@code {"values": [...]}}),
+     * distinct ones only.
+     */
+    static List<Entry> aiServicesSchemas() {
+        ServiceOutputParser parser = new ServiceOutputParser();
+        Map<String, Entry> distinct = new LinkedHashMap<>();
+        for (String name : EXTRACTORS) {
+            Class<?> type;
+            try {
+                type = Class.forName(IT + name);
+            } catch (ClassNotFoundException ex) {
+                throw new IllegalStateException("LangChain4j test type missing: " + name, ex);
+            }
+            for (Method m : type.getDeclaredMethods()) {
+                if (m.isSynthetic() || Modifier.isStatic(m.getModifiers())) {
+                    continue;
+                }
+                parser.jsonSchema(m.getGenericReturnType()).ifPresent(schema -> distinct.putIfAbsent(
+                        JsonSchemaText.of(schema.rootElement()),
+                        new Entry("aiservices:" + name + "." + m.getName(), schema.rootElement())));
+            }
         }
+        return new ArrayList<>(distinct.values());
     }
 
     private static JsonObjectSchema person(boolean allRequired) {
