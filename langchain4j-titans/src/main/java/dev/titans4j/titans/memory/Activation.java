@@ -36,6 +36,26 @@ public enum Activation {
         return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * du;
     }
 
+    /**
+     * Writes σ(z[i]) into {@code value[i]} and σ'(z[i]) over {@code z[i]} (one tanh or exp per element instead of
+     * two, for the forward pass that keeps derivatives for backpropagation).
+     */
+    void applyKeepingDerivative(double[] z, double[] value, int n) {
+        for (int i = 0; i < n; i++) {
+            double x = z[i];
+            if (this == SILU) {
+                double s = sigmoid(x);
+                value[i] = x * s;
+                z[i] = s * (1.0 + x * (1.0 - s));
+            } else {
+                double t = Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x));
+                double du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * x * x);
+                value[i] = 0.5 * x * (1.0 + t);
+                z[i] = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;
+            }
+        }
+    }
+
     static double sigmoid(double z) {
         if (z >= 0) {
             return 1.0 / (1.0 + Math.exp(-z));

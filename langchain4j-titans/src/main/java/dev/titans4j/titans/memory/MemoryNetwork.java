@@ -130,7 +130,7 @@ final class MemoryNetwork {
         final int capacity;
         /** a[m][j]: input of matrix m for item j (a[0] = key). */
         final double[][][] a;
-        /** z[m][j]: pre-activation of hidden layer m (m = 1 … L−1; z[0] unused). */
+        /** z[m][j]: σ' at the pre-activation of hidden layer m after {@link #forward} (m = 1 … L−1; z[0] unused). */
         final double[][][] z;
         /** delta[m][j]: ∂ℓ/∂(W_m·a_m) for item j; the gradient of W_m is delta[m][j] ⊗ a[m][j]. */
         final double[][][] delta;
@@ -196,10 +196,7 @@ final class MemoryNetwork {
             if (!last) {
                 for (int j = from; j < to; j++) {
                     double[] zj = t.z[m + 1][j];
-                    double[] aj = t.a[m + 1][j];
-                    for (int i = 0; i < zj.length; i++) {
-                        aj[i] = activation.apply(zj[i]);
-                    }
+                    activation.applyKeepingDerivative(zj, t.a[m + 1][j], zj.length);
                 }
             }
         }
@@ -264,11 +261,11 @@ final class MemoryNetwork {
             double[][] gradA = t.scratch;
             backwardLayer(w, rowStart[m], rows[m], cols[m], t.delta[m], gradA, from, to);
             for (int j = from; j < to; j++) {
-                double[] zj = t.z[m][j];
+                double[] slope = t.z[m][j];
                 double[] d = t.delta[m - 1][j];
                 double[] ga = gradA[j];
                 for (int i = 0; i < d.length; i++) {
-                    d[i] = ga[i] * activation.derivative(zj[i]);
+                    d[i] = ga[i] * slope[i];
                 }
             }
         }

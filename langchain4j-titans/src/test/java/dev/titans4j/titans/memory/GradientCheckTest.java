@@ -69,6 +69,23 @@ class GradientCheckTest {
         assertThat(Math.sqrt(sq)).isGreaterThan(1e-3); // a vanishing gradient would make the check vacuous
     }
 
+    @org.junit.jupiter.api.Test
+    void activationDerivativesMatchCentralDifferencesAndTheFusedForm() {
+        for (Activation act : Activation.values()) {
+            for (double z = -6; z <= 6; z += 0.37) {
+                double numeric = (act.apply(z + 1e-6) - act.apply(z - 1e-6)) / 2e-6;
+                assertThat(act.derivative(z)).as("%s at %s", act, z)
+                        .isCloseTo(numeric, org.assertj.core.data.Offset.offset(1e-8));
+                double[] zs = {z};
+                double[] value = new double[1];
+                act.applyKeepingDerivative(zs, value, 1);
+                assertThat(value[0]).isEqualTo(act.apply(z));
+                assertThat(zs[0]).isCloseTo(act.derivative(z), org.assertj.core.data.Offset.offset(1e-15));
+            }
+        }
+        assertThat(Activation.GELU.apply(1.0)).isCloseTo(0.8411919906, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     private static double loss(MemoryNetwork net, double[] w, double[] k, double[] v) {
         MemoryNetwork.Trace t = net.newTrace(1);
         System.arraycopy(k, 0, t.key(0), 0, k.length);
