@@ -43,7 +43,7 @@ public final class RecallBenchCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--memory", defaultValue = "all", paramLabel = "M",
-            description = "memory to run, or 'all' (default: ${DEFAULT-VALUE})")
+            description = "memory to run, a comma-separated list, or 'all' (default: ${DEFAULT-VALUE})")
     String memory;
 
     @Option(names = "--budget", defaultValue = "1024", paramLabel = "B",
@@ -93,11 +93,13 @@ public final class RecallBenchCommand implements Callable<Integer> {
             return 2;
         }
         RecallMemoryRegistry registry = registryFactory.create(MemoryContext.withMiniLm(policy));
-        List<String> names = memory.equals("all") ? registry.names() : List.of(memory);
-        if (!memory.equals("all") && !registry.contains(memory)) {
-            err.println("unknown memory '" + memory + "'; choose one of: " + String.join(", ", registry.names())
-                    + ", all");
-            return 2;
+        List<String> names = memory.equals("all") ? registry.names() : List.of(memory.split(","));
+        for (String name : names) {
+            if (!registry.contains(name)) {
+                err.println("unknown memory '" + name + "'; choose one of: " + String.join(", ", registry.names())
+                        + ", all (or a comma-separated list)");
+                return 2;
+            }
         }
 
         RecallDataset dataset;
