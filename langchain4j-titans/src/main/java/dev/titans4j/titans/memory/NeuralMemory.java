@@ -25,6 +25,12 @@ package dev.titans4j.titans.memory;
  * <h2>Read</h2>
  * {@code y = M₀(q)}: a forward pass with the weights as of the last applied chunk, no update.
  *
+ * <h2>Divergence</h2>
+ * A chunk whose items have a non-finite loss or gradient (θ too large for the inputs' scale) is never applied:
+ * {@code write}/{@code flush} throw {@link IllegalStateException} and keep throwing for this instance, whose
+ * weights are still the last finite ones; restore a saved state and lower θ or set a gradient clamp. Chunks of the
+ * same call that were completed before the failing one stay applied.
+ *
  * <h2>Threads</h2>
  * Not thread-safe: one instance must not be used by two threads at the same time (guard it externally, e.g.
  * one lock per memory id). Different instances are independent.

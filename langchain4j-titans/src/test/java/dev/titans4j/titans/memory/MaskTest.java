@@ -59,6 +59,24 @@ class MaskTest {
     }
 
     @Test
+    void aDivergingMemoryRefusesTheChunkInsteadOfStoringNonFiniteWeights() {
+        MemoryConfig config = MemoryConfig.builder().inputDimension(4).linear().chunkSize(2).theta(GateSpec.fixed(1e6))
+                .projectionActivation(false).normalizeQueryKey(false).build();
+        NeuralMemory memory = NeuralMemory.create(config);
+        double[][] big = KeyValueStreams.randomItems(new Random(8), 40, 4);
+        for (double[] x : big) {
+            for (int i = 0; i < 4; i++) {
+                x[i] *= 50;
+            }
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> memory.write(big, null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("neural memory diverged");
+        assertThat(java.util.Arrays.stream(memory.state().weights()).allMatch(Double::isFinite)).isTrue();
+        assertThat(java.util.Arrays.stream(memory.state().momentum()).allMatch(Double::isFinite)).isTrue();
+    }
+
+    @Test
     void whatAMaskedItemContainsDoesNotMatter() {
         MemoryConfig config = MemoryConfig.builder().inputDimension(5).expansion(2).chunkSize(3)
                 .theta(GateSpec.dataDependent(0.3)).build();
