@@ -22,7 +22,10 @@ import java.util.Random;
  * exactly the random keys and values.
  *
  * <pre>
- * java -cp ... dev.titans4j.bench.memory.MemoryCapacityBench [keyDim=64] [trials=3]
+ * mvn -B -q -pl langchain4j-titans install -DskipTests
+ * mvn -B -q -pl integration-tests compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+ * java -cp integration-tests/target/classes:$(cat integration-tests/target/bench.cp) \
+ *     dev.titans4j.bench.memory.MemoryCapacityBench [keyDim=64] [trials=3]
  * </pre>
  */
 public final class MemoryCapacityBench {

@@ -23,7 +23,10 @@ import java.util.concurrent.Future;
  * native threads), because on a shared machine wall time mostly measures the other tenants.
  *
  * <pre>
- * java -cp ... dev.titans4j.bench.memory.MemoryThroughputBench [seconds=3] [dims=384,896] [threads=1,2]
+ * mvn -B -q -pl langchain4j-titans install -DskipTests
+ * mvn -B -q -pl integration-tests compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+ * java -cp integration-tests/target/classes:$(cat integration-tests/target/bench.cp) \
+ *     dev.titans4j.bench.memory.MemoryThroughputBench [seconds=3] [dims=384,896] [threads=1,2]
  * </pre>
  */
 public final class MemoryThroughputBench {
