@@ -1,21 +1,27 @@
 package dev.titans4j.cli;
 
+import dev.titans4j.export.cli.ExportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code titans4j-cli.jar} entry point: one sub-command per tool (export, generate, chat, demo, benchmarks). */
 @Command(name = "titans4j", mixinStandardHelpOptions = true, version = "titans4j 0.1.0-SNAPSHOT",
         description = "Local LLMs on ONNX Runtime with Titans memory and Transformer² adaptation.",
-        subcommands = {RecallBenchCommand.class, MakeRecallDataCommand.class})
+        subcommands = {ExportCommand.class, GenerateCommand.class, ChatCommand.class, RecallBenchCommand.class,
+                MakeRecallDataCommand.class})
 public final class Titans4jCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("DJL_OFFLINE", "true");
+        // DJL's tokenizer loader logs a GPU probe at WARN on every start; keep the console to our own output
+        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
+        }
         System.exit(commandLine().execute(args));
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Titans4jCli());
+        return new CommandLine(new Titans4jCli()).setCaseInsensitiveEnumValuesAllowed(true); // export's --precision
     }
 
     @Override

@@ -1,0 +1,93 @@
+package dev.titans4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code titans4j chat} driven by piped input (stories260K has the plain chat format: turns are bare text). */
+class ChatCommandTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void exportModel() {
+        model = ExportedStories.export(dir);
+    }
+
+    private int chat(String input, String... args) {
+        CommandLine cli = new CommandLine(new ChatCommand(
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    /** The assistant's answers: the text after each prompt marker, one line each. */
+    private List<String> answers() {
+        return out.toString().lines().map(line -> line.startsWith(ChatCommand.PROMPT)
+                ? line.substring(ChatCommand.PROMPT.length()) : line).filter(line -> !line.isEmpty()).toList();
+    }
+
+    private String generate(String prompt, int maxTokens) {
+        StringWriter text = new StringWriter();
+        CommandLine cli = Titans4jCli.commandLine();
+        cli.setOut(new PrintWriter(text, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        assertThat(cli.execute("generate", "--model", model.toString(), "--prompt", prompt, "--max-tokens",
+                String.valueOf(maxTokens))).isZero();
+        return text.toString().strip();
+    }
+
+    @Test
+    void streamsAnswersInTheChatFormatAndEndsAtExit() {
+        int exit = chat("Once upon a time\n/exit\nnever read\n", "--model", model.toString(), "--max-tokens", "12");
+
+        assertThat(exit).as(err.toString()).isZero();
+        // same model, same format, same greedy settings: the first turn is what 'generate' answers
+        assertThat(answers()).containsExactly(generate("Once upon a time", 12));
+        assertThat(out.toString()).doesNotContain("never");
+    }
+
+    @Test
+    void laterTurnsSeeTheConversationAndResetForgetsIt() {
+        int exit = chat("Once upon a time\nOnce upon a time\n/reset\nOnce upon a time\n", "--model",
+                model.toString(), "--max-tokens", "12");
+
+        assertThat(exit).as(err.toString()).isZero(); // end of input ends the chat like /exit
+        List<String> answers = answers();
+        assertThat(answers).hasSize(4);
+        assertThat(answers.get(2)).isEqualTo("(conversation reset)");
+        assertThat(answers.get(3)).isEqualTo(answers.get(0));
+        assertThat(answers.get(1)).as("the second turn continues the story").isNotEqualTo(answers.get(0));
+    }
+
+    @Test
+    void aTurnTooLongForTheContextIsReportedAndTheChatGoesOn() {
+        int exit = chat("Lily ".repeat(600) + "\nOnce upon a time\n", "--model", model.toString(),
+                "--max-tokens", "12");
+
+        assertThat(exit).isZero();
+        assertThat(err.toString()).contains("context holds 512 tokens");
+        assertThat(answers()).containsExactly(generate("Once upon a time", 12));
+    }
+
+    @Test
+    void missingModelIsExitOne() {
+        assertThat(chat("", "--model", dir.resolve("absent").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("does not exist");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.titans4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code titans4j generate} against llama2.c's reference generations of stories260K. */
+class GenerateCommandTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void exportModel() {
+        model = ExportedStories.export(dir);
+    }
+
+    private int run(String... args) {
+        CommandLine cli = Titans4jCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] full = new String[args.length + 1];
+        full[0] = "generate";
+        System.arraycopy(args, 0, full, 1, args.length);
+        return cli.execute(full);
+    }
+
+    private List<Integer> printedIds() {
+        assertThat(out.toString().lines().count()).as("ids on one line").isEqualTo(1);
+        return Arrays.stream(out.toString().strip().split(" ")).map(Integer::valueOf).toList();
+    }
+
+    @Test
+    void rawIdsReproduceLlama2cGreedyGeneration() throws Exception {
+        int exit = run("--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "48",
+                "--raw", "--ids", "--threads", "1");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(printedIds()).isEqualTo(ExportedStories.referenceIds(ExportedStories.ONCE, 48));
+    }
+
+    @Test
+    void emptyRawPromptStartsFromBosAlone() throws Exception {
+        int exit = run("--model", model.toString(), "--prompt", "", "--max-tokens", "12", "--raw", "--ids");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(printedIds()).isEqualTo(ExportedStories.referenceIds("empty", 12));
+    }
+
+    @Test
+    void rawTextIsTheReferenceContinuation() throws Exception {
+        int exit = run("--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "30", "--raw");
+
+        assertThat(exit).as(err.toString()).isZero();
+        String text = out.toString();
+        assertThat(text).endsWith(System.lineSeparator());
+        String generated = text.substring(0, text.length() - System.lineSeparator().length());
+        assertThat(generated).startsWith(", there was a little girl");
+        assertThat(ExportedStories.reference(ExportedStories.ONCE).get("text").asText())
+                .startsWith("Once upon a time" + generated);
+    }
+
+    @Test
+    void seededSamplingRepeatsAndDiffersFromGreedy() throws Exception {
+        String[] args = {"--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "40", "--raw",
+                "--ids", "--temperature", "1.0", "--seed", "7"};
+        assertThat(run(args)).as(err.toString()).isZero();
+        List<Integer> first = printedIds();
+        out.getBuffer().setLength(0);
+        assertThat(run(args)).as(err.toString()).isZero();
+
+        assertThat(printedIds()).isEqualTo(first);
+        assertThat(first).isNotEqualTo(ExportedStories.referenceIds(ExportedStories.ONCE, 40));
+    }
+
+    @Test
+    void statsGoToStderr() {
+        int exit = run("--model", model.toString(), "--prompt", "Lily", "--max-tokens", "5", "--raw", "--stats");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("5 generated").contains("stop: MAX_OUTPUT_TOKENS");
+    }
+
+    @Test
+    void missingModelFolderIsExitOne() {
+        int exit = run("--model", dir.resolve("absent").toString(), "--prompt", "x");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("does not exist");
+    }
+
+    @Test
+    void huggingFaceCheckpointSaysHowToExport() throws Exception {
+        Path checkpoint = Files.createDirectories(dir.resolve("hf"));
+        Files.writeString(checkpoint.resolve("config.json"), "{}");
+
+        int exit = run("--model", checkpoint.toString(), "--prompt", "x");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("Hugging Face checkpoint, not an exported model")
+                .contains("titans4j-cli.jar export -i " + checkpoint);
+    }
+
+    @Test
+    void folderWithoutManifestIsExitOne() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        assertThat(run("--model", empty.toString(), "--prompt", "x")).isEqualTo(1);
+        assertThat(err.toString()).contains("has no manifest.json");
+    }
+
+    @Test
+    void promptLongerThanTheContextIsExitOne() {
+        int exit = run("--model", model.toString(), "--prompt", "Lily ".repeat(600), "--raw");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("context holds 512 tokens");
+    }
+
+    @Test
+    void outOfRangeSettingsAreExitOne() {
+        assertThat(run("--model", model.toString(), "--prompt", "x", "--temperature", "-1")).isEqualTo(1);
+        assertThat(err.toString()).contains("temperature must be");
+        assertThat(run("--model", model.toString(), "--prompt", "x", "--max-tokens", "0")).isEqualTo(1);
+        assertThat(err.toString()).contains("--max-tokens must be at least 1");
+    }
+
+    @Test
+    void usageErrorsAreExitTwo() {
+        assertThat(run("--prompt", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--model=DIR'");
+    }
+}
