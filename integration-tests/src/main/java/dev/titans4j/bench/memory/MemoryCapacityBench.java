@@ -40,8 +40,13 @@ public final class MemoryCapacityBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int trials = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int[] counts = {8, 16, 32, 64, 96, 128, 192, 256, 384, 512};
-        List<Variant> variants = variants(n);
         System.out.printf(Locale.ROOT, "# capacity: key/value dim %d, %d trials, one pass, chunk size 1%n", n, trials);
+        table(variants(n), counts, n, trials);
+        System.out.printf(Locale.ROOT, "%n# write-rule variants of the deep memory: chunk size and momentum%n");
+        table(ruleVariants(n), counts, n, trials);
+    }
+
+    private static void table(List<Variant> variants, int[] counts, int n, int trials) {
         for (Variant v : variants) {
             System.out.printf(Locale.ROOT, "# %-28s %s%n", v.name(), v.config().describe());
         }
@@ -81,6 +86,20 @@ public final class MemoryCapacityBench {
                 .theta(GateSpec.fixed(0.1)).alpha(GateSpec.fixed(0.005)).build()));
         out.add(new Variant("deep L2 θ=0.3", base(n).layers(2).residual(false)
                 .theta(GateSpec.fixed(0.3)).alpha(GateSpec.fixed(0)).build()));
+        return out;
+    }
+
+    /** Deep memory (θ = 0.1) written in chunks of 8 and 32, and with momentum η = 0.5 at half the θ. */
+    static List<Variant> ruleVariants(int n) {
+        List<Variant> out = new ArrayList<>();
+        out.add(new Variant("deep θ=0.1 C=1", base(n).layers(2).residual(false).theta(GateSpec.fixed(0.1))
+                .alpha(GateSpec.fixed(0)).build()));
+        out.add(new Variant("deep θ=0.1 C=8", base(n).layers(2).residual(false).chunkSize(8)
+                .theta(GateSpec.fixed(0.1)).alpha(GateSpec.fixed(0)).build()));
+        out.add(new Variant("deep θ=0.1 C=32", base(n).layers(2).residual(false).chunkSize(32)
+                .theta(GateSpec.fixed(0.1)).alpha(GateSpec.fixed(0)).build()));
+        out.add(new Variant("deep θ=0.05 η=0.5 C=1", base(n).layers(2).residual(false)
+                .theta(GateSpec.fixed(0.05)).eta(GateSpec.fixed(0.5)).alpha(GateSpec.fixed(0)).build()));
         return out;
     }
 
