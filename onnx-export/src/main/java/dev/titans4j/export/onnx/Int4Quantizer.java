@@ -1,10 +1,11 @@
 package dev.titans4j.export.onnx;
 
 /**
- * Symmetric 4-bit block quantisation (per-block scale chosen to minimise squared error) in the layout of ONNX Runtime's {@code MatMulNBits}: weight [N, K] (Hugging
- * Face [out, in]) split along K into blocks of {@link #BLOCK_SIZE}; each block stores one float scale and
- * codes {@code q = clamp(round(w / scale), -8, 7) + 8} packed two per byte, the lower K index in the low nibble.
- * No zero-point tensor is written: MatMulNBits then uses the default zero point 8, so {@code w ≈ (q - 8) * scale}.
+ * Symmetric 4-bit block quantisation in the layout of ONNX Runtime's {@code MatMulNBits}: weight [N, K] (Hugging
+ * Face [out, in]) split along K into blocks of {@link #BLOCK_SIZE}; each block stores one float scale (the
+ * least-squares choice among a few candidates, possibly negative so the largest magnitude can use code -8) and codes
+ * {@code q = clamp(round(w / scale), -8, 7) + 8} packed two per byte, the lower K index in the low nibble. No
+ * zero-point tensor is written: MatMulNBits then uses the default zero point 8, so {@code w ≈ (q - 8) * scale}.
  * A ragged last block is padded with zeros.
  */
 public final class Int4Quantizer {

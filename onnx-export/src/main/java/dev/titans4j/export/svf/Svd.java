@@ -19,7 +19,8 @@ public final class Svd {
 
     public static SvfFactors factor(float[] weight, int rows, int cols) {
         if (weight.length != (long) rows * cols) {
-            throw new IllegalArgumentException("weight has " + weight.length + " values, expected " + rows + "x" + cols);
+            throw new IllegalArgumentException("weight has " + weight.length + " values, expected "
+                    + rows + "x" + cols);
         }
         return cols <= rows ? factorTall(weight, rows, cols) : factorWide(weight, rows, cols);
     }
