@@ -1,12 +1,19 @@
 package dev.titans4j.t2;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.internal.ChatRequestValidationUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.titans4j.t2.constrain.ConstraintLimits;
+import dev.titans4j.t2.constrain.JsonConstraint;
 import dev.titans4j.t2.engine.GenerationRequest;
 import dev.titans4j.t2.engine.PromptTooLongException;
 import dev.titans4j.t2.engine.TokenSelector;
+import dev.titans4j.t2.tools.ToolCallSyntax;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +23,45 @@ import java.util.Map;
  * engine runs: prompt token ids, limits and a token selector. All validation happens here, on the caller's thread,
  * before anything runs: unsupported features first (tool choice before tools, as LangChain4j's own providers do),
  * then parameter ranges and the prompt length.
+ *
+ * <p>Tools are offered in the chat format's own way unless the tool choice is {@code NONE}. Constrained decoding
+ * applies to {@code ToolChoice.REQUIRED} (the answer is one or more calls in the family's syntax, of the offered
+ * tools, with arguments valid for their parameters) and to JSON response formats (JSON valid against the schema;
+ * without a schema, any JSON object); tool calls win when both are asked for. Under a response-format constraint
+ * with optional tools the answer is the JSON, not parsed for tool calls.
  */
 final class ChatRequestPlanner {
 
+    /**
+     * Grammar bounds unless the builder sets others: single whitespace characters (a model may write
+     * {@code ": "} but cannot idle in whitespace), strings up to 256 bytes, every declared property written (what
+     * LangChain4j's POJO deserialisation expects).
+     */
+    static final ConstraintLimits DEFAULT_LIMITS = ConstraintLimits.builder().maxWhitespace(1).maxStringBytes(256)
+            .requireAllProperties(true).build();
+
     private final OnnxChatEngine engine;
+    private final ConstraintLimits limits;
 
     ChatRequestPlanner(OnnxChatEngine engine) {
+        this(engine, DEFAULT_LIMITS);
+    }
+
+    ChatRequestPlanner(OnnxChatEngine engine, ConstraintLimits limits) {
         this.engine = engine;
+        this.limits = limits == null ? DEFAULT_LIMITS : limits;
     }
 
     /** {@code svfMultipliers}: graph input name to multipliers for this request (empty = base model). */
-    record Plan(GenerationRequest generation, TokenSelector selector, Map<String, float[]> svfMultipliers) {
+    record Plan(GenerationRequest generation, TokenSelector selector, Map<String, float[]> svfMultipliers,
+                Answers answers) {
+    }
+
+    /** How to read the answer: for tool calls of {@code tools} in {@code syntax}, or (no tools) as plain text. */
+    record Answers(List<ToolSpecification> tools, ToolCallSyntax syntax) {
+        boolean parsesToolCalls() {
+            return !tools.isEmpty();
+        }
     }
 
     /** Validates, then formats and tokenizes the conversation. */
@@ -39,6 +74,7 @@ final class ChatRequestPlanner {
     void validate(ChatRequest request) {
         validate(request.parameters(), engine.modelName());
         ChatRequestValidationUtils.validateMessages(request.messages());
+        constraint(request.parameters(), offeredTools(request.parameters())); // schema errors surface here
     }
 
     /**
@@ -47,7 +83,8 @@ final class ChatRequestPlanner {
      */
     Plan prepare(ChatRequest request) {
         ChatRequestParameters parameters = request.parameters();
-        int[] promptIds = engine.promptIds(request.messages());
+        List<ToolSpecification> tools = offeredTools(parameters);
+        int[] promptIds = engine.promptIds(request.messages(), tools);
         int context = engine.model().contextLength();
         if (promptIds.length >= context) {
             throw new PromptTooLongException(promptIds.length, context);
@@ -64,7 +101,51 @@ final class ChatRequestPlanner {
                 stops);
         Map<String, float[]> svf = parameters instanceof OnnxChatRequestParameters onnx
                 && onnx.svfMultipliers() != null ? onnx.svfMultipliers().asMap() : Map.of();
-        return new Plan(generation, Selectors.forParameters(parameters, promptIds, engine.model().vocabSize()), svf);
+        TokenSelector selector = Selectors.forParameters(parameters, promptIds, engine.model().vocabSize());
+        JsonConstraint constraint = constraint(parameters, tools);
+        if (constraint != null) {
+            int[] eos = engine.tokenVocabulary().eosTokenIds();
+            if (eos.length == 0) {
+                throw new IllegalStateException("constrained output needs an end-of-sequence token, and model '"
+                        + engine.modelName() + "' declares none");
+            }
+            selector = new ConstrainedSelector(constraint.start(engine.tokenVocabulary()), selector, eos[0]);
+        }
+        boolean jsonAnswer = constraint != null && !forcesToolCall(parameters, tools);
+        Answers answers = new Answers(jsonAnswer ? List.of() : tools, engine.chatFormat().toolCallSyntax());
+        return new Plan(generation, selector, svf, answers);
+    }
+
+    /** The tools to offer: none when the request has none or forbids calls ({@code ToolChoice.NONE}). */
+    private static List<ToolSpecification> offeredTools(ChatRequestParameters p) {
+        List<ToolSpecification> tools = p.toolSpecifications();
+        if (tools == null || tools.isEmpty() || p.toolChoice() == ToolChoice.NONE) {
+            return List.of();
+        }
+        return tools;
+    }
+
+    private static boolean forcesToolCall(ChatRequestParameters p, List<ToolSpecification> tools) {
+        return !tools.isEmpty() && p.toolChoice() == ToolChoice.REQUIRED;
+    }
+
+    /** The grammar the answer must follow, compiled once per schema or tool list (cached by the engine). */
+    private JsonConstraint constraint(ChatRequestParameters p, List<ToolSpecification> tools) {
+        if (forcesToolCall(p, tools)) {
+            ToolCallSyntax syntax = engine.chatFormat().toolCallSyntax();
+            return engine.constraint(List.of("tool calls", syntax.toString(), tools, limits),
+                    () -> syntax.requiredCallConstraint(tools).withLimits(limits));
+        }
+        ResponseFormat format = p.responseFormat();
+        if (format == null || format.type() != ResponseFormatType.JSON) {
+            return null;
+        }
+        if (format.jsonSchema() == null) {
+            return engine.constraint(List.of("any JSON object", limits),
+                    () -> JsonConstraint.anyJsonObject().withLimits(limits));
+        }
+        return engine.constraint(List.of(format.jsonSchema(), limits),
+                () -> JsonConstraint.forSchema(format.jsonSchema()).withLimits(limits));
     }
 
     /**
@@ -72,9 +153,10 @@ final class ChatRequestPlanner {
      * parameters and for a model's default parameters at build time.
      */
     static void validate(ChatRequestParameters p, String modelName) {
-        ChatRequestValidationUtils.validate(p.toolChoice());
-        ChatRequestValidationUtils.validate(p.toolSpecifications());
-        ChatRequestValidationUtils.validate(p.responseFormat());
+        if (p.toolChoice() == ToolChoice.REQUIRED && (p.toolSpecifications() == null
+                || p.toolSpecifications().isEmpty())) {
+            throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool specification");
+        }
         if (p.modelName() != null && !p.modelName().equals(modelName)) {
             throw new UnsupportedFeatureException("'modelName' parameter '" + p.modelName() + "' is not supported"
                     + " by this model provider: it serves only the model it was built with, '" + modelName + "'");

@@ -2,6 +2,7 @@ package dev.titans4j.t2;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
@@ -9,11 +10,14 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.titans4j.t2.constrain.ConstraintLimits;
 import dev.titans4j.t2.engine.EngineOptions;
 import dev.titans4j.t2.engine.ExecutionProvider;
 import dev.titans4j.t2.engine.GenerationResult;
+import dev.titans4j.t2.tools.ParsedAnswer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** What the blocking and the streaming chat model share: the engine, default parameters, listeners, responses. */
@@ -38,7 +42,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
             throw e;
         }
         this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
-        this.planner = new ChatRequestPlanner(engine);
+        this.planner = new ChatRequestPlanner(engine, builder.constraintLimits);
     }
 
     private static OnnxChatEngine loadEngine(Builder<?, ?> b) {
@@ -88,13 +92,22 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
     }
 
     protected ChatResponse toResponse(GenerationResult result) {
-        FinishReason finishReason = switch (result.stopReason()) {
-            case END_OF_SEQUENCE, STOP_SEQUENCE -> FinishReason.STOP;
-            case MAX_OUTPUT_TOKENS, CONTEXT_FULL -> FinishReason.LENGTH;
-            case CANCELLED -> FinishReason.OTHER;
-        };
+        return toResponse(result, new ParsedAnswer(result.text(), List.of()));
+    }
+
+    /** A response whose message is {@code answer}: text and tool calls ({@code TOOL_EXECUTION} when it has calls). */
+    protected ChatResponse toResponse(GenerationResult result, ParsedAnswer answer) {
+        FinishReason finishReason = answer.hasToolCalls() ? FinishReason.TOOL_EXECUTION
+                : switch (result.stopReason()) {
+                    case END_OF_SEQUENCE, STOP_SEQUENCE -> FinishReason.STOP;
+                    case MAX_OUTPUT_TOKENS, CONTEXT_FULL -> FinishReason.LENGTH;
+                    case CANCELLED -> FinishReason.OTHER;
+                };
+        AiMessage message = answer.hasToolCalls()
+                ? AiMessage.builder().text(answer.text()).toolExecutionRequests(answer.toolCalls()).build()
+                : AiMessage.from(answer.text());
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(result.text()))
+                .aiMessage(message)
                 .metadata(ChatResponseMetadata.builder()
                         .id("onnx-" + UUID.randomUUID())
                         .modelName(engine.modelName())
@@ -110,6 +123,14 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
 
     public List<ChatModelListener> listeners() {
         return listeners;
+    }
+
+    /**
+     * JSON-schema response formats are enforced by constrained decoding: the answer always parses and validates
+     * against the schema (unless cut off by {@code maxOutputTokens} or the context length).
+     */
+    public Set<Capability> supportedCapabilities() {
+        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
     }
 
     public ModelProvider provider() {
@@ -153,6 +174,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
         private Integer maxOutputTokens;
         private List<String> stopSequences;
         private List<ChatModelListener> listeners;
+        private ConstraintLimits constraintLimits;
 
         protected B self() {
             return (B) this;
@@ -243,6 +265,16 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
 
         public B stopSequences(List<String> stopSequences) {
             this.stopSequences = stopSequences;
+            return self();
+        }
+
+        /**
+         * Bounds of constrained output (JSON response formats, forced tool calls): string length, whitespace
+         * runs, array items, depth. Default: at most one whitespace character in a row, strings up to 256 bytes,
+         * all declared properties written, otherwise {@link ConstraintLimits#defaults()}.
+         */
+        public B constraintLimits(ConstraintLimits constraintLimits) {
+            this.constraintLimits = constraintLimits;
             return self();
         }
 

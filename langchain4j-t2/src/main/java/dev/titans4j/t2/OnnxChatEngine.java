@@ -1,10 +1,13 @@
 package dev.titans4j.t2;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.t2.chat.ChatFormat;
 import dev.titans4j.t2.chat.ChatFormats;
+import dev.titans4j.t2.constrain.JsonConstraint;
+import dev.titans4j.t2.constrain.TokenVocabulary;
 import dev.titans4j.t2.engine.EngineOptions;
 import dev.titans4j.t2.engine.Generator;
 import dev.titans4j.t2.engine.OnnxModel;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything loaded once per exported model folder: the ONNX Runtime session, the tokenizer and the chat format.
@@ -33,9 +37,13 @@ public final class OnnxChatEngine implements AutoCloseable {
     private final OnnxChatRequestParameters modelDefaults;
     private final Set<Integer> stopTokenIds;
     private final List<String> formatTextStops;
+    private final Path tokenizerJson;
+    private final ConstraintCache constraints = new ConstraintCache(64);
+    private volatile TokenVocabulary tokenVocabulary;
 
     private OnnxChatEngine(OnnxModel model, ModelTokenizer tokenizer, ChatFormat chatFormat, String modelName,
-                           OnnxChatRequestParameters modelDefaults) {
+                           OnnxChatRequestParameters modelDefaults, Path tokenizerJson) {
+        this.tokenizerJson = tokenizerJson;
         this.model = model;
         this.modelDefaults = modelDefaults;
         this.tokenizer = tokenizer;
@@ -74,8 +82,10 @@ public final class OnnxChatEngine implements AutoCloseable {
             Path name = modelPath.toAbsolutePath().normalize().getFileName();
             OnnxChatRequestParameters defaults = GenerationDefaults.read(modelPath,
                     manifest.files().generationConfig());
+            Path tokenizerJson = manifest.files().tokenizer() == null ? null
+                    : modelPath.resolve(manifest.files().tokenizer());
             return new OnnxChatEngine(model, tokenizer, format, name == null ? "onnx-model" : name.toString(),
-                    defaults);
+                    defaults, tokenizerJson);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -87,7 +97,12 @@ public final class OnnxChatEngine implements AutoCloseable {
      * (BOS first when the format wants it).
      */
     public int[] promptIds(List<ChatMessage> messages) {
-        int[] text = tokenizer.encodeRaw(chatFormat.render(messages, true));
+        return promptIds(messages, List.of());
+    }
+
+    /** As {@link #promptIds(List)}, offering {@code tools} the way the chat format's template does. */
+    public int[] promptIds(List<ChatMessage> messages, List<ToolSpecification> tools) {
+        int[] text = tokenizer.encodeRaw(chatFormat.render(messages, tools, true));
         Integer bos = model.manifest().tokens().bosTokenId();
         if (!chatFormat.prependBos() || bos == null) {
             return text;
@@ -139,6 +154,34 @@ public final class OnnxChatEngine implements AutoCloseable {
     /** The generation loop over this engine's model and tokenizer (for callers below the LangChain4j API). */
     public Generator generator() {
         return generator;
+    }
+
+    /**
+     * Every token's bytes for constrained decoding, with this engine's stop tokens as end-of-sequence; built on first
+     * use (the byte trie and string tables: well under a second even for 150k-token vocabularies) and then shared.
+     */
+    public TokenVocabulary tokenVocabulary() {
+        TokenVocabulary v = tokenVocabulary;
+        if (v == null) {
+            synchronized (this) {
+                v = tokenVocabulary;
+                if (v == null) {
+                    if (tokenizerJson == null) {
+                        throw new IllegalStateException("the model folder names no tokenizer.json, which constrained "
+                                + "decoding needs");
+                    }
+                    int[] eos = stopTokenIds.stream().mapToInt(Integer::intValue).sorted().toArray();
+                    tokenVocabulary = v = TokenVocabulary.fromTokenizerJson(tokenizerJson).withEosTokenIds(eos)
+                            .prepare();
+                }
+            }
+        }
+        return v;
+    }
+
+    /** A compiled constraint from this engine's cache (keyed by what it was compiled from), compiling on a miss. */
+    JsonConstraint constraint(Object key, Supplier<JsonConstraint> compile) {
+        return constraints.get(key, compile);
     }
 
     /** The name reported in responses: the model folder's name. */

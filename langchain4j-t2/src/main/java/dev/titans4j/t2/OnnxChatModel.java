@@ -4,6 +4,8 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.titans4j.t2.engine.GenerationResult;
+import dev.titans4j.t2.tools.ParsedAnswer;
+import java.util.List;
 
 /**
  * A LangChain4j {@link ChatModel} running an exported model locally with ONNX Runtime.
@@ -16,8 +18,12 @@ import dev.titans4j.t2.engine.GenerationResult;
  *         .build();
  * }</pre>
  *
- * Thread-safe. Tools and JSON response formats are not supported yet ({@code UnsupportedFeatureException}),
- * nor are images. Several models can share one loaded {@link OnnxChatEngine} ({@code engine(...)}).
+ * Thread-safe. Tools are offered in the model family's own prompt format and its answers parsed into
+ * {@code ToolExecutionRequest}s ({@code FinishReason.TOOL_EXECUTION}); {@code ToolChoice.REQUIRED} and JSON response
+ * formats (with or without a schema) are enforced by constrained decoding. A tool call the model writes but that
+ * cannot be executed (invalid JSON, unknown tool, wrong argument types) fails with
+ * {@link dev.titans4j.t2.tools.ToolCallException}. Images are not supported. Several models can share one loaded
+ * {@link OnnxChatEngine} ({@code engine(...)}).
  */
 public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
 
@@ -31,7 +37,10 @@ public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
         GenerationResult result = engine.generator().generate(plan.generation(), plan.selector(),
                 plan.svfMultipliers(), piece -> { },
                 () -> Thread.currentThread().isInterrupted());
-        return toResponse(result);
+        ChatRequestPlanner.Answers answers = plan.answers();
+        ParsedAnswer answer = answers.parsesToolCalls() ? answers.syntax().parse(result.text(), answers.tools())
+                : new ParsedAnswer(result.text(), List.of());
+        return toResponse(result, answer);
     }
 
     public static Builder builder() {

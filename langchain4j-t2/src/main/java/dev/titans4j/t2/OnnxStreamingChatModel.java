@@ -1,15 +1,22 @@
 package dev.titans4j.t2;
 
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onCompleteResponse;
+import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onCompleteToolCall;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialResponse;
+import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialToolCall;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.withLoggingExceptions;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.titans4j.t2.engine.GenerationResult;
 import dev.titans4j.t2.engine.StopReason;
+import dev.titans4j.t2.tools.ParsedAnswer;
+import dev.titans4j.t2.tools.ToolCallStream;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,6 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * token; no further callbacks follow. Exceptions thrown by the handler's {@code onPartialResponse} or
  * {@code onCompleteResponse} are passed to its {@code onError} and generation continues, as LangChain4j's
  * contract says; exceptions from {@code onError} are logged and ignored.
+ *
+ * <p>With tools offered, call markup never reaches {@code onPartialResponse}: text that may start a call is held
+ * until it is known not to, and each call is reported, in order, with {@code onPartialToolCall} (its whole
+ * arguments) then {@code onCompleteToolCall} as soon as its markup is complete; the final response carries the same
+ * calls. A malformed call reaches {@code onError} as a {@link dev.titans4j.t2.tools.ToolCallException}.
  */
 public class OnnxStreamingChatModel extends OnnxBaseChatModel implements StreamingChatModel {
 
@@ -53,10 +65,20 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
 
     private void stream(ChatRequest request, StreamingChatResponseHandler handler, Handle handle) {
         GenerationResult result;
+        ParsedAnswer answer;
         try {
             ChatRequestPlanner.Plan plan = planner.prepare(request);
-            result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
-                    piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);
+            ChatRequestPlanner.Answers answers = plan.answers();
+            if (answers.parsesToolCalls()) {
+                ToolCallStream calls = answers.syntax().newStream(answers.tools(), new HandlerEvents(handler, handle));
+                result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
+                        calls::push, handle::isCancelled);
+                answer = result.stopReason() == StopReason.CANCELLED ? null : calls.finish();
+            } else {
+                result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
+                        piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);
+                answer = new ParsedAnswer(result.text(), List.of());
+            }
         } catch (Exception e) {
             if (!handle.isCancelled()) {
                 withLoggingExceptions(() -> handler.onError(e));
@@ -64,7 +86,31 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
             return;
         }
         if (result.stopReason() != StopReason.CANCELLED) {
-            onCompleteResponse(handler, toResponse(result));
+            onCompleteResponse(handler, toResponse(result, answer));
+        }
+    }
+
+    /** Forwards a tool-call stream's parts to the handler (handler exceptions go to its onError). */
+    private record HandlerEvents(StreamingChatResponseHandler handler, Handle handle) implements ToolCallStream.Events {
+        @Override
+        public void text(String piece) {
+            if (!handle.isCancelled()) {
+                onPartialResponse(handler, piece, handle);
+            }
+        }
+
+        @Override
+        public void partialToolCall(PartialToolCall call) {
+            if (!handle.isCancelled()) {
+                onPartialToolCall(handler, call, handle);
+            }
+        }
+
+        @Override
+        public void completeToolCall(CompleteToolCall call) {
+            if (!handle.isCancelled()) {
+                onCompleteToolCall(handler, call);
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
@@ -227,27 +229,48 @@ class OnnxChatModelTest {
     }
 
     @Test
-    void tool_choice_is_validated_before_tools() {
-        ToolSpecification tool = ToolSpecification.builder().name("weather").build();
-        OnnxChatModel model = model().build();
-        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+    void required_tool_choice_makes_even_a_base_model_call_an_offered_tool() {
+        ToolSpecification tool = ToolSpecification.builder().name("weather")
+                .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build()).build();
+        ChatResponse response = model().temperature(1.0).seed(7L).build().chat(ChatRequest.builder()
+                .messages(UserMessage.from("Once upon a time"))
                 .parameters(ChatRequestParameters.builder().toolSpecifications(tool)
-                        .toolChoice(ToolChoice.REQUIRED).build()).build()))
-                .isExactlyInstanceOf(UnsupportedFeatureException.class)
-                .hasMessage("ToolChoice.REQUIRED is not supported yet by this model provider");
-        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
-                .parameters(ChatRequestParameters.builder().toolSpecifications(tool).build()).build()))
-                .isExactlyInstanceOf(UnsupportedFeatureException.class)
-                .hasMessage("tools are not supported yet by this model provider");
+                        .toolChoice(ToolChoice.REQUIRED).build()).build());
+        assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        assertThat(response.aiMessage().toolExecutionRequests()).isNotEmpty().allSatisfy(call -> {
+            assertThat(call.name()).isEqualTo("weather");
+            assertThat(call.id()).hasSize(9);
+            assertThat(call.arguments()).startsWith("{\"city\":\"");
+        });
+        assertThat(response.aiMessage().text()).isNull();
     }
 
     @Test
-    void json_response_format_images_and_other_model_names_are_unsupported() {
+    void required_tool_choice_needs_tools() {
+        assertThatThrownBy(() -> model().build().chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(OnnxChatRequestParameters.builder().toolChoice(ToolChoice.REQUIRED).build()).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("REQUIRED");
+    }
+
+    @Test
+    void json_response_format_gives_a_json_object() throws Exception {
+        ChatResponse response = model().temperature(1.0).seed(3L)
+                .constraintLimits(dev.titans4j.t2.constrain.ConstraintLimits.builder().maxWhitespace(1)
+                        .maxStringBytes(24).maxArrayItems(4).maxDepth(8).build())
+                .build().chat(
+                ChatRequest.builder().messages(UserMessage.from("Once upon a time"))
+                        .parameters(ChatRequestParameters.builder().responseFormat(ResponseFormat.JSON).build())
+                        .build());
+        assertThat(response.finishReason()).as(response.aiMessage().text()).isEqualTo(FinishReason.STOP);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.aiMessage().text()).isObject())
+                .as(response.aiMessage().text()).isTrue();
+        assertThat(model().build().supportedCapabilities()).contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+    }
+
+    @Test
+    void images_and_other_model_names_are_unsupported() {
         OnnxChatModel model = model().build();
-        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
-                .parameters(ChatRequestParameters.builder().responseFormat(ResponseFormat.JSON).build()).build()))
-                .isExactlyInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("JSON response format");
         assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from(
                 TextContent.from("what is this?"), ImageContent.from("https://example.com/cat.png"))).build()))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class)

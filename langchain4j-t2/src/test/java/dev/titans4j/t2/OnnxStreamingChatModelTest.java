@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
@@ -212,13 +214,11 @@ class OnnxStreamingChatModelTest {
     @Test
     void unsupported_features_throw_on_the_callers_thread_without_callbacks() {
         Recorder recorder = new Recorder();
-        ChatRequest withTools = ChatRequest.builder().messages(UserMessage.from("hi"))
-                .parameters(ChatRequestParameters.builder()
-                        .toolSpecifications(ToolSpecification.builder().name("weather").build()).build())
-                .build();
-        assertThatThrownBy(() -> model().build().chat(withTools, recorder))
+        ChatRequest withImage = ChatRequest.builder().messages(UserMessage.from(TextContent.from("what is this?"),
+                ImageContent.from("https://example.com/cat.png"))).build();
+        assertThatThrownBy(() -> model().build().chat(withImage, recorder))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class)
-                .hasMessage("tools are not supported yet by this model provider");
+                .hasMessageContaining("image");
         assertThat(recorder.pieces).isEmpty();
         assertThat(recorder.errors).isEmpty();
     }

@@ -1,6 +1,9 @@
 package dev.titans4j.t2.chat;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.titans4j.t2.tools.ToolCallSyntax;
 import java.util.List;
 
 /**
@@ -25,6 +28,24 @@ public interface ChatFormat {
      * @throws dev.langchain4j.exception.UnsupportedFeatureException for content the format cannot express
      */
     String render(List<ChatMessage> messages, boolean addGenerationPrompt);
+
+    /**
+     * The prompt text with {@code tools} offered to the model the way the family's template does (empty or null:
+     * as {@link #render(List, boolean)}).
+     *
+     * @throws UnsupportedFeatureException if the format cannot offer tools
+     */
+    default String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
+        if (tools == null || tools.isEmpty()) {
+            return render(messages, addGenerationPrompt);
+        }
+        throw new UnsupportedFeatureException("the " + name() + " chat format cannot offer tools");
+    }
+
+    /** How this family writes tool calls in its answers. */
+    default ToolCallSyntax toolCallSyntax() {
+        return ToolCallSyntax.hermes();
+    }
 
     /** Whether the caller must put the BOS token before the rendered text (false when the text carries it). */
     boolean prependBos();

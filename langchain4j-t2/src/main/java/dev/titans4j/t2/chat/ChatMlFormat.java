@@ -1,11 +1,13 @@
 package dev.titans4j.t2.chat;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.titans4j.t2.tools.ToolPrompts;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +23,9 @@ import java.util.Optional;
  *
  * <p>Tool calls and results follow Qwen2.5's template: an AI message's tool calls become
  * {@code <tool_call>\n{"name": ..., "arguments": ...}\n</tool_call>} lines, and consecutive tool results share one
- * user turn of {@code <tool_response>\n...\n</tool_response>} blocks.
+ * user turn of {@code <tool_response>\n...\n</tool_response>} blocks. Offered tools go into the system turn as
+ * Qwen2.5's {@code # Tools} section with one JSON signature per line inside {@code <tools></tools>}, after the
+ * conversation's system text or else the default system prompt (empty without one).
  */
 public final class ChatMlFormat implements ChatFormat {
 
@@ -56,12 +60,24 @@ public final class ChatMlFormat implements ChatFormat {
 
     @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, List.of(), addGenerationPrompt);
+    }
+
+    @Override
+    public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
         MessageText.requireNotEmpty(messages);
         StringBuilder out = new StringBuilder();
-        if (!(messages.get(0) instanceof SystemMessage) && defaultSystemPrompt != null) {
+        boolean leadingSystem = messages.get(0) instanceof SystemMessage;
+        int start = 0;
+        if (tools != null && !tools.isEmpty()) {
+            String system = leadingSystem ? MessageText.of(messages.get(0))
+                    : defaultSystemPrompt == null ? "" : defaultSystemPrompt;
+            turn(out, "system", system + ToolPrompts.hermesToolsSection(tools));
+            start = leadingSystem ? 1 : 0;
+        } else if (!leadingSystem && defaultSystemPrompt != null) {
             turn(out, "system", defaultSystemPrompt);
         }
-        for (int i = 0; i < messages.size(); i++) {
+        for (int i = start; i < messages.size(); i++) {
             ChatMessage message = messages.get(i);
             if (message instanceof ToolExecutionResultMessage) {
                 boolean first = i == 0 || !(messages.get(i - 1) instanceof ToolExecutionResultMessage);
@@ -79,8 +95,7 @@ public final class ChatMlFormat implements ChatFormat {
                     out.append('\n').append(ai.text());
                 }
                 for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
-                    out.append("\n<tool_call>\n{\"name\": \"").append(call.name()).append("\", \"arguments\": ")
-                            .append(ToolArguments.json(call)).append("}\n</tool_call>");
+                    out.append('\n').append(ToolPrompts.hermesCall(call));
                 }
                 out.append(END).append('\n');
             } else {

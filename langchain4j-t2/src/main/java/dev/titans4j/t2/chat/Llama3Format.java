@@ -3,12 +3,15 @@ package dev.titans4j.t2.chat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.titans4j.t2.tools.ToolCallSyntax;
+import dev.titans4j.t2.tools.ToolPrompts;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -30,6 +33,11 @@ import java.util.Optional;
  *   tool results are written as a JSON string, as that template's {@code tojson} does with text content, and an
  *   AI message may carry one tool call only.</li>
  * </ul>
+ *
+ * <p>Offered tools follow the 3.1/3.2 template's default ({@code tools_in_user_message}): the system turn gains
+ * {@code Environment: ipython}, and the first message after the system prompt becomes a user turn opening with
+ * the JSON-call instructions and the tool signatures (indented JSON). Plain Llama 3 gets the same user-turn
+ * preamble (its template has no tools). Answers call tools as {@code {"name": ..., "parameters": ...}}.
  */
 public final class Llama3Format implements ChatFormat {
 
@@ -79,7 +87,13 @@ public final class Llama3Format implements ChatFormat {
 
     @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, List.of(), addGenerationPrompt);
+    }
+
+    @Override
+    public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
         MessageText.requireNotEmpty(messages);
+        boolean withTools = tools != null && !tools.isEmpty();
         StringBuilder out = new StringBuilder(BEGIN);
         int first = 0;
         if (date != null) {
@@ -89,9 +103,27 @@ public final class Llama3Format implements ChatFormat {
                 first = 1;
             }
             header(out, "system");
+            if (withTools) {
+                out.append("Environment: ipython\n");
+            }
             out.append("Cutting Knowledge Date: December 2023\nToday Date: ")
                     .append(date.isEmpty() ? LocalDate.now().format(STRFTIME_D_B_Y) : date).append("\n\n")
                     .append(system).append(EOT);
+        }
+        if (withTools) {
+            if (date == null && messages.get(0) instanceof SystemMessage s) {
+                header(out, "system");
+                out.append(s.text().strip()).append(EOT);
+                first = 1;
+            }
+            if (first >= messages.size()) {
+                throw new IllegalArgumentException("the Llama 3 format puts tools into the first user message, but "
+                        + "the conversation has none");
+            }
+            header(out, "user");
+            out.append(ToolPrompts.llama3UserPreamble(tools)).append(MessageText.of(messages.get(first)).strip())
+                    .append(EOT);
+            first++;
         }
         for (ChatMessage message : messages.subList(first, messages.size())) {
             header(out, role(message));
@@ -101,8 +133,7 @@ public final class Llama3Format implements ChatFormat {
                             + "AI message; this one has " + ai.toolExecutionRequests().size());
                 }
                 for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
-                    out.append("{\"name\": \"").append(call.name()).append("\", \"parameters\": ")
-                            .append(ToolArguments.json(call)).append('}');
+                    out.append(ToolPrompts.llama3Call(call));
                 }
             } else if (message instanceof ToolExecutionResultMessage && date != null) {
                 out.append(jsonString(MessageText.of(message)));
@@ -140,6 +171,11 @@ public final class Llama3Format implements ChatFormat {
             return "ipython";
         }
         return "assistant";
+    }
+
+    @Override
+    public ToolCallSyntax toolCallSyntax() {
+        return ToolCallSyntax.llama3();
     }
 
     @Override

@@ -1,8 +1,13 @@
 package dev.titans4j.t2.chat;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.titans4j.t2.tools.ToolCallSyntax;
+import dev.titans4j.t2.tools.ToolPrompts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +20,14 @@ import java.util.List;
  * format stays usable: consecutive user-side messages (user text, tool results, later system messages) are joined
  * with a blank line into one {@code [INST]} block. Tool results are written as their text; tool calls of an AI
  * message as JSON {@code {"name": ..., "arguments": ...}} lines.
+ *
+ * <p>With tools offered, the conversation is written as Mistral-7B-Instruct v0.3's template does (only v0.3+
+ * models know tools): {@code <s>}, {@code [INST] text[/INST]} per user message, the last one preceded by
+ * {@code [AVAILABLE_TOOLS] [...][/AVAILABLE_TOOLS]} and carrying the system prompt ({@code system\n\nuser});
+ * answers {@code  text</s>}; calls {@code [TOOL_CALLS] [{"name", "arguments", "id"}, ...]</s>}; results
+ * {@code [TOOL_RESULTS] {"content": ..., "call_id": ...}[/TOOL_RESULTS]}. Where the template would drop the
+ * system prompt (the conversation does not end with a user message) or reject a later system message, this format
+ * keeps them (system text on the last user message; later system messages as {@code [INST]} blocks).
  */
 public final class MistralFormat implements ChatFormat {
 
@@ -25,6 +38,48 @@ public final class MistralFormat implements ChatFormat {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
+        if (tools == null || tools.isEmpty()) {
+            return render(messages, addGenerationPrompt);
+        }
+        MessageText.requireNotEmpty(messages);
+        String system = messages.get(0) instanceof SystemMessage s ? s.text() : null;
+        List<ChatMessage> loop = system == null ? messages : messages.subList(1, messages.size());
+        int lastUser = -1;
+        for (int i = 0; i < loop.size(); i++) {
+            if (loop.get(i) instanceof UserMessage) {
+                lastUser = i;
+            }
+        }
+        StringBuilder out = new StringBuilder(BOS);
+        for (int i = 0; i < loop.size(); i++) {
+            ChatMessage message = loop.get(i);
+            if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
+                out.append(ToolPrompts.mistralCalls(ai.toolExecutionRequests())).append(EOS);
+            } else if (message instanceof AiMessage ai) {
+                out.append(' ').append(MessageText.of(ai).strip()).append(EOS);
+            } else if (message instanceof ToolExecutionResultMessage result) {
+                out.append(ToolPrompts.mistralResult(MessageText.of(result), result.id()));
+            } else {
+                String text = MessageText.of(message);
+                if (i == lastUser) {
+                    out.append(ToolPrompts.mistralAvailableTools(tools));
+                    if (system != null) {
+                        text = system + "\n\n" + text;
+                    }
+                }
+                out.append("[INST] ").append(text).append("[/INST]");
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public ToolCallSyntax toolCallSyntax() {
+        return ToolCallSyntax.mistral();
     }
 
     @Override

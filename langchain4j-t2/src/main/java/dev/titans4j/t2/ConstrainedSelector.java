@@ -1,0 +1,33 @@
+package dev.titans4j.t2;
+
+import dev.titans4j.t2.constrain.ConstrainedDecoder;
+import dev.titans4j.t2.engine.TokenSelector;
+
+/**
+ * Token selection under a grammar: disallowed tokens get negative infinity before the sampler sees the logits, the
+ * chosen token advances the grammar, and once the output is finished (nothing may follow) the end-of-sequence id
+ * is returned so generation stops there.
+ */
+final class ConstrainedSelector implements TokenSelector {
+
+    private final ConstrainedDecoder decoder;
+    private final TokenSelector sampler;
+    private final int endOfSequence;
+
+    ConstrainedSelector(ConstrainedDecoder decoder, TokenSelector sampler, int endOfSequence) {
+        this.decoder = decoder;
+        this.sampler = sampler;
+        this.endOfSequence = endOfSequence;
+    }
+
+    @Override
+    public int select(float[] logits) {
+        if (decoder.isFinished()) {
+            return endOfSequence;
+        }
+        decoder.maskLogits(logits);
+        int token = sampler.select(logits);
+        decoder.accept(token);
+        return token;
+    }
+}

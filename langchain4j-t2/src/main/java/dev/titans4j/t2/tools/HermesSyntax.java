@@ -1,0 +1,52 @@
+package dev.titans4j.t2.tools;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.titans4j.t2.constrain.JsonConstraint;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Qwen2.5 / Hermes calls: each {@code <tool_call>\n{"name": ..., "arguments": ...}\n</tool_call>}. Everything
+ * inside the tags must be an executable call; a {@code <tool_call>} left open at the end of the answer is an error.
+ */
+final class HermesSyntax extends ToolCallSyntax {
+
+    static final HermesSyntax INSTANCE = new HermesSyntax();
+    static final String OPEN = "<tool_call>";
+    static final String CLOSE = "</tool_call>";
+    /** At most this many calls under {@code ToolChoice.REQUIRED}. */
+    static final int MAX_FORCED_CALLS = 4;
+
+    @Override
+    List<String> startMarkers() {
+        return List.of(OPEN);
+    }
+
+    @Override
+    boolean onlyAtStart() {
+        return false;
+    }
+
+    @Override
+    String endMarker() {
+        return CLOSE;
+    }
+
+    @Override
+    Optional<List<ToolExecutionRequest>> parseRegion(String region, ToolCallReader reader) {
+        String body = region.substring(OPEN.length(), region.length() - CLOSE.length()).strip();
+        return Optional.of(List.of(reader.read(body, List.of("arguments", "parameters"))));
+    }
+
+    @Override
+    public JsonConstraint requiredCallConstraint(List<ToolSpecification> tools) {
+        JsonConstraint call = JsonConstraint.literalThen(OPEN + "\n", JsonConstraint.forToolCall(tools), "\n" + CLOSE);
+        return JsonConstraint.repeated(call, "\n", MAX_FORCED_CALLS);
+    }
+
+    @Override
+    public String toString() {
+        return "hermes";
+    }
+}

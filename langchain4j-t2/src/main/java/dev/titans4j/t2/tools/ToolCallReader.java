@@ -1,0 +1,94 @@
+package dev.titans4j.t2.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one tool call the model wrote as JSON ({@code {"name": ..., "<argumentsKey>": {...}}}) into a
+ * {@link ToolExecutionRequest}, checking the name against the offered tools and the arguments against its
+ * parameters. Model formats without call ids get a generated one (9 alphanumerics, which Mistral's template
+ * requires).
+ */
+final class ToolCallReader {
+
+    private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, ToolSpecification> tools = new LinkedHashMap<>();
+
+    ToolCallReader(List<ToolSpecification> tools) {
+        tools.forEach(t -> this.tools.put(t.name(), t));
+    }
+
+    /** Parses {@code json} (one call); {@code origin} quotes the model's output in errors. */
+    ToolExecutionRequest read(String json, List<String> argumentsKeys) {
+        JsonNode call;
+        try {
+            call = PythonJson.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ToolCallException("the model's tool call is not valid JSON (" + e.getOriginalMessage()
+                    + "): " + quote(json), e);
+        }
+        if (call == null || call.isMissingNode()) {
+            throw new ToolCallException("the model's tool call is empty");
+        }
+        return read(call, argumentsKeys);
+    }
+
+    ToolExecutionRequest read(JsonNode call, List<String> argumentsKeys) {
+        if (!call.isObject() || !call.path("name").isTextual()) {
+            throw new ToolCallException("the model's tool call has no \"name\" string: " + quote(call.toString()));
+        }
+        String name = call.get("name").textValue();
+        ToolSpecification tool = tools.get(name);
+        if (tool == null) {
+            throw new ToolCallException("the model called an unknown tool '" + name + "'; offered tools: "
+                    + tools.keySet());
+        }
+        JsonNode arguments = null;
+        for (String key : argumentsKeys) {
+            if (call.has(key)) {
+                arguments = call.get(key);
+                break;
+            }
+        }
+        if (arguments == null) {
+            arguments = PythonJson.MAPPER.createObjectNode(); // a call without arguments
+        }
+        if (arguments.isTextual()) { // some models write the arguments object as a JSON string
+            try {
+                arguments = PythonJson.MAPPER.readTree(arguments.textValue());
+            } catch (JsonProcessingException e) {
+                throw new ToolCallException("tool '" + name + "': arguments are a string that is not JSON: "
+                        + quote(arguments.textValue()), e);
+            }
+        }
+        Optional<String> problem = ArgumentsCheck.problem(tool.parameters(), arguments);
+        if (problem.isPresent()) {
+            throw new ToolCallException("the model's call of tool '" + name + "' does not match its parameters: "
+                    + problem.get() + "; call: " + quote(call.toString()));
+        }
+        String id = call.path("id").isTextual() ? call.get("id").textValue() : newId();
+        return ToolExecutionRequest.builder().id(id).name(name).arguments(arguments.toString()).build();
+    }
+
+    static String newId() {
+        StringBuilder id = new StringBuilder(9);
+        for (int i = 0; i < 9; i++) {
+            id.append(ID_CHARS.charAt(RANDOM.nextInt(ID_CHARS.length())));
+        }
+        return id.toString();
+    }
+
+    static String quote(String text) {
+        String t = text.length() > 200 ? text.substring(0, 197) + "..." : text;
+        return "'" + t + "'";
+    }
+}
