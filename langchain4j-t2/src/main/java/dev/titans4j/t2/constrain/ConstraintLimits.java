@@ -14,6 +14,10 @@ package dev.titans4j.t2.constrain;
  *   <li>{@code maxWhitespace}: bytes in one run of insignificant whitespace (space, tab, newline).</li>
  *   <li>{@code maxDepth}: parser stack depth (about two frames per nesting level); bounds recursive
  *       {@code $ref}s and free-form JSON.</li>
+ *   <li>{@code requireAllProperties} (a grammar option rather than a bound, default false): write every
+ *       declared property, optional ones too. Still schema-valid; useful where the consumer expects complete
+ *       objects although the schema marks nothing required (LangChain4j's POJO schemas, e.g. its
+ *       {@code LocalTime} deserializer needs every field).</li>
  * </ul>
  */
 public final class ConstraintLimits {
@@ -27,6 +31,7 @@ public final class ConstraintLimits {
     private final int maxArrayItems;
     private final int maxWhitespace;
     private final int maxDepth;
+    private final boolean requireAllProperties;
 
     private ConstraintLimits(Builder b) {
         this.maxStringBytes = positive("maxStringBytes", b.maxStringBytes);
@@ -36,6 +41,7 @@ public final class ConstraintLimits {
         this.maxArrayItems = nonNegative("maxArrayItems", b.maxArrayItems);
         this.maxWhitespace = nonNegative("maxWhitespace", b.maxWhitespace);
         this.maxDepth = positive("maxDepth", b.maxDepth);
+        this.requireAllProperties = b.requireAllProperties;
     }
 
     public static ConstraintLimits defaults() {
@@ -44,6 +50,14 @@ public final class ConstraintLimits {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        return new Builder().maxStringBytes(maxStringBytes).maxIntegerDigits(maxIntegerDigits)
+                .maxFractionDigits(maxFractionDigits).maxExponentDigits(maxExponentDigits)
+                .maxArrayItems(maxArrayItems).maxWhitespace(maxWhitespace).maxDepth(maxDepth)
+                .requireAllProperties(requireAllProperties);
     }
 
     public int maxStringBytes() {
@@ -74,6 +88,10 @@ public final class ConstraintLimits {
         return maxDepth;
     }
 
+    public boolean requireAllProperties() {
+        return requireAllProperties;
+    }
+
     private static int positive(String name, int v) {
         if (v <= 0) {
             throw new IllegalArgumentException(name + " must be > 0, was " + v);
@@ -93,7 +111,7 @@ public final class ConstraintLimits {
         return "ConstraintLimits{maxStringBytes=" + maxStringBytes + ", maxIntegerDigits=" + maxIntegerDigits
                 + ", maxFractionDigits=" + maxFractionDigits + ", maxExponentDigits=" + maxExponentDigits
                 + ", maxArrayItems=" + maxArrayItems + ", maxWhitespace=" + maxWhitespace
-                + ", maxDepth=" + maxDepth + '}';
+                + ", maxDepth=" + maxDepth + ", requireAllProperties=" + requireAllProperties + '}';
     }
 
     public static final class Builder {
@@ -104,8 +122,14 @@ public final class ConstraintLimits {
         private int maxArrayItems = 64;
         private int maxWhitespace = 16;
         private int maxDepth = 64;
+        private boolean requireAllProperties;
 
         private Builder() {
+        }
+
+        public Builder requireAllProperties(boolean v) {
+            this.requireAllProperties = v;
+            return this;
         }
 
         public Builder maxStringBytes(int v) {

@@ -173,7 +173,7 @@ final class SchemaCompiler {
         properties.forEach((name, schema) -> {
             names.add(name);
             values.add(compile(schema, path + "." + name));
-            requiredFlags.add(required.contains(name));
+            requiredFlags.add(limits.requireAllProperties() || required.contains(name));
         });
         return register(new ObjectGrammar(names, values, requiredFlags, limits));
     }

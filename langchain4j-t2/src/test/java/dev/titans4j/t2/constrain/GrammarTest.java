@@ -118,6 +118,13 @@ class GrammarTest {
     }
 
     @Test
+    void requireAllPropertiesWritesOptionalOnesToo() {
+        JsonConstraint c = schema(ordered()).withLimits(ConstraintLimits.builder().requireAllProperties(true).build());
+        assertThat(accepts(c, "{\"a\":\"x\",\"b\":1,\"c\":\"y\"}")).isTrue();
+        assertThat(accepts(c, "{\"b\":1}")).isFalse();
+    }
+
+    @Test
     void whitespaceRunsAreBounded() {
         JsonConstraint c = schema(ordered()).withLimits(ConstraintLimits.builder().maxWhitespace(4).build());
         assertThat(accepts(c, "{    \"b\":1}")).isTrue();

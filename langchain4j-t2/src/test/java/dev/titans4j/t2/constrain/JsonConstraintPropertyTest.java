@@ -102,6 +102,58 @@ class JsonConstraintPropertyTest {
         return rows;
     }
 
+    /**
+     * What AiServices does next with the text: ServiceOutputParser turns it into the declared Java type. Only
+     * value rules the schema cannot express (a month of 13 in a LocalDate, a UUID's format) may fail there.
+     */
+    @Test
+    void aiServicesParseEveryOutputIntoTheirReturnType() {
+        dev.langchain4j.service.output.ServiceOutputParser parser = new dev.langchain4j.service.output.ServiceOutputParser();
+        List<SchemaCorpus.Entry> entries = SchemaCorpus.aiServicesSchemas();
+        assertThat(entries).hasSizeGreaterThanOrEqualTo(20);
+        for (SchemaCorpus.Entry entry : entries) {
+            // LangChain4j marks no POJO field required, yet its LocalTime deserializer needs every field
+            JsonConstraint constraint = JsonConstraint.forSchema(entry.schema())
+                    .withLimits(TEST_LIMITS.toBuilder().requireAllProperties(true).build());
+            Schema validator = JsonSchemaText.validator(entry.schema());
+            for (int seed = 0; seed < 5; seed++) {
+                RandomDecoding.Result r = RandomDecoding.generate(constraint, stories, seed, 5000, true);
+                assertThat(r.complete()).isTrue();
+                assertThat(JsonSchemaText.errors(validator, r.text())).isEmpty();
+                try {
+                    parser.parseText(unwrapResult(entry.javaType()), r.text());
+                } catch (RuntimeException e) {
+                    if (!beyondTheSchema(e)) {
+                        throw new AssertionError(entry + " did not parse into " + entry.javaType() + ": " + r.text(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** AiServices parses the T of a {@code Result<T>} return type. */
+    private static java.lang.reflect.Type unwrapResult(java.lang.reflect.Type type) {
+        if (type instanceof java.lang.reflect.ParameterizedType p && p.getRawType() == dev.langchain4j.service.Result.class) {
+            return p.getActualTypeArguments()[0];
+        }
+        return type;
+    }
+
+    /**
+     * Value rules LangChain4j 1.19 schemas cannot state, hence no grammar can enforce: LocalDate/LocalTime are
+     * plain integers (no 1-12 month range), a UUID is a string whose format is only in the description.
+     */
+    private static boolean beyondTheSchema(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.time.DateTimeException
+                    || (c instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f
+                            && f.getTargetType() == java.util.UUID.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void defaultLimitsAlsoTerminateAndValidate() throws Exception {
         for (SchemaCorpus.Entry entry : List.of(SchemaCorpus.all().get(0), SchemaCorpus.all().get(4))) {

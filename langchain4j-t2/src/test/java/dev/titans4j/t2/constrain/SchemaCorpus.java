@@ -27,7 +27,12 @@ import java.util.Map;
  */
 final class SchemaCorpus {
 
-    record Entry(String name, JsonSchemaElement schema) {
+    /** {@code javaType}: the AI-service return type the schema was derived from, or null. */
+    record Entry(String name, JsonSchemaElement schema, java.lang.reflect.Type javaType) {
+        Entry(String name, JsonSchemaElement schema) {
+            this(name, schema, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -76,7 +81,8 @@ final class SchemaCorpus {
                 }
                 parser.jsonSchema(m.getGenericReturnType()).ifPresent(schema -> distinct.putIfAbsent(
                         JsonSchemaText.of(schema.rootElement()),
-                        new Entry("aiservices:" + name + "." + m.getName(), schema.rootElement())));
+                        new Entry("aiservices:" + name + "." + m.getName(), schema.rootElement(),
+                                m.getGenericReturnType())));
             }
         }
         return new ArrayList<>(distinct.values());
