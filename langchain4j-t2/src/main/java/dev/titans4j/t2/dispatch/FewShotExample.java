@@ -5,7 +5,10 @@ import dev.langchain4j.data.message.UserMessage;
 import java.util.List;
 import java.util.Objects;
 
-/** One labelled example of a task: a conversation and the answer the model should give. */
+/**
+ * One labelled example of a task: a conversation and the answer the model should give, exactly as the text that
+ * follows the rendered prompt (with a plain-text base model that usually starts with a space).
+ */
 public record FewShotExample(List<ChatMessage> messages, String answer) {
 
     public FewShotExample {

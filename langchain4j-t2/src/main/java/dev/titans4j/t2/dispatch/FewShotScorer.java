@@ -25,7 +25,7 @@ public final class FewShotScorer {
         this.engine = engine;
         for (FewShotExample e : examples) {
             int[] prompt = engine.promptIds(e.messages());
-            int[] answer = engine.tokenizer().encodeRaw(e.answer());
+            int[] answer = answerTokens(engine, e);
             if (answer.length == 0) {
                 throw new IllegalArgumentException("The answer '" + e.answer() + "' encodes to no tokens");
             }
@@ -36,6 +36,21 @@ public final class FewShotScorer {
             prompts.add(prompt);
             answers.add(answer);
         }
+    }
+
+    /**
+     * The answer's tokens as they follow the prompt: the prompt text and answer are tokenized together and the
+     * prompt's tokens cut off (tokenizers that add a prefix space would tokenize the answer alone differently); when
+     * the joint tokenization does not start with the prompt's tokens, the answer is tokenized alone.
+     */
+    private static int[] answerTokens(OnnxChatEngine engine, FewShotExample e) {
+        String promptText = engine.chatFormat().render(e.messages(), true);
+        int[] prompt = engine.tokenizer().encodeRaw(promptText);
+        int[] joint = engine.tokenizer().encodeRaw(promptText + e.answer());
+        boolean prefix = joint.length > prompt.length
+                && java.util.Arrays.equals(joint, 0, prompt.length, prompt, 0, prompt.length);
+        return prefix ? java.util.Arrays.copyOfRange(joint, prompt.length, joint.length)
+                : engine.tokenizer().encodeRaw(e.answer());
     }
 
     public FewShotScore score(SvfMultipliers multipliers) {
