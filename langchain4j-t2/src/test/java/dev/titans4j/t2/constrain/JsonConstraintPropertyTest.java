@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The acceptance property of issue 4: whatever a random-weight model samples under the mask, the output is
  * JSON (Jackson parses it) that validates against the schema (networknt, from LangChain4j's own schema
- * conversion), for every schema of {@link SchemaCorpus} and many seeds, on the real stories260K vocabulary
- * (byte-fallback SentencePiece BPE) and on a synthetic 49152-token byte-level vocabulary.
+ * conversion), for every schema of {@link SchemaCorpus} (30 hand-written + the distinct AiServices schemas of
+ * LangChain4j's own IT) and many seeds, on the real stories260K vocabulary (byte-fallback SentencePiece BPE) with
+ * random and with stories260K's real logits, and on a synthetic 49152-token byte-level vocabulary.
  */
 class JsonConstraintPropertyTest {
 
