@@ -1,0 +1,122 @@
+package dev.titans4j.t2.tools;
+
+import static dev.titans4j.t2.tools.ToolPromptGoldenTest.TOOLS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Parsing each family's tool calls from model output, and the errors for malformed output. */
+class ToolCallParsingTest {
+
+    private static final ToolSyntaxFixture HERMES = new ToolSyntaxFixture(ToolCallSyntax.hermes());
+    private static final ToolSyntaxFixture LLAMA = new ToolSyntaxFixture(ToolCallSyntax.llama3());
+    private static final ToolSyntaxFixture MISTRAL = new ToolSyntaxFixture(ToolCallSyntax.mistral());
+
+    record ToolSyntaxFixture(ToolCallSyntax syntax) {
+        ParsedAnswer parse(String answer) {
+            return syntax.parse(answer, TOOLS);
+        }
+    }
+
+    @Test
+    void hermes_reads_several_calls_with_text_before_them() {
+        ParsedAnswer a = HERMES.parse("Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
+                + "{\"city\": \"Paris\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"current_time\", \"arguments\": {}}\n"
+                + "</tool_call>");
+        assertThat(a.text()).isEqualTo("Let me check.");
+        assertThat(a.toolCalls()).extracting(ToolExecutionRequest::name).containsExactly("get_weather", "current_time");
+        assertThat(a.toolCalls().get(0).arguments()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(a.toolCalls().get(1).arguments()).isEqualTo("{}");
+        assertThat(a.toolCalls()).extracting(ToolExecutionRequest::id).doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).matches("[A-Za-z0-9]{9}"));
+    }
+
+    @Test
+    void text_without_calls_stays_text_exactly() {
+        assertThat(HERMES.parse("  It is sunny. <tool_ but no call\n")).isEqualTo(
+                new ParsedAnswer("  It is sunny. <tool_ but no call\n", List.of()));
+        assertThat(LLAMA.parse("{\"answer\": 42}").text()).isEqualTo("{\"answer\": 42}");
+        assertThat(LLAMA.parse("Sunny.").text()).isEqualTo("Sunny.");
+        assertThat(MISTRAL.parse("[1, 2]").text()).isEqualTo("[1, 2]");
+    }
+
+    @Test
+    void llama_reads_parameters_and_several_calls() {
+        ParsedAnswer a = LLAMA.parse("{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\", \"unit\": "
+                + "\"celsius\"}}; {\"name\": \"current_time\", \"parameters\": {}}");
+        assertThat(a.text()).isNull();
+        assertThat(a.toolCalls()).extracting(ToolExecutionRequest::name).containsExactly("get_weather", "current_time");
+        assertThat(a.toolCalls().get(0).arguments()).isEqualTo("{\"city\":\"Paris\",\"unit\":\"celsius\"}");
+    }
+
+    @Test
+    void mistral_reads_a_call_list_with_or_without_its_marker_and_keeps_ids() {
+        String list = "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}, \"id\": \"abc123XYZ\"}]";
+        for (String answer : List.of("[TOOL_CALLS] " + list, list)) {
+            ParsedAnswer a = MISTRAL.parse(answer);
+            assertThat(a.toolCalls()).singleElement().satisfies(c -> {
+                assertThat(c.id()).isEqualTo("abc123XYZ");
+                assertThat(c.arguments()).isEqualTo("{\"city\":\"Oslo\"}");
+            });
+        }
+    }
+
+    @Test
+    void unterminated_calls_fail_with_the_output_quoted() {
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"get_weather\", \"argu"))
+                .isInstanceOf(ToolCallException.class)
+                .hasMessageContaining("cut off before </tool_call>").hasMessageContaining("\"argu");
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"get_weather\", \n</tool_call>"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> LLAMA.parse("{\"name\": \"get_weather\", \"parameters\": {\"city\""))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> MISTRAL.parse("[TOOL_CALLS] [{\"name\": \"get_weather\""))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void unknown_tools_fail_naming_the_offered_ones() {
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"launch\", \"arguments\": {}}\n</tool_call>"))
+                .isInstanceOf(ToolCallException.class)
+                .hasMessage("the model called an unknown tool 'launch'; offered tools: [get_weather, current_time]");
+        assertThatThrownBy(() -> MISTRAL.parse("[TOOL_CALLS] {\"nom\": 1}"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("expected a JSON list");
+    }
+
+    @Test
+    void wrong_argument_types_fail_naming_the_argument() {
+        assertThatThrownBy(() -> HERMES.parse(
+                "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": 42}}\n</tool_call>"))
+                .isInstanceOf(ToolCallException.class)
+                .hasMessageContaining("argument 'city': expected a string, got 42");
+        assertThatThrownBy(() -> LLAMA.parse(
+                "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\", \"unit\": \"kelvin\"}}"))
+                .isInstanceOf(ToolCallException.class)
+                .hasMessageContaining("argument 'unit': expected one of [celsius, fahrenheit], got \"kelvin\"");
+        assertThatThrownBy(() -> LLAMA.parse("{\"name\": \"get_weather\", \"parameters\": {\"unit\": \"celsius\"}}"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("required argument 'city' is missing");
+        ToolSpecification sum = ToolSpecification.builder().name("sum").parameters(JsonObjectSchema.builder()
+                .addProperty("xs", JsonArraySchema.builder().items(new JsonIntegerSchema()).build())
+                .required("xs").additionalProperties(false).build()).build();
+        assertThatThrownBy(() -> ToolCallSyntax.hermes().parse(
+                "<tool_call>{\"name\": \"sum\", \"arguments\": {\"xs\": [1, 2.5]}}</tool_call>", List.of(sum)))
+                .hasMessageContaining("argument 'xs[1]': expected an integer, got 2.5");
+        assertThatThrownBy(() -> ToolCallSyntax.hermes().parse(
+                "<tool_call>{\"name\": \"sum\", \"arguments\": {\"xs\": [], \"ys\": 1}}</tool_call>", List.of(sum)))
+                .hasMessageContaining("argument 'ys' is not a parameter; expected [xs]");
+    }
+
+    @Test
+    void arguments_written_as_a_json_string_are_accepted() {
+        ParsedAnswer a = HERMES.parse("<tool_call>{\"name\": \"get_weather\", \"arguments\": \"{\\\"city\\\": \\\"Rome\\\"}\"}"
+                + "</tool_call>");
+        assertThat(a.toolCalls().get(0).arguments()).isEqualTo("{\"city\":\"Rome\"}");
+    }
+}
