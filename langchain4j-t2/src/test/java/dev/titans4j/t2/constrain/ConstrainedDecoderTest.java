@@ -214,6 +214,28 @@ class ConstrainedDecoderTest {
         assertThat(a).isEqualTo(b);
     }
 
+    @Test
+    void oneCompiledConstraintServesConcurrentRequests() throws Exception {
+        SchemaCorpus.Entry entry = SchemaCorpus.all().get(4); // array of objects
+        JsonConstraint c = JsonConstraint.forSchema(entry.schema()).withLimits(JsonConstraintPropertyTest.TEST_LIMITS);
+        Schema validator = JsonSchemaText.validator(entry.schema());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<RandomDecoding.Result>> results = new ArrayList<>();
+            for (int seed = 0; seed < 16; seed++) {
+                long s = seed;
+                results.add(pool.submit(() -> RandomDecoding.generate(c, SYNTHETIC, s, 3000, false)));
+            }
+            for (int seed = 0; seed < 16; seed++) {
+                RandomDecoding.Result r = results.get(seed).get();
+                assertThat(r).isEqualTo(RandomDecoding.generate(c, SYNTHETIC, seed, 3000, false)); // deterministic
+                assertThat(JsonSchemaText.errors(validator, r.text())).as(r.text()).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static TokenVocabulary withAddedToken(TokenVocabulary base, String text) {
         List<byte[]> tokens = new ArrayList<>();
         Set<Integer> special = new java.util.HashSet<>();
