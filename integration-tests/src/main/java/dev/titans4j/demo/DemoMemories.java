@@ -1,0 +1,92 @@
+package dev.titans4j.demo;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.titans4j.titans.chat.TitansChatMemory;
+import dev.titans4j.titans.chat.TitansChatMemoryProvider;
+import dev.titans4j.titans.store.MemoryStateStore;
+
+/**
+ * The two memories the demo compares, over the same conversation and about the same token budget: Titans (a
+ * short-term window of {@code windowMessages} plus up to {@code recallTokens} of recalled conversation) and a plain
+ * {@link MessageWindowChatMemory} given as many more messages as the recall budget holds on average.
+ */
+public final class DemoMemories {
+
+    /** The memory id the demo conversation lives under. */
+    public static final String MEMORY_ID = "demo";
+
+    private final TitansChatMemoryProvider titansProvider;
+    private final MessageWindowChatMemory window;
+    private final int windowMessages;
+    private final int plainWindowMessages;
+    private final int recallTokens;
+
+    public DemoMemories(DemoScript script, EmbeddingModel encoder, MemoryStateStore store, int windowMessages,
+                        int recallTokens) {
+        if (windowMessages < 1) {
+            throw new IllegalArgumentException("the window must hold at least 1 message, got " + windowMessages);
+        }
+        if (recallTokens < 1) {
+            throw new IllegalArgumentException("the recall budget must be at least 1 token, got " + recallTokens);
+        }
+        this.windowMessages = windowMessages;
+        this.recallTokens = recallTokens;
+        // recall in messages() is off: AiServices gets recall keyed on the current question from the retriever
+        this.titansProvider = TitansChatMemoryProvider.of(id -> TitansChatMemory.builder().id(id)
+                .maxMessages(windowMessages).recallBudgetTokens(recallTokens).recallInMessages(false)
+                .embeddingModel(encoder).store(store));
+        this.plainWindowMessages = windowMessages + extraMessages(script, recallTokens);
+        this.window = MessageWindowChatMemory.withMaxMessages(plainWindowMessages);
+    }
+
+    /** How many average messages of the script fit in the recall budget. */
+    private static int extraMessages(DemoScript script, int recallTokens) {
+        double average = script.messages().stream().mapToInt(m -> WordTokens.count(m.text())).average().orElse(1);
+        return Math.max(1, (int) Math.round(recallTokens / average));
+    }
+
+    /** Whether the Titans store already holds the conversation (a {@code --state-dir} from an earlier run). */
+    public boolean titansRestored() {
+        TitansChatMemory memory = titans();
+        return memory.archivedSegments() > 0 || !memory.messages().isEmpty();
+    }
+
+    /** Adds the script's messages to the plain window, and to Titans unless {@code titansToo} is false. */
+    public void ingest(DemoScript script, boolean titansToo, ProgressLine progress) {
+        for (ScriptMessage m : script.messages()) {
+            ChatMessage message = m.toChatMessage();
+            window.add(message);
+            if (titansToo) {
+                titans().add(message);
+            }
+            progress.advance();
+        }
+        progress.finish();
+    }
+
+    public TitansChatMemoryProvider titansProvider() {
+        return titansProvider;
+    }
+
+    public TitansChatMemory titans() {
+        return titansProvider.get(MEMORY_ID);
+    }
+
+    public MessageWindowChatMemory window() {
+        return window;
+    }
+
+    public int windowMessages() {
+        return windowMessages;
+    }
+
+    public int plainWindowMessages() {
+        return plainWindowMessages;
+    }
+
+    public int recallTokens() {
+        return recallTokens;
+    }
+}
