@@ -62,17 +62,9 @@ final class MaskEngine {
     /** Inside a string body: content tokens by table, the rest by walking on from each exit node. */
     private void stringBody(int left, Stack rest, long[] words) {
         StringContentIndex index = strings();
-        if (left >= index.maxCost) {
-            for (int w = 0; w < words.length; w++) {
-                words[w] |= index.plainTokens[w];
-            }
-        } else {
-            int[] cost = index.cost;
-            for (int id = 0; id < cost.length; id++) {
-                if (cost[id] >= 0 && cost[id] <= left) {
-                    words[id >>> 6] |= 1L << id;
-                }
-            }
+        long[] plain = index.plainUpTo[Math.min(left, index.maxCost)];
+        for (int w = 0; w < words.length; w++) {
+            words[w] |= plain[w];
         }
         // the state at an exit node depends only on its depth: memoize the step over '"' and '\\' per depth
         ParseState[] afterQuote = new ParseState[index.maxExitDepth + 1];

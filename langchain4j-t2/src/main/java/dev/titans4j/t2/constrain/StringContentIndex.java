@@ -9,10 +9,11 @@ package dev.titans4j.t2.constrain;
  */
 final class StringContentIndex {
 
-    /** Per token: bytes it takes from a string budget (including bytes reserved for a split character), or -1. */
-    final int[] cost;
-    /** Tokens with {@code cost >= 0}, as BitSet words. */
-    final long[] plainTokens;
+    /**
+     * {@code plainUpTo[c]}: content tokens whose cost (bytes taken from a string's budget, including bytes
+     * reserved for a character split across tokens) is at most {@code c}, as BitSet words.
+     */
+    final long[][] plainUpTo;
     final int maxCost;
     /** Trie nodes reached by string content with no split character, that have a {@code "} or {@code \} edge. */
     final int[] exitNodes;
@@ -23,9 +24,9 @@ final class StringContentIndex {
     private static final int HUGE = Integer.MAX_VALUE / 2;
 
     StringContentIndex(TokenTrie trie, int vocabSize) {
-        cost = new int[vocabSize];
+        int[] cost = new int[vocabSize];
         java.util.Arrays.fill(cost, -1);
-        plainTokens = new long[(vocabSize + 63) >>> 6];
+        int words = (vocabSize + 63) >>> 6;
         IntList exits = new IntList();
         IntList depths = new IntList();
         int[] max = {0};
@@ -56,7 +57,6 @@ final class StringContentIndex {
                 for (int t = trie.tokenStart[child]; t < trie.tokenStart[child + 1]; t++) {
                     int id = trie.tokens[t];
                     cost[id] = c;
-                    plainTokens[id >>> 6] |= 1L << id;
                     max[0] = Math.max(max[0], c);
                 }
                 stack.push(new Object[] {child, depth + 1, next});
@@ -67,6 +67,12 @@ final class StringContentIndex {
             }
         }
         this.maxCost = max[0];
+        this.plainUpTo = new long[maxCost + 1][words];
+        for (int id = 0; id < vocabSize; id++) {
+            for (int c = Math.max(cost[id], 0); cost[id] >= 0 && c <= maxCost; c++) {
+                plainUpTo[c][id >>> 6] |= 1L << id;
+            }
+        }
         this.exitNodes = exits.toArray();
         this.exitDepths = depths.toArray();
         this.maxExitDepth = java.util.Arrays.stream(exitDepths).max().orElse(0);
