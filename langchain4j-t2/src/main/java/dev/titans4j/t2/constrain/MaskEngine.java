@@ -35,7 +35,10 @@ final class MaskEngine {
         return vocab;
     }
 
-    /** Allowed text tokens in {@code state} as BitSet words (end-of-sequence tokens not included). */
+    /**
+     * Allowed text tokens in {@code state} as BitSet words (end-of-sequence tokens not included). The array is
+     * shared through the cache: read it, never write it.
+     */
     long[] textTokens(ParseState state) {
         ParseState key = state.clamped(clampCap);
         synchronized (cache) {
@@ -121,12 +124,6 @@ final class MaskEngine {
         int[] childStart = trie.childStart;
         for (int e = childStart[node], end = childStart[node + 1]; e < end; e++) {
             visit(trie.edgeTarget[e], state.step(trie.edgeLabel[e] & 0xFF), words);
-        }
-    }
-
-    int cachedMasks() {
-        synchronized (cache) {
-            return cache.size();
         }
     }
 }
