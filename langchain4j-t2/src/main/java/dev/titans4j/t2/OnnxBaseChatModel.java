@@ -15,6 +15,7 @@ import dev.titans4j.t2.engine.EngineOptions;
 import dev.titans4j.t2.engine.ExecutionProvider;
 import dev.titans4j.t2.engine.GenerationResult;
 import dev.titans4j.t2.tools.ParsedAnswer;
+import dev.titans4j.t2.tools.ToolCallException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -115,6 +116,16 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
                         .finishReason(finishReason)
                         .build())
                 .build();
+    }
+
+    /** A malformed tool call in an answer cut off by the token limit: says so, as that is the likely cause. */
+    protected static ToolCallException explainTruncation(ToolCallException e, GenerationResult result) {
+        return switch (result.stopReason()) {
+            case MAX_OUTPUT_TOKENS, CONTEXT_FULL -> new ToolCallException("the answer was cut off ("
+                    + result.stopReason() + " after " + result.outputTokens() + " tokens) inside a tool call: "
+                    + e.getMessage(), e);
+            default -> e;
+        };
     }
 
     public OnnxChatRequestParameters defaultRequestParameters() {

@@ -5,6 +5,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.titans4j.t2.engine.GenerationResult;
 import dev.titans4j.t2.tools.ParsedAnswer;
+import dev.titans4j.t2.tools.ToolCallException;
 import java.util.List;
 
 /**
@@ -38,9 +39,14 @@ public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
                 plan.svfMultipliers(), piece -> { },
                 () -> Thread.currentThread().isInterrupted());
         ChatRequestPlanner.Answers answers = plan.answers();
-        ParsedAnswer answer = answers.parsesToolCalls() ? answers.syntax().parse(result.text(), answers.tools())
-                : new ParsedAnswer(result.text(), List.of());
-        return toResponse(result, answer);
+        if (!answers.parsesToolCalls()) {
+            return toResponse(result, new ParsedAnswer(result.text(), List.of()));
+        }
+        try {
+            return toResponse(result, answers.syntax().parse(result.text(), answers.tools()));
+        } catch (ToolCallException e) {
+            throw explainTruncation(e, result);
+        }
     }
 
     public static Builder builder() {

@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.titans4j.t2.engine.GenerationResult;
 import dev.titans4j.t2.engine.StopReason;
 import dev.titans4j.t2.tools.ParsedAnswer;
+import dev.titans4j.t2.tools.ToolCallException;
 import dev.titans4j.t2.tools.ToolCallStream;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -73,7 +74,11 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
                 ToolCallStream calls = answers.syntax().newStream(answers.tools(), new HandlerEvents(handler, handle));
                 result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
                         calls::push, handle::isCancelled);
-                answer = result.stopReason() == StopReason.CANCELLED ? null : calls.finish();
+                try {
+                    answer = result.stopReason() == StopReason.CANCELLED ? null : calls.finish();
+                } catch (ToolCallException e) {
+                    throw explainTruncation(e, result);
+                }
             } else {
                 result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
                         piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);

@@ -15,8 +15,6 @@ final class HermesSyntax extends ToolCallSyntax {
     static final HermesSyntax INSTANCE = new HermesSyntax();
     static final String OPEN = "<tool_call>";
     static final String CLOSE = "</tool_call>";
-    /** At most this many calls under {@code ToolChoice.REQUIRED}. */
-    static final int MAX_FORCED_CALLS = 4;
 
     @Override
     List<String> startMarkers() {
@@ -41,8 +39,7 @@ final class HermesSyntax extends ToolCallSyntax {
 
     @Override
     public JsonConstraint requiredCallConstraint(List<ToolSpecification> tools) {
-        JsonConstraint call = JsonConstraint.literalThen(OPEN + "\n", JsonConstraint.forToolCall(tools), "\n" + CLOSE);
-        return JsonConstraint.repeated(call, "\n", MAX_FORCED_CALLS);
+        return JsonConstraint.literalThen(OPEN + "\n", JsonConstraint.forToolCall(tools), "\n" + CLOSE);
     }
 
     @Override

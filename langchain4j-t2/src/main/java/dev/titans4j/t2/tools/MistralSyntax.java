@@ -72,9 +72,8 @@ final class MistralSyntax extends ToolCallSyntax {
 
     @Override
     public JsonConstraint requiredCallConstraint(List<ToolSpecification> tools) {
-        // a list of one to four calls (a bare array schema would allow an empty list)
-        return JsonConstraint.literalThen("[", JsonConstraint.repeated(JsonConstraint.forToolCall(tools), ", ", 4),
-                "]");
+        // a list of exactly one call (a bare array schema would allow an empty list)
+        return JsonConstraint.literalThen("[", JsonConstraint.forToolCall(tools), "]");
     }
 
     @Override

@@ -49,7 +49,11 @@ public abstract class ToolCallSyntax {
      */
     abstract Optional<List<ToolExecutionRequest>> parseRegion(String region, ToolCallReader reader);
 
-    /** The grammar of an answer that is only tool calls (one or more), for {@code ToolChoice.REQUIRED}. */
+    /**
+     * The grammar of an answer that is exactly one tool call, for {@code ToolChoice.REQUIRED}. One, not several:
+     * a small model tends to repeat calls until the token limit cuts the last one off; unforced answers may still
+     * hold several calls.
+     */
     public abstract JsonConstraint requiredCallConstraint(List<ToolSpecification> tools);
 
     /** A parser for one answer, reporting to {@code events} as text arrives. */
