@@ -3,6 +3,7 @@ package dev.titans4j.t2.constrain;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * An object with declared properties, written in declared order. Every required property appears; an optional
@@ -22,7 +23,9 @@ final class ObjectGrammar implements Spec.Composite {
     private final List<Spec> values;
     private final List<Boolean> required;
     private final boolean[] closableFrom; // closableFrom[i]: no required property at index >= i
-    private final LiteralTrie[] keysFrom; // keysFrom[i]: keys that may follow when property i is the first unwritten
+    // keysFrom[i]: keys that may follow when property i is the first unwritten (built on first use, once the
+    // needs are known, so optional properties without any finite value are never offered)
+    private final AtomicReferenceArray<LiteralTrie> keysFrom;
     private final ConcurrentHashMap<Long, LiteralTrie> keysWithinBudget = new ConcurrentHashMap<>();
     private final int maxWs;
     private final int maxDepth;
@@ -41,10 +44,7 @@ final class ObjectGrammar implements Spec.Composite {
         for (int i = n - 1; i >= 0; i--) {
             closableFrom[i] = closableFrom[i + 1] && !required.get(i);
         }
-        this.keysFrom = new LiteralTrie[n + 1];
-        for (int i = 0; i <= n; i++) {
-            keysFrom[i] = keyTrie(i, Integer.MAX_VALUE);
-        }
+        this.keysFrom = new AtomicReferenceArray<>(n + 1);
     }
 
     /** Keys of the properties that may come next from index {@code from}, whose values fit in {@code budget}. */
@@ -65,7 +65,13 @@ final class ObjectGrammar implements Spec.Composite {
     private LiteralTrie keys(int from, Stack rest) {
         int budget = maxDepth - rest.depth - 1; // the value is pushed above this object's frame
         if (budget >= maxOptionalNeed) {
-            return keysFrom[from];
+            LiteralTrie t = keysFrom.get(from);
+            if (t == null) {
+                t = keyTrie(from, UNSATISFIABLE - 1);
+                keysFrom.compareAndSet(from, null, t);
+                t = keysFrom.get(from);
+            }
+            return t;
         }
         return keysWithinBudget.computeIfAbsent(((long) from << 32) | budget, k -> keyTrie(from, budget));
     }

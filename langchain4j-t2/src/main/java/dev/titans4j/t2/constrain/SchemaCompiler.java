@@ -44,6 +44,7 @@ final class SchemaCompiler {
         collectDefinitions(root);
         Spec spec = compile(root, "$");
         resolveRefs();
+        rejectLeftRecursion();
         computeNeeds();
         if (spec.need() >= Spec.UNSATISFIABLE) {
             throw new IllegalArgumentException("schema has no finite instance: required properties recurse forever");
@@ -211,6 +212,37 @@ final class SchemaCompiler {
             }
             r.resolve(target);
         }
+    }
+
+    /**
+     * A value must start with a byte, so a chain of anyOf/$ref that leads back to itself before any container
+     * ({@code A: anyOf[$ref A, ...]}, {@code A: $ref B, B: $ref A}) would recurse forever: reject it here.
+     */
+    private void rejectLeftRecursion() {
+        java.util.Set<Spec> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Spec.Composite c : composites) {
+            visitLeft(c, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), done);
+        }
+    }
+
+    private void visitLeft(Spec s, java.util.Set<Spec> path, java.util.Set<Spec> done) {
+        if (done.contains(s)) {
+            return;
+        }
+        if (!path.add(s)) {
+            throw new IllegalArgumentException("schema is left-recursive: an anyOf/$ref chain"
+                    + (s instanceof Spec.Ref r ? " through $ref '" + r.name() + "'" : "")
+                    + " leads back to itself before any object or array");
+        }
+        if (s instanceof Spec.AnyOf any) {
+            for (Spec alt : any.alternatives()) {
+                visitLeft(alt, path, done);
+            }
+        } else if (s instanceof Spec.Ref r) {
+            visitLeft(r.target(), path, done);
+        }
+        path.remove(s);
+        done.add(s);
     }
 
     private static String definitionName(String reference) {

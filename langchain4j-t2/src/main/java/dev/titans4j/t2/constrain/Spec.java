@@ -57,6 +57,10 @@ interface Spec {
             this.alternatives = List.copyOf(alternatives);
         }
 
+        List<Spec> alternatives() {
+            return alternatives;
+        }
+
         @Override
         public void begin(int b, Stack rest, Stack.Sink out) {
             for (Spec s : alternatives) {
@@ -99,9 +103,15 @@ interface Spec {
             return name;
         }
 
+        Spec target() {
+            return target;
+        }
+
         @Override
         public void begin(int b, Stack rest, Stack.Sink out) {
-            target.begin(b, rest, out);
+            if (need < UNSATISFIABLE) { // a definition with no finite value never starts
+                target.begin(b, rest, out);
+            }
         }
 
         @Override

@@ -211,6 +211,30 @@ class GrammarTest {
                 .build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JsonConstraint.forSchema(infinite))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no finite instance");
+        JsonObjectSchema leftRecursive = JsonObjectSchema.builder()
+                .addProperty("x", JsonReferenceSchema.builder().reference("a").build())
+                .definitions(Map.of(
+                        "a", dev.langchain4j.model.chat.request.json.JsonAnyOfSchema.builder().anyOf(
+                                JsonReferenceSchema.builder().reference("b").build(), new JsonStringSchema()).build(),
+                        "b", JsonReferenceSchema.builder().reference("a").build()))
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JsonConstraint.forSchema(leftRecursive))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("left-recursive");
+    }
+
+    @Test
+    void optionalPropertyWithoutFiniteValueIsNeverOffered() {
+        JsonObjectSchema loop = JsonObjectSchema.builder()
+                .addProperty("next", JsonReferenceSchema.builder().reference("n").build()).required("next").build();
+        JsonObjectSchema schema = JsonObjectSchema.builder()
+                .addStringProperty("name")
+                .addProperty("chain", JsonReferenceSchema.builder().reference("n").build())
+                .required("name")
+                .definitions(Map.of("n", loop))
+                .build();
+        JsonConstraint c = schema(schema);
+        assertThat(accepts(c, "{\"name\":\"x\"}")).isTrue();
+        assertThat(accepts(c, "{\"name\":\"x\",\"ch")).isFalse();
     }
 
     @Test
