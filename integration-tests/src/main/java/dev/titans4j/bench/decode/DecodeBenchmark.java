@@ -1,0 +1,210 @@
+package dev.titans4j.bench.decode;
+
+import dev.titans4j.export.ExportOptions;
+import dev.titans4j.export.OnnxExporter;
+import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.export.manifest.ModelManifest.Precision;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Prefill and decode speed of exported models on random-weight checkpoints, next to Jlama on the same safetensors
+ * and to this machine's memory read bandwidth. Not a test: run it on a quiet machine (see the package docs for the
+ * command). Every decode figure is also given as a share of its bandwidth bound: measured read bandwidth divided by
+ * the weight bytes one token reads.
+ */
+@Command(name = "decode-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Prefill/decode tokens/s of titans4j (ONNX Runtime) vs Jlama vs the memory bandwidth bound.")
+public final class DecodeBenchmark implements Callable<Integer> {
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "integration-tests/target/decode-bench",
+            description = "checkpoints and exports are kept here and reused; default ${DEFAULT-VALUE}")
+    Path work;
+
+    @Option(names = "--shapes", split = ",", defaultValue = "A,B",
+            description = "A (SmolLM2-135M-like), B (Qwen2.5-0.5B-like, vocab 32000), tinyA, tinyB (smoke test)")
+    List<String> shapes;
+
+    @Option(names = "--precisions", split = ",", defaultValue = "fp32,int4", description = "fp32, int4")
+    List<Precision> precisions;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op thread counts")
+    List<Integer> threads;
+
+    @Option(names = "--prompt", defaultValue = "512", description = "prefill length; default ${DEFAULT-VALUE}")
+    int promptTokens;
+
+    @Option(names = "--decode", defaultValue = "128", description = "decoded tokens per run; default ${DEFAULT-VALUE}")
+    int decodeTokens;
+
+    @Option(names = "--runs", defaultValue = "5", description = "runs per figure (median); default ${DEFAULT-VALUE}")
+    int runs;
+
+    @Option(names = "--no-plain", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also time the plain graph (exported --no-svf) to show the Transformer² hook's cost")
+    boolean plain;
+
+    @Option(names = "--jlama-java", paramLabel = "JAVA",
+            description = "java 21+ executable for Jlama (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java); "
+                    + "jlama-core must be on this process's class path (Maven profile bench-jlama)")
+    Path jlamaJava;
+
+    @Option(names = "--jlama-heap", defaultValue = "6g", description = "Jlama's -Xmx; default ${DEFAULT-VALUE}")
+    String jlamaHeap;
+
+    @Option(names = "--tokenizer", paramLabel = "DIR", defaultValue = "../shared/models/stories260K",
+            description = "tokenizer files copied into the checkpoints (Jlama needs one); default ${DEFAULT-VALUE}")
+    Path tokenizer;
+
+    @Option(names = "--prepare-only",
+            description = "write the checkpoints and exports, then stop (preparing is slow and need not be quiet)")
+    boolean prepareOnly;
+
+    @Option(names = "--bandwidth-mb", defaultValue = "512", description = "bandwidth probe array size")
+    int bandwidthMb;
+
+    PrintStream log = System.err;
+    PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
+        System.exit(new CommandLine(new DecodeBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        log.println("decode-bench: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java "
+                + Runtime.version() + ", load average " + loadAverage());
+        Map<Integer, List<Double>> bandwidth = new LinkedHashMap<>();
+        if (!prepareOnly) {
+            measureBandwidth(bandwidth);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String name : shapes) {
+            ModelShape shape = ModelShape.named(name);
+            log.println(shape.describe());
+            long start = System.nanoTime();
+            Path hf = RandomCheckpoint.ensure(shape, work.resolve(shape.name()).resolve("hf"),
+                    Files.isDirectory(tokenizer) ? tokenizer : null, 42);
+            log.printf(Locale.ROOT, "  checkpoint ready in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, hf);
+            for (Precision precision : precisions) {
+                Path svf = export(hf, work.resolve(shape.name()).resolve(precision.name()), precision, true);
+                Path noSvf = plain ? export(hf, work.resolve(shape.name()).resolve(precision + "-plain"),
+                        precision, false) : null;
+                for (int t : prepareOnly ? List.<Integer>of() : threads) {
+                    rows.add(ort(shape, precision, t, "titans4j", svf));
+                    if (noSvf != null) {
+                        rows.add(ort(shape, precision, t, "titans4j --no-svf", noSvf));
+                    }
+                    rows.add(jlama(shape, precision, t, hf));
+                }
+            }
+        }
+        if (prepareOnly) {
+            return 0;
+        }
+        measureBandwidth(bandwidth); // again at the end: it drifts
+        Map<Integer, Double> gbps = new LinkedHashMap<>();
+        bandwidth.forEach((t, v) -> gbps.put(t, Stats.median(v.stream().mapToDouble(Double::doubleValue).toArray())));
+        out.print(ResultTable.render(rows, gbps, promptTokens, decodeTokens, runs));
+        return 0;
+    }
+
+    private void measureBandwidth(Map<Integer, List<Double>> into) throws Exception {
+        BandwidthProbe probe = new BandwidthProbe(bandwidthMb);
+        for (int t : threads) {
+            double gb = probe.gigabytesPerSecond(t, 7);
+            into.computeIfAbsent(t, k -> new ArrayList<>()).add(gb);
+            log.printf(Locale.ROOT, "  read bandwidth, %d thread(s): %.1f GB/s%n", t, gb);
+        }
+    }
+
+    private Path export(Path hf, Path out, Precision precision, boolean svf) throws IOException {
+        if (Files.isRegularFile(out.resolve(ModelManifest.FILE_NAME))) {
+            return out;
+        }
+        log.printf(Locale.ROOT, "  exporting %s%n", out);
+        ExportOptions options = ExportOptions.builder().precision(precision).svf(svf).force(true).build();
+        long start = System.nanoTime();
+        OnnxExporter.builder().options(options).build().export(hf, out);
+        log.printf(Locale.ROOT, "  exported in %.0f s%n", (System.nanoTime() - start) / 1e9);
+        return out;
+    }
+
+    private Row ort(ModelShape shape, Precision precision, int t, String engine, Path export) {
+        log.printf(Locale.ROOT, "  %s %s %s, %d thread(s)...%n", shape.name(), engine, precision, t);
+        Speed speed = OrtRunner.measure(export, t, promptTokens, decodeTokens, runs);
+        log.println("    " + speed.runs());
+        return Row.measured(shape, engine, precision, t, speed, weightBytesPerToken(shape, precision, export));
+    }
+
+    private Row jlama(ModelShape shape, Precision precision, int t, Path hf) {
+        long bytes = jlamaBytesPerToken(shape, precision);
+        if (jlamaJava == null) {
+            return Row.failed(shape, "Jlama", precision, t, bytes, "not run (no --jlama-java)");
+        }
+        log.printf(Locale.ROOT, "  %s Jlama %s, %d thread(s)...%n", shape.name(), precision, t);
+        try {
+            Speed speed = new JlamaProcess(jlamaJava, jlamaHeap, log).measure(hf, precision == Precision.int4, t,
+                    promptTokens, decodeTokens, runs);
+            log.println("    " + speed.runs());
+            return Row.measured(shape, "Jlama", precision, t, speed, bytes);
+        } catch (IOException e) {
+            log.println("    " + e.getMessage());
+            return Row.failed(shape, "Jlama", precision, t, bytes, "failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Row.failed(shape, "Jlama", precision, t, bytes, "interrupted");
+        }
+    }
+
+    /**
+     * Bytes of weights one decoded token reads: the model files, less the embedding table when only a Gather reads
+     * it (one row per token). Tied fp32 exports use that table as the LM head too, so it is read in full.
+     */
+    static long weightBytesPerToken(ModelShape shape, Precision precision, Path export) {
+        try {
+            long bytes = Files.size(export.resolve(OnnxExporter.MODEL_FILE));
+            Path data = export.resolve(OnnxExporter.MODEL_FILE + ".data");
+            if (Files.exists(data)) {
+                bytes += Files.size(data);
+            }
+            boolean tableIsHead = shape.tied() && precision == Precision.fp32;
+            return tableIsHead ? bytes : bytes - shape.embeddingBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Jlama's Q4 (blocks of 32 with a float scale: 0.625 bytes per weight) leaves the embedding table in F32 by
+     * default ('jlama quantize' skips it), so a tied model's LM head still reads 4 bytes per weight.
+     */
+    static long jlamaBytesPerToken(ModelShape shape, Precision precision) {
+        if (precision != Precision.int4) {
+            return 4 * shape.matmulParameters();
+        }
+        long head = (long) shape.vocab() * shape.hidden();
+        double headBytes = shape.tied() ? 4.0 : 0.625;
+        return (long) ((shape.matmulParameters() - head) * 0.625 + head * headBytes);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

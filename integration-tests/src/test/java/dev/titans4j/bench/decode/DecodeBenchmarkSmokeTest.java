@@ -1,0 +1,48 @@
+package dev.titans4j.bench.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.titans4j.export.manifest.ModelManifest.Precision;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The benchmark's plumbing on the tiny shape (seconds): checkpoint, export, timing, table. Not its figures. */
+class DecodeBenchmarkSmokeTest {
+
+    @Test
+    void tinyShapeRunsEndToEndAndReportsEveryRow(@TempDir Path work) {
+        DecodeBenchmark bench = new DecodeBenchmark();
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        bench.out = new PrintStream(table, true, StandardCharsets.UTF_8);
+        bench.log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        int exit = new CommandLine(bench).setCaseInsensitiveEnumValuesAllowed(true).execute("--work", work.toString(),
+                "--shapes", "tinyA", "--precisions", "fp32", "--threads", "1", "--prompt", "16", "--decode", "8",
+                "--runs", "1", "--bandwidth-mb", "64", "--tokenizer", work.resolve("none").toString());
+
+        assertThat(exit).isZero();
+        String text = table.toString(StandardCharsets.UTF_8);
+        assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
+        assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j --no-svf\\s+\\d+");
+        assertThat(text).contains("Jlama              not run (no --jlama-java)");
+        assertThat(text).containsPattern("read bandwidth \\(median\\) 1 thr \\d+\\.\\d GB/s");
+    }
+
+    @Test
+    void weightBytesPerTokenLeaveOutAnEmbeddingTableOnlyGathered() {
+        // tied fp32: the table is the LM head as well; otherwise one row per token is all a Gather reads
+        assertThat(DecodeBenchmark.jlamaBytesPerToken(ModelShape.A, Precision.fp32))
+                .isEqualTo(4 * ModelShape.A.matmulParameters());
+        long head = (long) ModelShape.B.vocab() * ModelShape.B.hidden();
+        assertThat(DecodeBenchmark.jlamaBytesPerToken(ModelShape.B, Precision.int4))
+                .isEqualTo((long) (ModelShape.B.matmulParameters() * 0.625));
+        assertThat(ModelShape.A.matmulParameters()).isEqualTo(30L * (576 * 576 * 2 + 2 * 576 * 192
+                + 3 * 576 * 1536) + 49152L * 576);
+        assertThat(head).isEqualTo(28_672_000L);
+    }
+}
