@@ -72,12 +72,14 @@ class RecallBenchCommandTest {
     }
 
     @Test
-    void titansIsRegisteredButNotAvailableYet(@TempDir Path dir) {
-        int exit = run(Titans4jCli.commandLine(), "recall-bench", "--data", dataset(dir).toString(),
-                "--memory", "titans-no-write", "--no-progress");
+    void titansMemoriesAreRegisteredAndAvailable() {
+        RecallMemoryRegistry registry = RecallMemoryRegistry.standard(
+                dev.titans4j.bench.recall.memory.MemoryContext.withMiniLm(
+                        dev.titans4j.bench.recall.memory.BudgetPolicy.defaults()));
 
-        assertThat(out.toString()).contains("titans-no-write: ").contains("not available yet");
-        assertThat(exit).isEqualTo(3);
+        assertThat(registry.names()).contains("titans", "titans-no-write");
+        assertThat(registry.factory("titans")).isPresent();
+        assertThat(registry.factory("titans-no-write")).isPresent();
     }
 
     @Test

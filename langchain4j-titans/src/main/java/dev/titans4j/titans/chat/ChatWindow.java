@@ -1,0 +1,101 @@
+package dev.titans4j.titans.chat;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.model.TokenCountEstimator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The short-term memory: the most recent messages verbatim, each with the sequence number it received, under the
+ * same rules as LangChain4j's {@code MessageWindowChatMemory} / {@code TokenWindowChatMemory}:
+ * <ul>
+ *   <li>at most one system message, always first; adding an equal one is a no-op, a different one replaces it;</li>
+ *   <li>the capacity (messages, or tokens of a {@link TokenCountEstimator}) counts the system message, which is
+ *       never evicted;</li>
+ *   <li>evicting an {@link AiMessage} with tool execution requests also evicts the
+ *       {@link ToolExecutionResultMessage}s that follow it, so no orphan tool result is ever left at the head.</li>
+ * </ul>
+ * Evicted messages are returned (in order) so the caller can move them to long-term memory.
+ */
+final class ChatWindow {
+
+    /** A message with its provenance. */
+    record Entry(long seq, ChatMessage message) {
+    }
+
+    private final Integer maxMessages;
+    private final Integer maxTokens;
+    private final TokenCountEstimator estimator;
+    private final List<Entry> entries = new ArrayList<>();
+
+    ChatWindow(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator) {
+        this.maxMessages = maxMessages;
+        this.maxTokens = maxTokens;
+        this.estimator = estimator;
+    }
+
+    List<Entry> entries() {
+        return entries;
+    }
+
+    List<ChatMessage> messages() {
+        return entries.stream().map(Entry::message).toList();
+    }
+
+    /** Whether {@code message} would change the window (an equal system message does not). */
+    boolean accepts(ChatMessage message) {
+        return !(message instanceof SystemMessage) || entries.isEmpty()
+                || !message.equals(entries.get(0).message());
+    }
+
+    /**
+     * Adds a message and restores the capacity. Returns what left: a replaced system message first, then evicted
+     * messages oldest first.
+     */
+    List<Entry> add(Entry entry) {
+        List<Entry> left = new ArrayList<>();
+        if (entry.message() instanceof SystemMessage) {
+            if (!entries.isEmpty() && entries.get(0).message() instanceof SystemMessage) {
+                left.add(entries.remove(0));
+            }
+            entries.add(0, entry);
+        } else {
+            entries.add(entry);
+        }
+        left.addAll(ensureCapacity());
+        return left;
+    }
+
+    void clear() {
+        entries.clear();
+    }
+
+    private List<Entry> ensureCapacity() {
+        List<Entry> evicted = new ArrayList<>();
+        while (overCapacity()) {
+            int head = entries.get(0).message() instanceof SystemMessage ? 1 : 0;
+            if (head >= entries.size()) {
+                break; // only the system message is left; it is never evicted
+            }
+            Entry gone = entries.remove(head);
+            evicted.add(gone);
+            if (gone.message() instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
+                while (entries.size() > head && entries.get(head).message() instanceof ToolExecutionResultMessage) {
+                    evicted.add(entries.remove(head));
+                }
+            }
+        }
+        return evicted;
+    }
+
+    private boolean overCapacity() {
+        if (maxMessages != null) {
+            return entries.size() > maxMessages;
+        }
+        return estimator.estimateTokenCountInMessages(messages()) > maxTokens;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.titans4j.titans.chat;
+
+import dev.titans4j.titans.memory.MemoryConfig;
+import dev.titans4j.titans.memory.MemoryParameters;
+import dev.titans4j.titans.memory.NeuralMemory;
+import dev.titans4j.titans.memory.WriteResult;
+
+/**
+ * The neural long-term memory of a chat, used as an associative address book: it learns, at test time, to map a
+ * segment's key to that segment's address code, and a read {@code M*(q)} for a question's embedding is scored against
+ * the codes of the archived segments. Without writes the memory reads {@code M(q) = q} (or 0) and points nowhere.
+ *
+ * <h2>Layout</h2>
+ * The engine's input is {@code x = [e ; c]}: the segment embedding e (dimension d_e) followed by its
+ * {@link AddressCodes address code} c (dimension D). The outer-loop projections are fixed selections:
+ * {@code k = normalise(e + β·e_prev)} (the key also carries the previous write's embedding through the engine's
+ * causal convolution, so a segment can be found from the context it followed, e.g. "Afterwards she went…" from the
+ * sentence naming "she"), {@code v = c}, {@code q = normalise(e_q)}. The write rule is the engine's (surprise with
+ * momentum, forgetting α); with a linear memory, η = 0 and θ = 0.5 it is the delta rule that overwrites the key's
+ * direction exactly, so newer segments with similar keys displace older ones, at the rate the memory decides.
+ */
+final class NeuralAddressMemory {
+
+    private final MemoryConfig config;
+    private final MemoryParameters parameters;
+    private final AddressCodes codes;
+    private final int embeddingDimension;
+    private NeuralMemory memory;
+
+    NeuralAddressMemory(MemoryConfig config, double contextWeight) {
+        this.config = config;
+        this.embeddingDimension = config.keyDimension();
+        int codeDimension = config.valueDimension();
+        if (config.inputDimension() != embeddingDimension + codeDimension) {
+            throw new IllegalArgumentException("TitansChatMemory needs a memory config with inputDimension = "
+                    + "keyDimension (the embedding dimension) + valueDimension (the address code dimension), got "
+                    + config);
+        }
+        int expectedKernel = contextWeight == 0 ? 0 : 2;
+        if (config.convolutionKernel() != expectedKernel) {
+            throw new IllegalArgumentException("memory config must have convolutionKernel " + expectedKernel
+                    + " for context weight " + contextWeight + ", got " + config.convolutionKernel());
+        }
+        this.codes = new AddressCodes(codeDimension);
+        this.parameters = parameters(config, contextWeight);
+        this.memory = NeuralMemory.create(config, parameters);
+    }
+
+    /** The default memory for embeddings of dimension {@code d}: linear, D = d, θ = 0.5, η = 0, small forgetting. */
+    static MemoryConfig defaultConfig(int embeddingDimension, double contextWeight) {
+        return MemoryConfig.builder()
+                .inputDimension(2 * embeddingDimension)
+                .keyDimension(embeddingDimension)
+                .valueDimension(embeddingDimension)
+                .linear()
+                .chunkSize(1)
+                .theta(dev.titans4j.titans.memory.GateSpec.fixed(0.5))
+                .eta(dev.titans4j.titans.memory.GateSpec.fixed(0.0))
+                .alpha(dev.titans4j.titans.memory.GateSpec.fixed(0.001))
+                .projectionActivation(false)
+                .normalizeQueryKey(true)
+                .convolutionKernel(contextWeight == 0 ? 0 : 2)
+                .build();
+    }
+
+    private static MemoryParameters parameters(MemoryConfig config, double contextWeight) {
+        int de = config.keyDimension();
+        int dc = config.valueDimension();
+        int d = config.inputDimension();
+        double[] key = new double[d * de];
+        double[] value = new double[d * dc];
+        for (int i = 0; i < de; i++) {
+            key[i * de + i] = 1.0;
+        }
+        for (int j = 0; j < dc; j++) {
+            value[(de + j) * dc + j] = 1.0;
+        }
+        MemoryParameters p = MemoryParameters.defaults(config).withProjections(key, value, key.clone());
+        if (config.convolutionKernel() == 2) {
+            double[] convKey = new double[de * 2];
+            double[] convValue = new double[dc * 2];
+            double[] convQuery = new double[de * 2];
+            for (int c = 0; c < de; c++) {
+                convKey[c * 2] = contextWeight;
+                convKey[c * 2 + 1] = 1.0;
+                convQuery[c * 2 + 1] = 1.0;
+            }
+            for (int c = 0; c < dc; c++) {
+                convValue[c * 2 + 1] = 1.0;
+            }
+            p = p.withConvolution(convKey, convValue, convQuery);
+        }
+        return p;
+    }
+
+    MemoryConfig config() {
+        return config;
+    }
+
+    long position() {
+        return memory.position();
+    }
+
+    /**
+     * Writes one segment at the next stream position; {@code memorise == false} passes it through the stream with
+     * θ = 0 (it still becomes the context of the next key). Returns the surprise ‖∇ℓ‖ of the write.
+     */
+    double write(float[] embedding, boolean memorise) {
+        double[] x = new double[config.inputDimension()];
+        for (int i = 0; i < embeddingDimension; i++) {
+            x[i] = embedding[i];
+        }
+        codes.code(memory.position(), x, embeddingDimension);
+        WriteResult result = memory.write(new double[][] {x}, new boolean[] {memorise});
+        return result.surprise(0);
+    }
+
+    /** The read {@code M*(q)} for a query embedding. */
+    double[] read(float[] queryEmbedding) {
+        double[] x = new double[config.inputDimension()];
+        for (int i = 0; i < embeddingDimension; i++) {
+            x[i] = queryEmbedding[i];
+        }
+        return memory.read(x);
+    }
+
+    /** Cosine between a read and the address code of the write at {@code position}. */
+    double score(double[] read, double readNorm, long position) {
+        return codes.cosine(read, readNorm, position);
+    }
+
+    byte[] stateBytes() {
+        return memory.stateBytes();
+    }
+
+    void restore(byte[] state) {
+        this.memory = NeuralMemory.restore(config, parameters, state);
+    }
+
+    static double norm(double[] y) {
+        double s = 0;
+        for (double v : y) {
+            s += v * v;
+        }
+        return Math.sqrt(s);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.titans4j.titans.chat;
+
+/**
+ * How recall ranks archived segments: weighted reciprocal-rank fusion of the neural read (segments ranked by
+ * cos(M*(q), address code)) and the lexical BM25 ranking, plus a recency prior:
+ * <pre>
+ *   score = neuralWeight / (k + rank_neural) + lexicalWeight / (k + rank_lexical) + recencyWeight / (k + rank_recency)
+ * </pre>
+ * Ranks start at 1; a segment sharing no term with the query has no lexical term. rank_recency orders archived
+ * segments newest first. With a second-hop weight above 0 recall reads a second time, with the best segment of
+ * the first pass as the query (its embedding for the neural read, its text for BM25), and adds those two rankings
+ * with {@code secondHopNeuralWeight} and {@code secondHopLexicalWeight}: facts linked to the question only through the first hit (e.g. where the person who
+ * picked up the football went next) become reachable. The defaults were chosen on a tuning set generated separately from the reported sets
+ * (see BENCHMARKS.md).
+ *
+ * @param neuralWeight  weight of the neural memory's ranking
+ * @param lexicalWeight weight of the BM25 ranking
+ * @param recencyWeight weight of the recency ranking
+ * @param secondHopNeuralWeight  weight of the second read's neural ranking
+ * @param secondHopLexicalWeight weight of the second read's BM25 ranking
+ * @param k             the rank-fusion constant
+ */
+public record RecallFusion(double neuralWeight, double lexicalWeight, double recencyWeight,
+                           double secondHopNeuralWeight, double secondHopLexicalWeight, double k) {
+
+    public RecallFusion {
+        requireWeight(neuralWeight, "neuralWeight");
+        requireWeight(lexicalWeight, "lexicalWeight");
+        requireWeight(recencyWeight, "recencyWeight");
+        requireWeight(secondHopNeuralWeight, "secondHopNeuralWeight");
+        requireWeight(secondHopLexicalWeight, "secondHopLexicalWeight");
+        if (!(k > 0) || Double.isInfinite(k)) {
+            throw new IllegalArgumentException("k must be > 0, got " + k);
+        }
+    }
+
+    public static RecallFusion defaults() {
+        return new RecallFusion(1.0, 1.0, 0.0, 0.0, 1.0, 60);
+    }
+
+    private static void requireWeight(double w, String name) {
+        if (!(w >= 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + w);
+        }
+    }
+}

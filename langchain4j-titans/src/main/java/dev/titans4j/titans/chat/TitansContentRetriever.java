@@ -1,0 +1,53 @@
+package dev.titans4j.titans.chat;
+
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.rag.content.Content;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import dev.langchain4j.rag.query.Query;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Recall from a {@link TitansChatMemory} keyed on the current question, for {@code AiServices}'
+ * {@code contentRetriever}/{@code retrievalAugmentor}: the memory of the query's chat memory id recalls within its
+ * {@code recallBudgetTokens}; each segment becomes one {@link Content} whose text is {@code [#seq speaker] text}
+ * and whose metadata holds {@code seq}, {@code part}, {@code speaker} and {@code score}. Contents come in
+ * conversation order. Build the memories with {@code recallInMessages(false)} so recall is not injected twice;
+ * see {@link TitansChatMemory} for the full wiring.
+ */
+public final class TitansContentRetriever implements ContentRetriever {
+
+    private final Function<Object, TitansChatMemory> memories;
+
+    private TitansContentRetriever(Function<Object, TitansChatMemory> memories) {
+        this.memories = memories;
+    }
+
+    /** Recalls from the provider's memory of each query's chat memory id ({@code "default"} when there is none). */
+    public static TitansContentRetriever from(TitansChatMemoryProvider provider) {
+        Objects.requireNonNull(provider, "provider must not be null");
+        return new TitansContentRetriever(provider::get);
+    }
+
+    /** Recalls from one memory, whatever the query's chat memory id. */
+    public static TitansContentRetriever from(TitansChatMemory memory) {
+        Objects.requireNonNull(memory, "memory must not be null");
+        return new TitansContentRetriever(id -> memory);
+    }
+
+    @Override
+    public List<Content> retrieve(Query query) {
+        Object id = query.metadata() == null || query.metadata().chatMemoryId() == null ? "default"
+                : query.metadata().chatMemoryId();
+        return memories.apply(id).recall(query.text()).stream()
+                .sorted(java.util.Comparator.comparingLong(RecalledSegment::seq)
+                        .thenComparingInt(RecalledSegment::part))
+                .map(s -> Content.from(TextSegment.from(s.line(), new Metadata()
+                        .put("seq", s.seq()).put("part", s.part()).put("speaker", s.speaker())
+                        .put("score", s.score()))))
+                .toList();
+    }
+}

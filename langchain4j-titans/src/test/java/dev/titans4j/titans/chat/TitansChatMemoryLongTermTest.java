@@ -1,0 +1,242 @@
+package dev.titans4j.titans.chat;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.rag.content.Content;
+import dev.langchain4j.rag.query.Metadata;
+import dev.langchain4j.rag.query.Query;
+import dev.titans4j.titans.store.FileMemoryStateStore;
+import dev.titans4j.titans.store.InMemoryMemoryStateStore;
+import dev.titans4j.titans.store.MemoryStateStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Long-term memory, persistence, isolation and thread safety, with a fast deterministic stand-in encoder. */
+class TitansChatMemoryLongTermTest {
+
+    private static TitansChatMemory.Builder memory() {
+        return TitansChatMemory.builder().embeddingModel(new HashingEmbeddingModel());
+    }
+
+    @Test
+    void messages_leaving_the_window_are_recalled_with_their_sequence_numbers() {
+        TitansChatMemory m = memory().maxMessages(3).build();
+        m.add(SystemMessage.from("You are a helpful assistant."));
+        m.add(UserMessage.from("My cousin Tomasz was born in Samarkand."));
+        m.add(AiMessage.from("Noted, Samarkand."));
+        m.add(UserMessage.from("The wifi password at the greenhouse is quokka97."));
+        m.add(AiMessage.from("Got it."));
+        m.add(UserMessage.from("Where was my cousin Tomasz born?"));
+
+        List<RecalledSegment> ranked = m.rank("Where was my cousin Tomasz born?");
+        assertThat(ranked).extracting(RecalledSegment::seq).containsExactlyInAnyOrder(1L, 2L, 3L);
+        assertThat(ranked.get(0).seq()).isEqualTo(1L);
+        assertThat(ranked.get(0).speaker()).isEqualTo("user");
+        assertThat(ranked.get(0).text()).isEqualTo("My cousin Tomasz was born in Samarkand.");
+
+        List<ChatMessage> messages = m.messages();
+        assertThat(messages.get(0)).isEqualTo(SystemMessage.from("You are a helpful assistant."));
+        String recalled = ((UserMessage) messages.get(1)).singleText();
+        assertThat(recalled).startsWith(TitansChatMemory.RECALL_HEADER)
+                .contains("[#1 user] My cousin Tomasz was born in Samarkand.");
+        assertThat(messages.subList(2, messages.size())).containsExactly(AiMessage.from("Got it."),
+                UserMessage.from("Where was my cousin Tomasz born?"));
+    }
+
+    @Test
+    void persistent_messages_and_facts_are_always_present_before_the_recall_and_window() {
+        UserMessage pinned = UserMessage.from("Task: plan a trip to Uzbekistan.");
+        TitansChatMemory m = memory().maxMessages(2).persistentMessages(List.of(pinned))
+                .persistentFacts(List.of("The user is vegetarian.", "Budget is 2000 EUR.")).build();
+
+        assertThat(m.messages()).containsExactly(pinned,
+                UserMessage.from("Persistent facts:\n- The user is vegetarian.\n- Budget is 2000 EUR."));
+        m.add(UserMessage.from("hello"));
+        assertThat(m.messages()).hasSize(3).endsWith(UserMessage.from("hello"));
+    }
+
+    @Test
+    void tool_results_and_system_text_are_masked_unless_configured() {
+        for (boolean memorize : new boolean[] {false, true}) {
+            TitansChatMemory m = memory().maxMessages(1).memorizeToolResults(memorize).memorizeSystem(memorize)
+                    .build();
+            m.add(SystemMessage.from("Secret system rule zebra."));
+            m.add(UserMessage.from("look up the zebra inventory"));
+            m.add(ToolExecutionResultMessage.from("1", "inventory", "zebra count is 42"));
+            m.add(SystemMessage.from("Another system rule."));
+            m.add(AiMessage.from("There are some zebras."));
+            m.add(UserMessage.from("thanks"));
+
+            List<String> texts = m.rank("zebra count").stream().map(RecalledSegment::text).toList();
+            assertThat(texts).contains("look up the zebra inventory", "There are some zebras.");
+            if (memorize) {
+                assertThat(texts).contains("inventory: zebra count is 42", "Secret system rule zebra.");
+            } else {
+                assertThat(texts).noneMatch(t -> t.contains("42") || t.contains("Secret"));
+            }
+        }
+    }
+
+    @Test
+    void recall_respects_the_token_budget() {
+        TitansChatMemoryWindowTest.WordEstimator words = new TitansChatMemoryWindowTest.WordEstimator();
+        TitansChatMemory m = memory().maxMessages(1).tokenCountEstimator(words).recallBudgetTokens(40).build();
+        for (int i = 0; i < 30; i++) {
+            m.add(UserMessage.from("fact number " + i + " about the red lighthouse and its keeper"));
+        }
+        List<RecalledSegment> recalled = m.recall("red lighthouse keeper");
+        int used = words.estimateTokenCountInText(TitansChatMemory.RECALL_HEADER)
+                + recalled.stream().mapToInt(s -> words.estimateTokenCountInText(s.line())).sum();
+        assertThat(recalled).isNotEmpty();
+        assertThat(used).isLessThanOrEqualTo(40);
+        assertThat(m.recall("red lighthouse keeper")).hasSize(recalled.size());
+        assertThat(memory().maxMessages(1).recallBudgetTokens(0).build().recall("x")).isEmpty();
+    }
+
+    @Test
+    void state_survives_a_restart_through_the_store(@TempDir Path dir) {
+        MemoryStateStore store = new FileMemoryStateStore(dir);
+        TitansChatMemory first = memory().id("u1").maxMessages(2).store(store).build();
+        first.add(UserMessage.from("The secret code of the scarlet door is 2599."));
+        first.add(AiMessage.from("I will remember."));
+        first.add(UserMessage.from("Tell me a joke."));
+        first.add(AiMessage.from("Why did the chicken cross the road?"));
+
+        TitansChatMemory restarted = memory().id("u1").maxMessages(2).store(new FileMemoryStateStore(dir)).build();
+        assertThat(restarted.rank("secret code of the scarlet door").get(0))
+                .extracting(RecalledSegment::seq, RecalledSegment::text)
+                .containsExactly(0L, "The secret code of the scarlet door is 2599.");
+        assertThat(restarted.messages()).endsWith(AiMessage.from("Why did the chicken cross the road?"));
+        restarted.add(UserMessage.from("next"));
+        restarted.add(UserMessage.from("again"));
+        // the window and sequence numbers continue after a restart: #2 and #3 left the window, #4 and #5 are in it
+        assertThat(restarted.rank("chicken joke")).extracting(RecalledSegment::seq).containsExactlyInAnyOrder(
+                0L, 1L, 2L, 3L);
+        assertThat(restarted.messages()).endsWith(UserMessage.from("next"), UserMessage.from("again"));
+    }
+
+    @Test
+    void clear_and_delete_remove_one_id_and_nothing_else(@TempDir Path dir) {
+        MemoryStateStore store = new FileMemoryStateStore(dir);
+        TitansChatMemoryProvider provider = TitansChatMemoryProvider.of(id -> memory().id(id).maxMessages(1)
+                .store(store));
+        for (int i = 0; i < 12; i++) {
+            TitansChatMemory m = provider.get("user-" + i);
+            m.add(UserMessage.from("user " + i + " likes color " + i));
+            m.add(UserMessage.from("second message of " + i));
+        }
+        provider.get("user-3").clear();
+        provider.delete("user-7");
+
+        assertThat(store.ids()).hasSize(10).doesNotContain("user-3", "user-7");
+        assertThat(provider.get("user-3").messages()).isEmpty();
+        assertThat(provider.get("user-3").rank("likes color 3")).isEmpty();
+        assertThat(provider.get("user-7").rank("likes color 7")).isEmpty();
+        for (int i : new int[] {0, 1, 2, 4, 5, 6, 8, 9, 10, 11}) {
+            List<RecalledSegment> ranked = provider.get("user-" + i).rank("likes color");
+            assertThat(ranked).extracting(RecalledSegment::text).containsExactly("user " + i + " likes color " + i);
+        }
+        assertThat(provider.get("user-1")).isSameAs(provider.get("user-1"));
+    }
+
+    @Test
+    void two_instances_on_one_id_never_lose_an_update() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory a = memory().id("shared").maxMessages(10).store(store).build();
+        TitansChatMemory b = memory().id("shared").maxMessages(10).store(store).build();
+        a.messages(); // both load version 0
+        b.messages();
+        a.add(UserMessage.from("from a"));
+        b.add(UserMessage.from("from b")); // conflict: reloads a's state and applies again
+
+        TitansChatMemory fresh = memory().id("shared").maxMessages(10).store(store).build();
+        assertThat(fresh.messages()).containsExactly(UserMessage.from("from a"), UserMessage.from("from b"));
+    }
+
+    @Test
+    void concurrent_adds_to_one_memory_keep_every_message() throws Exception {
+        TitansChatMemory m = memory().maxMessages(5).recallInMessages(false).build();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < 15; i++) {
+                    m.add(UserMessage.from("thread " + thread + " message " + i));
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+
+        Set<Long> seqs = new HashSet<>();
+        m.rank("thread message").forEach(s -> seqs.add(s.seq()));
+        assertThat(seqs).hasSize(55);
+        assertThat(m.messages()).hasSize(5);
+        Set<String> texts = new HashSet<>();
+        m.rank("thread message").forEach(s -> texts.add(s.text()));
+        m.messages().forEach(msg -> texts.add(((UserMessage) msg).singleText()));
+        assertThat(texts).hasSize(60);
+    }
+
+    @Test
+    void corrupted_or_foreign_state_is_a_clear_error() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory m = memory().id("c").maxMessages(1).store(store).build();
+        m.add(UserMessage.from("one"));
+        m.add(UserMessage.from("two"));
+        byte[] bytes = store.load("c").orElseThrow().bytes();
+        bytes[bytes.length / 2] ^= 1;
+        store.save("c", bytes, 2);
+        assertThatThrownBy(() -> memory().id("c").maxMessages(1).store(store).build().messages())
+                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("'c'")
+                .hasMessageContaining("checksum");
+
+        store.save("d", new byte[] {1, 2, 3}, 0);
+        assertThatThrownBy(() -> memory().id("d").maxMessages(1).store(store).build().messages())
+                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("too short");
+
+        TitansChatMemory other = memory().id("e").maxMessages(1).store(store).contextWeight(0).build();
+        other.add(UserMessage.from("x"));
+        assertThatThrownBy(() -> memory().id("e").maxMessages(1).store(store).build().messages())
+                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("configuration");
+    }
+
+    @Test
+    void content_retriever_recalls_for_the_query_memory_id_with_seq_metadata() {
+        TitansChatMemoryProvider provider = TitansChatMemoryProvider.of(id -> memory().id(id).maxMessages(1)
+                .recallInMessages(false));
+        provider.get("alice").add(UserMessage.from("Alice keeps her bicycle in the blue shed."));
+        provider.get("alice").add(UserMessage.from("ok"));
+        provider.get("bob").add(UserMessage.from("Bob keeps his kayak in the garage."));
+        provider.get("bob").add(UserMessage.from("ok"));
+
+        TitansContentRetriever retriever = TitansContentRetriever.from(provider);
+        Query query = Query.from("where is the bicycle kept?",
+                Metadata.from(UserMessage.from("where is the bicycle kept?"), "alice", List.of()));
+        List<Content> contents = retriever.retrieve(query);
+
+        assertThat(contents).hasSize(1);
+        assertThat(contents.get(0).textSegment().text())
+                .isEqualTo("[#0 user] Alice keeps her bicycle in the blue shed.");
+        assertThat(contents.get(0).textSegment().metadata().getLong("seq")).isZero();
+        assertThat(provider.get("alice").messages()).containsExactly(UserMessage.from("ok"));
+    }
+}
