@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -109,7 +110,7 @@ public final class RecallBenchCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
-        out.printf("dataset %s: %d conversations, %d turns, %d questions; budget %d tokens, recent share %.2f%n",
+        out.printf(Locale.ROOT, "dataset %s: %d conversations, %d turns, %d questions; budget %d tokens, recent share %.2f%n",
                 data, dataset.conversations().size(), dataset.turnCount(), dataset.questionCount(), budget,
                 policy.recentShare());
         out.flush();
