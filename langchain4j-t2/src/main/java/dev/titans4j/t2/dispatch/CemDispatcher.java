@@ -82,10 +82,20 @@ public final class CemDispatcher implements Dispatcher {
         FewShotScorer scorer = new FewShotScorer(engine, tasks.get(task));
         long start = System.nanoTime();
         CrossEntropyMethod.Result<FewShotScore> r = cem.maximise(experts.size(),
-                alphas -> scorer.score(adapter.multipliers(ExpertMix.of(experts, alphas))), FewShotScore.ORDER);
+                alphas -> scorer.score(adapter.multipliers(mixOf(alphas))), FewShotScore.ORDER);
         long millis = (System.nanoTime() - start) / 1_000_000;
         DispatchCost cost = new DispatchCost(r.evaluations() * scorer.exampleTokens(), 0, millis);
-        return new Adaptation(task, ExpertMix.of(experts, r.best()), r.bestScore(), r.evaluations(), cost);
+        return new Adaptation(task, mixOf(r.best()), r.bestScore(), r.evaluations(), cost);
+    }
+
+    /** All-zero weights would zero every adapted matrix (z' = 0); CEM may sample them, they mean the base model. */
+    private ExpertMix mixOf(double[] alphas) {
+        for (double a : alphas) {
+            if (a > 1e-9) {
+                return ExpertMix.of(experts, alphas);
+            }
+        }
+        return ExpertMix.base();
     }
 
     public static Builder builder() {
