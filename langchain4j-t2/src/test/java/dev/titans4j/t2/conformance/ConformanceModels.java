@@ -6,6 +6,7 @@ import dev.titans4j.t2.OnnxChatEngine;
 import dev.titans4j.t2.OnnxChatModel;
 import dev.titans4j.t2.OnnxStreamingChatModel;
 import dev.titans4j.t2.TestModels;
+import dev.titans4j.t2.constrain.ConstraintLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,12 +48,21 @@ public final class ConformanceModels {
         return engine;
     }
 
+    /**
+     * Bounds of constrained output that fit stories260K's 512-token context (short strings, few array items);
+     * an instruct model gets the provider's defaults.
+     */
+    static final ConstraintLimits STORIES_LIMITS = ConstraintLimits.builder().maxStringBytes(16).maxArrayItems(3)
+            .maxWhitespace(1).maxDepth(16).maxIntegerDigits(6).maxFractionDigits(3).requireAllProperties(true).build();
+
     static OnnxChatModel.Builder chatModel() {
-        return OnnxChatModel.builder().engine(engine());
+        OnnxChatModel.Builder b = OnnxChatModel.builder().engine(engine());
+        return realModelConfigured() ? b : b.constraintLimits(STORIES_LIMITS);
     }
 
     static OnnxStreamingChatModel.Builder streamingChatModel() {
-        return OnnxStreamingChatModel.builder().engine(engine());
+        OnnxStreamingChatModel.Builder b = OnnxStreamingChatModel.builder().engine(engine());
+        return realModelConfigured() ? b : b.constraintLimits(STORIES_LIMITS);
     }
 
     static OnnxChatModel chatModelWith(ChatRequestParameters parameters) {

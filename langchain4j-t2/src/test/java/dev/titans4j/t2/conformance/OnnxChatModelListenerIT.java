@@ -39,6 +39,6 @@ class OnnxChatModelListenerIT extends AbstractChatModelListenerIT {
 
     @Override
     protected boolean supportsTools() {
-        return false;
+        return true;
     }
 }

@@ -1,0 +1,21 @@
+package dev.titans4j.t2.conformance;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.service.common.AbstractAiServiceWithJsonSchemaIT;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * LangChain4j's AiServices structured-output suite on {@code OnnxChatModel}, which declares
+ * {@code RESPONSE_FORMAT_JSON_SCHEMA}: AiServices send the POJO's JSON schema and constrained decoding makes the
+ * answer valid for it, so deserialisation works even on stories260K; only the assertions on extracted values
+ * ("Klaus", 37) need an instruct model ({@link AnswersNeedInstructModel}).
+ */
+@ExtendWith(AnswersNeedInstructModel.class)
+class OnnxAiServiceWithJsonSchemaIT extends AbstractAiServiceWithJsonSchemaIT {
+
+    @Override
+    protected List<ChatModel> models() {
+        return List.of(ConformanceModels.chatModel().build());
+    }
+}
