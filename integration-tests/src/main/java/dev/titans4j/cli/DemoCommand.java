@@ -2,6 +2,7 @@ package dev.titans4j.cli;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.titans4j.demo.ContextFit;
 import dev.titans4j.demo.DemoMemories;
 import dev.titans4j.demo.DemoQuestion;
 import dev.titans4j.demo.DemoReport;
@@ -108,10 +109,13 @@ public final class DemoCommand implements Callable<Integer> {
             if (model == null && !experts.isEmpty()) {
                 throw new CliException("--experts needs --model");
             }
-            EmbeddingModel encoder = loadEncoder();
-            DemoMemories memories = new DemoMemories(script, encoder, store(), window, recallTokens);
             try (OnnxChatEngine engine = model == null ? null : ModelFolder.open(model, threads)) {
-                // the model and its experts are checked before the slow part
+                if (engine != null) {
+                    fitToContext(script, engine, err);
+                }
+                EmbeddingModel encoder = loadEncoder();
+                DemoMemories memories = new DemoMemories(script, encoder, store(), window, recallTokens);
+                // the experts are checked against the model before the slow part
                 MemoryChat chat = engine == null ? null
                         : new MemoryChat(engine, memories.titansProvider(), expertList, maxTokens);
                 showRecall(script, memories, out);
@@ -162,6 +166,23 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("%d/%d questions answered by the model%s.%n", answers.size() - failed, answers.size(),
                 failed == 0 ? "" : " (" + failed + " failed, see above)");
         out.flush();
+    }
+
+    /** Shrinks the window and recall budget the user did not set so that each question fits the model. */
+    private void fitToContext(DemoScript script, OnnxChatEngine engine, PrintWriter err) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed.hasMatchedOption("--window") || parsed.hasMatchedOption("--recall-tokens")) {
+            return;
+        }
+        int context = engine.model().contextLength();
+        ContextFit fit = ContextFit.of(script, engine.tokenCountEstimator(), context, maxTokens, window, recallTokens);
+        if (fit.shrunk()) {
+            window = fit.windowMessages();
+            recallTokens = fit.recallTokens();
+            err.printf("note: sized for the model's %d-token context: --window %d --recall-tokens %d%n", context,
+                    window, recallTokens);
+            err.flush();
+        }
     }
 
     private EmbeddingModel loadEncoder() {
