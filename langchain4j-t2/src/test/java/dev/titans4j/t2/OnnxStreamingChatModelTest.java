@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
@@ -209,6 +214,36 @@ class OnnxStreamingChatModelTest {
         Recorder next = new Recorder();
         model.chat(PROMPT, next);
         assertThat(next.response.get(30, SECONDS).aiMessage().text()).isNotBlank();
+    }
+
+    @Test
+    void forced_tool_calls_stream_as_tool_call_events_and_never_as_text() throws Exception {
+        ToolSpecification tool = ToolSpecification.builder().name("weather")
+                .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build()).build();
+        List<String> events = new CopyOnWriteArrayList<>();
+        Recorder recorder = new Recorder() {
+            @Override
+            public void onPartialToolCall(PartialToolCall call) {
+                events.add("partial " + call.index() + " " + call.id() + " " + call.name() + " " + call.partialArguments());
+            }
+
+            @Override
+            public void onCompleteToolCall(CompleteToolCall call) {
+                ToolExecutionRequest r = call.toolExecutionRequest();
+                events.add("complete " + call.index() + " " + r.id() + " " + r.name() + " " + r.arguments());
+            }
+        };
+        model().temperature(1.0).seed(5L).build().chat(ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                .parameters(ChatRequestParameters.builder().toolSpecifications(tool).toolChoice(ToolChoice.REQUIRED)
+                        .build()).build(), recorder);
+        ChatResponse response = recorder.response.get(30, SECONDS);
+        assertThat(recorder.errors).isEmpty();
+        assertThat(recorder.pieces).isEmpty(); // no <tool_call> markup as text
+        ToolExecutionRequest call = response.aiMessage().toolExecutionRequests().get(0);
+        assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        assertThat(events).containsExactly(
+                "partial 0 " + call.id() + " weather " + call.arguments(),
+                "complete 0 " + call.id() + " weather " + call.arguments());
     }
 
     @Test
