@@ -12,9 +12,15 @@ import java.util.Objects;
  * @param maxContextLength caps the context (KV cache length per request) below the model's own; 0 = the model's.
  *                         Each cache holds {@code 2 x layers x kvHeads x headDim x length} elements, so a smaller
  *                         cap saves memory per concurrent request.
+ * @param intraOpSpinning whether ONNX Runtime's intra-op threads busy-wait between operators
+ *                        ({@code session.intra_op.allow_spinning}). Off by default: decoding runs hundreds of short
+ *                        parallel operators per token, and spinning threads compete with every other thread of the
+ *                        application for the cores; with 2 threads on a busy 2-core machine, spinning decoded
+ *                        2-5x slower than not spinning (SmolLM2-135M shape, fp32 and int4, decode-bench
+ *                        interleaved runs). Turn it on only for a machine dedicated to inference, after measuring.
  */
 public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvider, int cudaDeviceId,
-                            int maxContextLength) {
+                            int maxContextLength, boolean intraOpSpinning) {
 
     public EngineOptions {
         if (intraOpThreads < 0) {
@@ -32,22 +38,26 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
     }
 
     public static EngineOptions defaults() {
-        return new EngineOptions(0, ExecutionProvider.CPU, 0, 0);
+        return new EngineOptions(0, ExecutionProvider.CPU, 0, 0, false);
     }
 
     public EngineOptions withIntraOpThreads(int threads) {
-        return new EngineOptions(threads, executionProvider, cudaDeviceId, maxContextLength);
+        return new EngineOptions(threads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning);
     }
 
     public EngineOptions withExecutionProvider(ExecutionProvider provider) {
-        return new EngineOptions(intraOpThreads, provider, cudaDeviceId, maxContextLength);
+        return new EngineOptions(intraOpThreads, provider, cudaDeviceId, maxContextLength, intraOpSpinning);
     }
 
     public EngineOptions withCudaDeviceId(int deviceId) {
-        return new EngineOptions(intraOpThreads, executionProvider, deviceId, maxContextLength);
+        return new EngineOptions(intraOpThreads, executionProvider, deviceId, maxContextLength, intraOpSpinning);
     }
 
     public EngineOptions withMaxContextLength(int length) {
-        return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, length);
+        return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, length, intraOpSpinning);
+    }
+
+    public EngineOptions withIntraOpSpinning(boolean spinning) {
+        return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, spinning);
     }
 }

@@ -39,6 +39,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Idle caches kept for reuse; each spans the whole context (hundreds of MB for 8k-token models). */
     private static final int MAX_IDLE_CACHES = 2;
+    /** ONNX Runtime's session option for busy-waiting intra-op threads (see {@link EngineOptions}). */
+    static final String SPINNING_CONFIG_KEY = "session.intra_op.allow_spinning";
 
     private final Path folder;
     private final ModelManifest manifest;
@@ -122,6 +124,7 @@ public final class OnnxModel implements AutoCloseable {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
             so.setInterOpNumThreads(1);
+            so.addConfigEntry(SPINNING_CONFIG_KEY, options.intraOpSpinning() ? "1" : "0");
             if (options.executionProvider() == ExecutionProvider.CUDA) {
                 if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                     throw new EngineException("The CUDA execution provider was requested but the ONNX Runtime on the"
