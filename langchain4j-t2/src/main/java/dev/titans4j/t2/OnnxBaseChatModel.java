@@ -84,6 +84,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
                 .seed(or(b.seed, onnx.seed()))
                 .repetitionPenalty(or(b.repetitionPenalty, onnx.repetitionPenalty()))
                 .minP(or(b.minP, onnx.minP()))
+                .svfMultipliers(onnx.svfMultipliers())
                 .build();
         return engine.modelDefaults().overrideWith(configured);
     }

@@ -104,6 +104,15 @@ class T2ChatModelTest {
     }
 
     @Test
+    void an_expert_in_the_providers_default_parameters_applies_to_every_request() {
+        SvfMultipliers m = adapter.multipliers(calm);
+        OnnxChatModel fixed = OnnxChatModel.builder().engine(engine).temperature(0.0).maxOutputTokens(24)
+                .defaultRequestParameters(OnnxChatRequestParameters.builder().svfMultipliers(m).build()).build();
+        assertThat(fixed.defaultRequestParameters().svfMultipliers()).isEqualTo(m);
+        assertThat(fixed.chat(UserMessage.from(PROMPT)).aiMessage().text()).isEqualTo(direct(m));
+    }
+
+    @Test
     void the_classifier_expert_is_applied_during_pass_one_only() {
         // stories260K cannot classify; what matters is that pass 1 runs with the classifier's multipliers
         List<String> pass1 = new ArrayList<>();
