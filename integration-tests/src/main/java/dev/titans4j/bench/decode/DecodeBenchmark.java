@@ -51,9 +51,14 @@ public final class DecodeBenchmark implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "runs per figure (median); default ${DEFAULT-VALUE}")
     int runs;
 
-    @Option(names = "--no-plain", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "also time the plain graph (exported --no-svf) to show the Transformer² hook's cost")
-    boolean plain;
+    @Option(names = "--skip-plain",
+            description = "do not also time the plain graph (exported --no-svf) that shows the Transformer² hook's cost")
+    boolean skipPlain;
+
+    @Option(names = "--spinning",
+            description = "let ONNX Runtime's intra-op threads busy-wait (EngineOptions.intraOpSpinning; off by "
+                    + "default: it was 2-5x slower with 2 threads on a busy machine; measure it on a quiet one)")
+    boolean spinning;
 
     @Option(names = "--jlama-java", paramLabel = "JAVA",
             description = "java 21+ executable for Jlama (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java); "
@@ -100,12 +105,13 @@ public final class DecodeBenchmark implements Callable<Integer> {
             log.printf(Locale.ROOT, "  checkpoint ready in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, hf);
             for (Precision precision : precisions) {
                 Path svf = export(hf, work.resolve(shape.name()).resolve(precision.name()), precision, true);
-                Path noSvf = plain ? export(hf, work.resolve(shape.name()).resolve(precision + "-plain"),
+                Path noSvf = !skipPlain ? export(hf, work.resolve(shape.name()).resolve(precision + "-plain"),
                         precision, false) : null;
                 for (int t : prepareOnly ? List.<Integer>of() : threads) {
-                    rows.add(ort(shape, precision, t, "titans4j", svf));
+                    String spin = spinning ? " spin" : "";
+                    rows.add(ort(shape, precision, t, "titans4j" + spin, svf));
                     if (noSvf != null) {
-                        rows.add(ort(shape, precision, t, "titans4j --no-svf", noSvf));
+                        rows.add(ort(shape, precision, t, "titans4j --no-svf" + spin, noSvf));
                     }
                     rows.add(jlama(shape, precision, t, hf));
                 }
@@ -144,7 +150,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
 
     private Row ort(ModelShape shape, Precision precision, int t, String engine, Path export) {
         log.printf(Locale.ROOT, "  %s %s %s, %d thread(s)...%n", shape.name(), engine, precision, t);
-        Speed speed = OrtRunner.measure(export, t, promptTokens, decodeTokens, runs);
+        Speed speed = OrtRunner.measure(export, t, spinning, promptTokens, decodeTokens, runs);
         log.println("    " + speed.runs());
         return Row.measured(shape, engine, precision, t, speed, weightBytesPerToken(shape, precision, export));
     }

@@ -16,8 +16,9 @@ final class OrtRunner {
     private OrtRunner() {
     }
 
-    static Speed measure(Path exportDir, int threads, int promptTokens, int decodeTokens, int runs) {
-        EngineOptions options = EngineOptions.defaults().withIntraOpThreads(threads)
+    static Speed measure(Path exportDir, int threads, boolean spinning, int promptTokens, int decodeTokens,
+                         int runs) {
+        EngineOptions options = EngineOptions.defaults().withIntraOpThreads(threads).withIntraOpSpinning(spinning)
                 .withMaxContextLength(Math.max(promptTokens, decodeTokens) + 16);
         try (OnnxModel model = OnnxModel.load(exportDir, options)) {
             int[] prompt = new SplittableRandom(7).ints(promptTokens, 3, model.vocabSize()).toArray();

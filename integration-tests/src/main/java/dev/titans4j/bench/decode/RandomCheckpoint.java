@@ -38,15 +38,15 @@ final class RandomCheckpoint {
      *                      the benchmark feeds token ids directly); null = none
      */
     static Path ensure(ModelShape shape, Path dir, Path tokenizerFrom, long seed) throws IOException {
+        Files.createDirectories(dir);
+        // Jlama's quantizer copies README.md along with the weights and fails without one
+        Files.writeString(dir.resolve("README.md"), "# Random " + shape.name() + " checkpoint\n\n" + shape.describe()
+                + "\n\nRandom weights written by titans4j's decode benchmark: a speed fixture, not a model.\n");
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.isRegularFile(index)) {
             return dir;
         }
-        Files.createDirectories(dir);
         writeJson(dir.resolve("config.json"), config(shape));
-        // Jlama's quantizer copies README.md along with the weights and fails without one
-        Files.writeString(dir.resolve("README.md"), "# Random " + shape.name() + " checkpoint\n\n" + shape.describe()
-                + "\n\nRandom weights written by titans4j's decode benchmark: a speed fixture, not a model.\n");
         ObjectNode generation = JSON.createObjectNode().put("bos_token_id", 1).put("eos_token_id", 2);
         writeJson(dir.resolve("generation_config.json"), generation);
         if (tokenizerFrom != null) {

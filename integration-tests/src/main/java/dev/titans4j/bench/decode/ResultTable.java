@@ -21,17 +21,17 @@ final class ResultTable {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nDecode benchmark: prefill %d tokens, decode %d tokens, median of %d"
                 + " runs; read bandwidth (median) %s%n", prompt, decode, runs, bandwidth(gbps)));
-        out.append(String.format(Locale.ROOT, "%-6s %-5s %3s %-18s %9s %9s %8s %8s %7s %10s %9s%n", "shape", "prec",
+        out.append(String.format(Locale.ROOT, "%-6s %-5s %3s %-22s %9s %9s %8s %8s %7s %10s %9s%n", "shape", "prec",
                 "thr", "engine", "prefill/s", "decode/s", "MB/tok", "bound/s", "%bound", "vs llama*", "vs Jlama"));
         for (Row r : rows) {
             double bound = gbps.getOrDefault(r.threads(), Double.NaN) * 1e9 / r.bytesPerToken();
             if (!r.isMeasured()) {
-                out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-18s %s%n", r.shape().name(), r.precision(),
+                out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-22s %s%n", r.shape().name(), r.precision(),
                         r.threads(), r.engine(), r.note()));
                 continue;
             }
             double dec = r.speed().decode();
-            out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-18s %9.1f %9.2f %8.1f %8.1f %6.0f%% %10s %9s%n",
+            out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-22s %9.1f %9.2f %8.1f %8.1f %6.0f%% %10s %9s%n",
                     r.shape().name(), r.precision(), r.threads(), r.engine(), r.speed().prefill(), dec,
                     r.bytesPerToken() / 1e6, bound, 100 * dec / bound, llamaRatio(r), jlamaRatio(r, rows)));
         }
@@ -77,7 +77,7 @@ final class ResultTable {
             if (!r.isMeasured() || r.threads() != 2 || r.engine().equals("Jlama")) {
                 continue;
             }
-            String label = String.format(Locale.ROOT, "  %s %s %-18s", r.shape().name(), r.precision(), r.engine());
+            String label = String.format(Locale.ROOT, "  %s %s %-22s", r.shape().name(), r.precision(), r.engine());
             double dec = r.speed().decode();
             if (r.precision() == Precision.fp32) {
                 double share = dec / (gbps.getOrDefault(2, Double.NaN) * 1e9 / r.bytesPerToken());
