@@ -18,6 +18,7 @@ public final class RecordingChatModel implements ChatModel {
 
     private final ChatModel model;
     private final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<ChatResponse> responses = new CopyOnWriteArrayList<>();
 
     public RecordingChatModel(ChatModel model) {
         this.model = model;
@@ -26,7 +27,9 @@ public final class RecordingChatModel implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         requests.add(request);
-        return model.chat(request);
+        ChatResponse response = model.chat(request);
+        responses.add(response);
+        return response;
     }
 
     @Override
@@ -46,6 +49,10 @@ public final class RecordingChatModel implements ChatModel {
 
     public List<ChatRequest> requests() {
         return List.copyOf(requests);
+    }
+
+    public List<ChatResponse> responses() {
+        return List.copyOf(responses);
     }
 
     public ChatRequest lastRequest() {
