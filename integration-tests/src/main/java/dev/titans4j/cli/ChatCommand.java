@@ -86,6 +86,7 @@ public final class ChatCommand implements Callable<Integer> {
             return fail(err, "--max-tokens must be at least 1, got " + maxTokens);
         }
         try (OnnxChatEngine engine = ModelFolder.open(model, threads)) {
+            sampling.resolve(engine.modelDefaults()); // out-of-range flags fail now, not on every message
             OnnxStreamingChatModel chatModel = OnnxStreamingChatModel.builder().engine(engine)
                     .defaultRequestParameters(OnnxChatRequestParameters.builder()
                             .overrideWith(sampling.overrides()).maxOutputTokens(maxTokens).build())

@@ -86,6 +86,13 @@ class ChatCommandTest {
     }
 
     @Test
+    void outOfRangeSamplingIsExitOneBeforeAnyMessage() {
+        assertThat(chat("Once upon a time\n", "--model", model.toString(), "--top-p", "1.5")).isEqualTo(1);
+        assertThat(err.toString()).contains("topP must be in (0, 1]");
+        assertThat(out.toString()).doesNotContain(ChatCommand.PROMPT);
+    }
+
+    @Test
     void missingModelIsExitOne() {
         assertThat(chat("", "--model", dir.resolve("absent").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("does not exist");
