@@ -157,6 +157,18 @@ final class ChatRequestPlanner {
                 || p.toolSpecifications().isEmpty())) {
             throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool specification");
         }
+        if (p.toolSpecifications() != null) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (ToolSpecification tool : p.toolSpecifications()) {
+                if (tool.name() == null || tool.name().isBlank()) {
+                    throw new IllegalArgumentException("a tool specification has no name");
+                }
+                if (!names.add(tool.name())) {
+                    throw new IllegalArgumentException("two tool specifications are named '" + tool.name()
+                            + "'; the model could not tell them apart");
+                }
+            }
+        }
         if (p.modelName() != null && !p.modelName().equals(modelName)) {
             throw new UnsupportedFeatureException("'modelName' parameter '" + p.modelName() + "' is not supported"
                     + " by this model provider: it serves only the model it was built with, '" + modelName + "'");

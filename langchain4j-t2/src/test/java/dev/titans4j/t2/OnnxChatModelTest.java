@@ -246,6 +246,16 @@ class OnnxChatModelTest {
     }
 
     @Test
+    void tool_names_must_be_unique() {
+        ToolSpecification a = ToolSpecification.builder().name("weather").build();
+        ToolSpecification b = ToolSpecification.builder().name("weather").description("other").build();
+        assertThatThrownBy(() -> model().build().chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().toolSpecifications(a, b).build()).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two tool specifications are named 'weather'");
+    }
+
+    @Test
     void required_tool_choice_needs_tools() {
         assertThatThrownBy(() -> model().build().chat(ChatRequest.builder().messages(UserMessage.from("hi"))
                 .parameters(OnnxChatRequestParameters.builder().toolChoice(ToolChoice.REQUIRED).build()).build()))
