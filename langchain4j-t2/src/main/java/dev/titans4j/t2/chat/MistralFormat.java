@@ -54,6 +54,10 @@ public final class MistralFormat implements ChatFormat {
                 lastUser = i;
             }
         }
+        if (lastUser < 0) {
+            throw new IllegalArgumentException("the Mistral format offers tools with the last user message, but the "
+                    + "conversation has none");
+        }
         StringBuilder out = new StringBuilder(BOS);
         for (int i = 0; i < loop.size(); i++) {
             ChatMessage message = loop.get(i);

@@ -110,6 +110,8 @@ class ToolPromptGoldenTest {
         assertThatThrownBy(() -> Llama3Format.withDate("26 Jul 2024").render(
                 List.of(SystemMessage.from("sys")), TOOLS, true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first user message");
+        assertThatThrownBy(() -> new MistralFormat().render(List.of(SystemMessage.from("sys")), TOOLS, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has none");
     }
 
     @Test
