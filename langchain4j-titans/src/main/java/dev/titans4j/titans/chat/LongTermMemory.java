@@ -25,6 +25,8 @@ final class LongTermMemory {
     private final EmbeddingModel embeddingModel;
     private final Segmenter segmenter;
     private final NeuralAddressMemory neural;
+    /** Keys carry the previous segment too (null when the context weight is 0). */
+    private final NeuralAddressMemory contextNeural;
     private final SegmentArchive archive;
     private final LexicalIndex lexical = new LexicalIndex();
     private final RecallFusion fusion;
@@ -34,7 +36,9 @@ final class LongTermMemory {
                    int maxSegmentWords, int archiveCapacity, RecallFusion fusion, boolean neuralWrites) {
         this.embeddingModel = embeddingModel;
         this.segmenter = new Segmenter(maxSegmentWords);
-        this.neural = new NeuralAddressMemory(memoryConfig, contextWeight);
+        this.neural = new NeuralAddressMemory(memoryConfig, 0);
+        this.contextNeural = contextWeight == 0 ? null
+                : new NeuralAddressMemory(NeuralAddressMemory.withContext(memoryConfig), contextWeight);
         double alpha = memoryConfig.alpha().isDataDependent() ? memoryConfig.alpha().value() / 2
                 : memoryConfig.alpha().value();
         this.archive = new SegmentArchive(archiveCapacity, alpha);
@@ -55,7 +59,11 @@ final class LongTermMemory {
         List<Embedding> embeddings = embeddingModel.embedAll(segments).content();
         for (int part = 0; part < pieces.size(); part++) {
             long position = neural.position();
-            double surprise = neural.write(embeddings.get(part).vector(), memorise && neuralWrites);
+            float[] e = embeddings.get(part).vector();
+            double surprise = neural.write(e, memorise && neuralWrites);
+            if (contextNeural != null) {
+                contextNeural.write(e, memorise && neuralWrites);
+            }
             if (memorise) {
                 ArchivedSegment segment = new ArchivedSegment(position, seq, part, speaker, pieces.get(part),
                         surprise);
@@ -77,7 +85,10 @@ final class LongTermMemory {
         float[] q = embeddingModel.embed(query).content().vector();
         Map<Long, Double> fused = new HashMap<>();
         Map<Long, Double> lexicalScores = lexical.score(query);
-        addRanks(fused, neuralScores(q, all), fusion.neuralWeight());
+        addRanks(fused, neuralScores(neural, q, all), fusion.neuralWeight());
+        if (contextNeural != null) {
+            addRanks(fused, neuralScores(contextNeural, q, all), fusion.contextNeuralWeight());
+        }
         addRanks(fused, lexicalScores, fusion.lexicalWeight());
         if (fusion.recencyWeight() > 0) {
             Map<Long, Double> recency = new HashMap<>();
@@ -91,7 +102,7 @@ final class LongTermMemory {
                     Map.Entry.<Long, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey())).getKey());
             float[] q2 = embeddingModel.embed(top.text()).content().vector();
             if (fusion.secondHopNeuralWeight() > 0) {
-                addRanks(fused, neuralScores(q2, all), fusion.secondHopNeuralWeight());
+                addRanks(fused, neuralScores(neural, q2, all), fusion.secondHopNeuralWeight());
             }
             addRanks(fused, lexical.score(top.text()), fusion.secondHopLexicalWeight());
         }
@@ -106,13 +117,13 @@ final class LongTermMemory {
     }
 
     /** cos(M*(q), code) per archived segment; empty when the memory reads 0 (it points nowhere). */
-    private Map<Long, Double> neuralScores(float[] q, List<ArchivedSegment> all) {
-        double[] read = neural.read(q);
+    private static Map<Long, Double> neuralScores(NeuralAddressMemory memory, float[] q, List<ArchivedSegment> all) {
+        double[] read = memory.read(q);
         double readNorm = NeuralAddressMemory.norm(read);
         Map<Long, Double> scores = new HashMap<>();
         if (readNorm > 0) {
             for (ArchivedSegment s : all) {
-                scores.put(s.position(), neural.score(read, readNorm, s.position()));
+                scores.put(s.position(), memory.score(read, readNorm, s.position()));
             }
         }
         return scores;
@@ -136,8 +147,9 @@ final class LongTermMemory {
         return archive.size();
     }
 
-    byte[] neuralStateBytes() {
-        return neural.stateBytes();
+    /** Bytes of neural state (both memories): fixed by the configuration, independent of the history length. */
+    int neuralStateBytes() {
+        return neural.stateBytes().length + (contextNeural == null ? 0 : contextNeural.stateBytes().length);
     }
 
     void writeTo(DataOutput out) throws IOException {
@@ -152,6 +164,7 @@ final class LongTermMemory {
             out.writeDouble(s.surprise());
         }
         StateCodec.writeBytes(out, neural.stateBytes());
+        StateCodec.writeBytes(out, contextNeural == null ? new byte[0] : contextNeural.stateBytes());
     }
 
     void readFrom(DataInput in) throws IOException {
@@ -166,6 +179,12 @@ final class LongTermMemory {
                     StateCodec.readString(in), in.readDouble()));
         }
         neural.restore(StateCodec.readBytes(in));
+        byte[] context = StateCodec.readBytes(in);
+        if (contextNeural != null) {
+            contextNeural.restore(context);
+        } else if (context.length > 0) {
+            throw new IOException("state has a context memory but the configuration has none");
+        }
         for (ArchivedSegment s : loaded) {
             archive.add(s, neural.position());
             lexical.add(s.position(), s.text());

@@ -13,9 +13,10 @@ import dev.titans4j.titans.memory.WriteResult;
  * <h2>Layout</h2>
  * The engine's input is {@code x = [e ; c]}: the segment embedding e (dimension d_e) followed by its
  * {@link AddressCodes address code} c (dimension D). The outer-loop projections are fixed selections:
- * {@code k = normalise(e + β·e_prev)} (the key also carries the previous write's embedding through the engine's
- * causal convolution, so a segment can be found from the context it followed, e.g. "Afterwards she went…" from the
- * sentence naming "she"), {@code v = c}, {@code q = normalise(e_q)}. The write rule is the engine's (surprise with
+ * {@code k = normalise(e + β·e_prev)}, {@code v = c}, {@code q = normalise(e_q)}. With β = 0 (the content memory)
+ * the key is the segment itself; with β &gt; 0 (the context memory) the key also carries the previous write's
+ * embedding through the engine's causal convolution, so a segment can be found from the context it followed, e.g.
+ * "Afterwards she went…" from the sentence naming "she". The write rule is the engine's (surprise with
  * momentum, forgetting α); with a linear memory, η = 0 and θ = 0.5 it is the delta rule that overwrites the key's
  * direction exactly, so newer segments with similar keys displace older ones, at the rate the memory decides.
  */
@@ -47,7 +48,7 @@ final class NeuralAddressMemory {
     }
 
     /** The default memory for embeddings of dimension {@code d}: linear, D = d, θ = 0.5, η = 0, small forgetting. */
-    static MemoryConfig defaultConfig(int embeddingDimension, double contextWeight) {
+    static MemoryConfig defaultConfig(int embeddingDimension) {
         return MemoryConfig.builder()
                 .inputDimension(2 * embeddingDimension)
                 .keyDimension(embeddingDimension)
@@ -59,8 +60,12 @@ final class NeuralAddressMemory {
                 .alpha(dev.titans4j.titans.memory.GateSpec.fixed(0.001))
                 .projectionActivation(false)
                 .normalizeQueryKey(true)
-                .convolutionKernel(contextWeight == 0 ? 0 : 2)
                 .build();
+    }
+
+    /** The same memory with the width-2 causal convolution that carries the previous write into the key. */
+    static MemoryConfig withContext(MemoryConfig config) {
+        return config.toBuilder().convolutionKernel(2).build();
     }
 
     private static MemoryParameters parameters(MemoryConfig config, double contextWeight) {

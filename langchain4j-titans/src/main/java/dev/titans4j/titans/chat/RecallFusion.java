@@ -1,10 +1,12 @@
 package dev.titans4j.titans.chat;
 
 /**
- * How recall ranks archived segments: weighted reciprocal-rank fusion of the neural read (segments ranked by
- * cos(M*(q), address code)) and the lexical BM25 ranking, plus a recency prior:
+ * How recall ranks archived segments: weighted reciprocal-rank fusion of the two neural reads (segments ranked by
+ * cos(M*(q), address code) in the content memory and in the context memory) and the lexical BM25 ranking, plus a
+ * recency prior:
  * <pre>
- *   score = neuralWeight / (k + rank_neural) + lexicalWeight / (k + rank_lexical) + recencyWeight / (k + rank_recency)
+ *   score = neuralWeight / (k + rank_content) + contextNeuralWeight / (k + rank_context)
+ *         + lexicalWeight / (k + rank_lexical) + recencyWeight / (k + rank_recency)
  * </pre>
  * Ranks start at 1; a segment sharing no term with the query has no lexical term. rank_recency orders archived
  * segments newest first. With a second-hop weight above 0 recall reads a second time, with the best segment of
@@ -13,18 +15,20 @@ package dev.titans4j.titans.chat;
  * picked up the football went next) become reachable. The defaults were chosen on a tuning set generated separately from the reported sets
  * (see BENCHMARKS.md).
  *
- * @param neuralWeight  weight of the neural memory's ranking
+ * @param neuralWeight  weight of the content memory's ranking
+ * @param contextNeuralWeight weight of the context memory's ranking
  * @param lexicalWeight weight of the BM25 ranking
  * @param recencyWeight weight of the recency ranking
  * @param secondHopNeuralWeight  weight of the second read's neural ranking
  * @param secondHopLexicalWeight weight of the second read's BM25 ranking
  * @param k             the rank-fusion constant
  */
-public record RecallFusion(double neuralWeight, double lexicalWeight, double recencyWeight,
+public record RecallFusion(double neuralWeight, double contextNeuralWeight, double lexicalWeight, double recencyWeight,
                            double secondHopNeuralWeight, double secondHopLexicalWeight, double k) {
 
     public RecallFusion {
         requireWeight(neuralWeight, "neuralWeight");
+        requireWeight(contextNeuralWeight, "contextNeuralWeight");
         requireWeight(lexicalWeight, "lexicalWeight");
         requireWeight(recencyWeight, "recencyWeight");
         requireWeight(secondHopNeuralWeight, "secondHopNeuralWeight");
@@ -35,7 +39,7 @@ public record RecallFusion(double neuralWeight, double lexicalWeight, double rec
     }
 
     public static RecallFusion defaults() {
-        return new RecallFusion(1.0, 1.0, 0.0, 0.0, 1.0, 60);
+        return new RecallFusion(2.0, 1.0, 1.0, 0.0, 0.0, 1.0, 60);
     }
 
     private static void requireWeight(double w, String name) {

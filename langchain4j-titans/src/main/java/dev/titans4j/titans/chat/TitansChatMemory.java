@@ -227,7 +227,7 @@ public final class TitansChatMemory implements ChatMemory {
         lock.lock();
         try {
             ensureLoaded();
-            return state.longTerm.neuralStateBytes().length;
+            return state.longTerm.neuralStateBytes();
         } finally {
             lock.unlock();
         }
@@ -400,15 +400,15 @@ public final class TitansChatMemory implements ChatMemory {
 
         /**
          * The neural memory shape. Its inputDimension must be keyDimension (= embedding dimension) +
-         * valueDimension (address code dimension) and its convolution kernel 2 (0 when contextWeight is 0).
-         * Default: linear, D = embedding dimension, θ = 0.5, η = 0, α = 0.001, chunk size 1.
+         * valueDimension (address code dimension) and it has no convolution (the context memory adds a width-2
+         * one). Default: linear, D = embedding dimension, θ = 0.5, η = 0, α = 0.001, chunk size 1.
          */
         public Builder memoryConfig(MemoryConfig memoryConfig) {
             this.memoryConfig = memoryConfig;
             return this;
         }
 
-        /** β in the neural key {@code normalise(e_t + β·e_{t−1})} (default 1.5; 0 = no context). */
+        /** β in the context memory's key {@code normalise(e_t + β·e_{t−1})} (default 1.5; 0 = no context memory). */
         public Builder contextWeight(double contextWeight) {
             this.contextWeight = contextWeight;
             return this;
@@ -502,10 +502,10 @@ public final class TitansChatMemory implements ChatMemory {
                 b.store = new InMemoryMemoryStateStore();
             }
             if (b.memoryConfig == null) {
-                b.memoryConfig = NeuralAddressMemory.defaultConfig(b.embeddingModel.dimension(), contextWeight);
+                b.memoryConfig = NeuralAddressMemory.defaultConfig(b.embeddingModel.dimension());
             }
             TitansChatMemory memory = new TitansChatMemory(b);
-            new NeuralAddressMemory(b.memoryConfig, contextWeight); // validates the layout now, not on first add
+            new NeuralAddressMemory(b.memoryConfig, 0); // validates the layout now, not on first add
             return memory;
         }
 

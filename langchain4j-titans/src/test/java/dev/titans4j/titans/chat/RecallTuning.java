@@ -129,7 +129,7 @@ public final class RecallTuning {
                 }
                 int left = 1024 - used;
                 for (Variant v : variants) {
-                    MemoryConfig config = NeuralAddressMemory.defaultConfig(384, v.context()).toBuilder()
+                    MemoryConfig config = NeuralAddressMemory.defaultConfig(384).toBuilder()
                             .theta(GateSpec.fixed(v.theta())).alpha(GateSpec.fixed(v.alpha()))
                             .eta(GateSpec.fixed(v.eta())).build();
                     if (v.layers() == 2) {
@@ -190,13 +190,12 @@ public final class RecallTuning {
         List<Variant> list = new ArrayList<>();
         String spec = System.getProperty("variants", "");
         if (!spec.isEmpty()) {
-            // name:theta:alpha:eta:context:wn:wl:wr:writes:layers:hop2neural:hop2lexical;...
+            // name:theta:alpha:beta:wContent:wContext:wLexical:hopNeural:hopLexical:writes;...
             for (String v : spec.split(";")) {
                 String[] f = v.split(":");
-                list.add(new Variant(f[0], d(f[1]), d(f[2]), d(f[3]), d(f[4]),
-                        new RecallFusion(d(f[5]), d(f[6]), d(f[7]), f.length > 10 ? d(f[10]) : 0,
-                        f.length > 11 ? d(f[11]) : 0, 60), Boolean.parseBoolean(f[8]),
-                        Integer.parseInt(f[9])));
+                list.add(new Variant(f[0], d(f[1]), d(f[2]), 0, d(f[3]),
+                        new RecallFusion(d(f[4]), d(f[5]), d(f[6]), 0, d(f[7]), d(f[8]), 60),
+                        Boolean.parseBoolean(f[9]), 1));
             }
         }
         return list;
