@@ -35,10 +35,11 @@ import picocli.CommandLine.Spec;
  * Transformer² dispatcher when there are experts).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Shows TitansChatMemory on a long multi-session conversation: which earlier messages it",
-                "recalls for questions whose answers left the window long ago, next to a plain",
-                "MessageWindowChatMemory of the same budget. Runs offline on the embedded encoder",
-                "(all-MiniLM-L6-v2). With --model, the model answers each question using that memory."},
+        description = "Shows TitansChatMemory on a long multi-session conversation: which earlier messages it "
+                + "recalls for questions whose answers left the window long ago, next to a plain "
+                + "MessageWindowChatMemory of the same budget. Runs offline on the embedded encoder "
+                + "(all-MiniLM-L6-v2). With --model, the model also answers each question through AiServices "
+                + "using that memory, with a Transformer² dispatcher when the model has experts.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:demo finished", "1:bad option, model folder or conversation file (message on stderr)",
                 "2:invalid command-line usage"})
@@ -186,11 +187,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private EmbeddingModel loadEncoder() {
-        ProgressLine loading = progress("loading the encoder", "models", 1);
-        EmbeddingModel encoder = new AllMiniLmL6V2EmbeddingModel();
-        loading.advance();
-        loading.finish();
-        return encoder;
+        return ProgressLine.timed(progressStream, !quiet, "loading the encoder (all-MiniLM-L6-v2, in-process)",
+                AllMiniLmL6V2EmbeddingModel::new);
     }
 
     private MemoryStateStore store() {

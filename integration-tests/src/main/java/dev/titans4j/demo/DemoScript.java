@@ -54,6 +54,9 @@ public final class DemoScript {
     }
 
     public static DemoScript load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("conversation file " + file + " does not exist");
+        }
         try {
             return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {

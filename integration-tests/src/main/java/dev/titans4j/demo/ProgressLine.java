@@ -29,6 +29,21 @@ public final class ProgressLine {
         draw(true);
     }
 
+    /** Runs one step of unknown length behind a status line ({@code label ... done in 2.1 s}). */
+    public static <T> T timed(PrintStream out, boolean enabled, String label, java.util.function.Supplier<T> step) {
+        long start = System.nanoTime();
+        if (enabled) {
+            out.print(label + " ...");
+            out.flush();
+        }
+        T result = step.get();
+        if (enabled) {
+            out.printf(" done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+            out.flush();
+        }
+        return result;
+    }
+
     public void advance() {
         done++;
         draw(false);

@@ -126,6 +126,10 @@ class DemoCommandTest {
         assertThat(err.toString()).contains("error: " + broken + ":2: cannot read 'bob: hi'");
 
         err.getBuffer().setLength(0);
+        assertThat(demo("--conversation", dir.resolve("none.txt").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("error: conversation file " + dir.resolve("none.txt") + " does not exist");
+
+        err.getBuffer().setLength(0);
         assertThat(demo("--model", dir.resolve("missing").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("does not exist");
         assertThat(out.toString()).as("nothing ran").isEmpty();
