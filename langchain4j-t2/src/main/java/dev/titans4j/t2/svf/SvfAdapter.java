@@ -11,11 +11,12 @@ import java.util.Objects;
  * Turns experts and mixes into the graph's per-request SVF multipliers for one exported model: checks each expert
  * against the model, mixes in value space and applies the expert's {@link RescaleRule}. Thread-safe (immutable).
  *
- * <p>Mixing: per matrix, {@code v' = Σ α_k v_k}. When every expert in the mix stores logits, mixing happens in
- * logit space and {@code m = sigmoid(v')} (what Sakana's few-shot adaptation does with its policy parameters);
- * otherwise every expert's values are first turned into multipliers ({@code sigmoid} for logits) and mixed in
- * z space with {@code m = v'}. An expert that leaves a matrix out contributes z = 1 there. All experts of one mix
- * must share a rescale rule.
+ * <p>Mixing follows the paper, in z space: per matrix, every expert's values become multipliers ({@code z}, or
+ * {@code sigmoid(p)} for logits), then {@code z' = Σ α_k z_k} and the expert's rescale rule turns {@code z'} into the
+ * graph multipliers. An expert that leaves a matrix out contributes z = 1 there. All experts of one mix must share a
+ * rescale rule. (Sakana's few-shot code, {@code WeightedCombination}, instead mixes the raw policy parameters and uses
+ * the sum as the multiplier without a sigmoid; the sum-preserving rescale makes any constant factor, such as their
+ * {@code max_mult}, irrelevant either way.)
  */
 public final class SvfAdapter {
 
@@ -85,21 +86,13 @@ public final class SvfAdapter {
 
     private static double[] mixedMultipliers(ExpertMix mix, SingularValues.Matrix matrix) {
         List<SvfExpert> experts = mix.experts();
-        boolean logitSpace = experts.stream().allMatch(
-                e -> e.kind() == ValueKind.LOGITS && e.values().containsKey(matrix.weight()));
         double[] mixed = new double[matrix.rank()];
         for (int k = 0; k < experts.size(); k++) {
             double alpha = mix.alpha(k, matrix.weight());
             float[] v = experts.get(k).values().get(matrix.weight());
             ValueKind kind = experts.get(k).kind();
             for (int i = 0; i < mixed.length; i++) {
-                double value = v == null ? 1.0 : logitSpace ? v[i] : kind.toMultiplier(v[i]);
-                mixed[i] += alpha * value;
-            }
-        }
-        if (logitSpace) {
-            for (int i = 0; i < mixed.length; i++) {
-                mixed[i] = ValueKind.LOGITS.toMultiplier(mixed[i]);
+                mixed[i] += alpha * (v == null ? 1.0 : kind.toMultiplier(v[i]));
             }
         }
         return mixed;

@@ -32,16 +32,21 @@ class SvfAdapterTest {
     }
 
     @Test
-    void logit_experts_mix_in_logit_space_then_sigmoid_and_rescale() {
+    void logit_experts_become_multipliers_then_mix_in_z_space_and_rescale() {
         SvfExpert p = expert("p", ValueKind.LOGITS, Map.of(A, new float[] {2f, -2f}));
         SvfExpert q = expert("q", ValueKind.LOGITS, Map.of(A, new float[] {0f, 2f}));
         SvfMultipliers m = adapter.multipliers(ExpertMix.of(List.of(p, q), new double[] {0.5, 0.5}));
-        // z' = (1, 0) -> m = (σ(1), 1/2); factor = 4 / (3σ(1) + 0.5)
-        double s1 = 1 / (1 + Math.exp(-1));
-        double factor = 4 / (3 * s1 + 0.5);
-        assertThat(m.get("svf.a")).containsExactly(new float[] {(float) (s1 * factor), (float) (0.5 * factor)},
+        // z' = 0.5·(σ(2), σ(-2)) + 0.5·(σ(0), σ(2)); factor = Σs / Σ(s⊙z') with s = (3, 1)
+        double z0 = 0.5 * sigmoid(2) + 0.5 * 0.5;
+        double z1 = 0.5 * sigmoid(-2) + 0.5 * sigmoid(2);
+        double factor = 4 / (3 * z0 + z1);
+        assertThat(m.get("svf.a")).containsExactly(new float[] {(float) (z0 * factor), (float) (z1 * factor)},
                 within(1e-6f));
         assertThat(m.get("svf.b")).as("no expert adapts B: identity").isNull();
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     @Test

@@ -81,8 +81,8 @@ class SvfForwardTest {
                 float[] pa = a.values().get(w);
                 float[] pb = b.values().get(w);
                 double[] m = new double[matrix.rank()];
-                for (int i = 0; i < m.length; i++) { // logit space: z' = Σ α_k p_k, m = sigmoid(z')
-                    m[i] = 1 / (1 + Math.exp(-(alphas[0] * pa[i] + alphas[1] * pb[i])));
+                for (int i = 0; i < m.length; i++) { // z' = Σ α_k sigmoid(p_k)
+                    m[i] = alphas[0] / (1 + Math.exp(-pa[i])) + alphas[1] / (1 + Math.exp(-pb[i]));
                 }
                 int rows = reference.weight(w).length;
                 int cols = reference.weight(w)[0].length;

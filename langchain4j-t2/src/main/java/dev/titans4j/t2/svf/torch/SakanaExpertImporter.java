@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Imports an expert trained with Sakana's code (SakanaAI/self-adaptive-llms): a {@code torch.save}d dict of
  * Hugging Face weight name ({@code model.layers.0.mlp.gate_proj.weight}, ...) to a 1-D tensor of pre-sigmoid
- * values, one per singular value, usually bf16. Their code composes {@code U·diag(s⊙sigmoid(p))·Vᵀ·(Σs/Σ(s⊙m))},
- * so the result stores {@link ValueKind#LOGITS} with {@link RescaleRule#SUM_PRESERVING}, for the model it is
+ * values, one per singular value, usually bf16. Their code composes {@code U·diag(s⊙m)·Vᵀ·(Σs/Σ(s⊙m))} with
+ * {@code m = sigmoid(p)·max_mult}; the rescale cancels the constant {@code max_mult}, so the result stores
+ * {@link ValueKind#LOGITS} with {@link RescaleRule#SUM_PRESERVING} and is exact, for the model it is
  * imported into (checked: every name must be an adapted matrix with the right length). Write it with
  * {@code SvfExpertFile.write}.
  */
