@@ -15,13 +15,16 @@ import java.util.regex.Pattern;
 /**
  * Llama 3.1/3.2 JSON function calls: the answer is {@code {"name": ..., "parameters": {...}}} (the
  * {@code <|python_tag|>} some models put first is a special token and never reaches the text). Several calls may
- * follow each other, separated by whitespace or {@code ;}. An answer opening with {@code {"name":} that is not a
- * valid call is an error; other JSON answers (say, under a JSON response format) stay text.
+ * follow each other, separated by whitespace or {@code ;}. JSON counts as a call when it has a {@code "name"} and a
+ * {@code "parameters"} (or {@code "arguments"}) key, or names an offered tool; such a call that cannot be executed
+ * is an error, and so is unparseable JSON that opens like a call ({@code {"name": ..., "parameters"}). Other JSON
+ * answers (a person with a name, say) stay text.
  */
 final class Llama3Syntax extends ToolCallSyntax {
 
     static final Llama3Syntax INSTANCE = new Llama3Syntax();
-    private static final Pattern CLAIMS_CALL = Pattern.compile("^\\s*\\{\\s*\"name\"\\s*:");
+    private static final Pattern CLAIMS_CALL =
+            Pattern.compile("^\\s*\\{\\s*\"name\"\\s*:\\s*\"[^\"]*\"\\s*,\\s*\"(parameters|arguments)\"");
 
     @Override
     List<String> startMarkers() {
@@ -55,7 +58,7 @@ final class Llama3Syntax extends ToolCallSyntax {
             throw new ToolCallException("the model's tool call is not valid JSON (" + reason + "): "
                     + ToolCallReader.quote(region), e);
         }
-        if (!claims && values.stream().noneMatch(v -> v.has("name") && (v.has("parameters") || v.has("arguments")))) {
+        if (values.stream().noneMatch(v -> isCall(v, reader))) {
             return Optional.empty();
         }
         List<ToolExecutionRequest> calls = new ArrayList<>();
@@ -63,6 +66,11 @@ final class Llama3Syntax extends ToolCallSyntax {
             calls.add(reader.read(v, List.of("parameters", "arguments")));
         }
         return Optional.of(calls);
+    }
+
+    private static boolean isCall(JsonNode v, ToolCallReader reader) {
+        return v.isObject() && v.path("name").isTextual()
+                && (v.has("parameters") || v.has("arguments") || reader.offers(v.get("name").textValue()));
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Optional;
  * Mistral v0.3 calls: {@code [TOOL_CALLS] [{"name": ..., "arguments": {...}}, ...]}. {@code [TOOL_CALLS]} is a
  * control token in Mistral's v3 tokenizer, which decoding drops, so an answer that is a JSON array of
  * {@code {"name", "arguments"}} objects counts as calls too. After {@code [TOOL_CALLS]} anything but a valid list of
- * calls is an error; a bare JSON array that is not a list of calls stays text.
+ * calls is an error; a bare JSON array counts as calls only when each item has a {@code "name"} and either
+ * {@code "arguments"} or an offered tool's name, else it stays text.
  */
 final class MistralSyntax extends ToolCallSyntax {
 
@@ -53,7 +54,8 @@ final class MistralSyntax extends ToolCallSyntax {
         boolean callList = list != null && list.isArray() && !list.isEmpty();
         if (callList) {
             for (JsonNode item : list) {
-                callList &= item.isObject() && item.has("name");
+                callList &= item.isObject() && item.path("name").isTextual() && (claims || item.has("arguments")
+                        || reader.offers(item.get("name").textValue()));
             }
         }
         if (!callList) {

@@ -27,7 +27,11 @@ final class ToolCallReader {
         tools.forEach(t -> this.tools.put(t.name(), t));
     }
 
-    /** Parses {@code json} (one call); {@code origin} quotes the model's output in errors. */
+    boolean offers(String name) {
+        return tools.containsKey(name);
+    }
+
+    /** Parses {@code json} (one call). */
     ToolExecutionRequest read(String json, List<String> argumentsKeys) {
         JsonNode call;
         try {

@@ -43,8 +43,11 @@ class ToolCallParsingTest {
         assertThat(HERMES.parse("  It is sunny. <tool_ but no call\n")).isEqualTo(
                 new ParsedAnswer("  It is sunny. <tool_ but no call\n", List.of()));
         assertThat(LLAMA.parse("{\"answer\": 42}").text()).isEqualTo("{\"answer\": 42}");
+        assertThat(LLAMA.parse("{\"name\": \"Klaus\", \"age\": 37}").text()).isEqualTo("{\"name\": \"Klaus\", \"age\": 37}");
+        assertThat(LLAMA.parse("{\"name\": \"Klaus\", \"age\": 3").text()).isEqualTo("{\"name\": \"Klaus\", \"age\": 3");
         assertThat(LLAMA.parse("Sunny.").text()).isEqualTo("Sunny.");
         assertThat(MISTRAL.parse("[1, 2]").text()).isEqualTo("[1, 2]");
+        assertThat(MISTRAL.parse("[{\"name\": \"Klaus\"}]").text()).isEqualTo("[{\"name\": \"Klaus\"}]");
     }
 
     @Test
@@ -102,6 +105,10 @@ class ToolCallParsingTest {
                 .hasMessageContaining("argument 'unit': expected one of [celsius, fahrenheit], got \"kelvin\"");
         assertThatThrownBy(() -> LLAMA.parse("{\"name\": \"get_weather\", \"parameters\": {\"unit\": \"celsius\"}}"))
                 .isInstanceOf(ToolCallException.class).hasMessageContaining("required argument 'city' is missing");
+        assertThatThrownBy(() -> LLAMA.parse("{\"name\": \"get_weather\"}"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("required argument 'city' is missing");
+        assertThatThrownBy(() -> LLAMA.parse("{\"name\": \"launch\", \"parameters\": {}}"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("unknown tool 'launch'");
         ToolSpecification sum = ToolSpecification.builder().name("sum").parameters(JsonObjectSchema.builder()
                 .addProperty("xs", JsonArraySchema.builder().items(new JsonIntegerSchema()).build())
                 .required("xs").additionalProperties(false).build()).build();
