@@ -110,7 +110,8 @@ public final class DemoCommand implements Callable<Integer> {
             if (model == null && !experts.isEmpty()) {
                 throw new CliException("--experts needs --model");
             }
-            try (OnnxChatEngine engine = model == null ? null : ModelFolder.open(model, threads)) {
+            try (OnnxChatEngine engine = model == null ? null : ProgressLine.timed(progressStream, !quiet,
+                    "loading the model " + model, () -> ModelFolder.open(model, threads))) {
                 if (engine != null) {
                     fitToContext(script, engine, err);
                 }
