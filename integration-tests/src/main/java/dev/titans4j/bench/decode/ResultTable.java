@@ -38,6 +38,7 @@ final class ResultTable {
         out.append("* vs llama.cpp's decode at 2 threads from the issue (F32 for fp32, Q4_0 for int4): A 56/163,"
                 + " B 21/98 tok/s; prefill anchors A 560, B 200 tok/s (512 tokens, F32).\n");
         out.append(targets(rows, gbps));
+        out.append(hookCost(rows));
         return out.toString();
     }
 
@@ -100,6 +101,26 @@ final class ResultTable {
             });
         }
         return out.toString();
+    }
+
+    /** Decode and prefill of the default (SVF) export relative to the plain graph of the same configuration. */
+    private static String hookCost(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        for (Row svf : rows) {
+            if (!svf.isMeasured() || !svf.engine().startsWith("titans4j") || svf.engine().contains("--no-svf")) {
+                continue;
+            }
+            String plainName = svf.engine().replace("titans4j", "titans4j --no-svf");
+            rows.stream().filter(p -> p.isMeasured() && p.engine().equals(plainName) && p.shape() == svf.shape()
+                    && p.precision() == svf.precision() && p.threads() == svf.threads()).findFirst()
+                    .ifPresent(plain -> out.append(String.format(Locale.ROOT,
+                            "  %s %s %d thr: decode %.2fx, prefill %.2fx the plain graph (weights %.2fx)%n",
+                            svf.shape().name(), svf.precision(), svf.threads(),
+                            svf.speed().decode() / plain.speed().decode(),
+                            svf.speed().prefill() / plain.speed().prefill(),
+                            (double) svf.bytesPerToken() / plain.bytesPerToken())));
+        }
+        return out.length() == 0 ? "" : "Transformer² SVF hook (default export) vs plain graph:\n" + out;
     }
 
     private static String verdict(boolean met) {

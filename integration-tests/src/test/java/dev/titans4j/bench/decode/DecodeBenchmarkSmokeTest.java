@@ -31,6 +31,7 @@ class DecodeBenchmarkSmokeTest {
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j --no-svf\\s+\\d+");
         assertThat(text).containsPattern("Jlama\\s+not run \\(no --jlama-java\\)");
         assertThat(text).containsPattern("read bandwidth \\(median\\) 1 thr \\d+\\.\\d GB/s");
+        assertThat(text).containsPattern("tinyA fp32 1 thr: decode \\d+\\.\\d\\dx, prefill \\d+\\.\\d\\dx the plain graph");
     }
 
     @Test
