@@ -27,8 +27,8 @@ import java.util.Map;
  * <p>Tools are offered in the chat format's own way unless the tool choice is {@code NONE}. Constrained decoding
  * applies to {@code ToolChoice.REQUIRED} (the answer is one or more calls in the family's syntax, of the offered
  * tools, with arguments valid for their parameters) and to JSON response formats (JSON valid against the schema;
- * without a schema, any JSON object); tool calls win when both are asked for. Under a response-format constraint
- * with optional tools the answer is the JSON, not parsed for tool calls.
+ * without a schema, any JSON object). With optional tools and a JSON format the answer is either one tool call
+ * (in the family's syntax) or the JSON; forced calls win over a format.
  */
 final class ChatRequestPlanner {
 
@@ -111,8 +111,7 @@ final class ChatRequestPlanner {
             }
             selector = new ConstrainedSelector(constraint.start(engine.tokenVocabulary()), selector, eos[0]);
         }
-        boolean jsonAnswer = constraint != null && !forcesToolCall(parameters, tools);
-        Answers answers = new Answers(jsonAnswer ? List.of() : tools, engine.chatFormat().toolCallSyntax());
+        Answers answers = new Answers(tools, engine.chatFormat().toolCallSyntax());
         return new Plan(generation, selector, svf, answers);
     }
 
@@ -131,11 +130,21 @@ final class ChatRequestPlanner {
 
     /** The grammar the answer must follow, compiled once per schema or tool list (cached by the engine). */
     private JsonConstraint constraint(ChatRequestParameters p, List<ToolSpecification> tools) {
+        ToolCallSyntax syntax = engine.chatFormat().toolCallSyntax();
         if (forcesToolCall(p, tools)) {
-            ToolCallSyntax syntax = engine.chatFormat().toolCallSyntax();
             return engine.constraint(List.of("tool calls", syntax.toString(), tools, limits),
                     () -> syntax.requiredCallConstraint(tools).withLimits(limits));
         }
+        JsonConstraint format = responseFormatConstraint(p);
+        if (format == null || tools.isEmpty()) {
+            return format;
+        }
+        // optional tools and a JSON format: a call, or the JSON answer
+        return engine.constraint(List.of("call or JSON", syntax.toString(), tools, format),
+                () -> JsonConstraint.either(syntax.requiredCallConstraint(tools).withLimits(limits), format));
+    }
+
+    private JsonConstraint responseFormatConstraint(ChatRequestParameters p) {
         ResponseFormat format = p.responseFormat();
         if (format == null || format.type() != ResponseFormatType.JSON) {
             return null;

@@ -165,6 +165,33 @@ public final class JsonConstraint {
         return new JsonConstraint(layout, item.limits);
     }
 
+    /**
+     * Output satisfying {@code first} or {@code second}, followed in parallel until the bytes decide; e.g. an
+     * answer that is either a framed tool call or JSON for a response schema. Neither may be empty. The result
+     * uses {@code first}'s limits.
+     */
+    public static JsonConstraint either(JsonConstraint first, JsonConstraint second) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        Layout a = first.layout;
+        Layout b = second.layout;
+        Layout layout = limits -> {
+            UnaryOperator<Stack> x = a.apply(limits);
+            UnaryOperator<Stack> y = b.apply(limits);
+            return below -> below.push(new Either(x, y));
+        };
+        return new JsonConstraint(layout, first.limits);
+    }
+
+    /** Before the first byte of an {@link #either} output: each byte steps both alternatives. */
+    private record Either(UnaryOperator<Stack> first, UnaryOperator<Stack> second) implements Frame {
+        @Override
+        public void step(int b, Stack rest, Stack.Sink out) {
+            Stack.step(first.apply(rest), b, out);
+            Stack.step(second.apply(rest), b, out);
+        }
+    }
+
     /** Below a repeated item: after it, either stop or take the separator and another item. */
     private record Repeat(UnaryOperator<Stack> item, String separator, int left) implements Frame {
         @Override
