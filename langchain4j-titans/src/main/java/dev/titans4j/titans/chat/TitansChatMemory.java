@@ -30,9 +30,11 @@ import java.util.function.Consumer;
  *       first and never evicted (an equal one is ignored, a different one replaces it); evicting an AI message with
  *       tool requests also evicts its tool results, so no orphan tool result is left at the head.</li>
  *   <li><b>Long-term</b>: each message that leaves the window is cut into segments (one message = one segment;
- *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded, written into a Titans neural
- *       memory that learns at test time to map the segment's key to its address, and archived with its
- *       provenance: the sequence number the message received when it was added (0, 1, 2, … per memory id).
+ *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded, written into two Titans neural
+ *       memories that learn at test time to map a key to the segment's address code (content memory: key = the
+ *       segment; context memory: key = the segment plus {@code contextWeight} × the previous one), and archived
+ *       with its provenance: the sequence number the message received when it was added (0, 1, 2, … per id).
+ *       Recall reads both memories and fuses their rankings with BM25 over the archive ({@link RecallFusion}).
  *       Tool results and system text are masked (θ = 0, not archived) unless {@code memorizeToolResults} /
  *       {@code memorizeSystem}. The archive is bounded ({@code archiveCapacity}); the segment with the lowest
  *       retention, surprise decayed by the memory's forgetting rate, is dropped first.</li>
