@@ -13,11 +13,12 @@ import java.util.Objects;
  *                         Each cache holds {@code 2 x layers x kvHeads x headDim x length} elements, so a smaller
  *                         cap saves memory per concurrent request.
  * @param intraOpSpinning whether ONNX Runtime's intra-op threads busy-wait between operators
- *                        ({@code session.intra_op.allow_spinning}). Off by default: decoding runs hundreds of short
- *                        parallel operators per token, and spinning threads compete with every other thread of the
- *                        application for the cores; with 2 threads on a busy 2-core machine, spinning decoded
- *                        2-5x slower than not spinning (SmolLM2-135M shape, fp32 and int4, decode-bench
- *                        interleaved runs). Turn it on only for a machine dedicated to inference, after measuring.
+ *                        ({@code session.intra_op.allow_spinning}; ONNX Runtime's default, and ours). Decoding runs
+ *                        hundreds of short parallel operators per token: on cores kept for inference spinning is
+ *                        faster (SmolLM2-135M shape, 2 threads, quiet 2-core machine: int4 227 vs 163 tok/s, fp32
+ *                        76 vs 68), but spinning threads compete with every other thread for the cores, and on a
+ *                        busy machine 2 spinning threads decoded 2-5x slower than 2 that sleep. Turn it off when
+ *                        the application or other processes need the same cores.
  */
 public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvider, int cudaDeviceId,
                             int maxContextLength, boolean intraOpSpinning) {
@@ -38,7 +39,7 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
     }
 
     public static EngineOptions defaults() {
-        return new EngineOptions(0, ExecutionProvider.CPU, 0, 0, false);
+        return new EngineOptions(0, ExecutionProvider.CPU, 0, 0, true);
     }
 
     public EngineOptions withIntraOpThreads(int threads) {
