@@ -55,10 +55,10 @@ public final class DecodeBenchmark implements Callable<Integer> {
             description = "do not also time the plain graph (exported --no-svf) that shows the Transformer² hook's cost")
     boolean skipPlain;
 
-    @Option(names = "--spinning",
-            description = "let ONNX Runtime's intra-op threads busy-wait (EngineOptions.intraOpSpinning; off by "
-                    + "default: it was 2-5x slower with 2 threads on a busy machine; measure it on a quiet one)")
-    boolean spinning;
+    @Option(names = "--no-spinning",
+            description = "ONNX Runtime's intra-op threads sleep instead of busy-waiting (EngineOptions."
+                    + "intraOpSpinning(false)): slower on a quiet machine, far faster on a busy one")
+    boolean noSpinning;
 
     @Option(names = "--jlama-java", paramLabel = "JAVA",
             description = "java 21+ executable for Jlama (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java); "
@@ -108,7 +108,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
                 Path noSvf = !skipPlain ? export(hf, work.resolve(shape.name()).resolve(precision + "-plain"),
                         precision, false) : null;
                 for (int t : prepareOnly ? List.<Integer>of() : threads) {
-                    String spin = spinning ? " spin" : "";
+                    String spin = noSpinning ? " nospin" : "";
                     rows.add(ort(shape, precision, t, "titans4j" + spin, svf));
                     if (noSvf != null) {
                         rows.add(ort(shape, precision, t, "titans4j --no-svf" + spin, noSvf));
@@ -150,7 +150,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
 
     private Row ort(ModelShape shape, Precision precision, int t, String engine, Path export) {
         log.printf(Locale.ROOT, "  %s %s %s, %d thread(s)...%n", shape.name(), engine, precision, t);
-        Speed speed = OrtRunner.measure(export, t, spinning, promptTokens, decodeTokens, runs);
+        Speed speed = OrtRunner.measure(export, t, !noSpinning, promptTokens, decodeTokens, runs);
         log.println("    " + speed.runs());
         return Row.measured(shape, engine, precision, t, speed, weightBytesPerToken(shape, precision, export));
     }

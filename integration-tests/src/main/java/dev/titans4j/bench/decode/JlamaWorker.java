@@ -21,6 +21,7 @@ import java.util.UUID;
 public final class JlamaWorker {
 
     static final String RESULT = "RESULT ";
+    private static final int MAX_BATCH = 256;
 
     private final Object model;
     private final int vocab;
@@ -66,7 +67,9 @@ public final class JlamaWorker {
 
     private static File quantizedCopy(File dir) throws ReflectiveOperationException {
         File out = new File(dir.getParentFile(), dir.getName() + "-jlama-Q4");
-        if (!new File(out, "config.json").isFile()) {
+        String[] weights = out.list((d, name) -> name.endsWith(".safetensors"));
+        if (weights == null || weights.length == 0) {
+            deleteRecursively(out); // a quantization that failed part-way
             Class<?> support = Class.forName("com.github.tjake.jlama.safetensors.SafeTensorSupport");
             Object q4 = dtype("Q4");
             support.getMethod("quantizeModel", java.nio.file.Path.class, q4.getClass(), String[].class,
@@ -75,6 +78,16 @@ public final class JlamaWorker {
                     Optional.of(out.toPath()));
         }
         return out;
+    }
+
+    private static void deleteRecursively(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteRecursively(child);
+            }
+        }
+        file.delete();
     }
 
     private static Object dtype(String name) throws ClassNotFoundException {
@@ -88,8 +101,18 @@ public final class JlamaWorker {
         Object kv = getKvBuffer.invoke(kvCache, UUID.randomUUID());
         try {
             long start = System.nanoTime();
-            Object out = batchForward.invoke(model, prompt, 0, kv);
-            Object last = slice.invoke(out, (Object) new int[] {prompt.length - 1});
+            Object out = null;
+            int chunk = 0;
+            // Jlama's batch buffers hold 256 positions (a 512-token batch fails with an index error): chunked
+            for (int from = 0; from < prompt.length; from += MAX_BATCH) {
+                if (out != null) {
+                    closeTensor.invoke(out);
+                }
+                int[] part = java.util.Arrays.copyOfRange(prompt, from, Math.min(prompt.length, from + MAX_BATCH));
+                out = batchForward.invoke(model, part, from, kv);
+                chunk = part.length;
+            }
+            Object last = slice.invoke(out, (Object) new int[] {chunk - 1});
             sample.invoke(model, last, 0f, 0.5f, logits);
             closeTensor.invoke(out);
             return prompt.length / ((System.nanoTime() - start) / 1e9);
