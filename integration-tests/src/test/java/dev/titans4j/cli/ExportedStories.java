@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.titans4j.it.testing.SharedData;
+import dev.titans4j.titans.testing.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package dev.titans4j.t2;
 
 import dev.titans4j.export.OnnxExporter;
-import dev.titans4j.t2.testing.SharedData;
+import dev.titans4j.export.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

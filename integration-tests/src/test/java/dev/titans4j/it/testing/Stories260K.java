@@ -1,6 +1,7 @@
 package dev.titans4j.it.testing;
 
 import dev.titans4j.export.OnnxExporter;
+import dev.titans4j.titans.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import com.networknt.schema.Schema;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import dev.titans4j.t2.testing.SharedData;
+import dev.titans4j.export.testing.SharedData;
 import dev.titans4j.t2.tools.ParsedAnswer;
 import dev.titans4j.t2.tools.ToolCallSyntax;
 import java.util.BitSet;

@@ -2,7 +2,7 @@ package dev.titans4j.t2.constrain;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.titans4j.t2.testing.SharedData;
+import dev.titans4j.export.testing.SharedData;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

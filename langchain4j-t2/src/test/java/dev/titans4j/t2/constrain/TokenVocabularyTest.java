@@ -3,7 +3,7 @@ package dev.titans4j.t2.constrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.titans4j.t2.testing.SharedData;
+import dev.titans4j.export.testing.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.titans4j.t2.testing.SharedData;
+import dev.titans4j.export.testing.SharedData;
 import dev.titans4j.t2.tokenizer.IncrementalDecoder;
 import dev.titans4j.t2.tokenizer.ModelTokenizer;
 import java.io.IOException;

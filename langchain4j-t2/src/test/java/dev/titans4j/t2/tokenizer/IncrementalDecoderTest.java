@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.titans4j.t2.testing.SharedData;
+import dev.titans4j.export.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
