@@ -134,9 +134,12 @@ public final class TitansChatMemory implements ChatMemory {
     }
 
     /**
-     * Replaces the window with {@code messages} in one atomic mutation (they receive new sequence numbers; those
-     * that do not fit move to long-term memory). The long-term memory of earlier messages is kept; call
-     * {@link #clear()} first to forget it too.
+     * Replaces the window with {@code messages} in one atomic mutation. Messages that {@link #messages()} adds
+     * itself (the persistent messages, the "Persistent facts" message and the recalled-memory message) are
+     * ignored, so {@code set(messages())} — as LangChain4j's {@code ToolService} does — leaves the memory as it was.
+     * Messages already in the window keep their sequence numbers (matched by equality, in order); new ones receive
+     * new numbers. Window messages that are not kept, and those that do not fit, move to long-term memory like
+     * evicted ones. The long-term memory of earlier messages is kept; call {@link #clear()} first to forget it too.
      */
     @Override
     public void set(Iterable<ChatMessage> messages) {
@@ -144,10 +147,58 @@ public final class TitansChatMemory implements ChatMemory {
         if (list.isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
         }
-        mutate(s -> {
-            s.window.clear();
-            list.forEach(m -> append(s, m));
-        });
+        List<ChatMessage> own = list.stream().filter(m -> !isSynthesised(m)).toList();
+        mutate(s -> replaceWindow(s, own));
+    }
+
+    /** Whether {@code m} is one of the messages {@link #messages()} adds around the window. */
+    private boolean isSynthesised(ChatMessage m) {
+        for (ChatMessage pinned : config.persistentMessages) {
+            if (pinned == m) {
+                return true;
+            }
+        }
+        if (m instanceof UserMessage u && u.hasSingleText()) {
+            return u.singleText().startsWith(RECALL_HEADER + "\n")
+                    || (factsMessage() != null && factsMessage().equals(u));
+        }
+        return false;
+    }
+
+    private UserMessage factsMessage() {
+        return config.persistentFacts.isEmpty() ? null
+                : UserMessage.from("Persistent facts:\n- " + String.join("\n- ", config.persistentFacts));
+    }
+
+    /** Window := {@code messages}; entries matched in order keep their seq, the others leave to long-term memory. */
+    private void replaceWindow(ChatState s, List<ChatMessage> messages) {
+        List<ChatWindow.Entry> old = new ArrayList<>(s.window.entries());
+        List<ChatWindow.Entry> next = new ArrayList<>();
+        List<ChatWindow.Entry> removed = new ArrayList<>();
+        int from = 0;
+        for (ChatMessage m : messages) {
+            int match = indexOf(old, m, from);
+            if (match < 0) {
+                next.add(new ChatWindow.Entry(s.nextSeq++, m));
+            } else {
+                removed.addAll(old.subList(from, match));
+                next.add(old.get(match));
+                from = match + 1;
+            }
+        }
+        removed.addAll(old.subList(from, old.size()));
+        s.window.clear();
+        removed.forEach(e -> memorize(s, e));
+        next.forEach(e -> appendEntry(s, e));
+    }
+
+    private static int indexOf(List<ChatWindow.Entry> entries, ChatMessage m, int from) {
+        for (int i = from; i < entries.size(); i++) {
+            if (entries.get(i).message().equals(m)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override
@@ -164,7 +215,7 @@ public final class TitansChatMemory implements ChatMemory {
             }
             out.addAll(config.persistentMessages);
             if (!config.persistentFacts.isEmpty()) {
-                out.add(UserMessage.from("Persistent facts:\n- " + String.join("\n- ", config.persistentFacts)));
+                out.add(factsMessage());
             }
             if (config.recallInMessages) {
                 Optional<UserMessage> latest = UserMessage.findLast(window);
@@ -270,10 +321,16 @@ public final class TitansChatMemory implements ChatMemory {
     }
 
     private void append(ChatState s, ChatMessage message) {
-        if (!s.window.accepts(message)) {
-            return; // the same system message again
+        if (s.window.accepts(message)) { // not the same system message again
+            appendEntry(s, new ChatWindow.Entry(s.nextSeq++, message));
         }
-        for (ChatWindow.Entry left : s.window.add(new ChatWindow.Entry(s.nextSeq++, message))) {
+    }
+
+    private void appendEntry(ChatState s, ChatWindow.Entry entry) {
+        if (!s.window.accepts(entry.message())) {
+            return; // an equal system message is already first: nothing new to keep
+        }
+        for (ChatWindow.Entry left : s.window.add(entry)) {
             memorize(s, left);
         }
     }
