@@ -11,6 +11,7 @@ import dev.langchain4j.rag.query.Query;
 import dev.titans4j.titans.store.FileMemoryStateStore;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 import dev.titans4j.titans.store.MemoryStateStore;
+import dev.titans4j.titans.store.StoredState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,9 +203,10 @@ class TitansChatMemoryLongTermTest {
         TitansChatMemory m = memory().id("c").maxMessages(1).store(store).build();
         m.add(UserMessage.from("one"));
         m.add(UserMessage.from("two"));
-        byte[] bytes = store.load("c").orElseThrow().bytes();
+        StoredState saved = store.load("c").orElseThrow();
+        byte[] bytes = saved.bytes();
         bytes[bytes.length / 2] ^= 1;
-        store.save("c", bytes, 2);
+        store.save("c", bytes, saved.version()); // versions are opaque (a store may start anywhere)
         assertThatThrownBy(() -> memory().id("c").maxMessages(1).store(store).build().messages())
                 .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("'c'")
                 .hasMessageContaining("checksum");
