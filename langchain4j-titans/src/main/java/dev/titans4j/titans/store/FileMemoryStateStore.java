@@ -88,7 +88,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
                 if (actual != expectedVersion) {
                     throw new StateConflictException(memoryId, expectedVersion, actual);
                 }
-                long next = expectedVersion + 1;
+                long next = expectedVersion == 0 ? FirstVersions.next() : expectedVersion + 1;
                 try {
                     writeDurably(temp, StateFileFormat.encodeHeader(memoryId, next, state), state);
                     moveAtomically(temp, file);

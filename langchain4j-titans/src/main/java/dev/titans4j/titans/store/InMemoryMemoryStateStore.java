@@ -30,7 +30,7 @@ public final class InMemoryMemoryStateStore implements MemoryStateStore {
             if (actual != expectedVersion) {
                 throw new StateConflictException(id, expectedVersion, actual);
             }
-            return new StoredState(copy, expectedVersion + 1);
+            return new StoredState(copy, current == null ? FirstVersions.next() : expectedVersion + 1);
         });
         return saved.version();
     }

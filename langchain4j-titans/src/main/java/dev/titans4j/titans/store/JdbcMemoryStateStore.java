@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  * updated_at timestamptz NOT NULL
  * </pre>
  * Saves are single optimistic statements, atomic in the database: creation is
- * {@code INSERT ... ON CONFLICT (memory_id) DO NOTHING} and a change is
+ * {@code INSERT ... ON CONFLICT (memory_id) DO NOTHING} (with a fresh random first version) and a change is
  * {@code UPDATE ... SET version = version + 1 ... WHERE memory_id = ? AND version = ?}; zero affected rows means
  * another writer got there first and gives a {@link StateConflictException}. So any number of store instances,
  * threads and application processes can share one table without ever losing an update silently.
@@ -52,7 +52,7 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
         this.dataSource = builder.dataSource;
         this.table = builder.tableName;
         this.selectSql = "SELECT version, state FROM " + table + " WHERE memory_id = ?";
-        this.insertSql = "INSERT INTO " + table + " (memory_id, version, state, updated_at) VALUES (?, 1, ?, now())"
+        this.insertSql = "INSERT INTO " + table + " (memory_id, version, state, updated_at) VALUES (?, ?, ?, now())"
                 + " ON CONFLICT (memory_id) DO NOTHING";
         this.updateSql = "UPDATE " + table + " SET state = ?, version = version + 1, updated_at = now()"
                 + " WHERE memory_id = ? AND version = ?";
@@ -95,11 +95,13 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
     @Override
     public long save(String memoryId, byte[] state, long expectedVersion) {
         SaveArguments.check(memoryId, state, expectedVersion);
+        long next = expectedVersion == 0 ? FirstVersions.next() : expectedVersion + 1;
         int changed = inTransaction("save", memoryId, connection -> {
             if (expectedVersion == 0) {
                 try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
                     insert.setString(1, memoryId);
-                    insert.setBytes(2, state);
+                    insert.setLong(2, next);
+                    insert.setBytes(3, state);
                     return insert.executeUpdate();
                 }
             }
@@ -115,7 +117,7 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
             throw new StateConflictException(memoryId, expectedVersion,
                     actual == expectedVersion ? StateConflictException.UNKNOWN : actual);
         }
-        return expectedVersion + 1;
+        return next;
     }
 
     @Override

@@ -9,13 +9,15 @@ import java.util.function.Function;
  * bytes; the neural memory and the chat memory serialise and validate their own content.
  *
  * <h2>Versions and optimistic concurrency</h2>
- * Every id that exists has a positive version. Creating a state gives version 1 and every later successful
- * {@link #save save} adds one. A save names the version its change was based on ({@code expectedVersion}: the
+ * Every id that exists has a positive version. Versions are opaque: creating a state gives it a fresh random
+ * positive version and every later successful {@link #save save} adds one. A save names the version its change was based on ({@code expectedVersion}: the
  * version last {@link #load loaded}, or 0 to create) and succeeds only when the stored version still equals it;
  * otherwise it throws {@link StateConflictException} and writes nothing. So two writers that both loaded version 4
  * can never both save: one gets version 5, the other a conflict, and no update is lost silently.
  * {@link #update update} wraps load, change, save and retry on conflict. After {@link #delete delete} the id is
- * absent again and the next creation starts over at version 1.
+ * absent again; a re-created state starts at a new random version, so versions of an id never repeat (up to a
+ * chance of about 2<sup>-62</sup>) and a writer still holding a version from before the delete always gets a
+ * conflict instead of overwriting the new state.
  *
  * <h2>Thread safety</h2>
  * Implementations are thread-safe: any number of threads may use one store instance for any mix of ids. Operations
@@ -48,7 +50,7 @@ public interface MemoryStateStore {
      * {@code expectedVersion}. The store copies {@code state}; the caller may reuse the array afterwards.
      *
      * @param expectedVersion the version last loaded, or 0 to create a state that must not exist yet
-     * @return the new version, {@code expectedVersion + 1}
+     * @return the new version: {@code expectedVersion + 1}, or a fresh random positive version when creating
      * @throws StateConflictException   when the stored version differs (someone else saved, created or deleted it
      *                                  in between); nothing was written
      * @throws IllegalArgumentException for an invalid id or a negative expected version

@@ -12,7 +12,7 @@ import java.util.Objects;
  * Equality compares the bytes' contents.
  *
  * @param bytes   the state as last saved, never {@code null}
- * @param version positive; increases by one with every successful save of this id
+ * @param version positive and opaque; random when the state was created, then one more with every successful save
  */
 public record StoredState(byte[] bytes, long version) {
 

@@ -59,8 +59,8 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
     @Test
     void fileHasTheDocumentedLayout() throws IOException {
         byte[] payload = randomBytes(7, 1000);
-        store.save("layout", payload, 0);
-        store.save("layout", payload, 1);
+        long first = store.save("layout", payload, 0);
+        long second = store.save("layout", payload, first);
         byte[] file = Files.readAllBytes(onlyStateFile());
         ByteBuffer in = ByteBuffer.wrap(file);
         byte[] magic = new byte[8];
@@ -69,7 +69,7 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
 
         assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("T4JSTATE");
         assertThat(in.getInt()).as("format version").isEqualTo(1);
-        assertThat(in.getLong()).as("state version").isEqualTo(2);
+        assertThat(in.getLong()).as("state version").isEqualTo(second).isEqualTo(first + 1);
         assertThat(in.getInt()).as("id length").isEqualTo(6);
         in.get(id);
         assertThat(new String(id, StandardCharsets.UTF_8)).isEqualTo("layout");
@@ -157,9 +157,10 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         Path file = saveAndLocate();
         Files.write(file, new byte[] {'j', 'u', 'n', 'k', 0, 0, 0, 0, 0, 0});
 
-        assertThatThrownBy(() -> store.save("victim", bytes("new"), 1)).isInstanceOf(CorruptStateException.class);
+        assertThatThrownBy(() -> store.save("victim", bytes("new"), victimVersion))
+                .isInstanceOf(CorruptStateException.class);
         assertThat(store.delete("victim")).isTrue();
-        assertThat(store.save("victim", bytes("new"), 0)).isEqualTo(1);
+        assertThat(store.save("victim", bytes("new"), 0)).isPositive();
     }
 
     @Test
@@ -173,7 +174,7 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(store.load("victim").orElseThrow().bytes()).hasSize(500);
         new FileMemoryStateStore(directory);
         assertThat(temp).doesNotExist();
-        assertThat(store.save("victim", bytes("next"), 1)).isEqualTo(2);
+        assertThat(store.save("victim", bytes("next"), victimVersion)).isEqualTo(victimVersion + 1);
     }
 
     @Test
@@ -183,12 +184,12 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         Path temp = file.resolveSibling(name.substring(0, name.length() - ".state".length()) + ".tmp");
         Files.createDirectory(temp); // the temp file cannot be opened for writing: an I/O error mid-save
 
-        assertThatThrownBy(() -> store.save("victim", bytes("new"), 1))
+        assertThatThrownBy(() -> store.save("victim", bytes("new"), victimVersion))
                 .isInstanceOf(MemoryStateStoreException.class)
                 .hasMessageStartingWith("cannot write memory state 'victim' (" + file + ")");
-        assertThat(store.load("victim").orElseThrow()).isEqualTo(new StoredState(randomBytes(3, 500), 1));
+        assertThat(store.load("victim").orElseThrow()).isEqualTo(new StoredState(randomBytes(3, 500), victimVersion));
         assertThat(temp).doesNotExist();
-        assertThat(store.save("victim", bytes("new"), 1)).isEqualTo(2);
+        assertThat(store.save("victim", bytes("new"), victimVersion)).isEqualTo(victimVersion + 1);
     }
 
     @Test
@@ -212,8 +213,11 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
                 .hasMessageContaining("cannot open memory state directory " + notADirectory);
     }
 
+    /** The version {@link #saveAndLocate()} created "victim" with. */
+    private long victimVersion;
+
     private Path saveAndLocate() throws IOException {
-        store.save("victim", randomBytes(3, 500), 0);
+        victimVersion = store.save("victim", randomBytes(3, 500), 0);
         return onlyStateFile();
     }
 

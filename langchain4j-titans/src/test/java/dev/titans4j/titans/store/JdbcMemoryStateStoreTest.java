@@ -123,7 +123,7 @@ class JdbcMemoryStateStoreTest extends MemoryStateStoreContractTest {
         MemoryStateStore direct = JdbcMemoryStateStore.builder().jdbcUrl(url).tableName(table).build();
 
         long version = direct.save("direct", bytes("one"), 0);
-        assertThat(store.load("direct")).contains(new StoredState(bytes("one"), 1));
+        assertThat(store.load("direct")).contains(new StoredState(bytes("one"), version));
         assertThat(direct.update("direct", current -> bytes("two")).version()).isEqualTo(version + 1);
         assertThatThrownBy(() -> direct.save("direct", bytes("stale"), version))
                 .isInstanceOf(StateConflictException.class);
@@ -167,11 +167,11 @@ class JdbcMemoryStateStoreTest extends MemoryStateStoreContractTest {
         MemoryStateStore pooled = JdbcMemoryStateStore.builder().dataSource(manualCommit).tableName(table).build();
 
         long version = pooled.save("committed", bytes("one"), 0);
-        pooled.save("committed", bytes("two"), version);
+        long second = pooled.save("committed", bytes("two"), version);
         assertThatThrownBy(() -> pooled.save("committed", bytes("stale"), version))
                 .isInstanceOf(StateConflictException.class);
 
-        assertThat(store.load("committed")).contains(new StoredState(bytes("two"), 2));
+        assertThat(store.load("committed")).contains(new StoredState(bytes("two"), second));
         assertThat(pooled.delete("committed")).isTrue();
         assertThat(store.ids()).isEmpty();
     }

@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The behaviour every {@link MemoryStateStore} must show; each implementation's test extends this class.
- * The reference is the SPI's documented contract: states round-trip byte for byte, versions count saves, stale
- * saves conflict and write nothing, ids are isolated.
+ * The reference is the SPI's documented contract: states round-trip byte for byte, versions are positive and
+ * opaque and go up by one per save, stale saves conflict and write nothing (also across delete and re-create),
+ * ids are isolated.
  */
 abstract class MemoryStateStoreContractTest {
 
@@ -66,8 +67,8 @@ abstract class MemoryStateStoreContractTest {
         byte[] state = randomBytes(1, 4096);
         long version = store.save("alice", state, 0);
 
-        assertThat(version).isEqualTo(1);
-        assertThat(store.load("alice")).contains(new StoredState(state, 1));
+        assertThat(version).isPositive();
+        assertThat(store.load("alice")).contains(new StoredState(state, version));
     }
 
     @Test
@@ -92,11 +93,15 @@ abstract class MemoryStateStoreContractTest {
 
     @Test
     void everySaveIncreasesTheVersionByOne() {
-        long version = 0;
+        long first = store.save("counter", new byte[] {0}, 0);
+        assertThat(first).isPositive();
+        long version = first;
         for (int i = 1; i <= 5; i++) {
-            version = store.save("counter", new byte[] {(byte) i}, version);
-            assertThat(version).isEqualTo(i);
-            assertThat(store.load("counter").orElseThrow()).isEqualTo(new StoredState(new byte[] {(byte) i}, i));
+            long previous = version;
+            version = store.save("counter", new byte[] {(byte) i}, previous);
+            assertThat(version).isEqualTo(previous + 1);
+            assertThat(store.load("counter").orElseThrow())
+                    .isEqualTo(new StoredState(new byte[] {(byte) i}, first + i));
         }
     }
 
@@ -108,11 +113,11 @@ abstract class MemoryStateStoreContractTest {
         assertThatThrownBy(() -> store.save("doc", bytes("lost"), v1))
                 .isInstanceOfSatisfying(StateConflictException.class, e -> {
                     assertThat(e.memoryId()).isEqualTo("doc");
-                    assertThat(e.expectedVersion()).isEqualTo(1);
-                    assertThat(e.actualVersion()).isEqualTo(2);
+                    assertThat(e.expectedVersion()).isEqualTo(v1);
+                    assertThat(e.actualVersion()).isEqualTo(v2);
                 })
-                .hasMessageContaining("'doc'").hasMessageContaining("expected version 1")
-                .hasMessageContaining("found version 2");
+                .hasMessageContaining("'doc'").hasMessageContaining("expected version " + v1)
+                .hasMessageContaining("found version " + v2);
         assertThat(store.load("doc")).contains(new StoredState(bytes("second"), v2));
     }
 
@@ -158,7 +163,7 @@ abstract class MemoryStateStoreContractTest {
     }
 
     @Test
-    void deletedIdStartsOverAtVersionOneAndStaleWritersConflict() {
+    void deletedIdCanBeCreatedAgainAndStaleWritersConflict() {
         long v = store.save("again", bytes("a"), 0);
         v = store.save("again", bytes("b"), v);
         store.delete("again");
@@ -166,8 +171,34 @@ abstract class MemoryStateStoreContractTest {
 
         assertThatThrownBy(() -> store.save("again", bytes("stale"), stale))
                 .isInstanceOf(StateConflictException.class);
-        assertThat(store.save("again", bytes("c"), 0)).isEqualTo(1);
-        assertThat(store.load("again").orElseThrow().bytes()).isEqualTo(bytes("c"));
+        long recreated = store.save("again", bytes("c"), 0);
+        assertThat(recreated).isPositive();
+        assertThat(store.load("again")).contains(new StoredState(bytes("c"), recreated));
+    }
+
+    /**
+     * The lost update that repeating versions would allow: A saves; B loads, deletes and re-creates the id; A then
+     * saves based on the version from before the delete. A must get a conflict and B's new state must survive.
+     * Repeated so that a store restarting at a fixed version (or drawing from a tiny range) cannot pass by luck.
+     */
+    @Test
+    void staleWriterAfterDeleteAndRecreateConflicts() {
+        for (int round = 0; round < 20; round++) {
+            String id = "x-" + round;
+            long versionOfA = store.save(id, bytes("A's first"), 0);
+            long versionOfB = store.load(id).orElseThrow().version();
+            assertThat(versionOfB).isEqualTo(versionOfA);
+            store.delete(id);
+            long recreated = store.save(id, bytes("B's new state"), 0);
+
+            assertThat(recreated).as("a re-created state must not reuse the old version").isNotEqualTo(versionOfA);
+            assertThatThrownBy(() -> store.save(id, bytes("A's stale change"), versionOfA))
+                    .isInstanceOfSatisfying(StateConflictException.class, e -> {
+                        assertThat(e.expectedVersion()).isEqualTo(versionOfA);
+                        assertThat(e.actualVersion()).isEqualTo(recreated);
+                    });
+            assertThat(store.load(id)).contains(new StoredState(bytes("B's new state"), recreated));
+        }
     }
 
     static List<String> unusualIds() {
@@ -198,7 +229,9 @@ abstract class MemoryStateStoreContractTest {
 
         assertThat(store.ids()).containsExactlyInAnyOrderElementsOf(ids);
         for (String id : ids) {
-            assertThat(store.load(id).orElseThrow()).as(id).isEqualTo(new StoredState(bytes(id), 1));
+            StoredState loaded = store.load(id).orElseThrow();
+            assertThat(loaded.bytes()).as(id).isEqualTo(bytes(id));
+            assertThat(loaded.version()).as(id).isPositive();
         }
     }
 
@@ -232,14 +265,14 @@ abstract class MemoryStateStoreContractTest {
         });
         StoredState changed = store.update("u", current -> concat(current.orElseThrow(), bytes("+two")));
 
-        assertThat(created.version()).isEqualTo(1);
-        assertThat(changed).isEqualTo(new StoredState(bytes("one+two"), 2));
+        assertThat(created.version()).isPositive();
+        assertThat(changed).isEqualTo(new StoredState(bytes("one+two"), created.version() + 1));
         assertThat(store.load("u")).contains(changed);
     }
 
     @Test
     void updateGivesUpWithAClearConflictWhenAnotherWriterAlwaysWins() {
-        store.save("contested", counter(0), 0);
+        long first = store.save("contested", counter(0), 0);
         VersionedUpdater threeTries = VersionedUpdater.builder().maxAttempts(3).initialBackoff(Duration.ZERO)
                 .maxBackoff(Duration.ZERO).build();
         int[] calls = {0};
@@ -252,11 +285,12 @@ abstract class MemoryStateStoreContractTest {
         }))
                 .isInstanceOfSatisfying(StateConflictException.class, e -> {
                     assertThat(e.memoryId()).isEqualTo("contested");
-                    assertThat(e.expectedVersion()).isEqualTo(3);
-                    assertThat(e.actualVersion()).isEqualTo(4);
+                    assertThat(e.expectedVersion()).isEqualTo(first + 2);
+                    assertThat(e.actualVersion()).isEqualTo(first + 3);
                 })
                 .hasMessage("gave up updating memory state 'contested' after 3 attempts, another writer saved"
-                        + " first each time (last attempt expected version 3, found version 4)");
+                        + " first each time (last attempt expected version " + (first + 2) + ", found version "
+                        + (first + 3) + ")");
         assertThat(calls[0]).isEqualTo(3);
         assertThat(valueOf(store.load("contested").map(StoredState::bytes))).isEqualTo(300);
     }
@@ -276,27 +310,27 @@ abstract class MemoryStateStoreContractTest {
         int ids = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads());
         try {
-            List<Future<?>> done = new ArrayList<>();
+            List<Future<long[]>> done = new ArrayList<>();
             for (int i = 0; i < ids; i++) {
                 String id = "parallel-" + i;
                 int seed = i;
                 done.add(pool.submit(() -> {
-                    long version = 0;
-                    for (int round = 0; round < 10; round++) {
+                    long first = store.save(id, randomBytes(seed * 100, 2000 + seed), 0);
+                    long version = first;
+                    for (int round = 1; round < 10; round++) {
                         version = store.save(id, randomBytes(seed * 100 + round, 2000 + seed), version);
                     }
-                    return version;
+                    return new long[] {first, version};
                 }));
             }
-            for (Future<?> f : done) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(10L);
+            for (int i = 0; i < ids; i++) {
+                long[] firstAndLast = done.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(firstAndLast[1]).isEqualTo(firstAndLast[0] + 9);
+                assertThat(store.load("parallel-" + i).orElseThrow())
+                        .isEqualTo(new StoredState(randomBytes(i * 100 + 9, 2000 + i), firstAndLast[1]));
             }
         } finally {
             pool.shutdownNow();
-        }
-        for (int i = 0; i < ids; i++) {
-            assertThat(store.load("parallel-" + i).orElseThrow())
-                    .isEqualTo(new StoredState(randomBytes(i * 100 + 9, 2000 + i), 10));
         }
     }
 
@@ -304,6 +338,7 @@ abstract class MemoryStateStoreContractTest {
     private void runIncrements(List<MemoryStateStore> stores) throws Exception {
         int n = threads();
         int m = incrementsPerThread();
+        long first = store.save("shared-counter", counter(0), 0);
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Callable<Void>> tasks = new ArrayList<>();
@@ -324,7 +359,7 @@ abstract class MemoryStateStoreContractTest {
         }
         StoredState last = store.load("shared-counter").orElseThrow();
         assertThat(valueOf(Optional.of(last.bytes()))).isEqualTo(n * m);
-        assertThat(last.version()).isEqualTo(n * m);
+        assertThat(last.version()).isEqualTo(first + n * m);
     }
 
     static byte[] counter(long value) {
