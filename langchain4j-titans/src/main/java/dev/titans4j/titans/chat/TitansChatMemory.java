@@ -72,8 +72,9 @@ import java.util.function.Consumer;
  * The whole state of an id (window with sequence numbers, archive, neural state, next sequence number) is one
  * versioned blob in a {@link MemoryStateStore} (default: a new {@link InMemoryMemoryStateStore}; use
  * {@code FileMemoryStateStore} for a durable embedded default, {@code JdbcMemoryStateStore} to share between
- * instances). It is loaded on first use and saved after every mutation with the store's optimistic version; when
- * another instance saved in between, the state is reloaded and the mutation applied again.
+ * instances). Every read checks the stored version and reloads when another instance saved (or cleared) since;
+ * every mutation is saved with the store's optimistic version; when another instance saved in between, the state
+ * is reloaded and the mutation applied again.
  * {@link #clear()} deletes the id's state and nothing else.
  *
  * <h2>Threads</h2>
@@ -205,7 +206,7 @@ public final class TitansChatMemory implements ChatMemory {
     public List<ChatMessage> messages() {
         lock.lock();
         try {
-            ensureLoaded();
+            refresh();
             List<ChatMessage> window = state.window.messages();
             List<ChatMessage> out = new ArrayList<>();
             int rest = 0;
@@ -246,7 +247,7 @@ public final class TitansChatMemory implements ChatMemory {
     public List<RecalledSegment> recall(String query) {
         lock.lock();
         try {
-            ensureLoaded();
+            refresh();
             return recallLocked(query);
         } finally {
             lock.unlock();
@@ -257,7 +258,7 @@ public final class TitansChatMemory implements ChatMemory {
     public List<RecalledSegment> rank(String query) {
         lock.lock();
         try {
-            ensureLoaded();
+            refresh();
             return state.longTerm.rank(query);
         } finally {
             lock.unlock();
@@ -268,7 +269,7 @@ public final class TitansChatMemory implements ChatMemory {
     public int archivedSegments() {
         lock.lock();
         try {
-            ensureLoaded();
+            refresh();
             return state.longTerm.archivedSegments();
         } finally {
             lock.unlock();
@@ -279,7 +280,7 @@ public final class TitansChatMemory implements ChatMemory {
     public int neuralStateBytes() {
         lock.lock();
         try {
-            ensureLoaded();
+            ensureLoaded(); // fixed by the configuration: no need to check the store
             return state.longTerm.neuralStateBytes();
         } finally {
             lock.unlock();
@@ -368,10 +369,25 @@ public final class TitansChatMemory implements ChatMemory {
     }
 
     private void ensureLoaded() {
-        if (state != null) {
-            return;
+        if (state == null) {
+            install(store.load(storeId));
         }
+    }
+
+    /**
+     * Before a read: reloads when the stored version is not the one held (another instance saved or cleared in
+     * between), so instances sharing a store never serve stale history. Unchanged state is not parsed again.
+     */
+    private void refresh() {
         Optional<StoredState> stored = store.load(storeId);
+        long current = stored.map(StoredState::version).orElse(0L);
+        if (state == null || current != version) {
+            state = null; // never keep the stale state if parsing fails
+            install(stored);
+        }
+    }
+
+    private void install(Optional<StoredState> stored) {
         if (stored.isEmpty()) {
             state = newState();
             version = 0;
