@@ -74,6 +74,11 @@ final class ChatWindow {
         entries.clear();
     }
 
+    /** Evicts what exceeds the capacity (after loading a window saved with a larger one); returns it in order. */
+    List<Entry> restoreCapacity() {
+        return ensureCapacity();
+    }
+
     private List<Entry> ensureCapacity() {
         List<Entry> evicted = new ArrayList<>();
         while (overCapacity()) {

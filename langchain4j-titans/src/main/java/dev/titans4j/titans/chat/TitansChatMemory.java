@@ -387,13 +387,35 @@ public final class TitansChatMemory implements ChatMemory {
         }
     }
 
+    /**
+     * Takes {@code stored} as the current state. A window saved under a larger capacity (maxMessages/maxTokens
+     * lowered since) is trimmed to this one, what it evicts memorised and the result saved, as for any eviction.
+     */
     private void install(Optional<StoredState> stored) {
-        if (stored.isEmpty()) {
-            state = newState();
-            version = 0;
-        } else {
-            state = ChatState.fromBytes(stored.get().bytes(), fingerprint, this::newState, storeId);
+        for (int attempt = 0; ; attempt++) {
+            if (stored.isEmpty()) {
+                state = newState();
+                version = 0;
+                return;
+            }
+            ChatState loaded = ChatState.fromBytes(stored.get().bytes(), fingerprint, this::newState, storeId);
+            List<ChatWindow.Entry> evicted = loaded.window.restoreCapacity();
+            evicted.forEach(e -> memorize(loaded, e));
+            state = loaded;
             version = stored.get().version();
+            if (evicted.isEmpty()) {
+                return;
+            }
+            try {
+                version = store.save(storeId, loaded.toBytes(fingerprint), version);
+                return;
+            } catch (StateConflictException e) {
+                state = null; // someone else saved: trim their state instead
+                if (attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+                stored = store.load(storeId);
+            }
         }
     }
 

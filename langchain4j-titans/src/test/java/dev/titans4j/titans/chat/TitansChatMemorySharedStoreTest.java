@@ -43,4 +43,22 @@ class TitansChatMemorySharedStoreTest {
 
         assertThat(b.messages()).isEmpty();
     }
+
+    @Test
+    void a_lower_capacity_applies_to_a_loaded_window_and_memorises_what_it_evicts() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory wide = memory(store).maxMessages(4).build();
+        wide.add(UserMessage.from("my cousin Tomasz was born in Samarkand"));
+        wide.add(UserMessage.from("the wifi password is quokka97"));
+        wide.add(UserMessage.from("three"));
+        wide.add(UserMessage.from("four"));
+
+        TitansChatMemory narrow = memory(store).maxMessages(2).build();
+        assertThat(narrow.messages()).containsExactly(UserMessage.from("three"), UserMessage.from("four"));
+        assertThat(narrow.rank("cousin Tomasz")).extracting(RecalledSegment::seq).containsExactlyInAnyOrder(0L, 1L);
+
+        TitansChatMemory restarted = memory(store).maxMessages(2).build(); // the trimmed state was saved
+        assertThat(restarted.archivedSegments()).isEqualTo(2);
+        assertThat(restarted.messages()).hasSize(2);
+    }
 }
