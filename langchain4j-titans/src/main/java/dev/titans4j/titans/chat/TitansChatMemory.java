@@ -57,10 +57,9 @@ import java.util.function.Consumer;
  * {@code messages()} keys on the previous question. To key recall on the current question, use
  * {@link TitansContentRetriever} and turn recall in {@code messages()} off:
  * <pre>{@code
- * TitansChatMemoryProvider memories = TitansChatMemoryProvider.builder()
- *         .memory(id -> TitansChatMemory.builder().id(id).maxMessages(20).recallInMessages(false)
- *                 .store(new FileMemoryStateStore(Path.of("memories"))))
- *         .build();
+ * MemoryStateStore store = new FileMemoryStateStore(Path.of("memories"));
+ * TitansChatMemoryProvider memories = TitansChatMemoryProvider.of(id -> TitansChatMemory.builder()
+ *         .id(id).maxMessages(20).recallInMessages(false).store(store));
  * Assistant assistant = AiServices.builder(Assistant.class)
  *         .chatModel(model)
  *         .chatMemoryProvider(memories)
