@@ -84,9 +84,14 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
                         piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);
                 answer = new ParsedAnswer(result.text(), List.of());
             }
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // An Error (e.g. OutOfMemoryError from a direct KV-cache buffer) must still reach the handler, or the
+            // caller waits forever; it is rethrown afterwards so the worker thread sees it too.
             if (!handle.isCancelled()) {
                 withLoggingExceptions(() -> handler.onError(e));
+            }
+            if (e instanceof Error error) {
+                throw error;
             }
             return;
         }

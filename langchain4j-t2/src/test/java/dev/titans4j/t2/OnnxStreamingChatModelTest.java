@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -214,6 +216,32 @@ class OnnxStreamingChatModelTest {
         Recorder next = new Recorder();
         model.chat(PROMPT, next);
         assertThat(next.response.get(30, SECONDS).aiMessage().text()).isNotBlank();
+    }
+
+    @Test
+    void an_error_during_generation_reaches_on_error_and_is_rethrown_on_the_worker() throws Exception {
+        OutOfMemoryError oom = new OutOfMemoryError("Direct buffer memory (simulated)");
+        CompletableFuture<Throwable> uncaught = new CompletableFuture<>();
+        ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "error-test-worker");
+            thread.setUncaughtExceptionHandler((t, e) -> uncaught.complete(e));
+            return thread;
+        });
+        try {
+            Recorder recorder = new Recorder() {
+                @Override
+                void onPiece(String piece, PartialResponseContext context) {
+                    throw oom; // an Error escapes LangChain4j's handler guard, like one from the engine would
+                }
+            };
+            model().executor(executor).maxOutputTokens(10).build().chat(PROMPT, recorder);
+
+            assertThat(recorder.firstError.get(30, SECONDS)).isSameAs(oom);
+            assertThat(uncaught.get(30, SECONDS)).isSameAs(oom);
+            assertThat(recorder.completions).hasValue(0);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test

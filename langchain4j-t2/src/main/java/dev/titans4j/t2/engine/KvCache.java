@@ -47,12 +47,19 @@ public final class KvCache implements AutoCloseable {
                 v.add(tensor(env, (int) bytes, shape, type));
             }
         } catch (OrtException e) {
-            k.forEach(OnnxTensor::close);
-            v.forEach(OnnxTensor::close);
+            closeAll(k, v);
             throw new EngineException("Could not create the KV cache tensors: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            closeAll(k, v); // e.g. OutOfMemoryError: Direct buffer memory for a later layer
+            throw e;
         }
         this.keys = Collections.unmodifiableList(k);
         this.values = Collections.unmodifiableList(v);
+    }
+
+    private static void closeAll(List<OnnxTensor> k, List<OnnxTensor> v) {
+        k.forEach(OnnxTensor::close);
+        v.forEach(OnnxTensor::close);
     }
 
     private static OnnxTensor tensor(OrtEnvironment env, int bytes, long[] shape, OnnxJavaType type)
