@@ -26,7 +26,9 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.titans4j.t2.engine.EngineOptions;
 import dev.titans4j.t2.engine.PromptTooLongException;
+import dev.titans4j.t2.svf.SvfMultipliers;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -284,6 +286,25 @@ class OnnxStreamingChatModelTest {
                 .hasMessageContaining("image");
         assertThat(recorder.pieces).isEmpty();
         assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
+    void invalid_svf_multipliers_throw_on_the_callers_thread_without_callbacks() {
+        var matrix = engine.model().manifest().svf().matrices().get(0);
+        Map<String, Map<String, float[]>> invalid = Map.of(
+                "is not an SVF input", Map.of("no_such_input", new float[] {1f}),
+                "needs " + matrix.rank() + " multipliers, got " + (matrix.rank() + 1),
+                Map.of(matrix.input(), new float[matrix.rank() + 1]));
+        invalid.forEach((message, multipliers) -> {
+            Recorder recorder = new Recorder();
+            ChatRequest request = ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                    .parameters(OnnxChatRequestParameters.builder().svfMultipliers(SvfMultipliers.of(multipliers))
+                            .build()).build();
+            assertThatThrownBy(() -> model().build().chat(request, recorder))
+                    .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+            assertThat(recorder.pieces).isEmpty();
+            assertThat(recorder.errors).isEmpty();
+        });
     }
 
     @Test

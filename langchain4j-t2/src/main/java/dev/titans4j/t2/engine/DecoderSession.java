@@ -37,6 +37,7 @@ public final class DecoderSession implements AutoCloseable {
         try {
             this.svfInputs = svfInputs(model, svfMultipliers);
         } catch (RuntimeException e) {
+            closeOwnedSvf(); // tensors made for earlier entries before a later one was rejected
             model.release(cache);
             throw e;
         }
