@@ -23,12 +23,21 @@ final class ConstraintCache {
         };
     }
 
-    synchronized JsonConstraint get(Object key, Supplier<JsonConstraint> compile) {
-        JsonConstraint c = entries.get(key);
-        if (c == null) {
-            c = compile.get();
-            entries.put(key, c);
+    /**
+     * Compiles outside the lock, so a slow schema never blocks requests for other constraints; when two threads
+     * compile the same key at once, the first result stored wins and both use it.
+     */
+    JsonConstraint get(Object key, Supplier<JsonConstraint> compile) {
+        synchronized (this) {
+            JsonConstraint cached = entries.get(key);
+            if (cached != null) {
+                return cached;
+            }
         }
-        return c;
+        JsonConstraint compiled = compile.get();
+        synchronized (this) {
+            JsonConstraint raced = entries.putIfAbsent(key, compiled);
+            return raced != null ? raced : compiled;
+        }
     }
 }

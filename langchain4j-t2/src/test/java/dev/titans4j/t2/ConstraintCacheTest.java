@@ -7,6 +7,9 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.titans4j.t2.constrain.JsonConstraint;
 import dev.titans4j.t2.engine.EngineOptions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,33 @@ class ConstraintCacheTest {
         assertThat(cache.get(List.of(person()), JsonConstraint::anyJson)).isSameAs(first);
         JsonConstraint b = JsonConstraint.anyJson();
         assertThat(cache.get("b", () -> b)).isSameAs(b); // was evicted, compiled anew
+    }
+
+    @Test
+    void a_slow_compilation_does_not_block_lookups_of_other_keys() throws Exception {
+        ConstraintCache cache = new ConstraintCache(4);
+        CountDownLatch compiling = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        JsonConstraint slow = JsonConstraint.anyJson();
+        CompletableFuture<JsonConstraint> slowGet = CompletableFuture.supplyAsync(() -> cache.get("slow", () -> {
+            compiling.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return slow;
+        }));
+        try {
+            assertThat(compiling.await(30, TimeUnit.SECONDS)).isTrue();
+            JsonConstraint fast = JsonConstraint.anyJson();
+            assertThat(CompletableFuture.supplyAsync(() -> cache.get("fast", () -> fast)).get(5, TimeUnit.SECONDS))
+                    .isSameAs(fast);
+        } finally {
+            release.countDown();
+        }
+        assertThat(slowGet.get(30, TimeUnit.SECONDS)).isSameAs(slow);
+        assertThat(cache.get("slow", JsonConstraint::anyJson)).isSameAs(slow);
     }
 
     @Test
