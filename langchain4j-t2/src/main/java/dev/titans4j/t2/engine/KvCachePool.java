@@ -33,6 +33,10 @@ final class KvCachePool implements AutoCloseable {
             cache.close();
         } else {
             idle.offerFirst(cache);
+            // close() may have drained the deque between the check and the offer; whoever removes it closes it
+            if (closed && idle.remove(cache)) {
+                cache.close();
+            }
         }
     }
 
