@@ -90,7 +90,8 @@ final class ChatRequestPlanner {
         int[] promptIds = engine.promptIds(request.messages(), tools);
         int context = engine.model().contextLength();
         if (promptIds.length >= context) {
-            throw new PromptTooLongException(promptIds.length, context);
+            throw new PromptTooLongException(promptIds.length, context,
+                    engine.model().manifest().dimensions().contextLength());
         }
         int room = context - promptIds.length;
         Integer requested = parameters.maxOutputTokens();

@@ -222,9 +222,13 @@ class OnnxChatModelTest {
         try (OnnxChatEngine small = OnnxChatEngine.load(TestModels.stories260K(),
                 EngineOptions.defaults().withMaxContextLength(8))) {
             OnnxChatModel model = OnnxChatModel.builder().engine(small).build();
+            int modelContext = small.model().manifest().dimensions().contextLength();
             assertThatThrownBy(() -> model.chat("Once upon a time there was a big dog"))
-                    .isInstanceOf(PromptTooLongException.class)
-                    .hasMessageContaining("context holds 8 tokens");
+                    .isInstanceOfSatisfying(PromptTooLongException.class, e -> assertThat(e.getMessage())
+                            .contains("The prompt has " + e.promptTokens() + " tokens and needs at least "
+                                    + (e.promptTokens() + 1) + " positions (the prompt plus one output token)")
+                            .contains("context holds 8 tokens (capped by maxContextLength; the model's own context is "
+                                    + modelContext + ")"));
         }
     }
 

@@ -79,7 +79,8 @@ public final class DecoderSession implements AutoCloseable {
             throw new IllegalArgumentException("Cannot prefill an empty token sequence");
         }
         if (cache.length() + tokenIds.length >= cache.capacity()) {
-            throw new PromptTooLongException(cache.length() + tokenIds.length, cache.capacity());
+            throw new PromptTooLongException(cache.length() + tokenIds.length, cache.capacity(),
+                    model.manifest().dimensions().contextLength());
         }
         return forward(tokenIds, tokenIds.length - 1)[0];
     }
@@ -106,7 +107,8 @@ public final class DecoderSession implements AutoCloseable {
             throw new IllegalArgumentException("logitsFrom must be in [0, " + s + "), got " + logitsFrom);
         }
         if (past + s > cache.capacity()) {
-            throw new PromptTooLongException(past + s, cache.capacity());
+            throw new PromptTooLongException(past + s, cache.capacity(),
+                    model.manifest().dimensions().contextLength());
         }
         ModelManifest m = model.manifest();
         OrtEnvironment env = model.environment();

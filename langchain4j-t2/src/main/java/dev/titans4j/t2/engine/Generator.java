@@ -50,7 +50,8 @@ public final class Generator {
                                      BooleanSupplier cancelled) {
         int[] prompt = request.promptIds();
         if (prompt.length >= model.contextLength()) {
-            throw new PromptTooLongException(prompt.length, model.contextLength());
+            throw new PromptTooLongException(prompt.length, model.contextLength(),
+                    model.manifest().dimensions().contextLength());
         }
         try (DecoderSession session = model.newSession(svfMultipliers)) {
             return run(session, request, selector, onText, cancelled);

@@ -7,8 +7,18 @@ public class PromptTooLongException extends IllegalArgumentException {
     private final int contextLength;
 
     public PromptTooLongException(int promptTokens, int contextLength) {
-        super("The prompt has " + promptTokens + " tokens but the model's context holds " + contextLength
-                + " tokens (prompt plus generated output); shorten the conversation");
+        this(promptTokens, contextLength, contextLength);
+    }
+
+    /**
+     * @param modelContextLength the model's own context; larger than {@code contextLength} when
+     *                           {@code EngineOptions.maxContextLength} caps it
+     */
+    public PromptTooLongException(int promptTokens, int contextLength, int modelContextLength) {
+        super("The prompt has " + promptTokens + " tokens and needs at least " + (promptTokens + 1L)
+                + " positions (the prompt plus one output token), but the context holds " + contextLength
+                + " tokens" + (contextLength < modelContextLength ? " (capped by maxContextLength; the model's own"
+                + " context is " + modelContextLength + ")" : "") + "; shorten the conversation");
         this.promptTokens = promptTokens;
         this.contextLength = contextLength;
     }
