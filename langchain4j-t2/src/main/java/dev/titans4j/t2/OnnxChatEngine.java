@@ -191,10 +191,12 @@ public final class OnnxChatEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        // The model first: it waits for running graph calls, and in-flight generations then fail with
+        // "model is closed" rather than with an error from a tokenizer closed underneath them.
         try {
-            tokenizer.close();
-        } finally {
             model.close();
+        } finally {
+            tokenizer.close();
         }
     }
 }
