@@ -31,6 +31,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
     protected final ChatRequestPlanner planner;
 
     protected OnnxBaseChatModel(Builder<?, ?> builder) {
+        this.listeners = listeners(builder.listeners); // before loading: a bad list must not leak an owned engine
         this.ownsEngine = builder.engine == null;
         this.engine = ownsEngine ? loadEngine(builder) : builder.engine;
         try {
@@ -42,8 +43,19 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
             }
             throw e;
         }
-        this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
         this.planner = new ChatRequestPlanner(engine, builder.constraintLimits);
+    }
+
+    private static List<ChatModelListener> listeners(List<ChatModelListener> listeners) {
+        if (listeners == null) {
+            return List.of();
+        }
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listeners.get(i) == null) {
+                throw new IllegalArgumentException("listeners must not contain null (element " + i + " is null)");
+            }
+        }
+        return List.copyOf(listeners);
     }
 
     private static OnnxChatEngine loadEngine(Builder<?, ?> b) {

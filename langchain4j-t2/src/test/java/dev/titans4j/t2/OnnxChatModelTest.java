@@ -24,6 +24,7 @@ import dev.titans4j.t2.engine.GenerationResult;
 import dev.titans4j.t2.engine.StopReason;
 import dev.titans4j.t2.engine.TokenSelector;
 import dev.titans4j.t2.engine.PromptTooLongException;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -215,6 +216,16 @@ class OnnxChatModelTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void a_null_listener_is_rejected_before_an_owned_engine_is_loaded() {
+        ChatModelListener listener = new ChatModelListener() { };
+        // no model at this path: the listener error proves nothing was loaded (so nothing can leak)
+        assertThatThrownBy(() -> OnnxChatModel.builder().modelPath("/nonexistent/model")
+                .listeners(Arrays.asList(listener, null)).build())
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listeners must not contain null (element 1 is null)");
     }
 
     @Test
