@@ -37,7 +37,9 @@ class StoriesReferenceTest {
 
     @AfterAll
     void close() {
-        model.close();
+        if (model != null) { // null when @BeforeAll skipped for missing shared data
+            model.close();
+        }
     }
 
     @Test

@@ -31,7 +31,9 @@ class SvfInputsTest {
 
     @AfterAll
     void close() {
-        model.close();
+        if (model != null) { // null when @BeforeAll skipped for missing shared data
+            model.close();
+        }
     }
 
     private float[] logits(Map<String, float[]> mix) {
