@@ -169,11 +169,10 @@ final class LongTermMemory {
 
     void readFrom(DataInput in) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > archive.capacity()) {
-            throw new IOException("archive holds " + n + " segments, more than the configured capacity "
-                    + archive.capacity());
+        if (n < 0) {
+            throw new IOException("negative archive size " + n);
         }
-        List<ArchivedSegment> loaded = new ArrayList<>(n);
+        List<ArchivedSegment> loaded = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
             loaded.add(new ArchivedSegment(in.readLong(), in.readLong(), in.readInt(), in.readUTF(),
                     StateCodec.readString(in), in.readDouble()));
@@ -185,9 +184,13 @@ final class LongTermMemory {
         } else if (context.length > 0) {
             throw new IOException("state has a context memory but the configuration has none");
         }
+        // A state saved under a larger archiveCapacity is trimmed with the normal retention policy, not refused.
         for (ArchivedSegment s : loaded) {
-            archive.add(s, neural.position());
             lexical.add(s.position(), s.text());
+            ArchivedSegment dropped = archive.add(s, neural.position());
+            if (dropped != null) {
+                lexical.remove(dropped.position());
+            }
         }
     }
 }
