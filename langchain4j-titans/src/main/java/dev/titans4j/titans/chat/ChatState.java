@@ -18,7 +18,8 @@ import java.util.zip.CRC32C;
  * Everything one memory id holds: the window (with sequence numbers), the long-term memory (archive and neural
  * state) and the next sequence number. Serialised as one blob for the {@link dev.titans4j.titans.store.MemoryStateStore}:
  * <pre>
- *   "TTCM" (4 bytes), format version (int32), neural config fingerprint (int64), next seq (int64),
+ *   "TTCM" (4 bytes), format version (int32), {@link StateFingerprint} (neural settings UTF, context weight
+ *   float64, embedding model UTF; format 1: one int64 hash instead), next seq (int64),
  *   window messages as LangChain4j ChatMessageSerializer JSON (length-prefixed UTF-8), window seqs (int32 count,
  *   int64 each), archive (count, then position, seq, part, speaker, text, surprise per segment),
  *   neural memory state (length-prefixed TTNS bytes), CRC32C of everything before it (int32)
@@ -27,7 +28,9 @@ import java.util.zip.CRC32C;
 final class ChatState {
 
     static final int MAGIC = 0x5454434D; // "TTCM"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Format 1 stored a hash of the settings (see {@link StateFingerprint#matchesLegacy}); still read. */
+    static final int LEGACY_VERSION = 1;
 
     final ChatWindow window;
     final LongTermMemory longTerm;
@@ -38,13 +41,13 @@ final class ChatState {
         this.longTerm = longTerm;
     }
 
-    byte[] toBytes(long configFingerprint) {
+    byte[] toBytes(StateFingerprint configFingerprint) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
-            out.writeLong(configFingerprint);
+            configFingerprint.writeTo(out);
             out.writeLong(nextSeq);
             List<ChatWindow.Entry> entries = window.entries();
             StateCodec.writeString(out, ChatMessageSerializer.messagesToJson(window.messages()));
@@ -63,8 +66,23 @@ final class ChatState {
         }
     }
 
+    private static void checkFingerprint(DataInputStream in, int version, StateFingerprint config, String id)
+            throws IOException {
+        if (version == LEGACY_VERSION) {
+            if (!config.matchesLegacy(in.readLong())) {
+                throw new CorruptChatStateException(id, "it was written with another configuration (neural memory "
+                        + "settings or contextWeight differ)");
+            }
+            return;
+        }
+        String mismatch = config.mismatch(StateFingerprint.readFrom(in));
+        if (!mismatch.isEmpty()) {
+            throw new CorruptChatStateException(id, "it was written with another configuration: " + mismatch);
+        }
+    }
+
     /** Parses {@link #toBytes} output into a fresh state from {@code fresh}; clear errors for foreign bytes. */
-    static ChatState fromBytes(byte[] bytes, long configFingerprint, Supplier<ChatState> fresh, String id) {
+    static ChatState fromBytes(byte[] bytes, StateFingerprint configFingerprint, Supplier<ChatState> fresh, String id) {
         if (bytes.length < 4 + 4 + 8 + 8 + 4) {
             throw new CorruptChatStateException(id, "too short (" + bytes.length + " bytes)");
         }
@@ -77,17 +95,14 @@ final class ChatState {
                 throw new CorruptChatStateException(id, "not a TitansChatMemory state (bad magic)");
             }
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != LEGACY_VERSION) {
                 throw new CorruptChatStateException(id, "format version " + version + " is not supported (this "
                         + "library reads version " + VERSION + ")");
             }
             if ((int) crc.getValue() != stored) {
                 throw new CorruptChatStateException(id, "checksum mismatch (corrupted state)");
             }
-            long fingerprint = in.readLong();
-            if (fingerprint != configFingerprint) {
-                throw new CorruptChatStateException(id, "it was written with another neural memory configuration");
-            }
+            checkFingerprint(in, version, configFingerprint, id);
             ChatState state = fresh.get();
             state.nextSeq = in.readLong();
             List<ChatMessage> messages = ChatMessageDeserializer.messagesFromJson(StateCodec.readString(in));

@@ -95,7 +95,7 @@ public final class TitansChatMemory implements ChatMemory {
     private final String storeId;
     private final Builder config;
     private final MemoryConfig memoryConfig;
-    private final long fingerprint;
+    private final StateFingerprint fingerprint;
     private final MemoryStateStore store;
     private final ReentrantLock lock = new ReentrantLock();
     private ChatState state;
@@ -107,8 +107,7 @@ public final class TitansChatMemory implements ChatMemory {
         this.config = b;
         this.store = b.store;
         this.memoryConfig = b.memoryConfig;
-        this.fingerprint = memoryConfig.fingerprint() ^ Double.hashCode(b.contextWeight) * 31L
-                ^ ((long) b.maxSegmentWords << 20);
+        this.fingerprint = StateFingerprint.of(memoryConfig, b.contextWeight, b.embeddingModel);
     }
 
     public static Builder builder() {

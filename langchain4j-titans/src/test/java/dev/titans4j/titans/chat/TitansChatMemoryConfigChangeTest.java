@@ -1,14 +1,29 @@
 package dev.titans4j.titans.chat;
 
+import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import dev.titans4j.titans.memory.MemoryConfig;
+import dev.titans4j.titans.store.StoredState;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import java.util.zip.CRC32C;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Stored state stays readable when a non-neural setting changes between runs. */
 class TitansChatMemoryConfigChangeTest {
@@ -46,5 +61,101 @@ class TitansChatMemoryConfigChangeTest {
 
         small.add(UserMessage.from("one more"));
         assertThat(memory(store).archiveCapacity(5).build().archivedSegments()).isEqualTo(5);
+    }
+
+    @Test
+    void state_written_by_another_embedding_model_of_the_same_dimension_is_refused_naming_the_model() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory written = memory(store).build();
+        written.add(UserMessage.from("The zebra sleeps in the barn."));
+        written.add(UserMessage.from("ok"));
+
+        TitansChatMemory otherModel = TitansChatMemory.builder().embeddingModel(new ReversedHashingModel()).id("u")
+                .maxMessages(1).store(store).build();
+        assertThatThrownBy(otherModel::messages).isInstanceOf(CorruptChatStateException.class)
+                .hasMessageContaining("embedding model")
+                .hasMessageContaining(HashingEmbeddingModel.class.getName())
+                .hasMessageContaining(ReversedHashingModel.class.getName());
+
+        // Another instance of the same model reads it.
+        assertThat(memory(store).build().archivedSegments()).isEqualTo(1);
+    }
+
+    @Test
+    void changing_max_segment_words_keeps_state_readable() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory written = memory(store).maxSegmentWords(200).build();
+        written.add(UserMessage.from("The zebra sleeps in the barn."));
+        written.add(UserMessage.from("ok"));
+
+        TitansChatMemory reread = memory(store).maxSegmentWords(3).build();
+        assertThat(reread.rank("zebra")).extracting(RecalledSegment::text)
+                .containsExactly("The zebra sleeps in the barn.");
+    }
+
+    @Test
+    void state_in_format_1_with_the_old_hashed_fingerprint_still_loads() throws IOException {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory written = memory(store).build();
+        written.add(UserMessage.from("The zebra sleeps in the barn."));
+        written.add(UserMessage.from("ok"));
+        StoredState saved = store.load("u").orElseThrow();
+        MemoryConfig config = NeuralAddressMemory.defaultConfig(HashingEmbeddingModel.DIMENSION);
+        // The format-1 fingerprint as the previous release computed it (maxSegmentWords 120).
+        long legacy = config.fingerprint() ^ Double.hashCode(TitansChatMemory.DEFAULT_CONTEXT_WEIGHT) * 31L
+                ^ (120L << 20);
+        store.save("u", toFormat1(saved.bytes(), legacy), saved.version());
+
+        TitansChatMemory reread = memory(store).build();
+        assertThat(reread.rank("zebra")).extracting(RecalledSegment::text)
+                .containsExactly("The zebra sleeps in the barn.");
+        assertThatThrownBy(() -> memory(store).contextWeight(0).build().messages())
+                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("contextWeight");
+    }
+
+    /** Rewrites a format-2 blob's header as format 1: version 1 and one int64 fingerprint, fresh CRC32C. */
+    private static byte[] toFormat1(byte[] v2, long legacyFingerprint) throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(v2);
+        in.position(8);
+        skipUtf(in); // neural settings
+        in.getDouble(); // context weight
+        skipUtf(in); // embedding model
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(v2, 0, 4);
+        out.writeInt(1);
+        out.writeLong(legacyFingerprint);
+        out.write(v2, in.position(), v2.length - 4 - in.position());
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.toByteArray());
+        out.writeInt((int) crc.getValue());
+        return bytes.toByteArray();
+    }
+
+    private static void skipUtf(ByteBuffer in) {
+        int length = in.getShort() & 0xffff;
+        in.position(in.position() + length);
+    }
+
+    /** Same dimension as {@link HashingEmbeddingModel}, different vectors: a different model. */
+    private static final class ReversedHashingModel implements EmbeddingModel {
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            List<Embedding> out = new ArrayList<>();
+            for (TextSegment s : segments) {
+                float[] v = HashingEmbeddingModel.vector(s.text());
+                float[] reversed = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    reversed[i] = v[v.length - 1 - i];
+                }
+                out.add(Embedding.from(reversed));
+            }
+            return Response.from(out);
+        }
+
+        @Override
+        public int dimension() {
+            return HashingEmbeddingModel.DIMENSION;
+        }
     }
 }

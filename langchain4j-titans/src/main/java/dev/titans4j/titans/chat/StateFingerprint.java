@@ -1,0 +1,82 @@
+package dev.titans4j.titans.chat;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.titans4j.titans.memory.MemoryConfig;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The settings stored state must match to be read: those that shape what the neural memories hold. The neural
+ * layout, the context weight of the keys, and the embedding model that wrote the keys (a state written by one model
+ * reads as noise under another of the same dimension). Settings that only bound or present what is stored (window,
+ * segment length, archive capacity, recall budget) are left out, so changing them keeps old state readable.
+ */
+record StateFingerprint(String neural, double contextWeight, String embeddingModel) {
+
+    static StateFingerprint of(MemoryConfig memoryConfig, double contextWeight, EmbeddingModel model) {
+        return new StateFingerprint(memoryConfig.describe(), contextWeight, identify(model));
+    }
+
+    /** Class, dimension and (where the model reports one) model name; stable across runs. */
+    static String identify(EmbeddingModel model) {
+        String type = model.getClass().getName();
+        int generated = type.indexOf("$$"); // lambdas and runtime proxies get a per-run suffix
+        if (generated >= 0) {
+            type = type.substring(0, generated);
+        }
+        String name = model.modelName();
+        boolean named = name != null && !name.isBlank() && !name.equals("unknown");
+        return type + " (dimension " + model.dimension() + (named ? ", model " + name : "") + ")";
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeUTF(neural);
+        out.writeDouble(contextWeight);
+        out.writeUTF(embeddingModel);
+    }
+
+    static StateFingerprint readFrom(DataInput in) throws IOException {
+        return new StateFingerprint(in.readUTF(), in.readDouble(), in.readUTF());
+    }
+
+    /**
+     * Whether a format-1 fingerprint ({@code neural ^ contextWeight-hash·31 ^ maxSegmentWords<<20}, any
+     * maxSegmentWords) was written with this neural layout and context weight. It recorded no embedding model.
+     */
+    boolean matchesLegacy(long legacy) {
+        long rest = legacy ^ legacyNeural() ^ (Double.hashCode(contextWeight) * 31L);
+        long maxSegmentWords = rest >>> 20;
+        return (rest & 0xFFFFF) == 0 && maxSegmentWords >= 1 && maxSegmentWords <= Integer.MAX_VALUE;
+    }
+
+    /** {@link MemoryConfig#fingerprint()} of the stored description, as format 1 hashed it. */
+    private long legacyNeural() {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(neural.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(h).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    /** Why {@code stored} cannot be read under this configuration, naming what differs; empty when it can. */
+    String mismatch(StateFingerprint stored) {
+        List<String> parts = new ArrayList<>();
+        if (!stored.embeddingModel.equals(embeddingModel)) {
+            parts.add("embedding model (stored " + stored.embeddingModel + ", configured " + embeddingModel + ")");
+        }
+        if (!stored.neural.equals(neural) || Double.compare(stored.contextWeight, contextWeight) != 0) {
+            parts.add("neural memory settings or contextWeight");
+        }
+        return String.join("; ", parts);
+    }
+}
