@@ -11,7 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings stored state must match to be read: those that shape what the neural memories hold. The neural
@@ -74,9 +79,37 @@ record StateFingerprint(String neural, double contextWeight, String embeddingMod
         if (!stored.embeddingModel.equals(embeddingModel)) {
             parts.add("embedding model (stored " + stored.embeddingModel + ", configured " + embeddingModel + ")");
         }
-        if (!stored.neural.equals(neural) || Double.compare(stored.contextWeight, contextWeight) != 0) {
-            parts.add("neural memory settings or contextWeight");
+        if (Double.compare(stored.contextWeight, contextWeight) != 0) {
+            parts.add("contextWeight (stored " + stored.contextWeight + ", configured " + contextWeight + ")");
+        }
+        if (!stored.neural.equals(neural)) {
+            parts.add("neural memory settings (" + settingDifferences(stored.neural, neural) + ")");
         }
         return String.join("; ", parts);
+    }
+
+    /** Compares two {@link MemoryConfig#describe()} strings ({@code key=value,...}) setting by setting. */
+    private static String settingDifferences(String stored, String configured) {
+        Map<String, String> before = settings(stored);
+        Map<String, String> now = settings(configured);
+        List<String> differences = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>(now.keySet());
+        keys.addAll(before.keySet());
+        for (String key : keys) {
+            if (!Objects.equals(before.get(key), now.get(key))) {
+                differences.add(key + ": stored " + before.get(key) + ", configured " + now.get(key));
+            }
+        }
+        return differences.isEmpty() ? "stored " + stored + ", configured " + configured
+                : String.join(", ", differences);
+    }
+
+    private static Map<String, String> settings(String description) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String pair : description.split(",")) {
+            int eq = pair.indexOf('=');
+            settings.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+        }
+        return settings;
     }
 }

@@ -5,6 +5,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import dev.titans4j.titans.memory.GateSpec;
 import dev.titans4j.titans.memory.MemoryConfig;
 import dev.titans4j.titans.store.StoredState;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
@@ -111,6 +112,25 @@ class TitansChatMemoryConfigChangeTest {
                 .containsExactly("The zebra sleeps in the barn.");
         assertThatThrownBy(() -> memory(store).contextWeight(0).build().messages())
                 .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("contextWeight");
+    }
+
+    @Test
+    void the_configuration_error_names_each_setting_that_differs() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory written = memory(store).build();
+        written.add(UserMessage.from("The zebra sleeps in the barn."));
+        written.add(UserMessage.from("ok"));
+
+        MemoryConfig fasterForgetting = NeuralAddressMemory.defaultConfig(HashingEmbeddingModel.DIMENSION)
+                .toBuilder().alpha(GateSpec.fixed(0.01)).build();
+        assertThatThrownBy(() -> memory(store).memoryConfig(fasterForgetting).build().messages())
+                .isInstanceOf(CorruptChatStateException.class)
+                .hasMessageContaining("neural memory settings (alpha: stored ")
+                .hasMessageNotContaining("contextWeight").hasMessageNotContaining("embedding model");
+        assertThatThrownBy(() -> memory(store).contextWeight(0).build().messages())
+                .isInstanceOf(CorruptChatStateException.class)
+                .hasMessageContaining("contextWeight (stored 1.5, configured 0.0)")
+                .hasMessageNotContaining("neural memory settings");
     }
 
     /** Rewrites a format-2 blob's header as format 1: version 1 and one int64 fingerprint, fresh CRC32C. */
