@@ -4,9 +4,9 @@ import dev.titans4j.t2.constrain.ConstrainedDecoder;
 import dev.titans4j.t2.engine.TokenSelector;
 
 /**
- * Token selection under a grammar: disallowed tokens get negative infinity before the sampler sees the logits, the
- * chosen token advances the grammar, and once the output is finished (nothing may follow) the end-of-sequence id
- * is returned so generation stops there.
+ * Token selection under a grammar: disallowed tokens get negative infinity before the sampler sees the logits, and
+ * the chosen token advances the grammar. Once the output is finished (nothing may follow) {@link #finished()} is
+ * true and the generator stops without another model run.
  */
 final class ConstrainedSelector implements TokenSelector {
 
@@ -21,9 +21,14 @@ final class ConstrainedSelector implements TokenSelector {
     }
 
     @Override
+    public boolean finished() {
+        return decoder.isFinished();
+    }
+
+    @Override
     public int select(float[] logits) {
         if (decoder.isFinished()) {
-            return endOfSequence;
+            return endOfSequence; // only for a caller that ignores finished(); the Generator never gets here
         }
         decoder.maskLogits(logits);
         int token = sampler.select(logits);

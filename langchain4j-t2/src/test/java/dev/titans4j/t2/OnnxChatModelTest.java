@@ -295,6 +295,64 @@ class OnnxChatModelTest {
         assertThat(model().build().supportedCapabilities()).contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
     }
 
+    /** No trailing whitespace, so the grammar is finished (nothing may follow) right after the closing brace. */
+    private static final dev.titans4j.t2.constrain.ConstraintLimits TIGHT_JSON =
+            dev.titans4j.t2.constrain.ConstraintLimits.builder().maxWhitespace(0).maxStringBytes(12)
+                    .maxArrayItems(3).maxDepth(6).build();
+
+    @Test
+    void finished_constrained_output_stops_without_another_model_run_or_an_ungenerated_eos() throws Exception {
+        int[] prompt = engine.promptIds(List.of(UserMessage.from(PROMPT)));
+        int[] modelRuns = new int[1];
+        int[] eos = engine.tokenVocabulary().eosTokenIds();
+        TokenSelector constrained = new ConstrainedSelector(dev.titans4j.t2.constrain.JsonConstraint.anyJsonObject()
+                .withLimits(TIGHT_JSON).start(engine.tokenVocabulary()), TokenSelector.greedy(), eos[0]);
+        TokenSelector counting = new TokenSelector() { // one select per model run (prefill or decode)
+            @Override
+            public int select(float[] logits) {
+                modelRuns[0]++;
+                return constrained.select(logits);
+            }
+
+            @Override
+            public boolean finished() {
+                return constrained.finished();
+            }
+        };
+        GenerationResult result = engine.generator().generate(
+                new GenerationRequest(prompt, 400, engine.stopTokenIds(), List.of()), counting, piece -> { },
+                () -> false);
+
+        assertThat(result.stopReason()).as(result.text()).isEqualTo(StopReason.END_OF_SEQUENCE);
+        assertThat(new ObjectMapper().readTree(result.text()).isObject()).as(result.text()).isTrue();
+        assertThat(result.outputIds()).doesNotContainAnyElementsOf(engine.stopTokenIds());
+        assertThat(engine.tokenizer().decode(result.outputIds().stream().mapToInt(Integer::intValue).toArray()))
+                .isEqualTo(result.text());
+        assertThat(modelRuns[0]).isEqualTo(result.outputTokens());
+    }
+
+    @Test
+    void json_completing_exactly_at_max_output_tokens_is_a_stop_not_a_cut_off() {
+        ChatRequest request = ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                .parameters(ChatRequestParameters.builder().responseFormat(ResponseFormat.JSON).build()).build();
+        ChatResponse free = model().temperature(1.0).seed(5L).constraintLimits(TIGHT_JSON).build().chat(request);
+        int n = free.tokenUsage().outputTokenCount();
+        assertThat(free.finishReason()).as(free.aiMessage().text()).isEqualTo(FinishReason.STOP);
+
+        ChatResponse exact = model().temperature(1.0).seed(5L).constraintLimits(TIGHT_JSON).maxOutputTokens(n)
+                .build().chat(request);
+
+        assertThat(exact.aiMessage().text()).isEqualTo(free.aiMessage().text());
+        assertThat(exact.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(exact.tokenUsage().outputTokenCount()).isEqualTo(n);
+        // n counts only the JSON's tokens (no extra EOS): one token fewer really cuts the JSON off
+        ChatResponse cut = model().temperature(1.0).seed(5L).constraintLimits(TIGHT_JSON).maxOutputTokens(n - 1)
+                .build().chat(request);
+        assertThat(free.aiMessage().text()).startsWith(cut.aiMessage().text()).isNotEqualTo(cut.aiMessage().text());
+        assertThat(cut.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(cut.tokenUsage().outputTokenCount()).isEqualTo(n - 1);
+    }
+
     @Test
     void images_and_other_model_names_are_unsupported() {
         OnnxChatModel model = model().build();

@@ -89,6 +89,11 @@ public final class Generator {
                 reason = StopReason.STOP_SEQUENCE;
                 break;
             }
+            // before the length check: output complete at exactly maxOutputTokens is a normal end, not a cut-off
+            if (selector.finished()) {
+                reason = StopReason.END_OF_SEQUENCE;
+                break;
+            }
             if (output.size() >= request.maxOutputTokens()) {
                 reason = StopReason.MAX_OUTPUT_TOKENS;
                 break;

@@ -13,6 +13,15 @@ public interface TokenSelector {
 
     int select(float[] logits);
 
+    /**
+     * True once the output is finished and nothing more may follow (a constrained generation whose grammar is
+     * complete). The generator asks after each accepted token and then stops with end-of-sequence, without another
+     * model run and without an end-of-sequence token that was never generated.
+     */
+    default boolean finished() {
+        return false;
+    }
+
     /** Argmax; ties go to the lowest id (as llama2.c and Hugging Face do). */
     static TokenSelector greedy() {
         return logits -> {
