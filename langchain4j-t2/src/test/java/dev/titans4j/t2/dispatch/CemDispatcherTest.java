@@ -62,7 +62,9 @@ class CemDispatcherTest {
 
     @AfterAll
     void close() {
-        engine.close();
+        if (engine != null) { // null when @BeforeAll skipped for missing shared data
+            engine.close();
+        }
     }
 
     /**

@@ -44,7 +44,9 @@ class SvfForwardTest {
 
     @AfterAll
     void close() {
-        model.close();
+        if (model != null) { // null when @BeforeAll skipped for missing shared data
+            model.close();
+        }
     }
 
     private float[][] logits(SvfMultipliers multipliers) {

@@ -39,7 +39,9 @@ class EsTrainerTest {
 
     @AfterAll
     void close() {
-        engine.close();
+        if (engine != null) { // null when @BeforeAll skipped for missing shared data
+            engine.close();
+        }
     }
 
     private EsTrainer.Builder trainer() {
