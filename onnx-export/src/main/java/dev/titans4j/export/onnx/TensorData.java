@@ -1,5 +1,6 @@
 package dev.titans4j.export.onnx;
 
+import dev.titans4j.export.safetensors.HalfFloats;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -18,10 +19,20 @@ public interface TensorData {
     void writeTo(OutputStream out) throws IOException;
 
     static TensorData ofFloats(float[] values) {
+        return encoded(values, Float.BYTES, (buf, v) -> buf.putFloat(v));
+    }
+
+    /** float32 values stored as IEEE half precision. */
+    static TensorData ofFloat16(float[] values) {
+        return encoded(values, Short.BYTES, (buf, v) -> buf.putShort(HalfFloats.floatToHalf(v)));
+    }
+
+    /** Streams {@code values} through a 64 KiB buffer, each encoded by {@code put} into {@code width} bytes. */
+    private static TensorData encoded(float[] values, int width, FloatEncoder put) {
         return new TensorData() {
             @Override
             public long byteLength() {
-                return 4L * values.length;
+                return (long) width * values.length;
             }
 
             @Override
@@ -32,34 +43,16 @@ public interface TensorData {
                         out.write(buf.array(), 0, buf.position());
                         buf.clear();
                     }
-                    buf.putFloat(v);
+                    put.put(buf, v);
                 }
                 out.write(buf.array(), 0, buf.position());
             }
         };
     }
 
-    /** float32 values stored as IEEE half precision. */
-    static TensorData ofFloat16(float[] values) {
-        return new TensorData() {
-            @Override
-            public long byteLength() {
-                return 2L * values.length;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                for (float v : values) {
-                    if (!buf.hasRemaining()) {
-                        out.write(buf.array(), 0, buf.position());
-                        buf.clear();
-                    }
-                    buf.putShort(Float16.fromFloat(v));
-                }
-                out.write(buf.array(), 0, buf.position());
-            }
-        };
+    /** Writes one float in a tensor's element encoding. */
+    interface FloatEncoder {
+        void put(ByteBuffer buf, float value);
     }
 
     static TensorData ofBytes(byte[] values) {
