@@ -1,23 +1,30 @@
 package dev.titans4j.export;
 
 import dev.titans4j.export.manifest.ModelManifest.Precision;
+import dev.titans4j.export.onnx.Int4Quantizer;
 import dev.titans4j.export.onnx.SvfForm;
 import java.util.Objects;
 
 /**
- * How to export: weight precision, the Transformer² hook (on by default, factorised form), external weight data
- * (forced anyway when the model would exceed protobuf's 2 GB limit) and whether a non-empty output folder may be
- * overwritten.
+ * How to export: weight precision (and the int4 block size), the Transformer² hook (on by default, factorised
+ * form), external weight data (forced anyway when the model would exceed protobuf's 2 GB limit) and whether a
+ * non-empty output folder may be overwritten.
  */
 public final class ExportOptions {
 
     private final Precision precision;
+    private final int int4BlockSize;
     private final SvfForm svfForm;
     private final boolean externalData;
     private final boolean force;
 
     private ExportOptions(Builder b) {
         this.precision = b.precision;
+        if (b.int4BlockSize != null && precision != Precision.int4) {
+            throw new IllegalArgumentException("an int4 block size (" + b.int4BlockSize
+                    + ") only applies to precision int4, not " + precision);
+        }
+        this.int4BlockSize = b.int4BlockSize != null ? b.int4BlockSize : Int4Quantizer.DEFAULT_BLOCK_SIZE;
         this.svfForm = b.svf ? b.svfForm : null;
         this.externalData = b.externalData;
         this.force = b.force;
@@ -33,6 +40,14 @@ public final class ExportOptions {
 
     public Precision precision() {
         return precision;
+    }
+
+    /**
+     * Values per MatMulNBits block of the int4 weights (default {@value Int4Quantizer#DEFAULT_BLOCK_SIZE}); larger
+     * blocks decode faster and quantise less accurately. Meaningless for other precisions.
+     */
+    public int int4BlockSize() {
+        return int4BlockSize;
     }
 
     /** The Transformer² form, or null when the hook is off. */
@@ -54,6 +69,7 @@ public final class ExportOptions {
 
     public static final class Builder {
         private Precision precision = Precision.fp32;
+        private Integer int4BlockSize;
         private boolean svf = true;
         private SvfForm svfForm = SvfForm.FACTORISED;
         private boolean externalData;
@@ -61,6 +77,18 @@ public final class ExportOptions {
 
         public Builder precision(Precision precision) {
             this.precision = Objects.requireNonNull(precision, "precision");
+            return this;
+        }
+
+        /**
+         * Values per int4 quantisation block: one of {@link Int4Quantizer#BLOCK_SIZES} (default
+         * {@value Int4Quantizer#DEFAULT_BLOCK_SIZE}). Only with {@link Precision#int4}: {@link #build()} rejects it
+         * for another precision.
+         *
+         * @throws IllegalArgumentException when the size is not one of {@link Int4Quantizer#BLOCK_SIZES}
+         */
+        public Builder int4BlockSize(int blockSize) {
+            this.int4BlockSize = Int4Quantizer.checkBlockSize(blockSize);
             return this;
         }
 

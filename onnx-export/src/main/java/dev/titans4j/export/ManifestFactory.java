@@ -46,6 +46,6 @@ final class ManifestFactory {
         return new ModelManifest(ModelManifest.FORMAT, ModelManifest.CURRENT_VERSION, OnnxExporter.VERSION,
                 c.architecture(), c.modelType(), input.toAbsolutePath().normalize().getFileName().toString(),
                 options.precision(), dims, tokens, ChatFormat.detect(c.chatTemplate()), files, inputs, outputs, kv,
-                svf);
+                svf, options.precision() == ModelManifest.Precision.int4 ? options.int4BlockSize() : null);
     }
 }

@@ -73,7 +73,8 @@ public final class OnnxExporter {
             prepareOutput(output);
 
             DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, checkpoint::floats,
-                    new DecoderGraphBuilder.Options(options.precision(), options.svfForm()));
+                    new DecoderGraphBuilder.Options(options.precision(), options.svfForm(),
+                            options.int4BlockSize()));
             try (SvfLedger ledger = built.svf()) {
                 return write(input, output, config, built, start);
             } catch (IOException | RuntimeException e) {

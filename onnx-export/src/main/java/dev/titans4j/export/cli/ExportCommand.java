@@ -52,6 +52,11 @@ public final class ExportCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}")
     Precision precision;
 
+    @Option(names = "--int4-block-size", paramLabel = "N",
+            description = "values per int4 quantisation block with --precision int4: 16, 32, 64, 128 or 256; "
+                    + "larger decodes faster, smaller is more accurate; default 32")
+    Integer int4BlockSize;
+
     @Option(names = "--no-svf", description = "leave out the Transformer² singular-value inputs of the MLP")
     boolean noSvf;
 
@@ -74,8 +79,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ExportOptions options = ExportOptions.builder().precision(precision).svf(!noSvf).svfForm(svfForm)
-                .externalData(externalData).force(force).build();
+        ExportOptions options = options();
         ProgressBar bar = new ProgressBar(err, !quiet);
         try {
             ExportResult result = OnnxExporter.builder().options(options).progress(bar).build().export(input, output);
@@ -91,6 +95,20 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
+    /** The options; a bad option combination is a usage error (exit 2), like any other bad option. */
+    private ExportOptions options() {
+        ExportOptions.Builder b = ExportOptions.builder().precision(precision).svf(!noSvf).svfForm(svfForm)
+                .externalData(externalData).force(force);
+        try {
+            if (int4BlockSize != null) {
+                b.int4BlockSize(int4BlockSize);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--int4-block-size: " + e.getMessage());
+        }
+    }
+
     private static String oneLine(String message) {
         return message == null ? "unknown error" : message.replace('\n', ' ').trim();
     }
@@ -101,13 +119,17 @@ public final class ExportCommand implements Callable<Integer> {
                 ProgressBar.count(r.parameters()), m.dimensions().numLayers(), r.outputDir(),
                 r.duration().toMillis() / 1000.0);
         out.printf(Locale.ROOT, "  precision %s, chat format %s, context %d, Transformer² hook: %s%n",
-                m.precision(), m.chatFormat(), m.dimensions().contextLength(),
+                precision(m), m.chatFormat(), m.dimensions().contextLength(),
                 m.svf().enabled() ? m.svf().matrices().size() + " matrices (" + m.svf().form() + ")" : "off");
         for (Map.Entry<String, Long> f : r.fileSizes().entrySet()) {
             out.printf(Locale.ROOT, "  %-26s %10s%n", f.getKey(), ProgressBar.bytes(f.getValue()));
         }
         out.printf(Locale.ROOT, "  %-26s %10s%n", "total", ProgressBar.bytes(r.totalBytes()));
         out.flush();
+    }
+
+    private static String precision(ModelManifest m) {
+        return m.int4BlockSize() == null ? m.precision().name() : m.precision() + " (block " + m.int4BlockSize() + ")";
     }
 
     /** Accepts the manifest ids ("factorised", "residual"), case-insensitively. */

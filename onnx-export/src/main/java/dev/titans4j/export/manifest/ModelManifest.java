@@ -28,6 +28,9 @@ import java.util.List;
  *   <li>Outputs {@code logits} float32 [1, S - logits_from, vocab] and {@code hidden_states} [1, S, hidden]
  *   (after the final norm).</li>
  * </ul>
+ *
+ * <p>{@link #int4BlockSize()}: values per MatMulNBits block for int4 exports; null for other precisions and in
+ * manifests written before it was recorded (those int4 exports used 32).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -46,11 +49,21 @@ public record ModelManifest(
         Inputs inputs,
         Outputs outputs,
         KvCache kvCache,
-        Svf svf) {
+        Svf svf,
+        Integer int4BlockSize) {
 
     public static final String FORMAT = "titans4j-onnx";
     public static final int CURRENT_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
+
+    /** The manifest without an int4 block size (fp32/fp16, or written before the field existed). */
+    public ModelManifest(String format, int manifestVersion, String exporterVersion, String architecture,
+                         String modelType, String sourceModel, Precision precision, Dimensions dimensions,
+                         Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
+                         KvCache kvCache, Svf svf) {
+        this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -24,8 +24,19 @@ import java.util.function.Supplier;
  */
 public final class DecoderGraphBuilder {
 
-    /** What to build. {@code svfForm} null: no Transformer² hook. */
-    public record Options(Precision precision, SvfForm svfForm) {
+    /**
+     * What to build. {@code svfForm} null: no Transformer² hook. {@code int4BlockSize} is the MatMulNBits block of
+     * every int4 linear, the Transformer² factors included (ignored by the other precisions).
+     */
+    public record Options(Precision precision, SvfForm svfForm, int int4BlockSize) {
+
+        public Options {
+            Int4Quantizer.checkBlockSize(int4BlockSize);
+        }
+
+        public Options(Precision precision, SvfForm svfForm) {
+            this(precision, svfForm, Int4Quantizer.DEFAULT_BLOCK_SIZE);
+        }
     }
 
     /** The graph plus the Transformer² bookkeeping the exporter writes out after the weights. */
@@ -57,7 +68,7 @@ public final class DecoderGraphBuilder {
         this.options = options;
         this.act = options.precision() == Precision.fp16 ? ElemType.FLOAT16 : ElemType.FLOAT;
         this.fusedRotary = config.headDim() % 16 == 0;
-        this.linears = new LinearEmitter(g, options.precision(), act);
+        this.linears = new LinearEmitter(g, options.precision(), act, options.int4BlockSize());
     }
 
     public static Result build(ModelConfig config, WeightSource weights, Options options) {

@@ -1,26 +1,51 @@
 package dev.titans4j.export.onnx;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * Symmetric 4-bit block quantisation in the layout of ONNX Runtime's {@code MatMulNBits}: weight [N, K] (Hugging
- * Face [out, in]) split along K into blocks of {@link #BLOCK_SIZE}; each block stores one float scale (the
+ * Face [out, in]) split along K into blocks of {@link #blockSize()} values; each block stores one float scale (the
  * least-squares choice among a few candidates, possibly negative so the largest magnitude can use code -8) and codes
  * {@code q = clamp(round(w / scale), -8, 7) + 8} packed two per byte, the lower K index in the low nibble. No
  * zero-point tensor is written: MatMulNBits then uses the default zero point 8, so {@code w ≈ (q - 8) * scale}.
  * A ragged last block is padded with zeros.
+ *
+ * <p>The block size trades accuracy for decode speed: larger blocks mean fewer scales to read per weight.
  */
 public final class Int4Quantizer {
 
-    public static final int BLOCK_SIZE = 32;
+    /** Same block as llama.cpp's Q4_0 and ONNX Runtime GenAI's default. */
+    public static final int DEFAULT_BLOCK_SIZE = 32;
+    /** Powers of two ≥ 16, as MatMulNBits accepts them. */
+    public static final List<Integer> BLOCK_SIZES = List.of(16, 32, 64, 128, 256);
     public static final int BITS = 4;
 
-    private Int4Quantizer() {
+    private final int blockSize;
+
+    /** @throws IllegalArgumentException when {@code blockSize} is not one of {@link #BLOCK_SIZES} */
+    public Int4Quantizer(int blockSize) {
+        this.blockSize = checkBlockSize(blockSize);
     }
 
-    /** Packed codes [N, blocks, BLOCK_SIZE / 2] and scales [N, blocks]. */
-    public record Quantized(int n, int k, byte[] packed, float[] scales) {
+    /** Returns {@code blockSize} when it is one of {@link #BLOCK_SIZES}, else throws a message naming them. */
+    public static int checkBlockSize(int blockSize) {
+        if (!BLOCK_SIZES.contains(blockSize)) {
+            throw new IllegalArgumentException("int4 block size " + blockSize + " is not supported; allowed: "
+                    + BLOCK_SIZES.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        }
+        return blockSize;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** Packed codes [N, blocks, blockSize / 2] and scales [N, blocks]. */
+    public record Quantized(int n, int k, int blockSize, byte[] packed, float[] scales) {
 
         public int blocksPerRow() {
-            return blocks(k);
+            return (k + blockSize - 1) / blockSize;
         }
 
         /** The dequantised weight [N, K], for tests and error estimates. */
@@ -29,9 +54,9 @@ public final class Int4Quantizer {
             float[] w = new float[n * k];
             for (int row = 0; row < n; row++) {
                 for (int col = 0; col < k; col++) {
-                    int block = col / BLOCK_SIZE;
-                    int within = col % BLOCK_SIZE;
-                    int b = packed[(row * blocks + block) * (BLOCK_SIZE / 2) + within / 2] & 0xFF;
+                    int block = col / blockSize;
+                    int within = col % blockSize;
+                    int b = packed[(row * blocks + block) * (blockSize / 2) + within / 2] & 0xFF;
                     int code = (within % 2 == 0) ? (b & 0x0F) : (b >>> 4);
                     w[row * k + col] = (code - 8) * scales[row * blocks + block];
                 }
@@ -40,15 +65,15 @@ public final class Int4Quantizer {
         }
     }
 
-    public static int blocks(int k) {
-        return (k + BLOCK_SIZE - 1) / BLOCK_SIZE;
+    public int blocks(int k) {
+        return (k + blockSize - 1) / blockSize;
     }
 
-    public static long packedBytes(int n, int k) {
-        return (long) n * blocks(k) * (BLOCK_SIZE / 2);
+    public long packedBytes(int n, int k) {
+        return (long) n * blocks(k) * (blockSize / 2);
     }
 
-    public static Quantized quantize(float[] weight, int n, int k) {
+    public Quantized quantize(float[] weight, int n, int k) {
         if (weight.length != (long) n * k) {
             throw new IllegalArgumentException("weight has " + weight.length + " values, expected " + n + "x" + k);
         }
@@ -57,13 +82,13 @@ public final class Int4Quantizer {
         float[] scales = new float[n * blocks];
         for (int row = 0; row < n; row++) {
             for (int block = 0; block < blocks; block++) {
-                int start = block * BLOCK_SIZE;
-                int end = Math.min(start + BLOCK_SIZE, k);
+                int start = block * blockSize;
+                int end = Math.min(start + blockSize, k);
                 float scale = bestScale(weight, row * k + start, end - start);
                 scales[row * blocks + block] = scale;
                 float inverse = scale == 0 ? 0 : 1f / scale;
-                int base = (row * blocks + block) * (BLOCK_SIZE / 2);
-                for (int col = start; col < start + BLOCK_SIZE; col++) {
+                int base = (row * blocks + block) * (blockSize / 2);
+                for (int col = start; col < start + blockSize; col++) {
                     float value = col < end ? weight[row * k + col] : 0f;
                     int code = Math.max(-8, Math.min(7, Math.round(value * inverse))) + 8;
                     int within = col - start;
@@ -75,7 +100,7 @@ public final class Int4Quantizer {
                 }
             }
         }
-        return new Quantized(n, k, packed, scales);
+        return new Quantized(n, k, blockSize, packed, scales);
     }
 
     /**

@@ -5,7 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * Emits {@code y = x·Wᵀ} for a Hugging Face weight W [out, in] at the export precision: MatMul on the transposed
- * weight (fp32/fp16), or {@code MatMulNBits} on 4-bit blocks (int4, CPU {@code accuracy_level} 4). The weight is
+ * weight (fp32/fp16), or {@code MatMulNBits} on 4-bit blocks of the configured size (int4, CPU
+ * {@code accuracy_level} 4). The weight is
  * read, transposed or quantised only when the writer streams it.
  */
 final class LinearEmitter {
@@ -13,25 +14,27 @@ final class LinearEmitter {
     private final Graph g;
     private final Precision precision;
     private final ElemType act;
+    private final Int4Quantizer quantizer;
 
-    LinearEmitter(Graph g, Precision precision, ElemType act) {
+    LinearEmitter(Graph g, Precision precision, ElemType act, int int4BlockSize) {
         this.g = g;
         this.precision = precision;
         this.act = act;
+        this.quantizer = new Int4Quantizer(int4BlockSize);
     }
 
     String apply(String x, String label, int out, int in, Supplier<float[]> weight) {
         if (precision == Precision.int4) {
-            Memo<Int4Quantizer.Quantized> q = new Memo<>(() -> Int4Quantizer.quantize(weight.get(), out, in), 2);
-            int blocks = Int4Quantizer.blocks(in);
+            Memo<Int4Quantizer.Quantized> q = new Memo<>(() -> quantizer.quantize(weight.get(), out, in), 2);
+            int blocks = quantizer.blocks(in);
             String packed = g.initializer(label + ".qweight", ElemType.UINT8,
-                    new long[] {out, blocks, Int4Quantizer.BLOCK_SIZE / 2},
-                    TensorData.lazy(Int4Quantizer.packedBytes(out, in), () -> TensorData.ofBytes(q.get().packed())));
+                    new long[] {out, blocks, quantizer.blockSize() / 2},
+                    TensorData.lazy(quantizer.packedBytes(out, in), () -> TensorData.ofBytes(q.get().packed())));
             String scales = g.initializer(label + ".scales", ElemType.FLOAT, new long[] {out, blocks},
                     TensorData.lazy(4L * out * blocks, () -> TensorData.ofFloats(q.get().scales())));
             return g.msOp("MatMulNBits").name(label).in(x, packed, scales)
                     .attr("K", (long) in).attr("N", (long) out).attr("bits", (long) Int4Quantizer.BITS)
-                    .attr("block_size", (long) Int4Quantizer.BLOCK_SIZE).attr("accuracy_level", 4L).build();
+                    .attr("block_size", (long) quantizer.blockSize()).attr("accuracy_level", 4L).build();
         }
         return matMul(x, label, transposedWeight(label, out, in, weight));
     }

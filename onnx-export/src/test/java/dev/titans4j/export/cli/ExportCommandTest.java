@@ -47,6 +47,31 @@ class ExportCommandTest {
     }
 
     @Test
+    void unsupportedInt4BlockSizeIsAUsageErrorNamingTheAllowedSizes() {
+        assertThat(run("--input", "a", "--output", "b", "--precision", "int4", "--int4-block-size", "48"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--int4-block-size: int4 block size 48 is not supported; "
+                + "allowed: 16, 32, 64, 128, 256");
+    }
+
+    @Test
+    void int4BlockSizeWithAnotherPrecisionIsAUsageError() {
+        assertThat(run("--input", "a", "--output", "b", "--int4-block-size", "64")).isEqualTo(2);
+        assertThat(err.toString()).contains("--int4-block-size: an int4 block size (64) only applies to "
+                + "precision int4, not fp32");
+    }
+
+    @Test
+    void int4BlockSizeReachesTheGraphAndTheManifest() throws Exception {
+        Path hf = TinyCheckpoint.llama().headDim(16).write(dir.resolve("hf"));
+        Path target = dir.resolve("out");
+        assertThat(run("-i", hf.toString(), "-o", target.toString(), "-p", "int4", "--int4-block-size", "128",
+                "--quiet")).isZero();
+        assertThat(out.toString()).contains("precision int4 (block 128)");
+        assertThat(ModelManifest.read(target).int4BlockSize()).isEqualTo(128);
+    }
+
+    @Test
     void folderWithoutConfigFailsWithOneClearLine() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThat(run("--input", empty.toString(), "--output", dir.resolve("out").toString(), "--quiet"))

@@ -46,6 +46,28 @@ class ModelManifestTest {
     }
 
     @Test
+    void int4BlockSizeIsRecordedOnlyForInt4AndOptionalWhenReading() throws Exception {
+        Path fp32 = exported();
+        assertThat(json.readTree(fp32.resolve(ModelManifest.FILE_NAME).toFile()).has("int4BlockSize")).isFalse();
+        assertThat(ModelManifest.read(fp32).int4BlockSize()).isNull();
+
+        Path hf = TinyCheckpoint.llama().headDim(16).write(dir.resolve("hf4"));
+        Path int4 = dir.resolve("int4");
+        OnnxExporter.builder().options(dev.titans4j.export.ExportOptions.builder()
+                .precision(ModelManifest.Precision.int4).int4BlockSize(64).build()).build().export(hf, int4);
+        Path file = int4.resolve(ModelManifest.FILE_NAME);
+        ObjectNode node = (ObjectNode) json.readTree(file.toFile());
+        assertThat(node.get("int4BlockSize").asInt()).isEqualTo(64);
+        assertThat(ModelManifest.read(int4).int4BlockSize()).isEqualTo(64);
+
+        // a manifest written before the field existed still reads
+        node.remove("int4BlockSize");
+        json.writeValue(file.toFile(), node);
+        assertThat(ModelManifest.read(int4).int4BlockSize()).isNull();
+        assertThat(ModelManifest.read(int4).precision()).isEqualTo(ModelManifest.Precision.int4);
+    }
+
+    @Test
     void refusesUnknownVersionAndFormat() throws Exception {
         Path out = exported();
         Path file = out.resolve(ModelManifest.FILE_NAME);
