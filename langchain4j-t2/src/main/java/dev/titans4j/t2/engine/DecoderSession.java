@@ -2,12 +2,10 @@ package dev.titans4j.t2.engine;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.titans4j.export.manifest.ModelManifest;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,15 +17,23 @@ import java.util.Set;
  * own {@link KvCache}. {@link #prefill} processes the prompt in one run, {@link #decode} one token per run; both
  * return the logits of the last position only (the graph's {@code logits_from} input). Not thread-safe; close it to
  * return the cache to the model's pool.
+ *
+ * <p>The input map, the cache tensors and the {@link StepTensors} are set up once, so a decode step only rewrites
+ * two one-element buffers, views the mask out of a buffer of ones and copies the logits once out of a pinned
+ * output.
  */
 public final class DecoderSession implements AutoCloseable {
 
     private final OnnxModel model;
     private final KvCache cache;
-    private final Map<String, OnnxTensor> svfInputs;
     private final Map<String, OnnxTensor> ownedSvf = new HashMap<>();
+    /** SVF multipliers, past keys/values and logits_from, fixed; ids and mask are replaced per run. */
+    private final Map<String, OnnxTensor> inputs;
     private final Map<String, OnnxTensor> pinnedPresent = new LinkedHashMap<>();
-    private final Set<String> requestedOutputs;
+    /** {@link #pinnedPresent} plus the one-row logits output, for runs that want a single row. */
+    private final Map<String, OnnxTensor> pinnedPresentAndLogits;
+    private final Set<String> requestedLogits;
+    private final StepTensors step;
     private boolean closed;
 
     DecoderSession(OnnxModel model, KvCache cache, Map<String, float[]> svfMultipliers) {
@@ -35,17 +41,27 @@ public final class DecoderSession implements AutoCloseable {
         this.cache = cache;
         ModelManifest m = model.manifest();
         try {
-            this.svfInputs = svfInputs(model, svfMultipliers);
+            this.inputs = new HashMap<>(svfInputs(model, svfMultipliers));
+            this.step = new StepTensors(model.environment(), cache.capacity(), model.vocabSize());
+        } catch (OrtException e) {
+            closeOwnedSvf();
+            model.release(cache);
+            throw new EngineException("Could not create the decoder's input tensors", e);
         } catch (RuntimeException e) {
             closeOwnedSvf(); // tensors made for earlier entries before a later one was rejected
             model.release(cache);
             throw e;
         }
+        inputs.put(m.inputs().logitsFrom(), step.logitsFrom());
         for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
+            inputs.put(m.inputs().pastKey(layer), cache.key(layer));
+            inputs.put(m.inputs().pastValue(layer), cache.value(layer));
             pinnedPresent.put(m.outputs().presentKey(layer), cache.key(layer));
             pinnedPresent.put(m.outputs().presentValue(layer), cache.value(layer));
         }
-        this.requestedOutputs = Set.of(m.outputs().logits());
+        this.pinnedPresentAndLogits = new LinkedHashMap<>(pinnedPresent);
+        pinnedPresentAndLogits.put(m.outputs().logits(), step.logitsRow());
+        this.requestedLogits = Set.of(m.outputs().logits());
     }
 
     private Map<String, OnnxTensor> svfInputs(OnnxModel model, Map<String, float[]> multipliers) {
@@ -111,34 +127,26 @@ public final class DecoderSession implements AutoCloseable {
                     model.manifest().dimensions().contextLength());
         }
         ModelManifest m = model.manifest();
-        OrtEnvironment env = model.environment();
+        int rowCount = s - logitsFrom;
         OnnxTensor ids = null;
         OnnxTensor mask = null;
-        OnnxTensor from = null;
         try {
-            long[] idValues = new long[s];
-            for (int i = 0; i < s; i++) {
-                idValues[i] = tokenIds[i];
-            }
-            long[] ones = new long[past + s];
-            Arrays.fill(ones, 1L);
-            ids = OnnxTensor.createTensor(env, LongBuffer.wrap(idValues), new long[] {1, s});
-            mask = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), new long[] {1, past + s});
-            from = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {logitsFrom}), new long[] {1});
-
-            Map<String, OnnxTensor> inputs = new HashMap<>(svfInputs);
+            ids = step.ids(tokenIds);
+            mask = step.mask(past + s);
             inputs.put(m.inputs().inputIds(), ids);
             inputs.put(m.inputs().attentionMask(), mask);
-            inputs.put(m.inputs().logitsFrom(), from);
-            for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
-                inputs.put(m.inputs().pastKey(layer), cache.key(layer));
-                inputs.put(m.inputs().pastValue(layer), cache.value(layer));
-            }
+            step.setLogitsFrom(logitsFrom);
             float[][] rows;
-            try (OrtSession.Result result = model.run(inputs, requestedOutputs, pinnedPresent)) {
-                OnnxValue logits = result.get(m.outputs().logits()).orElseThrow(
-                        () -> new EngineException("The graph returned no '" + m.outputs().logits() + "' output"));
-                rows = toRows(((OnnxTensor) logits), s - logitsFrom);
+            if (rowCount == 1) { // decode and last-token prefill: logits land in the pinned row
+                try (OrtSession.Result ignored = model.run(inputs, Set.of(), pinnedPresentAndLogits)) {
+                    rows = new float[][] {step.readLogitsRow()};
+                }
+            } else {
+                try (OrtSession.Result result = model.run(inputs, requestedLogits, pinnedPresent)) {
+                    OnnxValue logits = result.get(m.outputs().logits()).orElseThrow(
+                            () -> new EngineException("The graph returned no '" + m.outputs().logits() + "' output"));
+                    rows = toRows(((OnnxTensor) logits), rowCount);
+                }
             }
             cache.advance(s);
             return rows;
@@ -146,7 +154,9 @@ public final class DecoderSession implements AutoCloseable {
             throw new EngineException("ONNX Runtime failed on a chunk of " + s + " tokens at position " + past
                     + ": " + e.getMessage(), e);
         } finally {
-            closeAll(ids, mask, from);
+            inputs.remove(m.inputs().inputIds());
+            inputs.remove(m.inputs().attentionMask());
+            closeAll(StepTensors.persistentIds(s) ? null : ids, mask);
         }
     }
 
@@ -185,6 +195,7 @@ public final class DecoderSession implements AutoCloseable {
         if (!closed) {
             closed = true;
             closeOwnedSvf();
+            step.close();
             model.release(cache);
         }
     }

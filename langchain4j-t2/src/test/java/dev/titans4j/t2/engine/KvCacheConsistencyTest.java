@@ -96,6 +96,36 @@ class KvCacheConsistencyTest {
         }
     }
 
+    /**
+     * One logits row comes out of a pinned output buffer, several rows out of a fresh output: both agree, a
+     * returned row is the caller's own copy (the next step does not overwrite it), and the mask view reaches the
+     * last position of the cache.
+     */
+    @Test
+    void pinned_single_row_and_multi_row_logits_agree_up_to_a_full_cache() throws IOException {
+        Path hf = TinyCheckpoint.llama().write(temp.resolve("hf"));
+        try (OnnxModel model = OnnxModel.load(TestModels.export(hf, temp.resolve("onnx")),
+                EngineOptions.defaults().withMaxContextLength(12))) {
+            int[] ids = new Random(5).ints(12, 0, 64).toArray();
+            float[][] all;
+            try (DecoderSession session = model.newSession()) {
+                all = session.forward(ids, 0);
+                assertThat(session.position()).isEqualTo(12);
+            }
+            try (DecoderSession session = model.newSession()) {
+                float[] first = session.prefill(Arrays.copyOf(ids, 4));
+                float[] kept = first.clone();
+                assertThat(maxAbsDiff(first, all[3])).isLessThan(CACHE_TOLERANCE);
+                for (int t = 4; t < ids.length; t++) {
+                    assertThat(maxAbsDiff(session.decode(ids[t]), all[t])).as("position %d", t)
+                            .isLessThan(CACHE_TOLERANCE);
+                }
+                assertThat(first).containsExactly(kept);
+                assertThat(session.position()).isEqualTo(session.capacity());
+            }
+        }
+    }
+
     @Test
     void concurrent_sessions_on_one_model_do_not_interfere() throws Exception {
         Path hf = TinyCheckpoint.llama().write(temp.resolve("hf"));
