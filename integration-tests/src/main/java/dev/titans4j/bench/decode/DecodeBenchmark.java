@@ -4,6 +4,7 @@ import dev.titans4j.export.ExportOptions;
 import dev.titans4j.export.OnnxExporter;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
+import dev.titans4j.export.onnx.Int4Quantizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,6 +39,12 @@ public final class DecodeBenchmark implements Callable<Integer> {
 
     @Option(names = "--precisions", split = ",", defaultValue = "fp32,int4", description = "fp32, int4")
     List<Precision> precisions;
+
+    @Option(names = "--int4-block-sizes", split = ",", defaultValue = "32", paramLabel = "N",
+            converter = BlockSizeConverter.class,
+            description = "int4 block sizes to export and time (16, 32, 64, 128, 256); rows of a block other than "
+                    + "32 are labelled bN; default ${DEFAULT-VALUE}")
+    List<Integer> int4BlockSizes;
 
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op thread counts")
     List<Integer> threads;
@@ -104,14 +111,23 @@ public final class DecodeBenchmark implements Callable<Integer> {
                     Files.isDirectory(tokenizer) ? tokenizer : null, 42);
             log.printf(Locale.ROOT, "  checkpoint ready in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, hf);
             for (Precision precision : precisions) {
-                Path svf = export(hf, work.resolve(shape.name()).resolve(precision.name()), precision, true);
-                Path noSvf = !skipPlain ? export(hf, work.resolve(shape.name()).resolve(precision + "-plain"),
-                        precision, false) : null;
+                List<Integer> blocks = precision == Precision.int4 ? int4BlockSizes
+                        : List.of(Int4Quantizer.DEFAULT_BLOCK_SIZE);
+                Map<Integer, Path[]> exports = new LinkedHashMap<>();
+                for (int block : blocks) {
+                    Path svf = export(hf, exportDir(shape, precision, block, false), precision, block, true);
+                    Path noSvf = !skipPlain ? export(hf, exportDir(shape, precision, block, true), precision, block,
+                            false) : null;
+                    exports.put(block, new Path[] {svf, noSvf});
+                }
                 for (int t : prepareOnly ? List.<Integer>of() : threads) {
                     String spin = noSpinning ? " nospin" : "";
-                    rows.add(ort(shape, precision, t, "titans4j" + spin, svf));
-                    if (noSvf != null) {
-                        rows.add(ort(shape, precision, t, "titans4j --no-svf" + spin, noSvf));
+                    for (Map.Entry<Integer, Path[]> e : exports.entrySet()) {
+                        String block = blockLabel(precision, e.getKey());
+                        rows.add(ort(shape, precision, t, "titans4j" + spin + block, e.getValue()[0]));
+                        if (e.getValue()[1] != null) {
+                            rows.add(ort(shape, precision, t, "titans4j --no-svf" + spin + block, e.getValue()[1]));
+                        }
                     }
                     rows.add(jlama(shape, precision, t, hf));
                 }
@@ -136,12 +152,35 @@ public final class DecodeBenchmark implements Callable<Integer> {
         }
     }
 
-    private Path export(Path hf, Path out, Precision precision, boolean svf) throws IOException {
+    /**
+     * {@code int4}, {@code int4-plain} for the default block (the names before block sizes were an option, so
+     * older exports stay valid); {@code int4-b128}, {@code int4-b128-plain} for others.
+     */
+    Path exportDir(ModelShape shape, Precision precision, int blockSize, boolean plain) {
+        String name = precision.name() + (blockLabel(precision, blockSize).isEmpty() ? "" : "-b" + blockSize);
+        return work.resolve(shape.name()).resolve(plain ? name + "-plain" : name);
+    }
+
+    /** " b128" for an int4 block other than the default, else empty. */
+    static String blockLabel(Precision precision, int blockSize) {
+        return precision == Precision.int4 && blockSize != Int4Quantizer.DEFAULT_BLOCK_SIZE ? " b" + blockSize : "";
+    }
+
+    private Path export(Path hf, Path out, Precision precision, int blockSize, boolean svf) throws IOException {
         if (Files.isRegularFile(out.resolve(ModelManifest.FILE_NAME))) {
-            return out;
+            Integer recorded = ModelManifest.read(out).int4BlockSize(); // null: written before it was recorded
+            int block = recorded != null ? recorded : Int4Quantizer.DEFAULT_BLOCK_SIZE;
+            if (precision != Precision.int4 || block == blockSize) {
+                return out;
+            }
+            log.printf(Locale.ROOT, "  %s holds int4 block %d, not %d: exporting again%n", out, block, blockSize);
         }
         log.printf(Locale.ROOT, "  exporting %s%n", out);
-        ExportOptions options = ExportOptions.builder().precision(precision).svf(svf).force(true).build();
+        ExportOptions.Builder builder = ExportOptions.builder().precision(precision).svf(svf).force(true);
+        if (precision == Precision.int4) {
+            builder.int4BlockSize(blockSize);
+        }
+        ExportOptions options = builder.build();
         long start = System.nanoTime();
         OnnxExporter.builder().options(options).build().export(hf, out);
         log.printf(Locale.ROOT, "  exported in %.0f s%n", (System.nanoTime() - start) / 1e9);
@@ -204,6 +243,20 @@ public final class DecodeBenchmark implements Callable<Integer> {
         long head = (long) shape.vocab() * shape.hidden();
         double headBytes = shape.tied() ? 4.0 : 0.625;
         return (long) ((shape.matmulParameters() - head) * 0.625 + head * headBytes);
+    }
+
+    /** An int4 block size MatMulNBits accepts, or a usage error naming the allowed ones. */
+    static final class BlockSizeConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Int4Quantizer.checkBlockSize(Integer.parseInt(value.trim()));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number");
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     private static String loadAverage() {

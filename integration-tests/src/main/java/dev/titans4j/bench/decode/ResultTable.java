@@ -21,17 +21,17 @@ final class ResultTable {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nDecode benchmark: prefill %d tokens, decode %d tokens, median of %d"
                 + " runs; read bandwidth (median) %s%n", prompt, decode, runs, bandwidth(gbps)));
-        out.append(String.format(Locale.ROOT, "%-6s %-5s %3s %-22s %9s %9s %8s %8s %7s %10s %9s%n", "shape", "prec",
+        out.append(String.format(Locale.ROOT, "%-6s %-5s %3s %-30s %9s %9s %8s %8s %7s %10s %9s%n", "shape", "prec",
                 "thr", "engine", "prefill/s", "decode/s", "MB/tok", "bound/s", "%bound", "vs llama*", "vs Jlama"));
         for (Row r : rows) {
             double bound = gbps.getOrDefault(r.threads(), Double.NaN) * 1e9 / r.bytesPerToken();
             if (!r.isMeasured()) {
-                out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-22s %s%n", r.shape().name(), r.precision(),
+                out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-30s %s%n", r.shape().name(), r.precision(),
                         r.threads(), r.engine(), r.note()));
                 continue;
             }
             double dec = r.speed().decode();
-            out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-22s %9.1f %9.2f %8.1f %8.1f %6.0f%% %10s %9s%n",
+            out.append(String.format(Locale.ROOT, "%-6s %-5s %3d %-30s %9.1f %9.2f %8.1f %8.1f %6.0f%% %10s %9s%n",
                     r.shape().name(), r.precision(), r.threads(), r.engine(), r.speed().prefill(), dec,
                     r.bytesPerToken() / 1e6, bound, 100 * dec / bound, llamaRatio(r), jlamaRatio(r, rows)));
         }
@@ -78,7 +78,7 @@ final class ResultTable {
             if (!r.isMeasured() || r.threads() != 2 || r.engine().equals("Jlama")) {
                 continue;
             }
-            String label = String.format(Locale.ROOT, "  %s %s %-22s", r.shape().name(), r.precision(), r.engine());
+            String label = String.format(Locale.ROOT, "  %s %s %-30s", r.shape().name(), r.precision(), r.engine());
             double dec = r.speed().decode();
             if (r.precision() == Precision.fp32) {
                 double share = dec / (gbps.getOrDefault(2, Double.NaN) * 1e9 / r.bytesPerToken());
@@ -114,8 +114,9 @@ final class ResultTable {
             rows.stream().filter(p -> p.isMeasured() && p.engine().equals(plainName) && p.shape() == svf.shape()
                     && p.precision() == svf.precision() && p.threads() == svf.threads()).findFirst()
                     .ifPresent(plain -> out.append(String.format(Locale.ROOT,
-                            "  %s %s %d thr: decode %.2fx, prefill %.2fx the plain graph (weights %.2fx)%n",
+                            "  %s %s %d thr%s: decode %.2fx, prefill %.2fx the plain graph (weights %.2fx)%n",
                             svf.shape().name(), svf.precision(), svf.threads(),
+                            svf.engine().substring("titans4j".length()), // " b128", " nospin": which export
                             svf.speed().decode() / plain.speed().decode(),
                             svf.speed().prefill() / plain.speed().prefill(),
                             (double) svf.bytesPerToken() / plain.bytesPerToken())));

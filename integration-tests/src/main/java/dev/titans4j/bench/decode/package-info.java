@@ -16,7 +16,9 @@
  * Checkpoints and exports are written once under {@code integration-tests/target/decode-bench} and reused; add
  * {@code --prepare-only} to create them beforehand (the exports' SVDs take minutes and need not run on a quiet
  * machine). {@code --shapes tinyA,tinyB --prompt 64 --decode 32 --runs 1} is a seconds-long smoke run. Without
- * {@code --jlama-java} the Jlama rows say "not run".
+ * {@code --jlama-java} the Jlama rows say "not run". {@code --int4-block-sizes 32,128} also exports and times int4
+ * with MatMulNBits blocks of 128 (folders {@code int4-b128}, {@code int4-b128-plain}; rows {@code titans4j b128});
+ * block 32 keeps the folder names {@code int4}, {@code int4-plain}.
  *
  * <p>Jlama ({@code com.github.tjake:jlama-core}, Maven profile {@code bench-jlama}) is Java 20 bytecode using the
  * incubating Vector API and fixes its thread count once per JVM, so {@link dev.titans4j.bench.decode.JlamaWorker}

@@ -34,6 +34,45 @@ class DecodeBenchmarkSmokeTest {
         assertThat(text).containsPattern("tinyA fp32 1 thr: decode \\d+\\.\\d\\dx, prefill \\d+\\.\\d\\dx the plain graph");
     }
 
+    /** Each int4 block size gets its exports (block 32 under the old names) and its labelled, target-checked rows. */
+    @Test
+    void int4BlockSizesAreExportedAndTimedSeparately(@TempDir Path work) throws Exception {
+        DecodeBenchmark bench = new DecodeBenchmark();
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        bench.out = new PrintStream(table, true, StandardCharsets.UTF_8);
+        bench.log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        int exit = new CommandLine(bench).setCaseInsensitiveEnumValuesAllowed(true).execute("--work", work.toString(),
+                "--shapes", "tinyB", "--precisions", "int4", "--int4-block-sizes", "32,64", "--threads", "2",
+                "--prompt", "8", "--decode", "4", "--runs", "1", "--bandwidth-mb", "16", "--tokenizer",
+                work.resolve("none").toString());
+
+        assertThat(exit).isZero();
+        for (String dir : new String[] {"int4", "int4-plain", "int4-b64", "int4-b64-plain"}) {
+            assertThat(work.resolve("tinyB").resolve(dir).resolve("manifest.json")).as(dir).isRegularFile();
+        }
+        assertThat(dev.titans4j.export.manifest.ModelManifest.read(work.resolve("tinyB/int4-b64-plain"))
+                .int4BlockSize()).isEqualTo(64);
+        assertThat(dev.titans4j.export.manifest.ModelManifest.read(work.resolve("tinyB/int4")).int4BlockSize())
+                .isEqualTo(32);
+        String text = table.toString(StandardCharsets.UTF_8);
+        assertThat(text).containsPattern("tinyB\\s+int4\\s+2 titans4j\\s+\\d+\\.\\d");
+        assertThat(text).containsPattern("tinyB\\s+int4\\s+2 titans4j b64\\s+\\d+\\.\\d");
+        assertThat(text).containsPattern("tinyB\\s+int4\\s+2 titans4j --no-svf b64\\s+\\d+\\.\\d");
+        // the plain-graph comparison pairs each block with its own plain export
+        assertThat(text).containsPattern("tinyB int4 2 thr: decode \\d+\\.\\d\\dx, prefill");
+        assertThat(text).containsPattern("tinyB int4 2 thr b64: decode \\d+\\.\\d\\dx, prefill");
+    }
+
+    @Test
+    void unsupportedInt4BlockSizeIsAUsageError() {
+        DecodeBenchmark bench = new DecodeBenchmark();
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(bench).setErr(new java.io.PrintWriter(err));
+        assertThat(cli.execute("--int4-block-sizes", "32,48")).isEqualTo(2);
+        assertThat(err.toString()).contains("int4 block size 48 is not supported; allowed: 16, 32, 64, 128, 256");
+    }
+
     @Test
     void weightBytesPerTokenLeaveOutAnEmbeddingTableOnlyGathered() {
         // tied fp32: the table is the LM head as well; otherwise one row per token is all a Gather reads
