@@ -32,13 +32,14 @@ final class LongTermMemory {
     private final RecallFusion fusion;
     private final boolean neuralWrites;
 
-    LongTermMemory(EmbeddingModel embeddingModel, MemoryConfig memoryConfig, double contextWeight,
-                   int maxSegmentWords, int archiveCapacity, RecallFusion fusion, boolean neuralWrites) {
+    LongTermMemory(EmbeddingModel embeddingModel, MemoryConfig memoryConfig, MemoryConfig contextMemoryConfig,
+                   double contextWeight, int maxSegmentWords, int archiveCapacity, RecallFusion fusion,
+                   boolean neuralWrites) {
         this.embeddingModel = embeddingModel;
         this.segmenter = new Segmenter(maxSegmentWords);
         this.neural = new NeuralAddressMemory(memoryConfig, 0);
         this.contextNeural = contextWeight == 0 ? null
-                : new NeuralAddressMemory(NeuralAddressMemory.withContext(memoryConfig), contextWeight);
+                : new NeuralAddressMemory(NeuralAddressMemory.withContext(contextMemoryConfig), contextWeight);
         double alpha = memoryConfig.alpha().isDataDependent() ? memoryConfig.alpha().value() / 2
                 : memoryConfig.alpha().value();
         this.archive = new SegmentArchive(archiveCapacity, alpha);
@@ -136,9 +137,9 @@ final class LongTermMemory {
         List<Map.Entry<Long, Double>> entries = new ArrayList<>(scores.entrySet());
         entries.sort(Map.Entry.<Long, Double>comparingByValue().reversed()
                 .thenComparing(Map.Entry.<Long, Double>comparingByKey().reversed()));
-        int rank = 0;
-        for (Map.Entry<Long, Double> e : entries) {
-            rank++;
+        int votes = Math.min(entries.size(), fusion.depth());
+        for (int rank = 1; rank <= votes; rank++) {
+            Map.Entry<Long, Double> e = entries.get(rank - 1);
             fused.merge(e.getKey(), weight / (fusion.k() + rank), Double::sum);
         }
     }

@@ -8,7 +8,7 @@ import dev.titans4j.titans.memory.WriteResult;
 /**
  * The neural long-term memory of a chat, used as an associative address book: it learns, at test time, to map a
  * segment's key to that segment's address code, and a read {@code M*(q)} for a question's embedding is scored against
- * the codes of the archived segments. Without writes the memory reads {@code M(q) = q} (or 0) and points nowhere.
+ * the codes of the archived segments. Without writes a linear memory reads 0 and points nowhere; a deep one reads its random initial map, i.e. noise.
  *
  * <h2>Layout</h2>
  * The engine's input is {@code x = [e ; c]}: the segment embedding e (dimension d_e) followed by its
@@ -47,8 +47,28 @@ final class NeuralAddressMemory {
         this.memory = NeuralMemory.create(config, parameters);
     }
 
-    /** The default memory for embeddings of dimension {@code d}: linear, D = d, θ = 0.5, η = 0, small forgetting. */
+    /**
+     * The default content memory for embeddings of dimension {@code d}: a 2-layer MLP (hidden 2d, GELU) from the
+     * key to the D = d address code, θ = 0.02, η = 0, α = 1e-4. The deep memory holds far more segments than a
+     * linear one before new writes blur old ones (paraphrased-needle tuning set: 0.90 vs 0.65 evidence recall read
+     * alone), which matters because the content memory is the dense signal of recall.
+     */
     static MemoryConfig defaultConfig(int embeddingDimension) {
+        return defaultContextConfig(embeddingDimension).toBuilder()
+                .layers(2)
+                .expansion(2)
+                .residual(false)
+                .theta(dev.titans4j.titans.memory.GateSpec.fixed(0.02))
+                .alpha(dev.titans4j.titans.memory.GateSpec.fixed(1e-4))
+                .build();
+    }
+
+    /**
+     * The default context memory (before {@link #withContext} adds its convolution): linear, D = d, θ = 0.5
+     * (the delta rule: a new key's direction is overwritten exactly), η = 0, α = 0.001. Its keys mix two segments,
+     * so it links a segment to the one before it; a deep memory did not help there on the tuning sets.
+     */
+    static MemoryConfig defaultContextConfig(int embeddingDimension) {
         return MemoryConfig.builder()
                 .inputDimension(2 * embeddingDimension)
                 .keyDimension(embeddingDimension)

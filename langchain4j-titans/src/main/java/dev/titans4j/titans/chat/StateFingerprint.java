@@ -26,8 +26,15 @@ import java.util.Set;
  */
 record StateFingerprint(String neural, double contextWeight, String embeddingModel) {
 
-    static StateFingerprint of(MemoryConfig memoryConfig, double contextWeight, EmbeddingModel model) {
-        return new StateFingerprint(memoryConfig.describe(), contextWeight, identify(model));
+    /** Separates the content memory's description from the context memory's in {@link #neural}. */
+    private static final String CONTEXT_PART = " | context ";
+
+    /** {@code contextMemoryConfig} is null when there is no context memory (context weight 0). */
+    static StateFingerprint of(MemoryConfig memoryConfig, MemoryConfig contextMemoryConfig, double contextWeight,
+                               EmbeddingModel model) {
+        String neural = memoryConfig.describe()
+                + (contextMemoryConfig == null ? "" : CONTEXT_PART + contextMemoryConfig.describe());
+        return new StateFingerprint(neural, contextWeight, identify(model));
     }
 
     /** Class, dimension and (where the model reports one) model name; stable across runs. */
@@ -57,6 +64,10 @@ record StateFingerprint(String neural, double contextWeight, String embeddingMod
      * maxSegmentWords) was written with this neural layout and context weight. It recorded no embedding model.
      */
     boolean matchesLegacy(long legacy) {
+        String[] parts = split(neural);
+        if (!parts[1].isEmpty() && !parts[1].equals(parts[0])) {
+            return false; // format 1 used one configuration for both memories
+        }
         long rest = legacy ^ legacyNeural() ^ (Double.hashCode(contextWeight) * 31L);
         long maxSegmentWords = rest >>> 20;
         return (rest & 0xFFFFF) == 0 && maxSegmentWords >= 1 && maxSegmentWords <= Integer.MAX_VALUE;
@@ -66,7 +77,7 @@ record StateFingerprint(String neural, double contextWeight, String embeddingMod
     private long legacyNeural() {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(neural.getBytes(StandardCharsets.UTF_8));
+                    .digest(split(neural)[0].getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(h).getLong();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
@@ -82,10 +93,22 @@ record StateFingerprint(String neural, double contextWeight, String embeddingMod
         if (Double.compare(stored.contextWeight, contextWeight) != 0) {
             parts.add("contextWeight (stored " + stored.contextWeight + ", configured " + contextWeight + ")");
         }
-        if (!stored.neural.equals(neural)) {
-            parts.add("neural memory settings (" + settingDifferences(stored.neural, neural) + ")");
+        String[] storedParts = split(stored.neural);
+        String[] configuredParts = split(neural);
+        if (!storedParts[0].equals(configuredParts[0])) {
+            parts.add("neural memory settings (" + settingDifferences(storedParts[0], configuredParts[0]) + ")");
+        }
+        if (!storedParts[1].equals(configuredParts[1])) {
+            parts.add("context memory settings (" + settingDifferences(storedParts[1], configuredParts[1]) + ")");
         }
         return String.join("; ", parts);
+    }
+
+    /** [content description, context description or ""]. */
+    private static String[] split(String neural) {
+        int at = neural.indexOf(CONTEXT_PART);
+        return at < 0 ? new String[] {neural, ""}
+                : new String[] {neural.substring(0, at), neural.substring(at + CONTEXT_PART.length())};
     }
 
     /** Compares two {@link MemoryConfig#describe()} strings ({@code key=value,...}) setting by setting. */

@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  *       tool requests also evicts its tool results, so no orphan tool result is left at the head.</li>
  *   <li><b>Long-term</b>: each message that leaves the window is cut into segments (one message = one segment;
  *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded, written into two Titans neural
- *       memories that learn at test time to map a key to the segment's address code (content memory: key = the
- *       segment; context memory: key = the segment plus {@code contextWeight} × the previous one), and archived
+ *       memories that learn at test time to map a key to the segment's address code (content memory, a 2-layer
+ *       MLP: key = the segment; context memory, linear: key = the segment plus {@code contextWeight} × the
+ *       previous one), and archived
  *       with its provenance: the sequence number the message received when it was added (0, 1, 2, … per id).
  *       Recall reads both memories and fuses their rankings with BM25 over the archive ({@link RecallFusion}).
  *       Tool results and system text are masked (θ = 0, not archived) unless {@code memorizeToolResults} /
@@ -95,6 +96,7 @@ public final class TitansChatMemory implements ChatMemory {
     private final String storeId;
     private final Builder config;
     private final MemoryConfig memoryConfig;
+    private final MemoryConfig contextMemoryConfig;
     private final StateFingerprint fingerprint;
     private final MemoryStateStore store;
     private final ReentrantLock lock = new ReentrantLock();
@@ -107,7 +109,9 @@ public final class TitansChatMemory implements ChatMemory {
         this.config = b;
         this.store = b.store;
         this.memoryConfig = b.memoryConfig;
-        this.fingerprint = StateFingerprint.of(memoryConfig, b.contextWeight, b.embeddingModel);
+        this.contextMemoryConfig = b.contextMemoryConfig;
+        this.fingerprint = StateFingerprint.of(memoryConfig, b.contextWeight == 0 ? null : contextMemoryConfig,
+                b.contextWeight, b.embeddingModel);
     }
 
     public static Builder builder() {
@@ -419,7 +423,7 @@ public final class TitansChatMemory implements ChatMemory {
 
     private ChatState newState() {
         return new ChatState(new ChatWindow(config.maxMessages, config.maxTokens, config.tokenCountEstimator),
-                new LongTermMemory(config.embeddingModel, memoryConfig, config.contextWeight,
+                new LongTermMemory(config.embeddingModel, memoryConfig, contextMemoryConfig, config.contextWeight,
                         config.maxSegmentWords, config.archiveCapacity, config.recallFusion, config.neuralWrites));
     }
 
@@ -441,6 +445,7 @@ public final class TitansChatMemory implements ChatMemory {
         private EmbeddingModel embeddingModel;
         private MemoryStateStore store;
         private MemoryConfig memoryConfig;
+        private MemoryConfig contextMemoryConfig;
         private double contextWeight = DEFAULT_CONTEXT_WEIGHT;
         private int recallBudgetTokens = DEFAULT_RECALL_BUDGET_TOKENS;
         private List<ChatMessage> persistentMessages = List.of();
@@ -494,12 +499,21 @@ public final class TitansChatMemory implements ChatMemory {
         }
 
         /**
-         * The neural memory shape. Its inputDimension must be keyDimension (= embedding dimension) +
-         * valueDimension (address code dimension) and it has no convolution (the context memory adds a width-2
-         * one). Default: linear, D = embedding dimension, θ = 0.5, η = 0, α = 0.001, chunk size 1.
+         * The content memory's shape. Its inputDimension must be keyDimension (= embedding dimension) +
+         * valueDimension (address code dimension) and it has no convolution. Default: a 2-layer MLP (hidden 2 ×
+         * the embedding dimension), D = embedding dimension, θ = 0.02, η = 0, α = 1e-4, chunk size 1.
          */
         public Builder memoryConfig(MemoryConfig memoryConfig) {
             this.memoryConfig = memoryConfig;
+            return this;
+        }
+
+        /**
+         * The context memory's shape, with the same layout rules as {@link #memoryConfig}; it gets the width-2
+         * convolution that mixes in the previous segment. Default: linear, θ = 0.5, η = 0, α = 0.001.
+         */
+        public Builder contextMemoryConfig(MemoryConfig contextMemoryConfig) {
+            this.contextMemoryConfig = contextMemoryConfig;
             return this;
         }
 
@@ -599,8 +613,15 @@ public final class TitansChatMemory implements ChatMemory {
             if (b.memoryConfig == null) {
                 b.memoryConfig = NeuralAddressMemory.defaultConfig(b.embeddingModel.dimension());
             }
+            if (b.contextMemoryConfig == null) {
+                b.contextMemoryConfig = NeuralAddressMemory.defaultContextConfig(b.embeddingModel.dimension());
+            }
+            // validate both layouts now, not on first add
+            new NeuralAddressMemory(b.memoryConfig, 0);
+            if (b.contextWeight > 0) {
+                new NeuralAddressMemory(NeuralAddressMemory.withContext(b.contextMemoryConfig), b.contextWeight);
+            }
             TitansChatMemory memory = new TitansChatMemory(b);
-            new NeuralAddressMemory(b.memoryConfig, 0); // validates the layout now, not on first add
             return memory;
         }
 
@@ -613,6 +634,7 @@ public final class TitansChatMemory implements ChatMemory {
             b.embeddingModel = embeddingModel;
             b.store = store;
             b.memoryConfig = memoryConfig;
+            b.contextMemoryConfig = contextMemoryConfig;
             b.contextWeight = contextWeight;
             b.recallBudgetTokens = recallBudgetTokens;
             b.persistentMessages = persistentMessages;

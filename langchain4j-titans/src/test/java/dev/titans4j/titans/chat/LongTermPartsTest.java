@@ -36,6 +36,30 @@ class LongTermPartsTest {
     }
 
     @Test
+    void each_ranking_votes_only_for_its_first_depth_segments() {
+        // lexical ranking only (neural weights 0, no hop): scores are exactly 1 / (k + rank) for rank <= depth
+        RecallFusion lexicalOnly = new RecallFusion(0, 0, 1, 0, 0, 0, 60, 2);
+        LongTermMemory memory = new LongTermMemory(new HashingEmbeddingModel(),
+                NeuralAddressMemory.defaultConfig(HashingEmbeddingModel.DIMENSION), null, 0, 120, 100,
+                lexicalOnly, true);
+        memory.memorize(0, "user", "apple apple apple", true);
+        memory.memorize(1, "user", "apple pie", true);
+        memory.memorize(2, "user", "apple tree in the garden of my grandmother", true);
+        memory.memorize(3, "user", "blue sky", true);
+
+        List<RecalledSegment> ranked = memory.rank("apple");
+        assertThat(ranked).extracting(RecalledSegment::seq).containsExactly(0L, 1L, 3L, 2L);
+        assertThat(ranked.get(0).score()).isCloseTo(1.0 / 61, within(1e-15));
+        assertThat(ranked.get(1).score()).isCloseTo(1.0 / 62, within(1e-15));
+        // the third BM25 match gets no vote: it falls back behind, among the unmatched, newest first
+        assertThat(ranked.get(2).score()).isZero();
+        assertThat(ranked.get(3).score()).isZero();
+
+        assertThatThrownBy(() -> new RecallFusion(1, 1, 1, 0, 0, 1, 60, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("depth must be >= 1");
+    }
+
+    @Test
     void archive_drops_the_least_retained_segment_not_the_oldest() {
         SegmentArchive archive = new SegmentArchive(3, 0.01);
         archive.add(segment(0, 2.0), 1);

@@ -129,13 +129,13 @@ public final class RecallTuning {
                 }
                 int left = 1024 - used;
                 for (Variant v : variants) {
-                    MemoryConfig config = NeuralAddressMemory.defaultConfig(384).toBuilder()
-                            .theta(GateSpec.fixed(v.theta())).alpha(GateSpec.fixed(v.alpha()))
-                            .eta(GateSpec.fixed(v.eta())).build();
-                    if (v.layers() == 2) {
-                        config = config.toBuilder().layers(2).expansion(2).residual(true).build();
-                    }
-                    LongTermMemory memory = new LongTermMemory(model, config, v.context(), 200, 100_000, v.fusion(),
+                    // names starting with "lin" use a linear content memory (the v3 design), others the deep default
+                    MemoryConfig base = v.name().startsWith("lin") ? NeuralAddressMemory.defaultContextConfig(384)
+                            : NeuralAddressMemory.defaultConfig(384);
+                    MemoryConfig config = base.toBuilder().theta(GateSpec.fixed(v.theta()))
+                            .alpha(GateSpec.fixed(v.alpha())).eta(GateSpec.fixed(v.eta())).build();
+                    LongTermMemory memory = new LongTermMemory(model, config,
+                            NeuralAddressMemory.defaultContextConfig(384), v.context(), 200, 100_000, v.fusion(),
                             v.writes());
                     for (int i = 0; i < texts.size(); i++) {
                         memory.memorize(i, speakers.get(i), texts.get(i), true);
@@ -190,11 +190,12 @@ public final class RecallTuning {
         List<Variant> list = new ArrayList<>();
         String spec = System.getProperty("variants", "");
         if (!spec.isEmpty()) {
-            // name:theta:alpha:beta:wContent:wContext:wLexical:hopNeural:hopLexical:writes;...
+            // name:theta:alpha:beta:wContent:wContext:wLexical:hopNeural:hopLexical:writes:depth;...
             for (String v : spec.split(";")) {
                 String[] f = v.split(":");
                 list.add(new Variant(f[0], d(f[1]), d(f[2]), 0, d(f[3]),
-                        new RecallFusion(d(f[4]), d(f[5]), d(f[6]), 0, d(f[7]), d(f[8]), 60),
+                        new RecallFusion(d(f[4]), d(f[5]), d(f[6]), 0, d(f[7]), d(f[8]), 60,
+                                f.length > 10 ? Integer.parseInt(f[10]) : Integer.MAX_VALUE),
                         Boolean.parseBoolean(f[9]), 1));
             }
         }

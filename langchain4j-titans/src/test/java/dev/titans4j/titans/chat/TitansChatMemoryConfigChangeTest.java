@@ -96,22 +96,42 @@ class TitansChatMemoryConfigChangeTest {
 
     @Test
     void state_in_format_1_with_the_old_hashed_fingerprint_still_loads() throws IOException {
+        // format 1 had one configuration for both memories (the old default: linear)
+        MemoryConfig config = NeuralAddressMemory.defaultContextConfig(HashingEmbeddingModel.DIMENSION);
         InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
-        TitansChatMemory written = memory(store).build();
+        TitansChatMemory written = memory(store).memoryConfig(config).contextMemoryConfig(config).build();
         written.add(UserMessage.from("The zebra sleeps in the barn."));
         written.add(UserMessage.from("ok"));
         StoredState saved = store.load("u").orElseThrow();
-        MemoryConfig config = NeuralAddressMemory.defaultConfig(HashingEmbeddingModel.DIMENSION);
         // The format-1 fingerprint as the previous release computed it (maxSegmentWords 120).
         long legacy = config.fingerprint() ^ Double.hashCode(TitansChatMemory.DEFAULT_CONTEXT_WEIGHT) * 31L
                 ^ (120L << 20);
         store.save("u", toFormat1(saved.bytes(), legacy), saved.version());
 
-        TitansChatMemory reread = memory(store).build();
+        TitansChatMemory reread = memory(store).memoryConfig(config).contextMemoryConfig(config).build();
         assertThat(reread.rank("zebra")).extracting(RecalledSegment::text)
                 .containsExactly("The zebra sleeps in the barn.");
-        assertThatThrownBy(() -> memory(store).contextWeight(0).build().messages())
+        assertThatThrownBy(() -> memory(store).memoryConfig(config).contextMemoryConfig(config).contextWeight(0)
+                .build().messages())
                 .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("contextWeight");
+        // today's default content memory (deep) is not what format 1 wrote
+        assertThatThrownBy(() -> memory(store).build().messages())
+                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("another configuration");
+    }
+
+    @Test
+    void a_different_context_memory_is_named_as_such() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory written = memory(store).build();
+        written.add(UserMessage.from("The zebra sleeps in the barn."));
+        written.add(UserMessage.from("ok"));
+
+        MemoryConfig slowerContext = NeuralAddressMemory.defaultContextConfig(HashingEmbeddingModel.DIMENSION)
+                .toBuilder().theta(GateSpec.fixed(0.25)).build();
+        assertThatThrownBy(() -> memory(store).contextMemoryConfig(slowerContext).build().messages())
+                .isInstanceOf(CorruptChatStateException.class)
+                .hasMessageContaining("context memory settings (theta: stored ")
+                .hasMessageNotContaining("neural memory settings");
     }
 
     @Test
