@@ -19,6 +19,37 @@ final class FramedBinary {
     private FramedBinary() {
     }
 
+    /**
+     * A buffer for a frame with a payload of {@code payloadLength} bytes, positioned at the payload's first byte;
+     * write the payload, then {@link #seal} it. Saves the payload copy that {@link #frame} makes.
+     */
+    static ByteBuffer open(int payloadLength) {
+        ByteBuffer out = ByteBuffer.allocate(Math.addExact(HEADER, payloadLength)).order(ByteOrder.BIG_ENDIAN);
+        out.position(HEADER);
+        return out;
+    }
+
+    /** Writes the header of a buffer from {@link #open} whose payload is complete; the same bytes as frame(). */
+    static byte[] seal(ByteBuffer out, String magic, int version) {
+        if (out.position() != out.capacity()) {
+            throw new IllegalStateException("payload has " + (out.position() - HEADER) + " bytes, announced "
+                    + (out.capacity() - HEADER));
+        }
+        byte[] bytes = out.array();
+        int length = bytes.length - HEADER;
+        out.position(0);
+        out.put(magic.getBytes(StandardCharsets.US_ASCII));
+        out.putInt(version);
+        out.putInt(length);
+        out.putInt(crc(bytes, HEADER, length));
+        return bytes;
+    }
+
+    /** The format version of bytes that {@link #unframe} accepted. */
+    static int version(byte[] framed) {
+        return ByteBuffer.wrap(framed, 4, 4).order(ByteOrder.BIG_ENDIAN).getInt();
+    }
+
     static byte[] frame(String magic, int version, byte[] payload) {
         ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.BIG_ENDIAN);
         out.put(magic.getBytes(StandardCharsets.US_ASCII));
@@ -88,17 +119,9 @@ final class FramedBinary {
 
     /** Reads a length-prefixed double array, checking the length against what the caller expects. */
     static double[] readDoubles(ByteBuffer in, int expected, String field, String what) {
-        int n = readInt(in, field, what);
-        if (n != expected) {
-            throw new MemoryFormatException(what + ": field " + field + " has " + n + " values, expected "
-                    + expected);
-        }
-        if (in.remaining() < 8L * n) {
-            throw new MemoryFormatException(what + " truncated inside field " + field);
-        }
-        double[] out = new double[n];
-        in.asDoubleBuffer().get(out);
-        in.position(in.position() + 8 * n);
+        requireDoubles(in, expected, field, what);
+        double[] out = new double[expected];
+        readInto(in, out);
         return out;
     }
 
@@ -116,9 +139,39 @@ final class FramedBinary {
         return in.getLong();
     }
 
-    static void writeDoubles(ByteBuffer out, double[] values) {
-        out.putInt(values.length);
+    /** Reads {@code into.length} doubles, unprefixed (the caller checked the length prefix and the remaining bytes). */
+    static void readInto(ByteBuffer in, double[] into) {
+        in.asDoubleBuffer().get(into);
+        in.position(in.position() + 8 * into.length);
+    }
+
+    /** Reads a length prefix, checking it and that {@code expected} doubles follow. */
+    static void requireDoubles(ByteBuffer in, int expected, String field, String what) {
+        int n = readInt(in, field, what);
+        if (n != expected) {
+            throw new MemoryFormatException(what + ": field " + field + " has " + n + " values, expected "
+                    + expected);
+        }
+        if (in.remaining() < 8L * n) {
+            throw new MemoryFormatException(what + " truncated inside field " + field);
+        }
+    }
+
+    /** Writes row-form values as one length-prefixed array, the same bytes as writeDoubles of their concatenation. */
+    static void writeRows(ByteBuffer out, double[][] rows, int total) {
+        out.putInt(total);
+        for (double[] row : rows) {
+            writeUnprefixed(out, row);
+        }
+    }
+
+    private static void writeUnprefixed(ByteBuffer out, double[] values) {
         out.asDoubleBuffer().put(values);
         out.position(out.position() + 8 * values.length);
+    }
+
+    static void writeDoubles(ByteBuffer out, double[] values) {
+        out.putInt(values.length);
+        writeUnprefixed(out, values);
     }
 }

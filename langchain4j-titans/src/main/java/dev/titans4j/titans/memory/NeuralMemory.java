@@ -20,7 +20,8 @@ package dev.titans4j.titans.memory;
  * writing a stream in one call or in any pieces gives bit-identical states. {@link #flush()} applies a partial
  * chunk early (as a chunk of n &lt; C items); call it when a following {@link #read} must see the latest items, or
  * at the end of a stream. Flushing moves the chunk boundaries, so only streams flushed at the same positions are
- * comparable. Serialisation keeps the partial chunk; there is no need to flush before saving.
+ * comparable. Serialisation keeps the partial chunk; there is no need to flush before saving. With η fixed at 0
+ * the momentum is kept at zero between chunks (it cannot carry anything over) and is not serialised.
  *
  * <h2>Read</h2>
  * {@code y = M₀(q)}: a forward pass with the weights as of the last applied chunk, no update.
@@ -46,6 +47,8 @@ public final class NeuralMemory {
     private final MemoryNetwork.Trace readTrace;
     private final double[] scratchQ;
     private final double[] gateMean;
+    /** False when η is fixed 0: the momentum is kept at zero and not serialised. */
+    private final boolean momentumCarried;
     /** Pending items whose trace (activations, deltas at M₀) is already in {@link #trace}. */
     private int traced;
 
@@ -59,6 +62,7 @@ public final class NeuralMemory {
         this.readTrace = network.newTrace(1);
         this.scratchQ = new double[config.keyDimension()];
         this.gateMean = new double[config.inputDimension()];
+        this.momentumCarried = NeuralMemoryState.carriesMomentum(config);
     }
 
     /** A fresh memory with {@link MemoryParameters#defaults(MemoryConfig) default parameters}. */
@@ -241,6 +245,11 @@ public final class NeuralMemory {
             alpha = config.alpha().value();
         }
         ChunkUpdate.apply(network, state.weights, state.momentum, trace, n, scale, eta, alpha);
+        if (!momentumCarried) {
+            // η fixed 0: S_n cannot reach the next chunk; keeping it +0 (as a restored state has it, since it is
+            // not serialised) makes live and restored memories continue bit-identically, signed zeros included
+            state.clearMomentum();
+        }
         state.pending = 0;
         traced = 0;
     }

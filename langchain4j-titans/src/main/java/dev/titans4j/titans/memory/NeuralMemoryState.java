@@ -9,17 +9,31 @@ import java.util.Arrays;
  * (position), the partial chunk (items written but not yet applied: input x, projected k and v, θ and mask) and the
  * convolution history (pre-activation k, v, q projections of the last {@code kernel − 1} items, oldest first).
  *
- * <p>Binary format "TTNS" version 1 inside the {@link FramedBinary} envelope (magic, version, payload length,
- * CRC32C of the payload). Payload: config fingerprint (int64), d, d_k, d_v, memory weight count, chunk size,
- * kernel (int32), position (int64), weights, momentum (length-prefixed float64 arrays), pending count (int32) and
- * per pending item mask (byte), θ (float64), x, k, v (arrays), then the k, v, q convolution history rows.
- * {@link #fromBytes} rejects corrupted, truncated, foreign, newer-version or other-config input with a
- * {@link MemoryFormatException} that says which.
+ * <p>When the config's η gate is {@linkplain GateSpec#fixed fixed} at exactly 0 the momentum carries nothing from
+ * one chunk to the next ({@code S_i = 0·S_{i−1} − θ_i·u_i}), so such a memory keeps S at zero between chunks and
+ * its serialised state omits it (half of the bytes for a deep memory).
+ *
+ * <p>Binary format "TTNS" version 2 inside the {@link FramedBinary} envelope (magic, version, payload length,
+ * CRC32C of the payload). Payload, big-endian:
+ * <pre>
+ *   fingerprint (int64) | d | d_k | d_v | memory weight count | chunk size | kernel (int32 each)
+ *   | flags (int32; bit 0 = momentum omitted, set exactly when η is fixed 0; other bits must be 0)
+ *   | position (int64) | weights | momentum (absent when omitted)
+ *   | pending count (int32) | per pending item: mask (byte), θ (float64), x, k, v
+ *   | per convolution history row (kernel − 1 of them, oldest first): k, v, q
+ * </pre>
+ * Arrays are length-prefixed float64 (int32 count, then the values). Version 1 is the same without the flags
+ * field, momentum always present; it is still read (a stored momentum under η fixed 0 is discarded, as it cannot
+ * influence anything). {@link #fromBytes} rejects corrupted, truncated, foreign, newer-version or other-config
+ * input, and a state without momentum for a memory whose η is not fixed 0, with a {@link MemoryFormatException}
+ * that says which.
  */
 public final class NeuralMemoryState {
 
     static final String MAGIC = "TTNS";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Flags bit: the momentum S is not stored (η fixed 0). */
+    static final int MOMENTUM_OMITTED = 1;
     private static final String WHAT = "neural memory state";
 
     final MemoryConfig config;
@@ -39,9 +53,15 @@ public final class NeuralMemoryState {
     final double[][] historyQ;
 
     NeuralMemoryState(MemoryConfig config, double[] initialWeights) {
+        this(config);
+        copyRows(layout.toRows(initialWeights), weights);
+    }
+
+    /** A state with zero weights and momentum, nothing written. */
+    private NeuralMemoryState(MemoryConfig config) {
         this.config = config;
         this.layout = new MemoryNetwork(config);
-        this.weights = layout.toRows(initialWeights);
+        this.weights = layout.newRows();
         this.momentum = layout.newRows();
         int c = config.chunkSize();
         pendingX = new double[c][config.inputDimension()];
@@ -57,7 +77,8 @@ public final class NeuralMemoryState {
 
     /** A deep copy. */
     public NeuralMemoryState copy() {
-        NeuralMemoryState s = new NeuralMemoryState(config, layout.flatten(weights));
+        NeuralMemoryState s = new NeuralMemoryState(config);
+        copyRows(weights, s.weights);
         copyRows(momentum, s.momentum);
         s.position = position;
         s.pending = pending;
@@ -97,9 +118,24 @@ public final class NeuralMemoryState {
         return layout.flatten(weights);
     }
 
-    /** A copy of the momentum S. */
+    /** A copy of the momentum S (all zero when η is fixed 0, see the class comment). */
     public double[] momentum() {
         return layout.flatten(momentum);
+    }
+
+    /**
+     * Whether momentum carries information across chunks under {@code config}: false exactly when η is fixed at 0,
+     * where each chunk multiplies the previous S by zero.
+     */
+    static boolean carriesMomentum(MemoryConfig config) {
+        return config.eta().isDataDependent() || config.eta().value() != 0.0;
+    }
+
+    /** Sets S to +0 (after a chunk under η fixed 0, so live and restored memories continue bit-identically). */
+    void clearMomentum() {
+        for (double[] row : momentum) {
+            Arrays.fill(row, 0.0);
+        }
     }
 
     /** Serialises this state (see class comment). */
@@ -107,18 +143,21 @@ public final class NeuralMemoryState {
         int d = config.inputDimension();
         int dk = config.keyDimension();
         int dv = config.valueDimension();
-        double[] flatWeights = layout.flatten(weights);
-        double[] flatMomentum = layout.flatten(momentum);
-        long size = 8 + 6 * 4 + 8 + 2 * (4 + 8L * flatWeights.length) + 4
+        int count = config.memoryWeightCount();
+        boolean withMomentum = carriesMomentum(config);
+        long size = 8 + 6 * 4 + 4 + 8 + (withMomentum ? 2 : 1) * (4 + 8L * count) + 4
                 + (long) pending * (1 + 8 + 3 * 4 + 8L * (d + dk + dv))
                 + (long) historyK.length * 3 * 4 + 8L * historyK.length * (2L * dk + dv);
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer out = FramedBinary.open(Math.toIntExact(size));
         out.putLong(config.fingerprint());
-        out.putInt(d).putInt(dk).putInt(dv).putInt(flatWeights.length).putInt(config.chunkSize())
+        out.putInt(d).putInt(dk).putInt(dv).putInt(count).putInt(config.chunkSize())
                 .putInt(config.convolutionKernel());
+        out.putInt(withMomentum ? 0 : MOMENTUM_OMITTED);
         out.putLong(position);
-        FramedBinary.writeDoubles(out, flatWeights);
-        FramedBinary.writeDoubles(out, flatMomentum);
+        FramedBinary.writeRows(out, weights, count);
+        if (withMomentum) {
+            FramedBinary.writeRows(out, momentum, count);
+        }
         out.putInt(pending);
         for (int j = 0; j < pending; j++) {
             out.put((byte) (pendingMask[j] ? 1 : 0));
@@ -132,17 +171,20 @@ public final class NeuralMemoryState {
             FramedBinary.writeDoubles(out, historyV[i]);
             FramedBinary.writeDoubles(out, historyQ[i]);
         }
-        return FramedBinary.frame(MAGIC, VERSION, out.array());
+        return FramedBinary.seal(out, MAGIC, VERSION);
     }
 
     /**
-     * Parses a state written by {@link #toBytes()} for a memory with configuration {@code config}.
+     * Parses a state written by {@link #toBytes()} (this format version or an older one) for a memory with
+     * configuration {@code config}.
      *
      * @throws MemoryFormatException if the bytes are corrupted, truncated, not a state, from a newer format version,
-     *                               or written for another configuration
+     *                               written for another configuration, or omit the momentum that this
+     *                               configuration needs
      */
     public static NeuralMemoryState fromBytes(MemoryConfig config, byte[] bytes) {
         ByteBuffer in = FramedBinary.unframe(bytes, MAGIC, VERSION, WHAT);
+        int version = FramedBinary.version(bytes);
         long fingerprint = FramedBinary.readLong(in, "fingerprint", WHAT);
         int d = FramedBinary.readInt(in, "d", WHAT);
         int dk = FramedBinary.readInt(in, "dk", WHAT);
@@ -159,18 +201,21 @@ public final class NeuralMemoryState {
             throw new MemoryFormatException(WHAT + " was written for another memory configuration: " + found
                     + " but this memory has " + expected);
         }
+        boolean momentumStored = version < 2 || readMomentumFlag(in, config);
         if (fingerprint != config.fingerprint()) {
             throw new MemoryFormatException(WHAT + " was written for another memory configuration: fingerprint "
                     + Long.toHexString(fingerprint) + " but this memory has " + Long.toHexString(config.fingerprint())
                     + " (" + config.describe() + ")");
         }
         long position = FramedBinary.readLong(in, "position", WHAT);
-        double[] w = FramedBinary.readDoubles(in, count, "weights", WHAT);
-        double[] m = FramedBinary.readDoubles(in, count, "momentum", WHAT);
-        requireFinite(w, "weights");
-        requireFinite(m, "momentum");
-        NeuralMemoryState s = new NeuralMemoryState(config, w);
-        copyRows(s.layout.toRows(m), s.momentum);
+        NeuralMemoryState s = new NeuralMemoryState(config);
+        readRows(in, s.weights, count, "weights");
+        if (momentumStored) {
+            readRows(in, s.momentum, count, "momentum");
+            if (!carriesMomentum(config)) {
+                s.clearMomentum(); // η fixed 0: the stored S (version 1) cannot influence anything
+            }
+        }
         s.position = position;
         int pending = FramedBinary.readInt(in, "pending", WHAT);
         if (pending < 0 || pending >= chunk || s.position < pending) {
@@ -200,6 +245,31 @@ public final class NeuralMemoryState {
             throw new MemoryFormatException(WHAT + " has " + in.remaining() + " unread payload bytes");
         }
         return s;
+    }
+
+    /** Reads the version-2 flags; true when the momentum follows the weights. */
+    private static boolean readMomentumFlag(ByteBuffer in, MemoryConfig config) {
+        int flags = FramedBinary.readInt(in, "flags", WHAT);
+        if ((flags & ~MOMENTUM_OMITTED) != 0) {
+            throw new MemoryFormatException(WHAT + " has unknown flags 0x" + Integer.toHexString(flags)
+                    + " (only 0x1, momentum omitted, is defined)");
+        }
+        boolean omitted = (flags & MOMENTUM_OMITTED) != 0;
+        if (omitted && carriesMomentum(config)) {
+            throw new MemoryFormatException(WHAT + " omits the momentum S (it was written for a memory with η fixed"
+                    + " at 0) but this memory's η is " + config.eta() + " and needs it; restore it with the"
+                    + " configuration it was written for");
+        }
+        return !omitted;
+    }
+
+    /** Reads a length-prefixed array straight into row form, rejecting non-finite values. */
+    private static void readRows(ByteBuffer in, double[][] rows, int count, String field) {
+        FramedBinary.requireDoubles(in, count, field, WHAT);
+        for (double[] row : rows) {
+            FramedBinary.readInto(in, row);
+            requireFinite(row, field);
+        }
     }
 
     private static void requireFinite(double[] values, String field) {

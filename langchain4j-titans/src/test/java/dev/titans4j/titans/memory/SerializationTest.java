@@ -81,7 +81,7 @@ class SerializationTest {
         ByteBuffer.wrap(bytes).putInt(4, NeuralMemoryState.VERSION + 1);
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, bytes))
                 .isInstanceOf(MemoryFormatException.class)
-                .hasMessageContaining("format version 2, newer than the supported version 1");
+                .hasMessageContaining("format version 3, newer than the supported version 2");
     }
 
     @Test
