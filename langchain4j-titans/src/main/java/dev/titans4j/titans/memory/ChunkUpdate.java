@@ -18,10 +18,16 @@ final class ChunkUpdate {
     }
 
     /**
+     * @param s     the momentum rows, or null when η is fixed 0: then S₀ is taken as zero and S_n is not computed
+     *              (it cannot reach the next chunk), which leaves only {@code M_n = aⁿ·M₀ − Σ_j θ_j·a^{n−j}·u_j}
+     *              and halves the memory traffic
      * @param scale per-item factor θ_j·clamp_j (0 for masked items)
      */
     static void apply(MemoryNetwork net, double[][] w, double[][] s, MemoryNetwork.Trace t, int n, double[] scale,
                       double eta, double alpha) {
+        if (s == null && eta != 0.0) {
+            throw new IllegalArgumentException("the momentum may be left out only when η = 0, got " + eta);
+        }
         double a = 1.0 - alpha;
         double[] coefM = new double[n];
         double[] coefS = new double[n];
@@ -52,13 +58,21 @@ final class ChunkUpdate {
                     pm[j] = coefM[j] * x;
                     ps[j] = coefS[j] * x;
                 }
-                updateRow(w[first + c], s[first + c], rows, keepM, momentumIntoM, keepS, pm, ps, deltas, n);
+                if (s == null) {
+                    updateWeightRow(w[first + c], rows, keepM, pm, deltas, n);
+                } else {
+                    updateRow(w[first + c], s[first + c], rows, keepM, momentumIntoM, keepS, pm, ps, deltas, n);
+                }
             }
         }
         if (net.config().layerNorm()) {
             int g = net.gammaRow();
-            updateRow(w[g], s[g], net.config().valueDimension(), keepM, momentumIntoM, keepS, coefM, coefS, t.gGamma,
-                    n);
+            if (s == null) {
+                updateWeightRow(w[g], net.config().valueDimension(), keepM, coefM, t.gGamma, n);
+            } else {
+                updateRow(w[g], s[g], net.config().valueDimension(), keepM, momentumIntoM, keepS, coefM, coefS,
+                        t.gGamma, n);
+            }
         }
     }
 
@@ -87,6 +101,32 @@ final class ChunkUpdate {
             if (pm[j] != 0.0 || ps[j] != 0.0) {
                 subtractOuterRow(w, s, len, pm[j], ps[j], g[j]);
             }
+        }
+    }
+
+    /** {@link #updateRow} without momentum (η = 0): decay w, then subtract Σ_j pm_j·g_j, four items at a time. */
+    private static void updateWeightRow(double[] w, int len, double keepM, double[] pm, double[][] g, int n) {
+        int j = 0;
+        double km = keepM;
+        for (; j + 3 < n; j += 4) {
+            fourItemsWeightsOnly(w, len, km, pm[j], pm[j + 1], pm[j + 2], pm[j + 3], g[j], g[j + 1], g[j + 2],
+                    g[j + 3]);
+            km = 1.0;
+        }
+        if (j == 0) {
+            scale(w, len, keepM);
+        }
+        for (; j < n; j++) {
+            if (pm[j] != 0.0) {
+                subtractScaled(w, len, pm[j], g[j]);
+            }
+        }
+    }
+
+    private static void fourItemsWeightsOnly(double[] w, int len, double km, double m0, double m1, double m2,
+                                             double m3, double[] g0, double[] g1, double[] g2, double[] g3) {
+        for (int i = 0; i < len; i++) {
+            w[i] = km * w[i] - (m0 * g0[i] + m1 * g1[i] + m2 * g2[i] + m3 * g3[i]);
         }
     }
 

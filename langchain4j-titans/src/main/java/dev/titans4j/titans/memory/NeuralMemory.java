@@ -21,7 +21,7 @@ package dev.titans4j.titans.memory;
  * chunk early (as a chunk of n &lt; C items); call it when a following {@link #read} must see the latest items, or
  * at the end of a stream. Flushing moves the chunk boundaries, so only streams flushed at the same positions are
  * comparable. Serialisation keeps the partial chunk; there is no need to flush before saving. With η fixed at 0
- * the momentum is kept at zero between chunks (it cannot carry anything over) and is not serialised.
+ * the momentum is not computed (it cannot carry anything over; it stays zero) and is not serialised.
  *
  * <h2>Read</h2>
  * {@code y = M₀(q)}: a forward pass with the weights as of the last applied chunk, no update.
@@ -47,7 +47,7 @@ public final class NeuralMemory {
     private final MemoryNetwork.Trace readTrace;
     private final double[] scratchQ;
     private final double[] gateMean;
-    /** False when η is fixed 0: the momentum is kept at zero and not serialised. */
+    /** False when η is fixed 0: the momentum is not computed (stays zero) and not serialised. */
     private final boolean momentumCarried;
     /** Pending items whose trace (activations, deltas at M₀) is already in {@link #trace}. */
     private int traced;
@@ -244,12 +244,10 @@ public final class NeuralMemory {
             eta = config.eta().value();
             alpha = config.alpha().value();
         }
-        ChunkUpdate.apply(network, state.weights, state.momentum, trace, n, scale, eta, alpha);
-        if (!momentumCarried) {
-            // η fixed 0: S_n cannot reach the next chunk; keeping it +0 (as a restored state has it, since it is
-            // not serialised) makes live and restored memories continue bit-identically, signed zeros included
-            state.clearMomentum();
-        }
+        // η fixed 0: S never reaches the next chunk, so it is neither read nor updated and stays +0 (as in a
+        // restored state, which does not store it): live and restored memories continue bit-identically
+        ChunkUpdate.apply(network, state.weights, momentumCarried ? state.momentum : null, trace, n, scale, eta,
+                alpha);
         state.pending = 0;
         traced = 0;
     }

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * convolution history (pre-activation k, v, q projections of the last {@code kernel − 1} items, oldest first).
  *
  * <p>When the config's η gate is {@linkplain GateSpec#fixed fixed} at exactly 0 the momentum carries nothing from
- * one chunk to the next ({@code S_i = 0·S_{i−1} − θ_i·u_i}), so such a memory keeps S at zero between chunks and
+ * one chunk to the next ({@code S_i = 0·S_{i−1} − θ_i·u_i}), so such a memory does not keep S (it stays zero) and
  * its serialised state omits it (half of the bytes for a deep memory).
  *
  * <p>Binary format "TTNS" version 2 inside the {@link FramedBinary} envelope (magic, version, payload length,
@@ -131,7 +131,7 @@ public final class NeuralMemoryState {
         return config.eta().isDataDependent() || config.eta().value() != 0.0;
     }
 
-    /** Sets S to +0 (after a chunk under η fixed 0, so live and restored memories continue bit-identically). */
+    /** Sets S to +0 (a version 1 state's stored S under η fixed 0, which cannot influence anything). */
     void clearMomentum() {
         for (double[] row : momentum) {
             Arrays.fill(row, 0.0);

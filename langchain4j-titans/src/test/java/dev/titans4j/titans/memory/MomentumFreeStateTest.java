@@ -21,7 +21,7 @@ class MomentumFreeStateTest {
     private static final int D = 6;
 
     private static MemoryConfig config(boolean deep, GateSpec eta) {
-        MemoryConfig.Builder b = MemoryConfig.builder().inputDimension(D).chunkSize(3).convolutionKernel(2)
+        MemoryConfig.Builder b = MemoryConfig.builder().inputDimension(D).chunkSize(5).convolutionKernel(2)
                 .theta(GateSpec.fixed(0.3)).eta(eta).alpha(GateSpec.fixed(0.02));
         return (deep ? b.layers(2).expansion(2) : b.linear()).build();
     }
@@ -36,7 +36,7 @@ class MomentumFreeStateTest {
 
     /** Writes N items, saves, restores, writes M more in both; the two must agree bit for bit. */
     private static void assertSaveAndContinueIsLossless(MemoryConfig config) {
-        double[][] first = KeyValueStreams.randomItems(new Random(31), 13, D); // 13 = 4 chunks + 1 pending
+        double[][] first = KeyValueStreams.randomItems(new Random(31), 13, D); // 13 = 2 chunks + 3 pending
         double[][] more = KeyValueStreams.randomItems(new Random(32), 17, D);
         NeuralMemory never = NeuralMemory.create(config);
         never.write(first, mask(first.length));
@@ -78,6 +78,26 @@ class MomentumFreeStateTest {
         assertThat(flags(a.stateBytes())).isEqualTo(NeuralMemoryState.MOMENTUM_OMITTED);
         assertThat(flags(b.stateBytes())).isZero();
         assertThat(a.state().momentum()).containsOnly(0.0);
+    }
+
+    /**
+     * The η = 0 update skips the momentum; the general update with η = 1e-300 (whose momentum terms vanish below
+     * the rounding of the weights) must give the same weights, through full four-item groups and remainders.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theUpdateWithoutMomentumMatchesTheGeneralUpdateAtVanishingEta(boolean deep) {
+        MemoryConfig zero = config(deep, GateSpec.fixed(0));
+        MemoryConfig tiny = zero.toBuilder().eta(GateSpec.fixed(1e-300)).build();
+        double[][] xs = KeyValueStreams.randomItems(new Random(38), 23, D);
+        NeuralMemory a = NeuralMemory.create(zero);
+        NeuralMemory b = NeuralMemory.create(tiny);
+        a.write(xs, mask(xs.length));
+        b.write(xs, mask(xs.length));
+        a.flush();
+        b.flush();
+        assertThat(a.state().weights()).containsExactly(b.state().weights());
+        assertThat(a.state().weights()).isNotEqualTo(NeuralMemory.create(zero).state().weights());
     }
 
     @ParameterizedTest
