@@ -17,6 +17,7 @@ public final class ExportOptions {
     private final SvfForm svfForm;
     private final boolean externalData;
     private final boolean force;
+    private final boolean plainCompanion;
 
     private ExportOptions(Builder b) {
         this.precision = b.precision;
@@ -26,6 +27,11 @@ public final class ExportOptions {
         }
         this.int4BlockSize = b.int4BlockSize != null ? b.int4BlockSize : Int4Quantizer.DEFAULT_BLOCK_SIZE;
         this.svfForm = b.svf ? b.svfForm : null;
+        if (b.plainCompanion != null && !b.svf) {
+            throw new IllegalArgumentException("the plain companion setting only applies with the Transformer² hook"
+                    + " on; without it model.onnx is already the plain graph");
+        }
+        this.plainCompanion = b.svf && (b.plainCompanion == null || b.plainCompanion);
         this.externalData = b.externalData;
         this.force = b.force;
     }
@@ -67,6 +73,15 @@ public final class ExportOptions {
         return force;
     }
 
+    /**
+     * Whether the export also writes {@code model-plain.onnx}, the graph without the Transformer² hook, which the
+     * runtime uses for requests that mix no experts (the hook costs 15-37% of decode speed even with identity
+     * multipliers). True by default with the hook on; always false with it off (model.onnx is then plain).
+     */
+    public boolean plainCompanion() {
+        return plainCompanion;
+    }
+
     public static final class Builder {
         private Precision precision = Precision.fp32;
         private Integer int4BlockSize;
@@ -74,6 +89,7 @@ public final class ExportOptions {
         private SvfForm svfForm = SvfForm.FACTORISED;
         private boolean externalData;
         private boolean force;
+        private Boolean plainCompanion;
 
         public Builder precision(Precision precision) {
             this.precision = Objects.requireNonNull(precision, "precision");
@@ -112,6 +128,16 @@ public final class ExportOptions {
         /** Allow writing into a non-empty output folder (files of the same name are replaced). */
         public Builder force(boolean force) {
             this.force = force;
+            return this;
+        }
+
+        /**
+         * Also write the plain graph {@code model-plain.onnx} (+ its own data file) next to the SVF graph (default
+         * true with the hook on). About the size of a {@code --no-svf} export on disk; turn it off when short of
+         * disk space. Only with the hook on: {@link #build()} rejects it when {@link #svf(boolean)} is false.
+         */
+        public Builder plainCompanion(boolean plainCompanion) {
+            this.plainCompanion = plainCompanion;
             return this;
         }
 

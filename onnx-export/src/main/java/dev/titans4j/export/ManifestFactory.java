@@ -13,8 +13,9 @@ final class ManifestFactory {
     private ManifestFactory() {
     }
 
+    /** {@code plain} is what was written for the plain companion graph, or null when there is none. */
     static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
-                                List<String> copiedFiles, List<String> svfWeights) {
+                                OnnxModelWriter.Written plain, List<String> copiedFiles, List<String> svfWeights) {
         ModelManifest.Dimensions dims = new ModelManifest.Dimensions(c.hiddenSize(), c.intermediateSize(),
                 c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.maxPositionEmbeddings(),
                 c.slidingWindow(), c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.attentionBias());
@@ -24,7 +25,9 @@ final class ManifestFactory {
                 written.dataFile() == null ? null : written.dataFile().getFileName().toString(),
                 copiedFiles.contains("tokenizer.json") ? "tokenizer.json" : null,
                 copiedFiles.contains("tokenizer_config.json") ? "tokenizer_config.json" : null,
-                copiedFiles.contains("generation_config.json") ? "generation_config.json" : null);
+                copiedFiles.contains("generation_config.json") ? "generation_config.json" : null,
+                plain == null ? null : plain.modelFile().getFileName().toString(),
+                plain == null || plain.dataFile() == null ? null : plain.dataFile().getFileName().toString());
         ModelManifest.Inputs inputs = new ModelManifest.Inputs(GraphNames.INPUT_IDS, GraphNames.ATTENTION_MASK,
                 GraphNames.LOGITS_FROM, GraphNames.PAST_KEY, GraphNames.PAST_VALUE);
         ModelManifest.Outputs outputs = new ModelManifest.Outputs(GraphNames.LOGITS, GraphNames.PRESENT_KEY,

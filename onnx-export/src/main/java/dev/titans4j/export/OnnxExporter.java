@@ -5,6 +5,7 @@ import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.onnx.DecoderGraphBuilder;
+import dev.titans4j.export.onnx.Graph;
 import dev.titans4j.export.onnx.Initializer;
 import dev.titans4j.export.onnx.OnnxModelWriter;
 import dev.titans4j.export.safetensors.Checkpoint;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * Turns a Hugging Face Llama-family checkpoint folder into a titans4j model folder: {@code model.onnx} (+
  * {@code model.onnx.data}), the tokenizer files, {@code svf.safetensors} (Transformer² singular values) and
- * {@code manifest.json}. Config and weights are validated before anything is written.
+ * {@code manifest.json}. With the Transformer² hook on, also {@code model-plain.onnx} (+ data), the same decoder
+ * without the hook, unless {@link ExportOptions#plainCompanion()} is off. Config and weights are validated before anything is written.
  *
  * <pre>{@code
  * ExportResult r = OnnxExporter.builder()
@@ -41,6 +43,8 @@ public final class OnnxExporter {
     public static final String VERSION = "0.1.0";
     public static final String MODEL_FILE = "model.onnx";
     public static final String SVF_FILE = "svf.safetensors";
+    /** The plain companion graph (no Transformer² hook), written next to an SVF {@link #MODEL_FILE}. */
+    public static final String PLAIN_MODEL_FILE = "model-plain.onnx";
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "generation_config.json", "special_tokens_map.json");
     private static final int OPSET = 21;
@@ -76,7 +80,7 @@ public final class OnnxExporter {
                     new DecoderGraphBuilder.Options(options.precision(), options.svfForm(),
                             options.int4BlockSize()));
             try (SvfLedger ledger = built.svf()) {
-                return write(input, output, config, built, start);
+                return write(input, output, config, built, checkpoint, start);
             } catch (IOException | RuntimeException e) {
                 removePartialModel(output);
                 throw e;
@@ -85,22 +89,17 @@ public final class OnnxExporter {
     }
 
     private ExportResult write(Path input, Path output, ModelConfig config, DecoderGraphBuilder.Result built,
-                               long start) throws IOException {
-        boolean external = options.externalData() || OnnxModelWriter.mustUseExternalData(built.graph());
-        progress.phase("writing " + MODEL_FILE + (external ? " + " + MODEL_FILE + ".data" : ""));
-        OnnxModelWriter.Written written;
-        try {
-            written = new OnnxModelWriter().opset("", OPSET).opset("com.microsoft", 1)
-                    .producer("titans4j", VERSION)
-                    .write(built.graph(), output.resolve(MODEL_FILE), external, counting(built));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-
+                               Checkpoint checkpoint, long start) throws IOException {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        sizes.put(MODEL_FILE, written.modelBytes());
-        if (written.dataFile() != null) {
-            sizes.put(written.dataFile().getFileName().toString(), written.dataBytes());
+        OnnxModelWriter.Written written = writeGraph(built.graph(), output.resolve(MODEL_FILE), sizes);
+        OnnxModelWriter.Written plain = null;
+        if (options.plainCompanion()) {
+            // the original weights, read again from the checkpoint: no SVD involved
+            DecoderGraphBuilder.Result plainBuilt = DecoderGraphBuilder.build(config, checkpoint::floats,
+                    new DecoderGraphBuilder.Options(options.precision(), null, options.int4BlockSize()));
+            try (SvfLedger none = plainBuilt.svf()) {
+                plain = writeGraph(plainBuilt.graph(), output.resolve(PLAIN_MODEL_FILE), sizes);
+            }
         }
         if (options.svfEnabled()) {
             writeSingularValues(built, output.resolve(SVF_FILE));
@@ -115,7 +114,7 @@ public final class OnnxExporter {
                 sizes.put(file, Files.size(source));
             }
         }
-        ModelManifest manifest = ManifestFactory.create(config, input, options, written, copied,
+        ModelManifest manifest = ManifestFactory.create(config, input, options, written, plain, copied,
                 built.svfWeights());
         manifest.write(output);
         sizes.put(ModelManifest.FILE_NAME, Files.size(output.resolve(ModelManifest.FILE_NAME)));
@@ -123,8 +122,28 @@ public final class OnnxExporter {
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private OnnxModelWriter.Listener counting(DecoderGraphBuilder.Result built) {
-        List<Initializer> all = built.graph().initializers();
+    /** Writes one graph (+ its data file when needed or asked for) with its own progress phase. */
+    private OnnxModelWriter.Written writeGraph(Graph graph, Path file, Map<String, Long> sizes) throws IOException {
+        boolean external = options.externalData() || OnnxModelWriter.mustUseExternalData(graph);
+        String name = file.getFileName().toString();
+        progress.phase("writing " + name + (external ? " + " + name + ".data" : ""));
+        OnnxModelWriter.Written written;
+        try {
+            written = new OnnxModelWriter().opset("", OPSET).opset("com.microsoft", 1)
+                    .producer("titans4j", VERSION)
+                    .write(graph, file, external, counting(graph));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        sizes.put(name, written.modelBytes());
+        if (written.dataFile() != null) {
+            sizes.put(written.dataFile().getFileName().toString(), written.dataBytes());
+        }
+        return written;
+    }
+
+    private OnnxModelWriter.Listener counting(Graph graph) {
+        List<Initializer> all = graph.initializers();
         long totalBytes = all.stream().mapToLong(Initializer::byteLength).sum();
         int[] done = {0};
         long[] bytes = {0};
@@ -152,7 +171,8 @@ public final class OnnxExporter {
 
     /** A failed export leaves no half-written model behind (manifest.json is written last, so none exists). */
     private static void removePartialModel(Path output) {
-        for (String file : List.of(MODEL_FILE, MODEL_FILE + ".data", SVF_FILE)) {
+        for (String file : List.of(MODEL_FILE, MODEL_FILE + ".data", PLAIN_MODEL_FILE, PLAIN_MODEL_FILE + ".data",
+                SVF_FILE)) {
             try {
                 Files.deleteIfExists(output.resolve(file));
             } catch (IOException ignored) {
@@ -178,6 +198,9 @@ public final class OnnxExporter {
             // a stale data file from an earlier export must not sit next to an inline model
             Files.deleteIfExists(output.resolve(MODEL_FILE + ".data"));
             Files.deleteIfExists(output.resolve(SVF_FILE));
+            // nor a companion from an earlier export that the new manifest does not name
+            Files.deleteIfExists(output.resolve(PLAIN_MODEL_FILE));
+            Files.deleteIfExists(output.resolve(PLAIN_MODEL_FILE + ".data"));
         }
     }
 

@@ -37,11 +37,17 @@ final class OrtDecoder implements AutoCloseable {
     private int position;
 
     OrtDecoder(Path folder, int capacity, int threads) throws Exception {
+        this(folder, null, capacity, threads);
+    }
+
+    /** Runs {@code modelFile} of the folder (null: the manifest's model); SVF inputs only if that graph has them. */
+    OrtDecoder(Path folder, String modelFile, int capacity, int threads) throws Exception {
         this.manifest = ModelManifest.read(folder);
         this.capacity = capacity;
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(threads);
-        this.session = env.createSession(folder.resolve(manifest.files().model()).toString(), options);
+        this.session = env.createSession(folder.resolve(modelFile == null ? manifest.files().model() : modelFile)
+                .toString(), options);
         ModelManifest.Dimensions d = manifest.dimensions();
         boolean half = "float16".equals(manifest.kvCache().dtype());
         long[] shape = {1, d.numKvHeads(), capacity, d.headDim()};
@@ -60,6 +66,9 @@ final class OrtDecoder implements AutoCloseable {
         }
         if (manifest.svf() != null && manifest.svf().enabled()) {
             for (ModelManifest.SvfMatrix m : manifest.svf().matrices()) {
+                if (!session.getInputNames().contains(m.input())) {
+                    continue; // the plain companion has no SVF inputs
+                }
                 float[] ones = new float[m.rank()];
                 Arrays.fill(ones, 1f);
                 svf.put(m.input(), ones);

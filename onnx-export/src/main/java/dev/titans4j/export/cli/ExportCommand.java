@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "export", mixinStandardHelpOptions = true, version = "titans4j export " + OnnxExporter.VERSION,
         sortOptions = false,
         description = {"Converts a Hugging Face Llama-family checkpoint (Llama, Mistral, Qwen2) into an ONNX model "
-                + "folder for titans4j: model.onnx (+ model.onnx.data), tokenizer files, svf.safetensors and "
+                + "folder for titans4j: model.onnx (+ model.onnx.data), model-plain.onnx (the same graph without the "
+                + "Transformer² hook, for requests that mix no experts), tokenizer files, svf.safetensors and "
                 + "manifest.json."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:export written", "1:bad input or output folder (message on stderr)",
@@ -65,6 +66,11 @@ public final class ExportCommand implements Callable<Integer> {
             description = "how the graph applies SVF multipliers; default ${DEFAULT-VALUE}")
     SvfForm svfForm;
 
+    @Option(names = "--no-plain-companion",
+            description = "with the Transformer² hook on, do not also write model-plain.onnx (the graph without the "
+                    + "hook, used for requests that mix no experts; about the size of a --no-svf export)")
+    boolean noPlainCompanion;
+
     @Option(names = "--external-data",
             description = "store weights in model.onnx.data (automatic above 1.8 GB)")
     boolean externalData;
@@ -99,13 +105,18 @@ public final class ExportCommand implements Callable<Integer> {
     private ExportOptions options() {
         ExportOptions.Builder b = ExportOptions.builder().precision(precision).svf(!noSvf).svfForm(svfForm)
                 .externalData(externalData).force(force);
+        if (noPlainCompanion) {
+            b.plainCompanion(false);
+        }
         try {
             if (int4BlockSize != null) {
                 b.int4BlockSize(int4BlockSize);
             }
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--int4-block-size: " + e.getMessage());
+            String option = int4BlockSize != null && e.getMessage().contains("int4") ? "--int4-block-size"
+                    : "--no-plain-companion";
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
     }
 

@@ -83,10 +83,21 @@ public record ModelManifest(
     public record Tokens(Integer bosTokenId, List<Integer> eosTokenIds, Integer padTokenId, boolean addBosToken) {
     }
 
-    /** File names relative to the model folder; {@code externalData} is null when weights are inside model.onnx. */
+    /**
+     * File names relative to the model folder; {@code externalData} is null when weights are inside model.onnx.
+     * {@code plainModel} (+ {@code plainExternalData}) is the optional plain companion: the same decoder without
+     * the Transformer² hook (what {@code --no-svf} writes), for requests that mix no experts. Null in exports
+     * without the hook, with {@code --no-plain-companion} and in manifests written before it existed.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Files(String model, String externalData, String tokenizer, String tokenizerConfig,
-                        String generationConfig) {
+                        String generationConfig, String plainModel, String plainExternalData) {
+
+        /** The files without a plain companion. */
+        public Files(String model, String externalData, String tokenizer, String tokenizerConfig,
+                     String generationConfig) {
+            this(model, externalData, tokenizer, tokenizerConfig, generationConfig, null, null);
+        }
     }
 
     public record Inputs(String inputIds, String attentionMask, String logitsFrom, String pastKeyPattern,

@@ -72,6 +72,23 @@ class ExportCommandTest {
     }
 
     @Test
+    void noPlainCompanionLeavesItOut() throws Exception {
+        Path hf = TinyCheckpoint.llama().headDim(16).write(dir.resolve("hf"));
+        Path target = dir.resolve("out");
+        assertThat(run("-i", hf.toString(), "-o", target.toString(), "--no-plain-companion", "--quiet")).isZero();
+        assertThat(out.toString()).doesNotContain("model-plain.onnx");
+        assertThat(target.resolve("model-plain.onnx")).doesNotExist();
+        assertThat(ModelManifest.read(target).files().plainModel()).isNull();
+    }
+
+    @Test
+    void noPlainCompanionWithNoSvfIsAUsageError() {
+        assertThat(run("--input", "a", "--output", "b", "--no-svf", "--no-plain-companion")).isEqualTo(2);
+        assertThat(err.toString()).contains("--no-plain-companion: the plain companion setting only applies with "
+                + "the Transformer² hook on");
+    }
+
+    @Test
     void folderWithoutConfigFailsWithOneClearLine() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThat(run("--input", empty.toString(), "--output", dir.resolve("out").toString(), "--quiet"))
@@ -148,7 +165,9 @@ class ExportCommandTest {
         assertThat(err.toString()).contains("tensors").contains("MB").contains("[##");
         assertThat(out.toString()).contains("Exported Qwen2ForCausalLM").contains("precision int4")
                 .contains("model.onnx.data").contains("manifest.json").contains("svf.safetensors")
-                .contains("Transformer² hook: 6 matrices (factorised)").contains("parameters");
+                .contains("Transformer² hook: 6 matrices (factorised)").contains("parameters")
+                .contains("model-plain.onnx.data");
+        assertThat(err.toString()).contains("writing model-plain.onnx + model-plain.onnx.data");
         ModelManifest manifest = ModelManifest.read(target);
         assertThat(manifest.files().externalData()).isEqualTo("model.onnx.data");
         assertThat(manifest.precision()).isEqualTo(ModelManifest.Precision.int4);
