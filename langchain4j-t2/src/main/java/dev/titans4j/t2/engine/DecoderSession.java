@@ -25,6 +25,8 @@ import java.util.Set;
 public final class DecoderSession implements AutoCloseable {
 
     private final OnnxModel model;
+    /** The plain companion or model.onnx, chosen by the model when the session opened. */
+    private final GraphSession graph;
     private final KvCache cache;
     private final Map<String, OnnxTensor> ownedSvf = new HashMap<>();
     /** SVF multipliers, past keys/values and logits_from, fixed; ids and mask are replaced per run. */
@@ -36,8 +38,10 @@ public final class DecoderSession implements AutoCloseable {
     private final StepTensors step;
     private boolean closed;
 
-    DecoderSession(OnnxModel model, KvCache cache, Map<String, float[]> svfMultipliers) {
+    /** {@code svfMultipliers} were checked by the model; a graph without SVF inputs gets an empty map. */
+    DecoderSession(OnnxModel model, GraphSession graph, KvCache cache, Map<String, float[]> svfMultipliers) {
         this.model = model;
+        this.graph = graph;
         this.cache = cache;
         ModelManifest m = model.manifest();
         try {
@@ -64,18 +68,14 @@ public final class DecoderSession implements AutoCloseable {
         this.requestedLogits = Set.of(m.outputs().logits());
     }
 
+    /** The identity multipliers of a graph with SVF inputs, with the given ones in place of theirs. */
     private Map<String, OnnxTensor> svfInputs(OnnxModel model, Map<String, float[]> multipliers) {
+        if (!graph.svfInputs()) {
+            return Map.of();
+        }
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>(model.identitySvf());
         for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
-            OnnxTensor identity = inputs.get(e.getKey());
-            if (identity == null) {
-                throw new IllegalArgumentException("'" + e.getKey() + "' is not an SVF input of this model");
-            }
-            long rank = identity.getInfo().getShape()[0];
-            if (e.getValue().length != rank) {
-                throw new IllegalArgumentException("SVF input '" + e.getKey() + "' needs " + rank
-                        + " multipliers, got " + e.getValue().length);
-            }
+            long rank = inputs.get(e.getKey()).getInfo().getShape()[0];
             try {
                 OnnxTensor t = OnnxTensor.createTensor(model.environment(), FloatBuffer.wrap(e.getValue().clone()),
                         new long[] {rank});
@@ -138,11 +138,11 @@ public final class DecoderSession implements AutoCloseable {
             step.setLogitsFrom(logitsFrom);
             float[][] rows;
             if (rowCount == 1) { // decode and last-token prefill: logits land in the pinned row
-                try (OrtSession.Result ignored = model.run(inputs, Set.of(), pinnedPresentAndLogits)) {
+                try (OrtSession.Result ignored = model.run(graph, inputs, Set.of(), pinnedPresentAndLogits)) {
                     rows = new float[][] {step.readLogitsRow()};
                 }
             } else {
-                try (OrtSession.Result result = model.run(inputs, requestedLogits, pinnedPresent)) {
+                try (OrtSession.Result result = model.run(graph, inputs, requestedLogits, pinnedPresent)) {
                     OnnxValue logits = result.get(m.outputs().logits()).orElseThrow(
                             () -> new EngineException("The graph returned no '" + m.outputs().logits() + "' output"));
                     rows = toRows(((OnnxTensor) logits), rowCount);
@@ -173,6 +173,11 @@ public final class DecoderSession implements AutoCloseable {
             buffer.get(row);
         }
         return rows;
+    }
+
+    /** The graph this session runs. */
+    GraphSession graph() {
+        return graph;
     }
 
     /** Tokens held in the cache so far. */

@@ -26,8 +26,16 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * An exported model folder loaded once: its manifest and one ONNX Runtime session. Thread-safe: any number of
+ * An exported model folder loaded once: its manifest and its ONNX Runtime session(s). Thread-safe: any number of
  * threads open {@link DecoderSession}s on it concurrently; each session takes its own {@link KvCache} from a pool.
+ *
+ * <p>Two graphs: when the manifest names a plain companion ({@code files.plainModel}, the decoder without the
+ * Transformer² hook, which decodes 15-37% faster), sessions without multipliers run it, and {@code model.onnx}
+ * (the SVF graph) is loaded only when the first session with a non-empty multiplier map is opened. From then on
+ * both graphs' weights are held in memory; {@link EngineOptions#withPlainCompanion(boolean)
+ * withPlainCompanion(false)} keeps only {@code model.onnx} for applications that mix experts on every request.
+ * Exports without a companion load {@code model.onnx} alone, for every session. Both graphs have the same KV
+ * layout, so one cache pool serves both.
  *
  * <p>Weights stay in anonymous memory: {@code model.onnx} is read into a buffer by us and handed to ONNX Runtime
  * (which parses the initializers into its own allocations), and an external data file ({@code model.onnx.data},
@@ -44,25 +52,30 @@ public final class OnnxModel implements AutoCloseable {
 
     private final Path folder;
     private final ModelManifest manifest;
+    private final EngineOptions options;
     private final OrtEnvironment env;
-    private final OrtSession session;
+    /** Runs sessions without multipliers: the plain companion, or model.onnx when there is none or it is off. */
+    private final GraphSession defaultGraph;
+    /** model.onnx: the same object as {@link #defaultGraph} without a companion, else loaded on first need. */
+    private volatile GraphSession svfGraph;
+    private final Object svfLoading = new Object();
     private final int contextLength;
     private final Map<String, OnnxTensor> identitySvf;
     private final KvCachePool caches;
-    private final ExternalInitializers externalWeights;
     /** Runs hold the read lock; close takes the write lock, so it waits for runs in flight instead of crashing them. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private OnnxModel(Path folder, ModelManifest manifest, OrtEnvironment env, OrtSession session, int contextLength,
-                      Map<String, OnnxTensor> identitySvf, ExternalInitializers externalWeights) {
+    private OnnxModel(Path folder, ModelManifest manifest, EngineOptions options, OrtEnvironment env,
+                      GraphSession defaultGraph, int contextLength, Map<String, OnnxTensor> identitySvf) {
         this.folder = folder;
         this.manifest = manifest;
+        this.options = options;
         this.env = env;
-        this.session = session;
+        this.defaultGraph = defaultGraph;
+        this.svfGraph = defaultGraph.svfInputs() || !hasSvf(manifest) ? defaultGraph : null;
         this.contextLength = contextLength;
         this.identitySvf = identitySvf;
-        this.externalWeights = externalWeights;
         ModelManifest.Dimensions d = manifest.dimensions();
         this.caches = new KvCachePool(() -> new KvCache(env, d.numLayers(), d.numKvHeads(), d.headDim(),
                 contextLength, manifest.kvCache().dtype()), MAX_IDLE_CACHES);
@@ -83,35 +96,68 @@ public final class OnnxModel implements AutoCloseable {
             throw new IllegalArgumentException(folder + ": this runtime needs a graph exported with a shared"
                     + " past/present KV buffer (manifest kvCache.sharedBuffer = true); re-export the model");
         }
-        Path modelFile = folder.resolve(manifest.files().model());
-        if (!Files.isRegularFile(modelFile)) {
-            throw new IllegalArgumentException(modelFile + " named in the manifest does not exist");
-        }
+        String plainFile = options.plainCompanion() && hasSvf(manifest) ? manifest.files().plainModel() : null;
+        String defaultFile = plainFile != null ? plainFile : manifest.files().model();
+        requireFile(folder, manifest.files().model());
+        requireFile(folder, defaultFile);
         int modelContext = manifest.dimensions().contextLength();
         int context = options.maxContextLength() == 0 ? modelContext
                 : Math.min(options.maxContextLength(), modelContext);
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Map<String, OnnxTensor> svf = Map.of();
+        GraphSession graph = null;
+        try {
+            svf = identitySvf(env, manifest);
+            graph = loadGraph(env, folder, manifest, options, defaultFile, plainFile == null);
+            return new OnnxModel(folder, manifest, options, env, graph, context, svf);
+        } catch (OrtException e) {
+            svf.values().forEach(OnnxTensor::close);
+            throw new EngineException("ONNX Runtime could not create the SVF identity inputs: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            svf.values().forEach(OnnxTensor::close);
+            if (graph != null) {
+                graph.close();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean hasSvf(ModelManifest m) {
+        return m.svf() != null && m.svf().enabled() && m.svf().matrices() != null && !m.svf().matrices().isEmpty();
+    }
+
+    private static void requireFile(Path folder, String name) {
+        Path file = folder.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + " named in the manifest does not exist");
+        }
+    }
+
+    /** Loads one graph of the folder; {@code svfGraph}: model.onnx (checked for the SVF inputs) or the companion. */
+    private static GraphSession loadGraph(OrtEnvironment env, Path folder, ModelManifest manifest,
+                                          EngineOptions options, String file, boolean svfGraph) {
+        Path modelFile = folder.resolve(file);
+        String externalData = svfGraph ? manifest.files().externalData() : manifest.files().plainExternalData();
         OrtSession session = null;
         ExternalInitializers external = null;
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
             ByteBuffer modelBytes = readFully(modelFile);
-            if (manifest.files().externalData() != null) {
+            if (externalData != null) {
                 external = ExternalInitializers.load(env, modelBytes, folder);
                 so.addExternalInitializers(external.tensors());
             }
             session = env.createSession(modelBytes, so);
-            checkGraph(folder, manifest, session);
-            Map<String, OnnxTensor> svf = identitySvf(env, manifest);
-            return new OnnxModel(folder, manifest, env, session, context, svf, external);
+            checkGraph(folder, manifest, session, svfGraph);
+            return new GraphSession(file, session, external, svfGraph && hasSvf(manifest));
         } catch (OrtException e) {
-            closeQuietly(session, external);
+            GraphSession.closeQuietly(session, external);
             throw new EngineException("ONNX Runtime could not load " + modelFile + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            closeQuietly(session, external);
+            GraphSession.closeQuietly(session, external);
             throw new UncheckedIOException("Could not read the weights of " + modelFile, e);
         } catch (RuntimeException e) {
-            closeQuietly(session, external);
+            GraphSession.closeQuietly(session, external);
             throw e;
         }
     }
@@ -158,7 +204,8 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    private static void checkGraph(Path folder, ModelManifest m, OrtSession session) throws OrtException {
+    private static void checkGraph(Path folder, ModelManifest m, OrtSession session, boolean svfGraph)
+            throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         List<String> missing = new ArrayList<>();
@@ -171,7 +218,7 @@ public final class OnnxModel implements AutoCloseable {
             expectedOutputs.add(m.outputs().presentKey(layer));
             expectedOutputs.add(m.outputs().presentValue(layer));
         }
-        if (m.svf() != null && m.svf().matrices() != null) {
+        if (svfGraph && m.svf() != null && m.svf().matrices() != null) {
             m.svf().matrices().forEach(matrix -> expectedInputs.add(matrix.input()));
         }
         expectedInputs.stream().filter(name -> !inputs.containsKey(name)).forEach(name -> missing.add("input " + name));
@@ -197,17 +244,78 @@ public final class OnnxModel implements AutoCloseable {
         return Collections.unmodifiableMap(tensors);
     }
 
-    /** Opens a generation session with its own (pooled) KV cache; close it to return the cache. */
+    /**
+     * Opens a generation session with its own (pooled) KV cache, without Transformer² multipliers: it runs the plain
+     * companion graph when there is one. Close it to return the cache.
+     */
     public DecoderSession newSession() {
-        return new DecoderSession(this, caches.acquire(), Map.of());
+        return newSession(Map.of());
     }
 
     /**
      * Opens a session whose SVF multipliers are given per graph input (each a float[rank]); inputs left out keep
-     * the identity (all ones).
+     * the identity (all ones). A non-empty map, even all ones, runs the SVF graph {@code model.onnx}, loading it on
+     * first use when the plain companion serves the other sessions (both graphs' weights are then in memory); an
+     * empty map is {@link #newSession()}.
+     *
+     * @throws IllegalArgumentException for an input the model does not have or a wrong number of multipliers,
+     *                                  before any graph is loaded
      */
     public DecoderSession newSession(Map<String, float[]> svfMultipliers) {
-        return new DecoderSession(this, caches.acquire(), svfMultipliers);
+        checkMultipliers(svfMultipliers);
+        GraphSession graph = svfMultipliers.isEmpty() ? defaultGraph : svfGraph();
+        return new DecoderSession(this, graph, caches.acquire(), svfMultipliers);
+    }
+
+    private void checkMultipliers(Map<String, float[]> multipliers) {
+        for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
+            OnnxTensor identity = identitySvf.get(e.getKey());
+            if (identity == null) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not an SVF input of this model");
+            }
+            long rank = identity.getInfo().getShape()[0];
+            if (e.getValue() == null || e.getValue().length != rank) {
+                throw new IllegalArgumentException("SVF input '" + e.getKey() + "' needs " + rank
+                        + " multipliers, got " + (e.getValue() == null ? "null" : e.getValue().length));
+            }
+        }
+    }
+
+    /** model.onnx, loaded once by the first caller that needs it; concurrent callers wait for that load. */
+    private GraphSession svfGraph() {
+        GraphSession loaded = svfGraph;
+        if (loaded != null) {
+            return loaded;
+        }
+        lifecycle.readLock().lock(); // close() waits for the load instead of missing the new session
+        try {
+            synchronized (svfLoading) {
+                if (closed) {
+                    throw new IllegalStateException("The model " + folder + " is closed");
+                }
+                if (svfGraph == null) {
+                    svfGraph = loadGraph(env, folder, manifest, options, manifest.files().model(), true);
+                }
+                return svfGraph;
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Whether model.onnx (the graph with Transformer² inputs) is in memory; without a plain companion, always. */
+    public boolean svfGraphLoaded() {
+        return svfGraph != null;
+    }
+
+    /** The graph sessions without multipliers run. */
+    GraphSession defaultGraph() {
+        return defaultGraph;
+    }
+
+    /** Whether sessions without multipliers run the plain companion graph rather than model.onnx. */
+    public boolean usesPlainCompanion() {
+        return !defaultGraph.svfInputs() && hasSvf(manifest);
     }
 
     void release(KvCache cache) {
@@ -218,15 +326,15 @@ public final class OnnxModel implements AutoCloseable {
         return env;
     }
 
-    /** One run of the graph; fails cleanly (instead of in native code) once the model is closed. */
-    OrtSession.Result run(Map<String, OnnxTensor> inputs, Set<String> requestedOutputs,
+    /** One run of a graph; fails cleanly (instead of in native code) once the model is closed. */
+    OrtSession.Result run(GraphSession graph, Map<String, OnnxTensor> inputs, Set<String> requestedOutputs,
                           Map<String, OnnxTensor> pinnedOutputs) throws OrtException {
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("The model " + folder + " is closed");
             }
-            return session.run(inputs, requestedOutputs, pinnedOutputs);
+            return graph.run(inputs, requestedOutputs, pinnedOutputs);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -253,16 +361,21 @@ public final class OnnxModel implements AutoCloseable {
         return manifest.dimensions().vocabSize();
     }
 
-    /** How many initializers came from an external data file (read into our own buffers); 0 for inline models. */
+    /**
+     * How many initializers came from external data files (read into our own buffers) in the graphs loaded so far;
+     * 0 for inline models.
+     */
     public int externalInitializers() {
-        return externalWeights == null ? 0 : externalWeights.size();
+        GraphSession svf = svfGraph;
+        return defaultGraph.externalInitializers() + (svf == null || svf == defaultGraph ? 0
+                : svf.externalInitializers());
     }
 
     int idleCaches() {
         return caches.idleCount();
     }
 
-    /** Frees the session and weights after runs in flight finish; later runs throw {@link IllegalStateException}. */
+    /** Frees the sessions and weights after runs in flight finish; later runs throw {@link IllegalStateException}. */
     @Override
     public void close() {
         lifecycle.writeLock().lock();
@@ -273,22 +386,13 @@ public final class OnnxModel implements AutoCloseable {
             closed = true;
             caches.close();
             identitySvf.values().forEach(OnnxTensor::close);
-            closeQuietly(session, externalWeights);
+            GraphSession svf = svfGraph;
+            if (svf != null && svf != defaultGraph) {
+                svf.close();
+            }
+            defaultGraph.close();
         } finally {
             lifecycle.writeLock().unlock();
-        }
-    }
-
-    private static void closeQuietly(OrtSession session, ExternalInitializers external) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // nothing useful to do while already failing or shutting down
-            }
-        }
-        if (external != null) {
-            external.close(); // only after the session: it reads these buffers until then
         }
     }
 }

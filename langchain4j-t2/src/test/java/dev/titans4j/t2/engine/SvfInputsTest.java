@@ -46,7 +46,16 @@ class SvfInputsTest {
     void explicit_all_ones_equals_the_default_identity() {
         float[] ones = new float[matrix.rank()];
         Arrays.fill(ones, 1f);
-        assertThat(logits(Map.of(matrix.input(), ones))).containsExactly(logits(Map.of()));
+        // all ones run the SVF graph, no multipliers the plain companion: equal up to float rounding
+        float[] svf = logits(Map.of(matrix.input(), ones));
+        float[] plain = logits(Map.of());
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < plain.length; i++) {
+            scale = Math.max(scale, Math.abs(plain[i]));
+            err = Math.max(err, Math.abs(svf[i] - plain[i]));
+        }
+        assertThat(err).isLessThanOrEqualTo(2e-5 * Math.max(1, scale));
     }
 
     @Test
