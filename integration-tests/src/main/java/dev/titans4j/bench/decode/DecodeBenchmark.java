@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
         description = "Prefill/decode tokens/s of titans4j (ONNX Runtime) vs Jlama vs the memory bandwidth bound.")
 public final class DecodeBenchmark implements Callable<Integer> {
 
+    /** Rows of a default export run with explicit all-ones multipliers, i.e. on its Transformer² graph. */
+    static final String SVF_ENGINE = "titans4j +svf";
+
     @Option(names = "--work", paramLabel = "DIR", defaultValue = "integration-tests/target/decode-bench",
             description = "checkpoints and exports are kept here and reused; default ${DEFAULT-VALUE}")
     Path work;
@@ -59,7 +62,8 @@ public final class DecodeBenchmark implements Callable<Integer> {
     int runs;
 
     @Option(names = "--skip-plain",
-            description = "do not also time the plain graph (exported --no-svf) that shows the Transformer² hook's cost")
+            description = "do not also export and time --no-svf (the default export's plain companion is the same "
+                    + "graph; the Transformer² hook's cost is its '" + SVF_ENGINE + "' row vs its plain row)")
     boolean skipPlain;
 
     @Option(names = "--no-spinning",
@@ -124,9 +128,12 @@ public final class DecodeBenchmark implements Callable<Integer> {
                     String spin = noSpinning ? " nospin" : "";
                     for (Map.Entry<Integer, Path[]> e : exports.entrySet()) {
                         String block = blockLabel(precision, e.getKey());
-                        rows.add(ort(shape, precision, t, "titans4j" + spin + block, e.getValue()[0]));
+                        // without experts (the plain companion), then the same export forced onto its SVF graph
+                        rows.add(ort(shape, precision, t, "titans4j" + spin + block, e.getValue()[0], false));
+                        rows.add(ort(shape, precision, t, SVF_ENGINE + spin + block, e.getValue()[0], true));
                         if (e.getValue()[1] != null) {
-                            rows.add(ort(shape, precision, t, "titans4j --no-svf" + spin + block, e.getValue()[1]));
+                            rows.add(ort(shape, precision, t, "titans4j --no-svf" + spin + block, e.getValue()[1],
+                                    false));
                         }
                     }
                     rows.add(jlama(shape, precision, t, hf));
@@ -170,10 +177,16 @@ public final class DecodeBenchmark implements Callable<Integer> {
         if (Files.isRegularFile(out.resolve(ModelManifest.FILE_NAME))) {
             Integer recorded = ModelManifest.read(out).int4BlockSize(); // null: written before it was recorded
             int block = recorded != null ? recorded : Int4Quantizer.DEFAULT_BLOCK_SIZE;
-            if (precision != Precision.int4 || block == blockSize) {
+            boolean companionMissing = svf && ModelManifest.read(out).files().plainModel() == null;
+            if (companionMissing) {
+                log.printf(Locale.ROOT, "  %s has no plain companion %s (exported before it existed): exporting"
+                        + " again%n", out, OnnxExporter.PLAIN_MODEL_FILE);
+            } else if (precision != Precision.int4 || block == blockSize) {
                 return out;
+            } else {
+                log.printf(Locale.ROOT, "  %s holds int4 block %d, not %d: exporting again%n", out, block,
+                        blockSize);
             }
-            log.printf(Locale.ROOT, "  %s holds int4 block %d, not %d: exporting again%n", out, block, blockSize);
         }
         log.printf(Locale.ROOT, "  exporting %s%n", out);
         ExportOptions.Builder builder = ExportOptions.builder().precision(precision).svf(svf).force(true);
@@ -187,11 +200,12 @@ public final class DecodeBenchmark implements Callable<Integer> {
         return out;
     }
 
-    private Row ort(ModelShape shape, Precision precision, int t, String engine, Path export) {
+    /** {@code svf}: explicit all-ones multipliers, so the run uses model.onnx even when a companion exists. */
+    private Row ort(ModelShape shape, Precision precision, int t, String engine, Path export, boolean svf) {
         log.printf(Locale.ROOT, "  %s %s %s, %d thread(s)...%n", shape.name(), engine, precision, t);
-        Speed speed = OrtRunner.measure(export, t, !noSpinning, promptTokens, decodeTokens, runs);
+        Speed speed = OrtRunner.measure(export, svf, t, !noSpinning, promptTokens, decodeTokens, runs);
         log.println("    " + speed.runs());
-        return Row.measured(shape, engine, precision, t, speed, weightBytesPerToken(shape, precision, export));
+        return Row.measured(shape, engine, precision, t, speed, weightBytesPerToken(shape, precision, export, svf));
     }
 
     private Row jlama(ModelShape shape, Precision precision, int t, Path hf) {
@@ -215,15 +229,20 @@ public final class DecodeBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Bytes of weights one decoded token reads: the model files, less the embedding table when only a Gather reads
-     * it (one row per token). Tied fp32 exports use that table as the LM head too, so it is read in full.
+     * Bytes of weights one decoded token reads: the files of the graph the run used (the plain companion for
+     * sessions without multipliers when the export has one, else model.onnx), less the embedding table when only a
+     * Gather reads it (one row per token). Tied fp32 exports use that table as the LM head too, so it is read in
+     * full.
      */
-    static long weightBytesPerToken(ModelShape shape, Precision precision, Path export) {
+    static long weightBytesPerToken(ModelShape shape, Precision precision, Path export, boolean svf) {
         try {
-            long bytes = Files.size(export.resolve(OnnxExporter.MODEL_FILE));
-            Path data = export.resolve(OnnxExporter.MODEL_FILE + ".data");
-            if (Files.exists(data)) {
-                bytes += Files.size(data);
+            ModelManifest.Files files = ModelManifest.read(export).files();
+            boolean plain = !svf && files.plainModel() != null;
+            String model = plain ? files.plainModel() : files.model();
+            String data = plain ? files.plainExternalData() : files.externalData();
+            long bytes = Files.size(export.resolve(model));
+            if (data != null) {
+                bytes += Files.size(export.resolve(data));
             }
             boolean tableIsHead = shape.tied() && precision == Precision.fp32;
             return tableIsHead ? bytes : bytes - shape.embeddingBytes();

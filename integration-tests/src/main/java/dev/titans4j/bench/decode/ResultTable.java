@@ -103,25 +103,29 @@ final class ResultTable {
         return out.toString();
     }
 
-    /** Decode and prefill of the default (SVF) export relative to the plain graph of the same configuration. */
+    /**
+     * Decode and prefill of a default export forced onto its SVF graph (all-ones multipliers) relative to the same
+     * export without multipliers (its plain companion): what mixing an expert costs.
+     */
     private static String hookCost(List<Row> rows) {
         StringBuilder out = new StringBuilder();
         for (Row svf : rows) {
-            if (!svf.isMeasured() || !svf.engine().startsWith("titans4j") || svf.engine().contains("--no-svf")) {
+            if (!svf.isMeasured() || !svf.engine().startsWith(DecodeBenchmark.SVF_ENGINE)) {
                 continue;
             }
-            String plainName = svf.engine().replace("titans4j", "titans4j --no-svf");
+            String which = svf.engine().substring(DecodeBenchmark.SVF_ENGINE.length()); // " b128", " nospin"
+            String plainName = "titans4j" + which;
             rows.stream().filter(p -> p.isMeasured() && p.engine().equals(plainName) && p.shape() == svf.shape()
                     && p.precision() == svf.precision() && p.threads() == svf.threads()).findFirst()
                     .ifPresent(plain -> out.append(String.format(Locale.ROOT,
                             "  %s %s %d thr%s: decode %.2fx, prefill %.2fx the plain graph (weights %.2fx)%n",
-                            svf.shape().name(), svf.precision(), svf.threads(),
-                            svf.engine().substring("titans4j".length()), // " b128", " nospin": which export
+                            svf.shape().name(), svf.precision(), svf.threads(), which,
                             svf.speed().decode() / plain.speed().decode(),
                             svf.speed().prefill() / plain.speed().prefill(),
                             (double) svf.bytesPerToken() / plain.bytesPerToken())));
         }
-        return out.length() == 0 ? "" : "Transformer² SVF hook (default export) vs plain graph:\n" + out;
+        return out.length() == 0 ? "" : "Transformer² SVF hook (" + DecodeBenchmark.SVF_ENGINE
+                + ", all-ones multipliers) vs plain graph (titans4j, the plain companion):\n" + out;
     }
 
     private static String verdict(boolean met) {

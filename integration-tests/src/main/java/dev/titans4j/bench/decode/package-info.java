@@ -20,6 +20,12 @@
  * with MatMulNBits blocks of 128 (folders {@code int4-b128}, {@code int4-b128-plain}; rows {@code titans4j b128});
  * block 32 keeps the folder names {@code int4}, {@code int4-plain}.
  *
+ * <p>Rows {@code titans4j} time a default export as a user without experts gets it (sessions without multipliers
+ * run its plain companion {@code model-plain.onnx}); rows {@code titans4j +svf} time the same export with explicit
+ * all-ones multipliers, which runs its Transformer² graph {@code model.onnx}, and the "SVF hook vs plain graph"
+ * lines compare the two. MB/tok counts the files of the graph each row ran. Cached default exports without a
+ * companion (written before it existed) are exported again.
+ *
  * <p>Jlama ({@code com.github.tjake:jlama-core}, Maven profile {@code bench-jlama}) is Java 20 bytecode using the
  * incubating Vector API and fixes its thread count once per JVM, so {@link dev.titans4j.bench.decode.JlamaWorker}
  * runs it by reflection in a child JVM per configuration. Jlama cannot quantize F32 safetensors while loading (its

@@ -29,6 +29,7 @@ class DecodeBenchmarkSmokeTest {
         String text = table.toString(StandardCharsets.UTF_8);
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j --no-svf\\s+\\d+");
+        assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j \\+svf\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
         assertThat(text).containsPattern("Jlama\\s+not run \\(no --jlama-java\\)");
         assertThat(text).containsPattern("read bandwidth \\(median\\) 1 thr \\d+\\.\\d GB/s");
         assertThat(text).containsPattern("tinyA fp32 1 thr: decode \\d+\\.\\d\\dx, prefill \\d+\\.\\d\\dx the plain graph");
@@ -62,6 +63,48 @@ class DecodeBenchmarkSmokeTest {
         // the plain-graph comparison pairs each block with its own plain export
         assertThat(text).containsPattern("tinyB int4 2 thr: decode \\d+\\.\\d\\dx, prefill");
         assertThat(text).containsPattern("tinyB int4 2 thr b64: decode \\d+\\.\\d\\dx, prefill");
+        assertThat(text).containsPattern("tinyB\\s+int4\\s+2 titans4j \\+svf b64\\s+\\d+\\.\\d");
+    }
+
+    /** MB/tok of a row counts the graph it ran: the companion without multipliers, model.onnx with them. */
+    @Test
+    void weightBytesPerTokenCountTheGraphTheRowRan(@TempDir Path work) throws Exception {
+        Path hf = RandomCheckpoint.ensure(ModelShape.named("tinyB"), work.resolve("hf"), null, 42);
+        Path export = work.resolve("svf");
+        dev.titans4j.export.OnnxExporter.builder().options(dev.titans4j.export.ExportOptions.builder()
+                .externalData(true).build()).build().export(hf, export);
+        ModelShape shape = ModelShape.named("tinyB");
+        long embedding = shape.tied() ? 0 : shape.embeddingBytes(); // tied fp32: the table is the LM head too
+        long plainFiles = java.nio.file.Files.size(export.resolve("model-plain.onnx"))
+                + java.nio.file.Files.size(export.resolve("model-plain.onnx.data"));
+        long svfFiles = java.nio.file.Files.size(export.resolve("model.onnx"))
+                + java.nio.file.Files.size(export.resolve("model.onnx.data"));
+        assertThat(DecodeBenchmark.weightBytesPerToken(shape, Precision.fp32, export, false))
+                .isEqualTo(plainFiles - embedding);
+        assertThat(DecodeBenchmark.weightBytesPerToken(shape, Precision.fp32, export, true))
+                .isEqualTo(svfFiles - embedding);
+    }
+
+    /** A cached default export from before the plain companion existed is exported again, and the log says so. */
+    @Test
+    void cachedExportWithoutCompanionIsExportedAgain(@TempDir Path work) throws Exception {
+        Path hf = RandomCheckpoint.ensure(ModelShape.named("tinyA"), work.resolve("tinyA").resolve("hf"), null, 42);
+        Path cached = work.resolve("tinyA").resolve("fp32");
+        dev.titans4j.export.OnnxExporter.builder().options(dev.titans4j.export.ExportOptions.builder()
+                .plainCompanion(false).build()).build().export(hf, cached);
+        DecodeBenchmark bench = new DecodeBenchmark();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        bench.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        bench.log = new PrintStream(log, true, StandardCharsets.UTF_8);
+
+        int exit = new CommandLine(bench).setCaseInsensitiveEnumValuesAllowed(true).execute("--work", work.toString(),
+                "--shapes", "tinyA", "--precisions", "fp32", "--prepare-only", "--skip-plain", "--tokenizer",
+                work.resolve("none").toString());
+
+        assertThat(exit).isZero();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("has no plain companion model-plain.onnx");
+        assertThat(dev.titans4j.export.manifest.ModelManifest.read(cached).files().plainModel())
+                .isEqualTo("model-plain.onnx");
     }
 
     @Test
