@@ -106,7 +106,12 @@ public final class ExportCommand implements Callable<Integer> {
         ExportOptions.Builder b = ExportOptions.builder().precision(precision).svf(!noSvf).svfForm(svfForm)
                 .externalData(externalData).force(force);
         if (noPlainCompanion) {
-            b.plainCompanion(false);
+            try {
+                b.plainCompanion(false).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--no-plain-companion: "
+                        + e.getMessage());
+            }
         }
         try {
             if (int4BlockSize != null) {
@@ -114,9 +119,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             return b.build();
         } catch (IllegalArgumentException e) {
-            String option = int4BlockSize != null && e.getMessage().contains("int4") ? "--int4-block-size"
-                    : "--no-plain-companion";
-            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), "--int4-block-size: " + e.getMessage());
         }
     }
 
