@@ -132,6 +132,9 @@ public final class RecallTuning {
                     // names starting with "lin" use a linear content memory (the v3 design), others the deep default
                     MemoryConfig base = v.name().startsWith("lin") ? NeuralAddressMemory.defaultContextConfig(384)
                             : NeuralAddressMemory.defaultConfig(384);
+                    int codeDim = Integer.getInteger("codeDim", 384);
+                    base = base.toBuilder().valueDimension(codeDim).inputDimension(384 + codeDim)
+                            .expansion(Integer.getInteger("exp", base.expansion())).build();
                     MemoryConfig config = base.toBuilder().theta(GateSpec.fixed(v.theta()))
                             .alpha(GateSpec.fixed(v.alpha())).eta(GateSpec.fixed(v.eta())).build();
                     LongTermMemory memory = new LongTermMemory(model, config,
