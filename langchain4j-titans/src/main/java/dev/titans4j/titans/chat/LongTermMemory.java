@@ -40,6 +40,7 @@ final class LongTermMemory {
         this.neural = new NeuralAddressMemory(memoryConfig, 0);
         this.contextNeural = contextWeight == 0 ? null
                 : new NeuralAddressMemory(NeuralAddressMemory.withContext(contextMemoryConfig), contextWeight);
+        // retention ages segments at the content memory's forgetting rate (1e-4 by default: mostly by surprise)
         double alpha = memoryConfig.alpha().isDataDependent() ? memoryConfig.alpha().value() / 2
                 : memoryConfig.alpha().value();
         this.archive = new SegmentArchive(archiveCapacity, alpha);

@@ -30,9 +30,17 @@ final class NeuralAddressMemory {
 
     NeuralAddressMemory(MemoryConfig config, double contextWeight) {
         this.config = config;
+        checkLayout(config, contextWeight);
         this.embeddingDimension = config.keyDimension();
         int codeDimension = config.valueDimension();
-        if (config.inputDimension() != embeddingDimension + codeDimension) {
+        this.codes = new AddressCodes(codeDimension);
+        this.parameters = parameters(config, contextWeight);
+        this.memory = NeuralMemory.create(config, parameters);
+    }
+
+    /** Checks what this class needs of a config, without allocating a memory. */
+    static void checkLayout(MemoryConfig config, double contextWeight) {
+        if (config.inputDimension() != config.keyDimension() + config.valueDimension()) {
             throw new IllegalArgumentException("TitansChatMemory needs a memory config with inputDimension = "
                     + "keyDimension (the embedding dimension) + valueDimension (the address code dimension), got "
                     + config);
@@ -42,9 +50,6 @@ final class NeuralAddressMemory {
             throw new IllegalArgumentException("memory config must have convolutionKernel " + expectedKernel
                     + " for context weight " + contextWeight + ", got " + config.convolutionKernel());
         }
-        this.codes = new AddressCodes(codeDimension);
-        this.parameters = parameters(config, contextWeight);
-        this.memory = NeuralMemory.create(config, parameters);
     }
 
     /**

@@ -46,6 +46,13 @@ public record RecallFusion(double neuralWeight, double contextNeuralWeight, doub
         }
     }
 
+    /** The fusion of earlier versions: every ranking votes for all its segments (depth unlimited). */
+    public RecallFusion(double neuralWeight, double contextNeuralWeight, double lexicalWeight, double recencyWeight,
+                        double secondHopNeuralWeight, double secondHopLexicalWeight, double k) {
+        this(neuralWeight, contextNeuralWeight, lexicalWeight, recencyWeight, secondHopNeuralWeight,
+                secondHopLexicalWeight, k, Integer.MAX_VALUE);
+    }
+
     public static RecallFusion defaults() {
         return new RecallFusion(2.0, 1.0, 1.0, 0.0, 0.0, 1.0, 60, 20);
     }

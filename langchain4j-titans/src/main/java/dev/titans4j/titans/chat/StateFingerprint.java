@@ -64,7 +64,7 @@ record StateFingerprint(String neural, double contextWeight, String embeddingMod
      * maxSegmentWords) was written with this neural layout and context weight. It recorded no embedding model.
      */
     boolean matchesLegacy(long legacy) {
-        String[] parts = split(neural);
+        String[] parts = memories();
         if (!parts[1].isEmpty() && !parts[1].equals(parts[0])) {
             return false; // format 1 used one configuration for both memories
         }
@@ -77,7 +77,7 @@ record StateFingerprint(String neural, double contextWeight, String embeddingMod
     private long legacyNeural() {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(split(neural)[0].getBytes(StandardCharsets.UTF_8));
+                    .digest(memories()[0].getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(h).getLong();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
@@ -93,22 +93,29 @@ record StateFingerprint(String neural, double contextWeight, String embeddingMod
         if (Double.compare(stored.contextWeight, contextWeight) != 0) {
             parts.add("contextWeight (stored " + stored.contextWeight + ", configured " + contextWeight + ")");
         }
-        String[] storedParts = split(stored.neural);
-        String[] configuredParts = split(neural);
+        String[] storedParts = stored.memories();
+        String[] configuredParts = memories();
         if (!storedParts[0].equals(configuredParts[0])) {
             parts.add("neural memory settings (" + settingDifferences(storedParts[0], configuredParts[0]) + ")");
         }
-        if (!storedParts[1].equals(configuredParts[1])) {
+        // without a context memory on one side, the contextWeight line above already says what differs
+        boolean bothHaveContext = stored.contextWeight != 0 && contextWeight != 0;
+        if (bothHaveContext && !storedParts[1].equals(configuredParts[1])) {
             parts.add("context memory settings (" + settingDifferences(storedParts[1], configuredParts[1]) + ")");
         }
         return String.join("; ", parts);
     }
 
-    /** [content description, context description or ""]. */
-    private static String[] split(String neural) {
+    /**
+     * [content description, context description or "" without a context memory]. States saved before the two
+     * memories had separate settings store one description, which then held for both.
+     */
+    private String[] memories() {
         int at = neural.indexOf(CONTEXT_PART);
-        return at < 0 ? new String[] {neural, ""}
-                : new String[] {neural.substring(0, at), neural.substring(at + CONTEXT_PART.length())};
+        if (at >= 0) {
+            return new String[] {neural.substring(0, at), neural.substring(at + CONTEXT_PART.length())};
+        }
+        return new String[] {neural, contextWeight == 0 ? "" : neural};
     }
 
     /** Compares two {@link MemoryConfig#describe()} strings ({@code key=value,...}) setting by setting. */

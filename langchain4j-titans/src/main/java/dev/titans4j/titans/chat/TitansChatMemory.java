@@ -436,6 +436,15 @@ public final class TitansChatMemory implements ChatMemory {
         return list;
     }
 
+    /**
+     * The linear neural memory for embeddings of dimension {@code d} (θ = 0.5, η = 0, α = 0.001): the context
+     * memory's default, and the content memory's default before the 2-layer one. States saved by those earlier
+     * versions load with {@code memoryConfig(TitansChatMemory.linearMemoryConfig(d))}.
+     */
+    public static MemoryConfig linearMemoryConfig(int embeddingDimension) {
+        return NeuralAddressMemory.defaultContextConfig(embeddingDimension);
+    }
+
     /** Builder in the LangChain4j style; {@code maxMessages} or {@code maxTokens} is required. */
     public static final class Builder {
         private Object id = "default";
@@ -617,9 +626,10 @@ public final class TitansChatMemory implements ChatMemory {
                 b.contextMemoryConfig = NeuralAddressMemory.defaultContextConfig(b.embeddingModel.dimension());
             }
             // validate both layouts now, not on first add
-            new NeuralAddressMemory(b.memoryConfig, 0);
+            NeuralAddressMemory.checkLayout(b.memoryConfig, 0);
             if (b.contextWeight > 0) {
-                new NeuralAddressMemory(NeuralAddressMemory.withContext(b.contextMemoryConfig), b.contextWeight);
+                NeuralAddressMemory.checkLayout(NeuralAddressMemory.withContext(b.contextMemoryConfig),
+                        b.contextWeight);
             }
             TitansChatMemory memory = new TitansChatMemory(b);
             return memory;

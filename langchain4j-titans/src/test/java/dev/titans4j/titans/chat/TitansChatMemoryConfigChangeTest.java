@@ -120,6 +120,30 @@ class TitansChatMemoryConfigChangeTest {
     }
 
     @Test
+    void state_saved_with_one_description_for_both_memories_loads_under_the_linear_config() throws IOException {
+        // states saved before the two memories had separate settings carry one description, valid for both
+        MemoryConfig linear = TitansChatMemory.linearMemoryConfig(HashingEmbeddingModel.DIMENSION);
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory written = memory(store).memoryConfig(linear).build();
+        written.add(UserMessage.from("The zebra sleeps in the barn."));
+        written.add(UserMessage.from("ok"));
+        StoredState saved = store.load("u").orElseThrow();
+        store.save("u", withSingleDescription(saved.bytes(), linear.describe()), saved.version());
+
+        assertThat(memory(store).memoryConfig(linear).build().rank("zebra")).extracting(RecalledSegment::text)
+                .containsExactly("The zebra sleeps in the barn.");
+        assertThatThrownBy(() -> memory(store).build().messages())
+                .isInstanceOf(CorruptChatStateException.class)
+                .hasMessageContaining("neural memory settings (L: stored 1, configured 2")
+                .hasMessageNotContaining("context memory settings");
+        // no context memory configured: only the context weight is named, not a garbled context comparison
+        assertThatThrownBy(() -> memory(store).memoryConfig(linear).contextWeight(0).build().messages())
+                .isInstanceOf(CorruptChatStateException.class)
+                .hasMessageContaining("contextWeight (stored 1.5, configured 0.0)")
+                .hasMessageNotContaining("context memory settings").hasMessageNotContaining("null");
+    }
+
+    @Test
     void a_different_context_memory_is_named_as_such() {
         InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
         TitansChatMemory written = memory(store).build();
@@ -165,6 +189,22 @@ class TitansChatMemoryConfigChangeTest {
         out.write(v2, 0, 4);
         out.writeInt(1);
         out.writeLong(legacyFingerprint);
+        out.write(v2, in.position(), v2.length - 4 - in.position());
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.toByteArray());
+        out.writeInt((int) crc.getValue());
+        return bytes.toByteArray();
+    }
+
+    /** Rewrites a format-2 blob's neural description to one string for both memories, fresh CRC32C. */
+    private static byte[] withSingleDescription(byte[] v2, String description) throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(v2);
+        in.position(8);
+        skipUtf(in); // neural settings (content | context)
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(v2, 0, 8);
+        out.writeUTF(description);
         out.write(v2, in.position(), v2.length - 4 - in.position());
         CRC32C crc = new CRC32C();
         crc.update(bytes.toByteArray());
