@@ -25,9 +25,10 @@ final class ManifestFactory {
                 written.dataFile() == null ? null : written.dataFile().getFileName().toString(),
                 copiedFiles.contains("tokenizer.json") ? "tokenizer.json" : null,
                 copiedFiles.contains("tokenizer_config.json") ? "tokenizer_config.json" : null,
-                copiedFiles.contains("generation_config.json") ? "generation_config.json" : null,
-                plain == null ? null : plain.modelFile().getFileName().toString(),
-                plain == null || plain.dataFile() == null ? null : plain.dataFile().getFileName().toString());
+                copiedFiles.contains("generation_config.json") ? "generation_config.json" : null);
+        ModelManifest.PlainCompanion companion = plain == null ? null : new ModelManifest.PlainCompanion(
+                plain.modelFile().getFileName().toString(),
+                plain.dataFile() == null ? null : plain.dataFile().getFileName().toString());
         ModelManifest.Inputs inputs = new ModelManifest.Inputs(GraphNames.INPUT_IDS, GraphNames.ATTENTION_MASK,
                 GraphNames.LOGITS_FROM, GraphNames.PAST_KEY, GraphNames.PAST_VALUE);
         ModelManifest.Outputs outputs = new ModelManifest.Outputs(GraphNames.LOGITS, GraphNames.PRESENT_KEY,
@@ -49,6 +50,7 @@ final class ManifestFactory {
         return new ModelManifest(ModelManifest.FORMAT, ModelManifest.CURRENT_VERSION, OnnxExporter.VERSION,
                 c.architecture(), c.modelType(), input.toAbsolutePath().normalize().getFileName().toString(),
                 options.precision(), dims, tokens, ChatFormat.detect(c.chatTemplate()), files, inputs, outputs, kv,
-                svf, options.precision() == ModelManifest.Precision.int4 ? options.int4BlockSize() : null);
+                svf, options.precision() == ModelManifest.Precision.int4 ? options.int4BlockSize() : null,
+                companion);
     }
 }

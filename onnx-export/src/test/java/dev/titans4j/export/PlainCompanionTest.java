@@ -3,6 +3,7 @@ package dev.titans4j.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.titans4j.export.manifest.ModelManifest;
@@ -37,8 +38,12 @@ class PlainCompanionTest {
                 .export(hf, noSvf);
 
         ModelManifest m = ModelManifest.read(svf);
-        assertThat(m.files().plainModel()).isEqualTo(OnnxExporter.PLAIN_MODEL_FILE);
-        assertThat(m.files().plainExternalData()).isNull();
+        assertThat(m.plainCompanion().model()).isEqualTo(OnnxExporter.PLAIN_MODEL_FILE);
+        assertThat(m.plainCompanion().externalData()).isNull();
+        // top level, not inside files: runtimes that predate the companion ignore it and load model.onnx
+        JsonNode json = new ObjectMapper().readTree(svf.resolve(ModelManifest.FILE_NAME).toFile());
+        assertThat(json.path("plainCompanion").path("model").asText()).isEqualTo(OnnxExporter.PLAIN_MODEL_FILE);
+        assertThat(json.path("files").has("plainModel")).isFalse();
         // same builder, same weights: the companion is byte for byte the --no-svf model
         assertThat(Files.readAllBytes(svf.resolve(OnnxExporter.PLAIN_MODEL_FILE)))
                 .isEqualTo(Files.readAllBytes(noSvf.resolve(OnnxExporter.MODEL_FILE)));
@@ -62,7 +67,7 @@ class PlainCompanionTest {
                 .export(hf, out);
         ModelManifest m = ModelManifest.read(out);
         assertThat(m.files().externalData()).isEqualTo("model.onnx.data");
-        assertThat(m.files().plainExternalData()).isEqualTo("model-plain.onnx.data");
+        assertThat(m.plainCompanion().externalData()).isEqualTo("model-plain.onnx.data");
         assertThat(r.fileSizes()).containsKeys("model.onnx", "model.onnx.data", "model-plain.onnx",
                 "model-plain.onnx.data");
         assertThat(out.resolve("model-plain.onnx.data")).isNotEmptyFile();
@@ -90,9 +95,8 @@ class PlainCompanionTest {
         OnnxExporter.builder().options(ExportOptions.builder().plainCompanion(false).build()).build().export(hf, off);
         ObjectMapper json = new ObjectMapper();
         for (Path out : List.of(noSvf, off)) {
-            assertThat(json.readTree(out.resolve(ModelManifest.FILE_NAME).toFile()).path("files").has("plainModel"))
-                    .isFalse();
-            assertThat(ModelManifest.read(out).files().plainModel()).isNull();
+            assertThat(json.readTree(out.resolve(ModelManifest.FILE_NAME).toFile()).has("plainCompanion")).isFalse();
+            assertThat(ModelManifest.read(out).plainCompanion()).isNull();
             assertThat(out.resolve(OnnxExporter.PLAIN_MODEL_FILE)).doesNotExist();
         }
         assertThat(ModelManifest.read(off).svf().enabled()).isTrue();
@@ -117,11 +121,34 @@ class PlainCompanionTest {
         Path file = out.resolve(ModelManifest.FILE_NAME);
         ObjectMapper json = new ObjectMapper();
         ObjectNode node = (ObjectNode) json.readTree(file.toFile());
-        ((ObjectNode) node.get("files")).remove(List.of("plainModel", "plainExternalData"));
+        node.remove("plainCompanion");
         json.writeValue(file.toFile(), node);
         ModelManifest m = ModelManifest.read(out);
-        assertThat(m.files().plainModel()).isNull();
+        assertThat(m.plainCompanion()).isNull();
         assertThat(m.files().model()).isEqualTo(OnnxExporter.MODEL_FILE);
+    }
+
+    @Test
+    void unknownFieldsInNestedObjectsAreIgnored() throws Exception {
+        // what a later exporter may add without a new manifest version; the old files.plainModel layout included
+        Path hf = TinyCheckpoint.llama().headDim(16).write(dir.resolve("hf"));
+        Path out = dir.resolve("out");
+        OnnxExporter.builder().build().export(hf, out);
+        Path file = out.resolve(ModelManifest.FILE_NAME);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode node = (ObjectNode) json.readTree(file.toFile());
+        node.put("futureTopLevel", 1);
+        ((ObjectNode) node.get("files")).put("plainModel", "model-plain.onnx");
+        for (String nested : List.of("dimensions", "tokens", "inputs", "outputs", "kvCache", "svf",
+                "plainCompanion")) {
+            ((ObjectNode) node.get(nested)).put("futureField", "x");
+        }
+        ((ObjectNode) node.get("svf").get("matrices").get(0)).put("futureField", 2);
+        json.writeValue(file.toFile(), node);
+        ModelManifest m = ModelManifest.read(out);
+        assertThat(m.files().model()).isEqualTo(OnnxExporter.MODEL_FILE);
+        assertThat(m.plainCompanion().model()).isEqualTo(OnnxExporter.PLAIN_MODEL_FILE);
+        assertThat(m.svf().matrices()).isNotEmpty();
     }
 
     @Test

@@ -177,7 +177,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
         if (Files.isRegularFile(out.resolve(ModelManifest.FILE_NAME))) {
             Integer recorded = ModelManifest.read(out).int4BlockSize(); // null: written before it was recorded
             int block = recorded != null ? recorded : Int4Quantizer.DEFAULT_BLOCK_SIZE;
-            boolean companionMissing = svf && ModelManifest.read(out).files().plainModel() == null;
+            boolean companionMissing = svf && ModelManifest.read(out).plainCompanion() == null;
             if (companionMissing) {
                 log.printf(Locale.ROOT, "  %s has no plain companion %s (exported before it existed): exporting"
                         + " again%n", out, OnnxExporter.PLAIN_MODEL_FILE);
@@ -236,10 +236,10 @@ public final class DecodeBenchmark implements Callable<Integer> {
      */
     static long weightBytesPerToken(ModelShape shape, Precision precision, Path export, boolean svf) {
         try {
-            ModelManifest.Files files = ModelManifest.read(export).files();
-            boolean plain = !svf && files.plainModel() != null;
-            String model = plain ? files.plainModel() : files.model();
-            String data = plain ? files.plainExternalData() : files.externalData();
+            ModelManifest manifest = ModelManifest.read(export);
+            ModelManifest.PlainCompanion companion = svf ? null : manifest.plainCompanion();
+            String model = companion != null ? companion.model() : manifest.files().model();
+            String data = companion != null ? companion.externalData() : manifest.files().externalData();
             long bytes = Files.size(export.resolve(model));
             if (data != null) {
                 bytes += Files.size(export.resolve(data));

@@ -103,7 +103,7 @@ class DecodeBenchmarkSmokeTest {
 
         assertThat(exit).isZero();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("has no plain companion model-plain.onnx");
-        assertThat(dev.titans4j.export.manifest.ModelManifest.read(cached).files().plainModel())
+        assertThat(dev.titans4j.export.manifest.ModelManifest.read(cached).plainCompanion().model())
                 .isEqualTo("model-plain.onnx");
     }
 

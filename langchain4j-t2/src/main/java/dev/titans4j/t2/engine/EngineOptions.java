@@ -20,8 +20,8 @@ import java.util.Objects;
  *                        busy machine 2 spinning threads decoded 2-5x slower than 2 that sleep. Turn it off when
  *                        the application or other processes need the same cores.
  * @param plainCompanion whether sessions without Transformer² multipliers run the export's plain companion graph
- *                       ({@code model-plain.onnx}, 15-37% faster decoding than the SVF graph with identity
- *                       multipliers) when the export has one (default true). The SVF graph {@code model.onnx} is
+ *                       ({@code model-plain.onnx}; the SVF graph with identity multipliers decodes at
+ *                       0.73-0.84x its speed, a 16-27% cost, in the quiet decode benchmark) when the export has one (default true). The SVF graph {@code model.onnx} is
  *                       then loaded on the first request that mixes experts, after which both graphs' weights are
  *                       in memory. False: always {@code model.onnx}, one copy of the weights, for applications
  *                       that mix experts on every request.
@@ -42,6 +42,12 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
             throw new IllegalArgumentException("maxContextLength must be >= 0 (0 = the model's), got "
                     + maxContextLength);
         }
+    }
+
+    /** The options before {@code plainCompanion} existed: sessions without multipliers use the companion. */
+    public EngineOptions(int intraOpThreads, ExecutionProvider executionProvider, int cudaDeviceId,
+                         int maxContextLength, boolean intraOpSpinning) {
+        this(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning, true);
     }
 
     public static EngineOptions defaults() {

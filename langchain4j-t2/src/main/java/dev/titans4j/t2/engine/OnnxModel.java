@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * An exported model folder loaded once: its manifest and its ONNX Runtime session(s). Thread-safe: any number of
  * threads open {@link DecoderSession}s on it concurrently; each session takes its own {@link KvCache} from a pool.
  *
- * <p>Two graphs: when the manifest names a plain companion ({@code files.plainModel}, the decoder without the
- * Transformer² hook, which decodes 15-37% faster), sessions without multipliers run it, and {@code model.onnx}
+ * <p>Two graphs: when the manifest names a plain companion ({@code plainCompanion.model}, the decoder without the
+ * Transformer² hook, which costs 16-27% of decode speed: the SVF graph ran at 0.73-0.84x in the quiet decode
+ * benchmark), sessions without multipliers run it, and {@code model.onnx}
  * (the SVF graph) is loaded only when the first session with a non-empty multiplier map is opened. From then on
  * both graphs' weights are held in memory; {@link EngineOptions#withPlainCompanion(boolean)
  * withPlainCompanion(false)} keeps only {@code model.onnx} for applications that mix experts on every request.
@@ -96,10 +97,13 @@ public final class OnnxModel implements AutoCloseable {
             throw new IllegalArgumentException(folder + ": this runtime needs a graph exported with a shared"
                     + " past/present KV buffer (manifest kvCache.sharedBuffer = true); re-export the model");
         }
-        String plainFile = options.plainCompanion() && hasSvf(manifest) ? manifest.files().plainModel() : null;
+        String plainFile = options.plainCompanion() && hasSvf(manifest) && manifest.plainCompanion() != null
+                ? manifest.plainCompanion().model() : null;
         String defaultFile = plainFile != null ? plainFile : manifest.files().model();
         requireFile(folder, manifest.files().model());
-        requireFile(folder, defaultFile);
+        if (plainFile != null) {
+            requireCompanion(folder, plainFile);
+        }
         int modelContext = manifest.dimensions().contextLength();
         int context = options.maxContextLength() == 0 ? modelContext
                 : Math.min(options.maxContextLength(), modelContext);
@@ -134,11 +138,20 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    private static void requireCompanion(Path folder, String name) {
+        Path file = folder.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": the plain companion named in the manifest"
+                    + " (plainCompanion.model) does not exist; load with EngineOptions.withPlainCompanion(false)"
+                    + " to use model.onnx for every request, or re-export the model");
+        }
+    }
+
     /** Loads one graph of the folder; {@code svfGraph}: model.onnx (checked for the SVF inputs) or the companion. */
     private static GraphSession loadGraph(OrtEnvironment env, Path folder, ModelManifest manifest,
                                           EngineOptions options, String file, boolean svfGraph) {
         Path modelFile = folder.resolve(file);
-        String externalData = svfGraph ? manifest.files().externalData() : manifest.files().plainExternalData();
+        String externalData = svfGraph ? manifest.files().externalData() : manifest.plainCompanion().externalData();
         OrtSession session = null;
         ExternalInitializers external = null;
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
@@ -262,8 +275,20 @@ public final class OnnxModel implements AutoCloseable {
      *                                  before any graph is loaded
      */
     public DecoderSession newSession(Map<String, float[]> svfMultipliers) {
+        return newSession(svfMultipliers, false);
+    }
+
+    /**
+     * {@link #newSession(Map)}, with {@code forceSvfGraph = true} running {@code model.onnx} even for an empty map
+     * (identity inputs). For comparing candidates that include the base model, e.g. few-shot scoring of expert
+     * mixes: every candidate is then computed by the same graph. The plain companion is the same base model, but in
+     * int4 it quantises the original weights, not the SVF factors, so its logits differ slightly from the SVF
+     * graph's identity. No effect for models without SVF inputs (there is only one graph).
+     */
+    public DecoderSession newSession(Map<String, float[]> svfMultipliers, boolean forceSvfGraph) {
         checkMultipliers(svfMultipliers);
-        GraphSession graph = svfMultipliers.isEmpty() ? defaultGraph : svfGraph();
+        boolean svf = !svfMultipliers.isEmpty() || (forceSvfGraph && hasSvf(manifest));
+        GraphSession graph = svf ? svfGraph() : defaultGraph;
         return new DecoderSession(this, graph, caches.acquire(), svfMultipliers);
     }
 

@@ -190,13 +190,31 @@ class PlainCompanionTest {
     void exportsWithoutCompanionBehaveAsBefore() throws IOException {
         Path noCompanion = export("no-companion", ExportOptions.builder().plainCompanion(false).build());
         try (OnnxModel model = OnnxModel.load(noCompanion, options)) {
-            assertThat(model.manifest().files().plainModel()).isNull();
+            assertThat(model.manifest().plainCompanion()).isNull();
             assertThat(model.usesPlainCompanion()).isFalse();
             assertThat(model.svfGraphLoaded()).isTrue();
             try (DecoderSession s = model.newSession()) {
                 assertThat(s.graph().file()).isEqualTo(OnnxExporter.MODEL_FILE);
             }
         }
+    }
+
+    @Test
+    void missingCompanionFileIsNamedWithTheWayOut() throws IOException {
+        Path broken = export("broken", ExportOptions.defaults());
+        java.nio.file.Files.delete(broken.resolve(OnnxExporter.PLAIN_MODEL_FILE));
+        assertThatThrownBy(() -> OnnxModel.load(broken, options)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(OnnxExporter.PLAIN_MODEL_FILE).hasMessageContaining("plain companion")
+                .hasMessageContaining("withPlainCompanion(false)").hasMessageContaining("re-export");
+        try (OnnxModel model = OnnxModel.load(broken, options.withPlainCompanion(false))) {
+            assertThat(model.usesPlainCompanion()).isFalse();
+        }
+    }
+
+    @Test
+    void fiveArgumentOptionsKeepTheCompanionOn() {
+        assertThat(new EngineOptions(1, ExecutionProvider.CPU, 0, 0, true))
+                .isEqualTo(new EngineOptions(1, ExecutionProvider.CPU, 0, 0, true, true));
     }
 
     @Test

@@ -31,6 +31,12 @@ import java.util.List;
  *
  * <p>{@link #int4BlockSize()}: values per MatMulNBits block for int4 exports; null for other precisions and in
  * manifests written before it was recorded (those int4 exports used 32).
+ *
+ * <p>{@link #plainCompanion()}: the optional plain companion graph (see {@link PlainCompanion}); a top-level field
+ * so that runtimes which do not know it ignore it and load {@code files.model}.
+ *
+ * <p>Every record here ignores unknown properties: a later exporter may add optional fields without a new
+ * {@link #manifestVersion()}, and older runtimes must still read the manifest.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,7 +56,8 @@ public record ModelManifest(
         Outputs outputs,
         KvCache kvCache,
         Svf svf,
-        Integer int4BlockSize) {
+        Integer int4BlockSize,
+        PlainCompanion plainCompanion) {
 
     public static final String FORMAT = "titans4j-onnx";
     public static final int CURRENT_VERSION = 1;
@@ -62,7 +69,16 @@ public record ModelManifest(
                          Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
                          KvCache kvCache, Svf svf) {
         this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
-                tokens, chatFormat, files, inputs, outputs, kvCache, svf, null);
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, null, null);
+    }
+
+    /** The manifest without a plain companion. */
+    public ModelManifest(String format, int manifestVersion, String exporterVersion, String architecture,
+                         String modelType, String sourceModel, Precision precision, Dimensions dimensions,
+                         Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
+                         KvCache kvCache, Svf svf, Integer int4BlockSize) {
+        this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -73,6 +89,7 @@ public record ModelManifest(
 
     /** Model shape. {@code slidingWindow} is null when attention is global. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Dimensions(int hiddenSize, int intermediateSize, int numLayers, int numHeads, int numKvHeads,
                              int headDim, int vocabSize, int contextLength, Integer slidingWindow,
                              double rmsNormEps, double ropeTheta, boolean tiedEmbeddings, boolean attentionBias) {
@@ -80,26 +97,28 @@ public record ModelManifest(
 
     /** Special tokens; {@code addBosToken} follows the tokenizer config. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Tokens(Integer bosTokenId, List<Integer> eosTokenIds, Integer padTokenId, boolean addBosToken) {
     }
 
-    /**
-     * File names relative to the model folder; {@code externalData} is null when weights are inside model.onnx.
-     * {@code plainModel} (+ {@code plainExternalData}) is the optional plain companion: the same decoder without
-     * the Transformer² hook (what {@code --no-svf} writes), for requests that mix no experts. Null in exports
-     * without the hook, with {@code --no-plain-companion} and in manifests written before it existed.
-     */
+    /** File names relative to the model folder; {@code externalData} is null when weights are inside model.onnx. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Files(String model, String externalData, String tokenizer, String tokenizerConfig,
-                        String generationConfig, String plainModel, String plainExternalData) {
-
-        /** The files without a plain companion. */
-        public Files(String model, String externalData, String tokenizer, String tokenizerConfig,
-                     String generationConfig) {
-            this(model, externalData, tokenizer, tokenizerConfig, generationConfig, null, null);
-        }
+                        String generationConfig) {
     }
 
+    /**
+     * The plain companion: the same decoder without the Transformer² hook (what {@code --no-svf} writes), for
+     * requests that mix no experts. {@code externalData} is null when its weights are inside {@code model}. The
+     * manifest has none in exports without the hook, with {@code --no-plain-companion} and before it existed.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PlainCompanion(String model, String externalData) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Inputs(String inputIds, String attentionMask, String logitsFrom, String pastKeyPattern,
                          String pastValuePattern) {
 
@@ -113,6 +132,7 @@ public record ModelManifest(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Outputs(String logits, String presentKeyPattern, String presentValuePattern, String hiddenStates) {
 
         public String presentKey(int layer) {
@@ -125,6 +145,7 @@ public record ModelManifest(
     }
 
     /** KV cache tensors: element type ("float32" or "float16"), layout [batch, kvHeads, seq, headDim]. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record KvCache(String dtype, String layout, boolean sharedBuffer) {
     }
 
@@ -133,10 +154,12 @@ public record ModelManifest(
      * its Hugging Face weight name; {@code form} says how the graph applies the multipliers.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Svf(boolean enabled, String form, String file, List<SvfMatrix> matrices) {
     }
 
     /** One adapted matrix: HF weight name, graph input name, number of singular values, weight shape [out, in]. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SvfMatrix(String weight, String input, int rank, int rows, int cols) {
     }
 
@@ -184,6 +207,9 @@ public record ModelManifest(
         }
         if (files.model() == null || files.model().isBlank()) {
             throw new InvalidManifestException(file + ": missing field 'files.model'");
+        }
+        if (plainCompanion != null && (plainCompanion.model() == null || plainCompanion.model().isBlank())) {
+            throw new InvalidManifestException(file + ": missing field 'plainCompanion.model'");
         }
         if (!"float32".equals(kvCache.dtype()) && !"float16".equals(kvCache.dtype())) {
             throw new InvalidManifestException(file + ": kvCache.dtype '" + kvCache.dtype()

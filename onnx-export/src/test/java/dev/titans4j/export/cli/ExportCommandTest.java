@@ -78,7 +78,7 @@ class ExportCommandTest {
         assertThat(run("-i", hf.toString(), "-o", target.toString(), "--no-plain-companion", "--quiet")).isZero();
         assertThat(out.toString()).doesNotContain("model-plain.onnx");
         assertThat(target.resolve("model-plain.onnx")).doesNotExist();
-        assertThat(ModelManifest.read(target).files().plainModel()).isNull();
+        assertThat(ModelManifest.read(target).plainCompanion()).isNull();
     }
 
     @Test
