@@ -16,7 +16,9 @@ import java.util.function.Function;
  * Transformer²'s few-shot dispatch: for a task given by a handful of labelled examples, the cross-entropy method
  * searches the mixture weights α over the experts (scored by {@link FewShotScorer}: accuracy, ties broken by
  * log-likelihood). The search runs once per task, on its first request (or {@link #adapt} ahead of time), and is
- * cached; later requests of the task pay nothing. Thread-safe.
+ * cached; later requests of the task pay nothing. Every candidate, the base model included, is scored on the SVF
+ * graph; when the base wins, the task's requests run without experts and so on the plain companion, the same base
+ * model with its weights quantised directly. Thread-safe.
  */
 public final class CemDispatcher implements Dispatcher {
 

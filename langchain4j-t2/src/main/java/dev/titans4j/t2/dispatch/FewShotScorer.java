@@ -10,7 +10,9 @@ import java.util.List;
  * Scores SVF multipliers on labelled examples with one teacher-forced forward pass per example: the prompt, then
  * the answer's tokens. An example counts as answered when greedy decoding would produce exactly the answer's tokens
  * (each answer token is the argmax after its prefix), which equals generating greedily and comparing, at a fraction
- * of the cost; the log-likelihood of the answer tokens comes from the same pass. Thread-safe.
+ * of the cost; the log-likelihood of the answer tokens comes from the same pass. Every candidate, the base model's
+ * identity included, runs on the SVF graph {@code model.onnx} (not the plain companion), so scores are comparable.
+ * Thread-safe.
  */
 public final class FewShotScorer {
 
@@ -63,7 +65,8 @@ public final class FewShotScorer {
             System.arraycopy(prompt, 0, all, 0, prompt.length);
             System.arraycopy(answer, 0, all, prompt.length, answer.length - 1);
             float[][] rows;
-            try (DecoderSession session = engine.model().newSession(multipliers.asMap())) {
+            // the SVF graph even for the identity: the base candidate is scored by the same graph as every mix
+            try (DecoderSession session = engine.model().newSession(multipliers.asMap(), true)) {
                 rows = session.forward(all, prompt.length - 1);
             }
             boolean greedyMatches = true;
