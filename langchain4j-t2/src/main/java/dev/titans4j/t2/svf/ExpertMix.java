@@ -25,7 +25,11 @@ public final class ExpertMix {
         this.perMatrix = perMatrix;
     }
 
-    /** The base model (no expert). */
+    /**
+     * The base model (no expert). Its multipliers are the identity (an empty map), which a request runs on the
+     * export's plain companion when there is one; few-shot scoring runs it on the SVF graph like every mix
+     * ({@code OnnxModel.newSession(map, true)}), so candidates are compared on one graph.
+     */
     public static ExpertMix base() {
         return BASE;
     }
