@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>The input map, the cache tensors and the {@link StepTensors} are set up once, so a decode step only rewrites
  * two one-element buffers, views the mask out of a buffer of ones and copies the logits once out of a pinned
- * output.
+ * output. The step tensors belong to the pooled {@link KvCache}, so a new request allocates no direct buffers.
  */
 public final class DecoderSession implements AutoCloseable {
 
@@ -46,7 +46,7 @@ public final class DecoderSession implements AutoCloseable {
         ModelManifest m = model.manifest();
         try {
             this.inputs = new HashMap<>(svfInputs(model, svfMultipliers));
-            this.step = new StepTensors(model.environment(), cache.capacity(), model.vocabSize());
+            this.step = cache.stepTensors(model.environment(), model.vocabSize()); // pooled with the cache
         } catch (OrtException e) {
             closeOwnedSvf();
             model.release(cache);
@@ -66,6 +66,11 @@ public final class DecoderSession implements AutoCloseable {
         this.pinnedPresentAndLogits = new LinkedHashMap<>(pinnedPresent);
         pinnedPresentAndLogits.put(m.outputs().logits(), step.logitsRow());
         this.requestedLogits = Set.of(m.outputs().logits());
+    }
+
+    /** The per-run tensors this session uses (owned by its cache); for tests. */
+    StepTensors stepTensors() {
+        return step;
     }
 
     /** The identity multipliers of a graph with SVF inputs, with the given ones in place of theirs. */
@@ -200,8 +205,7 @@ public final class DecoderSession implements AutoCloseable {
         if (!closed) {
             closed = true;
             closeOwnedSvf();
-            step.close();
-            model.release(cache);
+            model.release(cache); // the step tensors stay with the pooled cache
         }
     }
 

@@ -23,6 +23,7 @@ public final class KvCache implements AutoCloseable {
     private final List<OnnxTensor> values;
     private int length;
     private boolean closed;
+    private StepTensors step;
 
     KvCache(OrtEnvironment env, int layers, int kvHeads, int headDim, int capacity, String dtype) {
         this.capacity = capacity;
@@ -99,12 +100,30 @@ public final class KvCache implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * The per-run tensors of the session that holds this cache, made on first use and pooled with the cache (they
+     * span the same context, and a cache serves one session at a time), so a new request allocates no direct
+     * buffers.
+     */
+    StepTensors stepTensors(OrtEnvironment env, int vocab) throws OrtException {
+        if (closed) {
+            throw new IllegalStateException("This KV cache is closed");
+        }
+        if (step == null) {
+            step = new StepTensors(env, capacity, vocab);
+        }
+        return step;
+    }
+
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             keys.forEach(OnnxTensor::close);
             values.forEach(OnnxTensor::close);
+            if (step != null) {
+                step.close();
+            }
         }
     }
 }

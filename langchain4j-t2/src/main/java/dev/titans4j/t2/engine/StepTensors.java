@@ -9,7 +9,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 
 /**
- * The per-run tensors of one {@link DecoderSession}, over direct buffers allocated once so a decode step copies
+ * The per-run tensors of a {@link DecoderSession}, over direct buffers allocated once so a decode step copies
  * nothing it does not have to: ONNX Runtime uses a direct buffer in place instead of copying it into a new one.
  * <ul>
  *   <li>the attention mask is a view of the first P+S entries of a buffer of ones as long as the cache;</li>
@@ -17,7 +17,8 @@ import java.nio.LongBuffer;
  *   <li>{@code logits_from} is a one-element tensor rewritten per run;</li>
  *   <li>a run that wants one logits row gets it written straight into {@link #logitsRow()}, a pinned output.</li>
  * </ul>
- * Not thread-safe, like its session; {@link #close()} frees the tensors.
+ * Owned by a {@link KvCache} and reused by each session that holds it; not thread-safe, like its session.
+ * {@link #close()} (called when the cache closes) frees the tensors.
  */
 final class StepTensors implements AutoCloseable {
 

@@ -54,6 +54,20 @@ class KvCachePoolTest {
         assertThat(leaked).isEmpty();
     }
 
+    @Test
+    void step_tensors_travel_with_the_pooled_cache_and_close_with_it() throws Exception {
+        KvCache cache = tinyCache();
+        StepTensors first = cache.stepTensors(ENV, 8);
+        assertThat(cache.stepTensors(ENV, 8)).isSameAs(first);
+        KvCachePool pool = new KvCachePool(() -> cache, 1);
+        pool.release(pool.acquire());
+        assertThat(pool.acquire().stepTensors(ENV, 8)).as("a later request reuses the buffers").isSameAs(first);
+        cache.close();
+        assertThatThrownBy(() -> cache.stepTensors(ENV, 8)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> first.logitsRow().getFloatBuffer()).isInstanceOf(IllegalStateException.class);
+    }
+
     private static void await(CyclicBarrier barrier) {
         try {
             barrier.await();

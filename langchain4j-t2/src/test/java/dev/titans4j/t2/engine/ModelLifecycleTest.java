@@ -38,4 +38,25 @@ class ModelLifecycleTest {
         assertThatThrownBy(model::newSession).isInstanceOf(IllegalStateException.class);
         model.close(); // idempotent
     }
+
+    @Test
+    void a_new_request_reuses_the_step_buffers_and_gets_the_same_logits() {
+        try (OnnxModel model = OnnxModel.load(TestModels.stories260K(),
+                EngineOptions.defaults().withIntraOpThreads(1))) {
+            int[] prompt = {1, 403, 407, 261, 378};
+            StepTensors first;
+            float[] expected;
+            try (DecoderSession a = model.newSession()) {
+                first = a.stepTensors();
+                expected = a.decode(TokenSelector.greedy().select(a.prefill(prompt)));
+                try (DecoderSession concurrent = model.newSession()) {
+                    assertThat(concurrent.stepTensors()).as("a concurrent session has its own").isNotSameAs(first);
+                }
+            }
+            try (DecoderSession b = model.newSession()) {
+                assertThat(b.stepTensors()).isSameAs(first);
+                assertThat(b.decode(TokenSelector.greedy().select(b.prefill(prompt)))).containsExactly(expected);
+            }
+        }
+    }
 }
