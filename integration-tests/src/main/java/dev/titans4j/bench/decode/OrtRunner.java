@@ -4,6 +4,7 @@ import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.t2.engine.DecoderSession;
 import dev.titans4j.t2.engine.EngineOptions;
 import dev.titans4j.t2.engine.OnnxModel;
+import dev.titans4j.t2.engine.TokenSelector;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import java.util.SplittableRandom;
  * forces the Transformer² graph {@code model.onnx}; such rows load without the companion, so they hold one graph.
  */
 final class OrtRunner {
+
+    private static final TokenSelector GREEDY = TokenSelector.greedy();
 
     private OrtRunner() {
     }
@@ -59,9 +62,9 @@ final class OrtRunner {
     /** First runs allocate ONNX Runtime's arenas and fill caches; not part of the steady state. */
     private static void warmUp(OnnxModel model, Map<String, float[]> multipliers) {
         try (DecoderSession session = model.newSession(multipliers)) {
-            int token = argmax(session.prefill(new int[] {1, 5, 9, 13, 17, 21, 25, 29}));
+            int token = GREEDY.select(session.prefill(new int[] {1, 5, 9, 13, 17, 21, 25, 29}));
             for (int i = 0; i < 8; i++) {
-                token = argmax(session.decode(token));
+                token = GREEDY.select(session.decode(token));
             }
         }
     }
@@ -76,23 +79,13 @@ final class OrtRunner {
 
     private static double decode(OnnxModel model, Map<String, float[]> multipliers, int tokens) {
         try (DecoderSession session = model.newSession(multipliers)) {
-            int token = argmax(session.prefill(new int[] {1}));
+            int token = GREEDY.select(session.prefill(new int[] {1}));
             long start = System.nanoTime();
             for (int i = 0; i < tokens; i++) {
-                token = argmax(session.decode(token));
+                token = GREEDY.select(session.decode(token));
             }
             return tokens / seconds(start);
         }
-    }
-
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static double seconds(long startNanos) {

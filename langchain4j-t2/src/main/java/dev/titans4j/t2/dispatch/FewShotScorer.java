@@ -2,6 +2,7 @@ package dev.titans4j.t2.dispatch;
 
 import dev.titans4j.t2.OnnxChatEngine;
 import dev.titans4j.t2.engine.DecoderSession;
+import dev.titans4j.t2.engine.TokenSelector;
 import dev.titans4j.t2.svf.SvfMultipliers;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.List;
  */
 public final class FewShotScorer {
 
+    private static final TokenSelector GREEDY = TokenSelector.greedy();
     private final OnnxChatEngine engine;
     private final List<int[]> prompts = new ArrayList<>();
     private final List<int[]> answers = new ArrayList<>();
@@ -73,7 +75,7 @@ public final class FewShotScorer {
             for (int t = 0; t < answer.length; t++) {
                 float[] logits = rows[t];
                 logLikelihood += logSoftmax(logits, answer[t]);
-                greedyMatches &= argmax(logits) == answer[t];
+                greedyMatches &= GREEDY.select(logits) == answer[t];
             }
             if (greedyMatches) {
                 correct++;
@@ -100,15 +102,5 @@ public final class FewShotScorer {
             sum += Math.exp(l - max);
         }
         return logits[index] - max - Math.log(sum);
-    }
-
-    private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

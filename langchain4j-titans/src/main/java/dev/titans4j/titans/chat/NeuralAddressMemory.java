@@ -1,5 +1,6 @@
 package dev.titans4j.titans.chat;
 
+import dev.titans4j.titans.memory.GateSpec;
 import dev.titans4j.titans.memory.MemoryConfig;
 import dev.titans4j.titans.memory.MemoryParameters;
 import dev.titans4j.titans.memory.NeuralMemory;
@@ -63,8 +64,8 @@ final class NeuralAddressMemory {
                 .layers(2)
                 .expansion(2)
                 .residual(false)
-                .theta(dev.titans4j.titans.memory.GateSpec.fixed(0.02))
-                .alpha(dev.titans4j.titans.memory.GateSpec.fixed(1e-4))
+                .theta(GateSpec.fixed(0.02))
+                .alpha(GateSpec.fixed(1e-4))
                 .build();
     }
 
@@ -80,9 +81,9 @@ final class NeuralAddressMemory {
                 .valueDimension(embeddingDimension)
                 .linear()
                 .chunkSize(1)
-                .theta(dev.titans4j.titans.memory.GateSpec.fixed(0.5))
-                .eta(dev.titans4j.titans.memory.GateSpec.fixed(0.0))
-                .alpha(dev.titans4j.titans.memory.GateSpec.fixed(0.001))
+                .theta(GateSpec.fixed(0.5))
+                .eta(GateSpec.fixed(0.0))
+                .alpha(GateSpec.fixed(0.001))
                 .projectionActivation(false)
                 .normalizeQueryKey(true)
                 .build();

@@ -88,7 +88,7 @@ public final class RecallTuning {
     }
 
     record Variant(String name, double theta, double alpha, double eta, double context, RecallFusion fusion,
-                   boolean writes, int layers) {
+                   boolean writes) {
     }
 
     static int tokens(String text) {
@@ -199,7 +199,7 @@ public final class RecallTuning {
                 list.add(new Variant(f[0], d(f[1]), d(f[2]), 0, d(f[3]),
                         new RecallFusion(d(f[4]), d(f[5]), d(f[6]), 0, d(f[7]), d(f[8]), 60,
                                 f.length > 10 ? Integer.parseInt(f[10]) : Integer.MAX_VALUE),
-                        Boolean.parseBoolean(f[9]), 1));
+                        Boolean.parseBoolean(f[9])));
             }
         }
         return list;
