@@ -96,7 +96,7 @@ public final class GenerateCommand implements Callable<Integer> {
         int[] promptIds = raw ? engine.tokenizer().encode(prompt) : engine.promptIds(messages());
         GenerationRequest request = raw
                 ? new GenerationRequest(promptIds, maxTokens, endOfSequenceIds(engine), List.of())
-                : new GenerationRequest(promptIds, maxTokens, engine.stopTokenIds(), textStops(engine));
+                : new GenerationRequest(promptIds, maxTokens, engine.stopTokenIds(), engine.formatTextStops());
         TokenSelector selector = TokenSelector.sampling(parameters, promptIds, engine.model().vocabSize());
         long start = System.nanoTime();
         GenerationResult result;
@@ -133,13 +133,6 @@ public final class GenerateCommand implements Callable<Integer> {
     private static Set<Integer> endOfSequenceIds(OnnxChatEngine engine) {
         List<Integer> eos = engine.model().manifest().tokens().eosTokenIds();
         return eos == null ? Set.of() : Set.copyOf(eos);
-    }
-
-    /** End-of-turn markup that is not a single token has to be matched as text. */
-    static List<String> textStops(OnnxChatEngine engine) {
-        return engine.chatFormat().stopStrings().stream()
-                .filter(stop -> engine.tokenizer().tokenId(stop).isEmpty())
-                .toList();
     }
 
     /** Streams each chosen id to {@code out} as soon as it is picked. */

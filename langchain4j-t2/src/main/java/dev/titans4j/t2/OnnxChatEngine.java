@@ -147,7 +147,7 @@ public final class OnnxChatEngine implements AutoCloseable {
     }
 
     /** End-of-turn markup of the chat format that is not a single token, matched as text. */
-    List<String> formatTextStops() {
+    public List<String> formatTextStops() {
         return formatTextStops;
     }
 

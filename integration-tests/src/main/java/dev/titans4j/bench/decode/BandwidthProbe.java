@@ -71,8 +71,4 @@ final class BandwidthProbe {
         }
         return a + b + c + d;
     }
-
-    long sink() {
-        return sink;
-    }
 }

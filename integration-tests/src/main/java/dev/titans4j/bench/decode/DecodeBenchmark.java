@@ -175,9 +175,10 @@ public final class DecodeBenchmark implements Callable<Integer> {
 
     private Path export(Path hf, Path out, Precision precision, int blockSize, boolean svf) throws IOException {
         if (Files.isRegularFile(out.resolve(ModelManifest.FILE_NAME))) {
-            Integer recorded = ModelManifest.read(out).int4BlockSize(); // null: written before it was recorded
+            ModelManifest cached = ModelManifest.read(out);
+            Integer recorded = cached.int4BlockSize(); // null: written before it was recorded
             int block = recorded != null ? recorded : Int4Quantizer.DEFAULT_BLOCK_SIZE;
-            boolean companionMissing = svf && ModelManifest.read(out).plainCompanion() == null;
+            boolean companionMissing = svf && cached.plainCompanion() == null;
             if (companionMissing) {
                 log.printf(Locale.ROOT, "  %s has no plain companion %s (exported before it existed): exporting"
                         + " again%n", out, OnnxExporter.PLAIN_MODEL_FILE);

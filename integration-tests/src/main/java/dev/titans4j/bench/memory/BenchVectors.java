@@ -1,6 +1,5 @@
 package dev.titans4j.bench.memory;
 
-import java.util.Arrays;
 import java.util.Random;
 
 /** Random unit vectors and small statistics helpers shared by the memory benchmark harnesses. */
@@ -46,17 +45,5 @@ final class BenchVectors {
             s += d * d;
         }
         return s;
-    }
-
-    /** The q-quantile (0..1) of the values, nearest rank. */
-    static double quantile(double[] values, double q) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int idx = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
-    }
-
-    static double median(double[] values) {
-        return quantile(values, 0.5);
     }
 }

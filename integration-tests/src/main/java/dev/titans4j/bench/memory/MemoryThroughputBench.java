@@ -3,6 +3,7 @@ package dev.titans4j.bench.memory;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import dev.titans4j.bench.recall.Percentiles;
 import dev.titans4j.titans.memory.MemoryConfig;
 import dev.titans4j.titans.memory.NeuralMemory;
 import java.util.ArrayList;
@@ -90,11 +91,11 @@ public final class MemoryThroughputBench {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         encodeCpuMs = (processCpuNanos() - cpu0) / 1e6 / ms.length;
-        double median = BenchVectors.median(ms);
+        double median = Percentiles.of(ms, 50);
         System.out.printf(Locale.ROOT, "# all-MiniLM-L6-v2 segment: %s input tokens, encode wall p50 %.3f ms, p95 %.3f ms,"
                         + " process CPU %.3f ms per segment (all ONNX Runtime threads)%n",
                 first.tokenUsage() == null ? "?" : first.tokenUsage().inputTokenCount(), median,
-                BenchVectors.quantile(ms, 0.95), encodeCpuMs);
+                Percentiles.of(ms, 95), encodeCpuMs);
         return median;
     }
 
@@ -130,8 +131,8 @@ public final class MemoryThroughputBench {
             }
             double[] readMs = reads.stream().mapToDouble(Double::doubleValue).toArray();
             double[] readCpuMs = readCpu.stream().mapToDouble(Double::doubleValue).toArray();
-            return new double[] {single, batch, BenchVectors.quantile(readMs, 0.5), BenchVectors.quantile(readMs, 0.95),
-                cpuMs, BenchVectors.quantile(readCpuMs, 0.5), BenchVectors.quantile(readCpuMs, 0.95)};
+            return new double[] {single, batch, Percentiles.of(readMs, 50), Percentiles.of(readMs, 95),
+                cpuMs, Percentiles.of(readCpuMs, 50), Percentiles.of(readCpuMs, 95)};
         } finally {
             pool.shutdown();
         }
