@@ -22,10 +22,6 @@ final class AddressCodes {
         this.entry = 1.0 / Math.sqrt(dimension);
     }
 
-    int dimension() {
-        return dimension;
-    }
-
     /** Writes the code of {@code position} into {@code out[offset .. offset + dimension)}. */
     void code(long position, double[] out, int offset) {
         SplittableRandom random = new SplittableRandom(SEED ^ (position * 0x9E37_79B9_7F4A_7C15L));

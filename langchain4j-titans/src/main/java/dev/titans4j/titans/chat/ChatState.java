@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Everything one memory id holds: the window (with sequence numbers), the long-term memory (archive and neural
@@ -44,7 +45,8 @@ final class ChatState {
     byte[] toBytes(StateFingerprint configFingerprint) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
+            CRC32C crc = new CRC32C(); // fed as the bytes are written: the multi-MB state is copied once, at the end
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc));
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             configFingerprint.writeTo(out);
@@ -57,9 +59,7 @@ final class ChatState {
             }
             longTerm.writeTo(out);
             out.flush();
-            CRC32C crc = new CRC32C();
-            crc.update(bytes.toByteArray());
-            out.writeInt((int) crc.getValue());
+            new DataOutputStream(bytes).writeInt((int) crc.getValue());
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise chat memory state", e);

@@ -35,12 +35,22 @@ final class LongTermMemory {
     LongTermMemory(EmbeddingModel embeddingModel, MemoryConfig memoryConfig, MemoryConfig contextMemoryConfig,
                    double contextWeight, int maxSegmentWords, int archiveCapacity, RecallFusion fusion,
                    boolean neuralWrites) {
+        this(embeddingModel, NeuralAddressMemory.Layout.of(memoryConfig, 0), contextWeight == 0 ? null
+                        : NeuralAddressMemory.Layout.of(NeuralAddressMemory.withContext(contextMemoryConfig),
+                                contextWeight),
+                maxSegmentWords, archiveCapacity, fusion, neuralWrites);
+    }
+
+    /** {@code context} is null without a context memory. */
+    LongTermMemory(EmbeddingModel embeddingModel, NeuralAddressMemory.Layout content,
+                   NeuralAddressMemory.Layout context, int maxSegmentWords, int archiveCapacity, RecallFusion fusion,
+                   boolean neuralWrites) {
         this.embeddingModel = embeddingModel;
         this.segmenter = new Segmenter(maxSegmentWords);
-        this.neural = new NeuralAddressMemory(memoryConfig, 0);
-        this.contextNeural = contextWeight == 0 ? null
-                : new NeuralAddressMemory(NeuralAddressMemory.withContext(contextMemoryConfig), contextWeight);
+        this.neural = new NeuralAddressMemory(content);
+        this.contextNeural = context == null ? null : new NeuralAddressMemory(context);
         // retention ages segments at the content memory's forgetting rate (1e-4 by default: mostly by surprise)
+        MemoryConfig memoryConfig = content.config();
         double alpha = memoryConfig.alpha().isDataDependent() ? memoryConfig.alpha().value() / 2
                 : memoryConfig.alpha().value();
         this.archive = new SegmentArchive(archiveCapacity, alpha);

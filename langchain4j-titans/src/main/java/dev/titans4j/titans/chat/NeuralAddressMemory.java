@@ -27,20 +27,41 @@ final class NeuralAddressMemory {
     private final MemoryParameters parameters;
     private final AddressCodes codes;
     private final int embeddingDimension;
+    /** Created on first use: a memory that is about to be restored never builds its initial state. */
     private NeuralMemory memory;
 
+    /**
+     * A checked config with its fixed parameters (selection projections, context convolution, initial weights):
+     * computed once per chat memory and shared by every state it creates or loads (parameters are immutable).
+     */
+    record Layout(MemoryConfig config, MemoryParameters parameters) {
+
+        static Layout of(MemoryConfig config, double contextWeight) {
+            checkLayout(config, contextWeight);
+            return new Layout(config, NeuralAddressMemory.parameters(config, contextWeight));
+        }
+    }
+
     NeuralAddressMemory(MemoryConfig config, double contextWeight) {
-        this.config = config;
-        checkLayout(config, contextWeight);
+        this(Layout.of(config, contextWeight));
+    }
+
+    NeuralAddressMemory(Layout layout) {
+        this.config = layout.config();
+        this.parameters = layout.parameters();
         this.embeddingDimension = config.keyDimension();
-        int codeDimension = config.valueDimension();
-        this.codes = new AddressCodes(codeDimension);
-        this.parameters = parameters(config, contextWeight);
-        this.memory = NeuralMemory.create(config, parameters);
+        this.codes = new AddressCodes(config.valueDimension());
+    }
+
+    private NeuralMemory memory() {
+        if (memory == null) {
+            memory = NeuralMemory.create(config, parameters);
+        }
+        return memory;
     }
 
     /** Checks what this class needs of a config, without allocating a memory. */
-    static void checkLayout(MemoryConfig config, double contextWeight) {
+    private static void checkLayout(MemoryConfig config, double contextWeight) {
         if (config.inputDimension() != config.keyDimension() + config.valueDimension()) {
             throw new IllegalArgumentException("TitansChatMemory needs a memory config with inputDimension = "
                     + "keyDimension (the embedding dimension) + valueDimension (the address code dimension), got "
@@ -124,12 +145,8 @@ final class NeuralAddressMemory {
         return p;
     }
 
-    MemoryConfig config() {
-        return config;
-    }
-
     long position() {
-        return memory.position();
+        return memory().position();
     }
 
     /**
@@ -141,8 +158,8 @@ final class NeuralAddressMemory {
         for (int i = 0; i < embeddingDimension; i++) {
             x[i] = embedding[i];
         }
-        codes.code(memory.position(), x, embeddingDimension);
-        WriteResult result = memory.write(new double[][] {x}, new boolean[] {memorise});
+        codes.code(memory().position(), x, embeddingDimension);
+        WriteResult result = memory().write(new double[][] {x}, new boolean[] {memorise});
         return result.surprise(0);
     }
 
@@ -152,7 +169,7 @@ final class NeuralAddressMemory {
         for (int i = 0; i < embeddingDimension; i++) {
             x[i] = queryEmbedding[i];
         }
-        return memory.read(x);
+        return memory().read(x);
     }
 
     /** Cosine between a read and the address code of the write at {@code position}. */
@@ -161,7 +178,7 @@ final class NeuralAddressMemory {
     }
 
     byte[] stateBytes() {
-        return memory.stateBytes();
+        return memory().stateBytes();
     }
 
     void restore(byte[] state) {

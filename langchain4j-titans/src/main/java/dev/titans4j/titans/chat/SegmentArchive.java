@@ -19,7 +19,8 @@ import java.util.Map;
 final class SegmentArchive {
 
     private final int capacity;
-    private final double alpha;
+    /** log(1 − α) per write of age; 0 without forgetting. */
+    private final double logKeep;
     private final Map<Long, ArchivedSegment> segments = new LinkedHashMap<>();
 
     SegmentArchive(int capacity, double alpha) {
@@ -27,7 +28,7 @@ final class SegmentArchive {
             throw new IllegalArgumentException("archive capacity must be >= 1, got " + capacity);
         }
         this.capacity = capacity;
-        this.alpha = alpha;
+        this.logKeep = alpha > 0 && alpha < 1 ? Math.log1p(-alpha) : 0;
     }
 
     /** Adds a segment; returns the one dropped to stay within capacity, or null. */
@@ -52,7 +53,7 @@ final class SegmentArchive {
     /** log of {@code surprise · (1 − α)^age}, so long ages do not underflow to a tie at 0. */
     double retention(ArchivedSegment s, long currentPosition) {
         long age = currentPosition - s.position();
-        double decay = alpha > 0 && alpha < 1 ? age * Math.log1p(-alpha) : 0;
+        double decay = age * logKeep;
         return Math.log(Math.max(s.surprise(), 1e-300)) + decay;
     }
 
@@ -66,10 +67,6 @@ final class SegmentArchive {
 
     int size() {
         return segments.size();
-    }
-
-    int capacity() {
-        return capacity;
     }
 
     List<ArchivedSegment> snapshot() {

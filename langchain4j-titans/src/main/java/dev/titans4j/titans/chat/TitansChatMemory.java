@@ -95,8 +95,9 @@ public final class TitansChatMemory implements ChatMemory {
     private final Object id;
     private final String storeId;
     private final Builder config;
-    private final MemoryConfig memoryConfig;
-    private final MemoryConfig contextMemoryConfig;
+    /** The neural memories' checked configs and fixed parameters, shared by every state this memory makes. */
+    private final NeuralAddressMemory.Layout contentLayout;
+    private final NeuralAddressMemory.Layout contextLayout;
     private final StateFingerprint fingerprint;
     private final MemoryStateStore store;
     private final ReentrantLock lock = new ReentrantLock();
@@ -108,9 +109,11 @@ public final class TitansChatMemory implements ChatMemory {
         this.storeId = b.id.toString();
         this.config = b;
         this.store = b.store;
-        this.memoryConfig = b.memoryConfig;
-        this.contextMemoryConfig = b.contextMemoryConfig;
-        this.fingerprint = StateFingerprint.of(memoryConfig, b.contextWeight == 0 ? null : contextMemoryConfig,
+        // checks both layouts at build time, not on the first add
+        this.contentLayout = NeuralAddressMemory.Layout.of(b.memoryConfig, 0);
+        this.contextLayout = b.contextWeight == 0 ? null : NeuralAddressMemory.Layout.of(
+                NeuralAddressMemory.withContext(b.contextMemoryConfig), b.contextWeight);
+        this.fingerprint = StateFingerprint.of(b.memoryConfig, b.contextWeight == 0 ? null : b.contextMemoryConfig,
                 b.contextWeight, b.embeddingModel);
     }
 
@@ -423,8 +426,8 @@ public final class TitansChatMemory implements ChatMemory {
 
     private ChatState newState() {
         return new ChatState(new ChatWindow(config.maxMessages, config.maxTokens, config.tokenCountEstimator),
-                new LongTermMemory(config.embeddingModel, memoryConfig, contextMemoryConfig, config.contextWeight,
-                        config.maxSegmentWords, config.archiveCapacity, config.recallFusion, config.neuralWrites));
+                new LongTermMemory(config.embeddingModel, contentLayout, contextLayout, config.maxSegmentWords,
+                        config.archiveCapacity, config.recallFusion, config.neuralWrites));
     }
 
     private static List<ChatMessage> copy(Iterable<ChatMessage> messages) {
@@ -625,14 +628,7 @@ public final class TitansChatMemory implements ChatMemory {
             if (b.contextMemoryConfig == null) {
                 b.contextMemoryConfig = NeuralAddressMemory.defaultContextConfig(b.embeddingModel.dimension());
             }
-            // validate both layouts now, not on first add
-            NeuralAddressMemory.checkLayout(b.memoryConfig, 0);
-            if (b.contextWeight > 0) {
-                NeuralAddressMemory.checkLayout(NeuralAddressMemory.withContext(b.contextMemoryConfig),
-                        b.contextWeight);
-            }
-            TitansChatMemory memory = new TitansChatMemory(b);
-            return memory;
+            return new TitansChatMemory(b);
         }
 
         private Builder copy() {
