@@ -14,9 +14,7 @@ import dev.titans4j.t2.engine.GenerationRequest;
 import dev.titans4j.t2.engine.PromptTooLongException;
 import dev.titans4j.t2.engine.TokenSelector;
 import dev.titans4j.t2.tools.ToolCallSyntax;
-import dev.titans4j.export.manifest.ModelManifest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +73,7 @@ final class ChatRequestPlanner {
     /** Checks features and parameters; cheap, so streaming calls it on the caller's thread. */
     void validate(ChatRequest request) {
         validate(request.parameters(), engine.modelName());
-        validateSvf(request.parameters(), engine.model().manifest());
+        validateSvf(request.parameters());
         ChatRequestValidationUtils.validateMessages(request.messages());
         constraint(request.parameters(), offeredTools(request.parameters())); // schema errors surface here
     }
@@ -162,24 +160,9 @@ final class ChatRequestPlanner {
     }
 
     /** SVF multipliers must name the model's SVF inputs, each with one multiplier per singular value. */
-    static void validateSvf(ChatRequestParameters p, ModelManifest manifest) {
-        if (!(p instanceof OnnxChatRequestParameters onnx) || onnx.svfMultipliers() == null) {
-            return;
-        }
-        Map<String, Integer> ranks = new LinkedHashMap<>();
-        if (manifest.svf() != null && manifest.svf().matrices() != null) {
-            manifest.svf().matrices().forEach(m -> ranks.put(m.input(), m.rank()));
-        }
-        for (Map.Entry<String, float[]> e : onnx.svfMultipliers().asMap().entrySet()) {
-            Integer rank = ranks.get(e.getKey());
-            if (rank == null) {
-                throw new IllegalArgumentException("'" + e.getKey() + "' is not an SVF input of this model"
-                        + (ranks.isEmpty() ? " (it has none)" : ""));
-            }
-            if (e.getValue().length != rank) {
-                throw new IllegalArgumentException("SVF input '" + e.getKey() + "' needs " + rank
-                        + " multipliers, got " + e.getValue().length);
-            }
+    private void validateSvf(ChatRequestParameters p) {
+        if (p instanceof OnnxChatRequestParameters onnx && onnx.svfMultipliers() != null) {
+            engine.model().checkMultipliers(onnx.svfMultipliers().asMap());
         }
     }
 

@@ -4,9 +4,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.titans4j.t2.engine.GenerationResult;
-import dev.titans4j.t2.tools.ParsedAnswer;
 import dev.titans4j.t2.tools.ToolCallException;
-import java.util.List;
 
 /**
  * A LangChain4j {@link ChatModel} running an exported model locally with ONNX Runtime.
@@ -40,7 +38,7 @@ public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
                 () -> Thread.currentThread().isInterrupted());
         ChatRequestPlanner.Answers answers = plan.answers();
         if (!answers.parsesToolCalls()) {
-            return toResponse(result, new ParsedAnswer(result.text(), List.of()));
+            return toResponse(result);
         }
         try {
             return toResponse(result, answers.syntax().parse(result.text(), answers.tools()));

@@ -1,13 +1,13 @@
 package dev.titans4j.t2.constrain;
 
 /** Writes JSON string literals: the exact bytes a model must produce for a key or an enum value. */
-final class JsonText {
+public final class JsonText {
 
     private JsonText() {
     }
 
     /** {@code s} as a JSON string literal: quotes, escapes for {@code "}, {@code \} and control characters. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

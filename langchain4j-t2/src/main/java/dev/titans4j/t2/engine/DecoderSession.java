@@ -82,7 +82,7 @@ public final class DecoderSession implements AutoCloseable {
         for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
             long rank = inputs.get(e.getKey()).getInfo().getShape()[0];
             try {
-                OnnxTensor t = OnnxTensor.createTensor(model.environment(), FloatBuffer.wrap(e.getValue().clone()),
+                OnnxTensor t = OnnxTensor.createTensor(model.environment(), FloatBuffer.wrap(e.getValue()),
                         new long[] {rank});
                 ownedSvf.put(e.getKey(), t);
                 inputs.put(e.getKey(), t);

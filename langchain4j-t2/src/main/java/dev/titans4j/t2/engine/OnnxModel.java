@@ -292,11 +292,18 @@ public final class OnnxModel implements AutoCloseable {
         return new DecoderSession(this, graph, caches.acquire(), svfMultipliers);
     }
 
-    private void checkMultipliers(Map<String, float[]> multipliers) {
+    /**
+     * Checks that multipliers name this model's SVF inputs, each with one multiplier per singular value, without
+     * loading anything.
+     *
+     * @throws IllegalArgumentException naming the input and the problem
+     */
+    public void checkMultipliers(Map<String, float[]> multipliers) {
         for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
             OnnxTensor identity = identitySvf.get(e.getKey());
             if (identity == null) {
-                throw new IllegalArgumentException("'" + e.getKey() + "' is not an SVF input of this model");
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not an SVF input of this model"
+                        + (identitySvf.isEmpty() ? " (it has none)" : ""));
             }
             long rank = identity.getInfo().getShape()[0];
             if (e.getValue() == null || e.getValue().length != rank) {

@@ -41,10 +41,13 @@ public interface TokenSelector {
      */
     static TokenSelector sampling(SamplingParameters parameters, int[] promptIds, int vocabSize) {
         Sampler sampler = new Sampler(parameters);
-        TokenHistory history = new TokenHistory(vocabSize).addPrompt(promptIds);
+        // the history (two vocabulary-sized arrays) only feeds penalties
+        TokenHistory history = parameters.hasPenalties() ? new TokenHistory(vocabSize).addPrompt(promptIds) : null;
         return logits -> {
             int id = sampler.next(logits, history);
-            history.add(id);
+            if (history != null) {
+                history.add(id);
+            }
             return id;
         };
     }

@@ -39,7 +39,8 @@ public record SamplingParameters(double temperature, int topK, double topP, doub
         return temperature == 0 || topK == 1;
     }
 
-    boolean hasPenalties() {
+    /** Whether a repetition, frequency or presence penalty is set (only then does sampling need a token history). */
+    public boolean hasPenalties() {
         return repetitionPenalty != 1 || frequencyPenalty != 0 || presencePenalty != 0;
     }
 
