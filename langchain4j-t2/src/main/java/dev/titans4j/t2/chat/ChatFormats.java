@@ -92,23 +92,17 @@ public final class ChatFormats {
      * ({@code [INST]}).
      */
     public static Optional<ChatFormat> fromChatTemplate(String template) {
-        if (template == null || template.isBlank()) {
-            return Optional.empty();
-        }
-        if (template.contains("<|im_start|>")) {
-            return Optional.of(new ChatMlFormat(defaultSystemPrompt(template).orElse(null)));
-        }
-        if (template.contains("<|start_header_id|>")) {
-            if (!template.contains("Cutting Knowledge Date")) {
-                return Optional.of(new Llama3Format());
-            }
-            return Optional.of(template.contains("strftime_now") ? Llama3Format.withTodaysDate()
+        // the family as the exporter recognises it for the manifest; here also the variant details
+        return switch (dev.titans4j.export.ChatFormat.detect(template)) {
+            case dev.titans4j.export.ChatFormat.CHATML ->
+                    Optional.of(new ChatMlFormat(defaultSystemPrompt(template).orElse(null)));
+            case dev.titans4j.export.ChatFormat.LLAMA3 -> Optional.of(!template.contains("Cutting Knowledge Date")
+                    ? new Llama3Format()
+                    : template.contains("strftime_now") ? Llama3Format.withTodaysDate()
                     : Llama3Format.withDate(Llama3Format.LLAMA31_DEFAULT_DATE));
-        }
-        if (template.contains("[INST]")) {
-            return Optional.of(new MistralFormat());
-        }
-        return Optional.empty();
+            case dev.titans4j.export.ChatFormat.MISTRAL -> Optional.of(new MistralFormat());
+            default -> Optional.empty();
+        };
     }
 
     /** The text of a fixed system turn in a ChatML template, e.g. Qwen2.5's "You are Qwen, ...". */
