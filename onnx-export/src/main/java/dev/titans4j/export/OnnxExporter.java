@@ -129,7 +129,7 @@ public final class OnnxExporter {
         progress.phase("writing " + name + (external ? " + " + name + ".data" : ""));
         OnnxModelWriter.Written written;
         try {
-            written = new OnnxModelWriter().opset("", OPSET).opset("com.microsoft", 1)
+            written = new OnnxModelWriter().opset("", OPSET).opset(Graph.MS_DOMAIN, 1)
                     .producer("titans4j", VERSION)
                     .write(graph, file, external, counting(graph));
         } catch (UncheckedIOException e) {
