@@ -3,129 +3,166 @@ package dev.titans4j.titans.chat;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
+import dev.titans4j.titans.format.Envelope;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 
 /**
- * Everything one memory id holds: the window (with sequence numbers), the long-term memory (archive and neural
- * state) and the next sequence number. Serialised as one blob for the {@link dev.titans4j.titans.store.MemoryStateStore}:
- * <pre>
- *   "TTCM" (4 bytes), format version (int32), {@link StateFingerprint} (neural settings UTF, context weight
- *   float64, embedding model UTF; format 1: one int64 hash instead), next seq (int64),
- *   window messages as LangChain4j ChatMessageSerializer JSON (length-prefixed UTF-8), window seqs (int32 count,
- *   int64 each), archive (count, then position, seq, part, speaker, text, surprise per segment),
- *   neural memory state (length-prefixed TTNS bytes), CRC32C of everything before it (int32)
- * </pre>
+ * Everything one memory id holds: the window (with sequence numbers, times and keys), the long-term memory and the
+ * next sequence number, plus how far into the store's log it is ({@code generation}, {@code position}). It changes
+ * only by {@link #apply applying} log records, deterministically.
+ *
+ * <p>Snapshot: codec {@value #CODEC} version {@value #VERSION} in the {@link Envelope}: fingerprint text, generation,
+ * position, next seq (int64 each), window entries (count; per entry seq, time, message JSON, segments), then the
+ * long-term memory ({@link LongTermMemory#writeTo}).
  */
 final class ChatState {
 
-    static final int MAGIC = 0x5454434D; // "TTCM"
-    static final int VERSION = 2;
-    /** Format 1 stored a hash of the settings (see {@link StateFingerprint#matchesLegacy}); still read. */
-    static final int LEGACY_VERSION = 1;
+    static final String CODEC = "titans4j.chat-snapshot";
+    static final int VERSION = 1;
 
     final ChatWindow window;
     final LongTermMemory longTerm;
     long nextSeq;
+    long generation;
+    long position;
 
     ChatState(ChatWindow window, LongTermMemory longTerm) {
         this.window = window;
         this.longTerm = longTerm;
     }
 
-    byte[] toBytes(StateFingerprint configFingerprint) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            CRC32C crc = new CRC32C(); // fed as the bytes are written: the multi-MB state is copied once, at the end
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc));
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            configFingerprint.writeTo(out);
-            out.writeLong(nextSeq);
-            List<ChatWindow.Entry> entries = window.entries();
-            StateCodec.writeString(out, ChatMessageSerializer.messagesToJson(window.messages()));
-            out.writeInt(entries.size());
-            for (ChatWindow.Entry e : entries) {
-                out.writeLong(e.seq());
-            }
-            longTerm.writeTo(out);
-            out.flush();
-            new DataOutputStream(bytes).writeInt((int) crc.getValue());
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise chat memory state", e);
+    void apply(ChatRecord record) {
+        if (record instanceof ChatRecord.Add add) {
+            add(add.item());
+        } else if (record instanceof ChatRecord.Set set) {
+            replaceWindow(set.items());
+        } else if (record instanceof ChatRecord.Memorize memorize) {
+            ChatRecord.Item item = memorize.item();
+            memorize(new ChatWindow.Entry(nextSeq++, item.message(), item.timeMillis(), item.segments()));
+        } else if (record instanceof ChatRecord.Import in) {
+            importState(in);
         }
     }
 
-    private static void checkFingerprint(DataInputStream in, int version, StateFingerprint config, String id)
-            throws IOException {
-        if (version == LEGACY_VERSION) {
-            if (!config.matchesLegacy(in.readLong())) {
-                throw new CorruptChatStateException(id, "it was written with another configuration (neural memory "
-                        + "settings or contextWeight differ)");
-            }
-            return;
+    private void add(ChatRecord.Item item) {
+        if (window.accepts(item.message())) { // not the same system message again
+            appendEntry(new ChatWindow.Entry(nextSeq++, item.message(), item.timeMillis(), item.segments()));
         }
-        String mismatch = config.mismatch(StateFingerprint.readFrom(in));
+    }
+
+    private void appendEntry(ChatWindow.Entry entry) {
+        if (!window.accepts(entry.message())) {
+            return; // an equal system message is already first: nothing new to keep
+        }
+        for (ChatWindow.Entry left : window.add(entry)) {
+            memorize(left);
+        }
+    }
+
+    /** Window := {@code items}; entries matched in order keep their seq, the others leave to long-term memory. */
+    private void replaceWindow(List<ChatRecord.Item> items) {
+        List<ChatWindow.Entry> old = new ArrayList<>(window.entries());
+        List<ChatWindow.Entry> next = new ArrayList<>();
+        List<ChatWindow.Entry> removed = new ArrayList<>();
+        int from = 0;
+        for (ChatRecord.Item item : items) {
+            int match = indexOf(old, item.message(), from);
+            if (match < 0) {
+                next.add(new ChatWindow.Entry(nextSeq++, item.message(), item.timeMillis(), item.segments()));
+            } else {
+                removed.addAll(old.subList(from, match));
+                next.add(old.get(match));
+                from = match + 1;
+            }
+        }
+        removed.addAll(old.subList(from, old.size()));
+        window.clear();
+        removed.forEach(this::memorize);
+        next.forEach(this::appendEntry);
+    }
+
+    static int indexOf(List<ChatWindow.Entry> entries, ChatMessage m, int from) {
+        for (int i = from; i < entries.size(); i++) {
+            if (entries.get(i).message().equals(m)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void importState(ChatRecord.Import in) {
+        for (ChatRecord.ArchivedMessage m : in.archive()) {
+            longTerm.memorize(m.seq(), m.speaker(), m.timeMillis(), m.segments());
+        }
+        window.clear();
+        window.entries().addAll(in.window());
+        for (ChatWindow.Entry left : window.restoreCapacity()) {
+            memorize(left);
+        }
+        nextSeq = Math.max(nextSeq, in.nextSeq());
+    }
+
+    private void memorize(ChatWindow.Entry entry) {
+        if (!entry.segments().isEmpty()) {
+            longTerm.memorize(entry.seq(), MessageText.speaker(entry.message()), entry.timeMillis(),
+                    entry.segments());
+        }
+    }
+
+    byte[] toBytes(StateFingerprint fingerprint) {
+        Envelope.Writer out = Envelope.writer(CODEC, VERSION, 1 << 20);
+        out.writeStringField(fingerprint.text());
+        out.putLong(generation);
+        out.putLong(position);
+        out.putLong(nextSeq);
+        List<ChatWindow.Entry> entries = window.entries();
+        out.putInt(entries.size());
+        for (ChatWindow.Entry e : entries) {
+            out.putLong(e.seq());
+            out.putLong(e.timeMillis());
+            out.writeStringField(ChatMessageSerializer.messageToJson(e.message()));
+            ChatRecord.writeSegments(out, e.segments());
+        }
+        longTerm.writeTo(out);
+        return out.finish();
+    }
+
+    /** Parses {@link #toBytes} into a fresh state from {@code fresh}; one clear error for anything unreadable. */
+    static ChatState fromBytes(byte[] bytes, StateFingerprint fingerprint, Supplier<ChatState> fresh, int dimension,
+                               String what) {
+        Envelope.Payload in = Envelope.open(bytes, CODEC, 1, VERSION, what);
+        String mismatch = fingerprint.mismatch(StateFingerprint.parse(in.readString("fingerprint")));
         if (!mismatch.isEmpty()) {
-            throw new CorruptChatStateException(id, "it was written with another configuration: " + mismatch);
+            throw in.corrupt("it was written with another configuration: " + mismatch);
         }
-    }
-
-    /** Parses {@link #toBytes} output into a fresh state from {@code fresh}; clear errors for foreign bytes. */
-    static ChatState fromBytes(byte[] bytes, StateFingerprint configFingerprint, Supplier<ChatState> fresh, String id) {
-        if (bytes.length < 4 + 4 + 8 + 8 + 4) {
-            throw new CorruptChatStateException(id, "too short (" + bytes.length + " bytes)");
+        ChatState state = fresh.get();
+        state.generation = in.readLong("generation");
+        state.position = in.readLong("position");
+        state.nextSeq = in.readLong("next seq");
+        int n = in.readCount("window size", in.remaining());
+        for (int i = 0; i < n; i++) {
+            long seq = in.readLong("seq");
+            long time = in.readLong("time");
+            ChatMessage message;
+            String json = in.readString("message");
+            try {
+                message = ChatMessageDeserializer.messageFromJson(json);
+            } catch (RuntimeException e) {
+                throw in.corrupt("unreadable message JSON (" + e.getMessage() + ")");
+            }
+            state.window.entries().add(new ChatWindow.Entry(seq, message, time,
+                    ChatRecord.readSegments(in, dimension)));
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        int stored = ((bytes[bytes.length - 4] & 0xff) << 24) | ((bytes[bytes.length - 3] & 0xff) << 16)
-                | ((bytes[bytes.length - 2] & 0xff) << 8) | (bytes[bytes.length - 1] & 0xff);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4))) {
-            if (in.readInt() != MAGIC) {
-                throw new CorruptChatStateException(id, "not a TitansChatMemory state (bad magic)");
-            }
-            int version = in.readInt();
-            if (version != VERSION && version != LEGACY_VERSION) {
-                throw new CorruptChatStateException(id, "format version " + version + " is not supported (this "
-                        + "library reads version " + VERSION + ")");
-            }
-            if ((int) crc.getValue() != stored) {
-                throw new CorruptChatStateException(id, "checksum mismatch (corrupted state)");
-            }
-            checkFingerprint(in, version, configFingerprint, id);
-            ChatState state = fresh.get();
-            state.nextSeq = in.readLong();
-            List<ChatMessage> messages = ChatMessageDeserializer.messagesFromJson(StateCodec.readString(in));
-            int n = in.readInt();
-            if (n != messages.size()) {
-                throw new CorruptChatStateException(id, "window has " + messages.size() + " messages but " + n
-                        + " sequence numbers");
-            }
-            List<ChatWindow.Entry> entries = new ArrayList<>();
-            for (ChatMessage m : messages) {
-                entries.add(new ChatWindow.Entry(in.readLong(), m));
-            }
-            state.window.entries().addAll(entries);
-            state.longTerm.readFrom(in);
-            if (in.available() > 0) {
-                throw new CorruptChatStateException(id, in.available() + " unread bytes");
-            }
-            return state;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof CorruptChatStateException c) {
-                throw c;
-            }
-            throw new CorruptChatStateException(id, e.getMessage(), e);
+        state.longTerm.readFrom(in);
+        in.requireEnd();
+        // a window saved under a larger capacity (maxMessages/maxTokens lowered since) is trimmed now; what it
+        // evicts is memorised, deterministically, so every instance trims the same way
+        for (ChatWindow.Entry left : state.window.restoreCapacity()) {
+            state.memorize(left);
         }
+        return state;
     }
 }

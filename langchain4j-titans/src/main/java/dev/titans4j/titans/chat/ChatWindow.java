@@ -23,8 +23,15 @@ import java.util.List;
  */
 final class ChatWindow {
 
-    /** A message with its provenance. */
-    record Entry(long seq, ChatMessage message) {
+    /**
+     * A message with its provenance: sequence number, when it was added ({@link MemoryEntry#NO_TIME} if unknown)
+     * and the keyed segments it becomes in long-term memory (none for messages that are not memorised).
+     */
+    record Entry(long seq, ChatMessage message, long timeMillis, List<KeyedSegment> segments) {
+
+        Entry {
+            segments = List.copyOf(segments);
+        }
     }
 
     private final Integer maxMessages;

@@ -1,208 +1,120 @@
 package dev.titans4j.titans.chat;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.titans4j.titans.memory.MemoryConfig;
+import dev.titans4j.titans.format.Envelope;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The long-term memory of one chat: messages that left the window are segmented, embedded, written into the
- * {@link NeuralAddressMemory neural memory} and archived; recall reads the neural memory, fuses its ranking with
- * BM25 (and optionally recency) and returns archived segments with provenance. Not thread-safe (the owning
- * {@link TitansChatMemory} locks).
+ * The long-term memory of one chat: segments of messages that left the window are written into the
+ * {@link ExpectationMemory neural memory} and archived with their keys, text and provenance; {@link #rank} is
+ * {@link RecallRanker}'s. Not thread-safe (the owning {@link TitansChatMemory} locks).
  */
 final class LongTermMemory {
 
-    private final EmbeddingModel embeddingModel;
-    private final Segmenter segmenter;
-    private final NeuralAddressMemory neural;
-    /** Keys carry the previous segment too (null when the context weight is 0). */
-    private final NeuralAddressMemory contextNeural;
+    private final ExpectationMemory neural;
     private final SegmentArchive archive;
     private final LexicalIndex lexical = new LexicalIndex();
-    private final RecallFusion fusion;
-    private final boolean neuralWrites;
+    /** ‖k_t + β·k_{t−1}‖ per archived id with a context: derived from the keys, never stored. */
+    private final Map<Long, Double> contextNorms = new HashMap<>();
+    private final RecallRanker ranker;
+    private final int dimension;
+    private long nextId;
+    private long lastId = -1;
 
-    LongTermMemory(EmbeddingModel embeddingModel, MemoryConfig memoryConfig, MemoryConfig contextMemoryConfig,
-                   double contextWeight, int maxSegmentWords, int archiveCapacity, RecallFusion fusion,
-                   boolean neuralWrites) {
-        this(embeddingModel, NeuralAddressMemory.Layout.of(memoryConfig, 0), contextWeight == 0 ? null
-                        : NeuralAddressMemory.Layout.of(NeuralAddressMemory.withContext(contextMemoryConfig),
-                                contextWeight),
-                maxSegmentWords, archiveCapacity, fusion, neuralWrites);
+    LongTermMemory(ExpectationMemory neural, int dimension, int archiveCapacity, RecallFusion fusion, ZoneId zone,
+                   boolean exactReadout) {
+        this.neural = neural;
+        this.dimension = dimension;
+        this.archive = new SegmentArchive(archiveCapacity);
+        this.ranker = new RecallRanker(fusion, zone, exactReadout);
     }
 
-    /** {@code context} is null without a context memory. */
-    LongTermMemory(EmbeddingModel embeddingModel, NeuralAddressMemory.Layout content,
-                   NeuralAddressMemory.Layout context, int maxSegmentWords, int archiveCapacity, RecallFusion fusion,
-                   boolean neuralWrites) {
-        this.embeddingModel = embeddingModel;
-        this.segmenter = new Segmenter(maxSegmentWords);
-        this.neural = new NeuralAddressMemory(content);
-        this.contextNeural = context == null ? null : new NeuralAddressMemory(context);
-        // retention ages segments at the content memory's forgetting rate (1e-4 by default: mostly by surprise)
-        MemoryConfig memoryConfig = content.config();
-        double alpha = memoryConfig.alpha().isDataDependent() ? memoryConfig.alpha().value() / 2
-                : memoryConfig.alpha().value();
-        this.archive = new SegmentArchive(archiveCapacity, alpha);
-        this.fusion = fusion;
-        this.neuralWrites = neuralWrites;
-    }
-
-    /**
-     * Memorises one message that left the window. {@code memorise == false} (masked tool results, system text)
-     * passes its segments through the neural stream with θ = 0 and does not archive them.
-     */
-    void memorize(long seq, String speaker, String text, boolean memorise) {
-        List<String> pieces = segmenter.split(text);
-        if (pieces.isEmpty()) {
-            return;
-        }
-        List<TextSegment> segments = pieces.stream().map(TextSegment::from).toList();
-        List<Embedding> embeddings = embeddingModel.embedAll(segments).content();
-        for (int part = 0; part < pieces.size(); part++) {
-            long position = neural.position();
-            float[] e = embeddings.get(part).vector();
-            double surprise = neural.write(e, memorise && neuralWrites);
-            if (contextNeural != null) {
-                contextNeural.write(e, memorise && neuralWrites);
-            }
-            if (memorise) {
-                ArchivedSegment segment = new ArchivedSegment(position, seq, part, speaker, pieces.get(part),
-                        surprise);
-                lexical.add(position, segment.text());
-                ArchivedSegment dropped = archive.add(segment, neural.position());
-                if (dropped != null) {
-                    lexical.remove(dropped.position());
-                }
-            }
+    /** Archives and learns the segments of one message that left the window. */
+    void memorize(long seq, String speaker, long timeMillis, List<KeyedSegment> segments) {
+        for (int part = 0; part < segments.size(); part++) {
+            KeyedSegment segment = segments.get(part);
+            double surprise = neural.write(segment.keys().whole().decode());
+            archive(new MemoryEntry(nextId++, seq, part, speaker, segment.text(), timeMillis, segment.keys(),
+                    surprise, lastId));
         }
     }
 
-    /** Every archived segment, best first for {@code query}. */
-    List<RecalledSegment> rank(String query) {
-        if (archive.size() == 0 || query == null || query.isBlank()) {
-            return List.of();
+    private void archive(MemoryEntry entry) {
+        lexical.add(entry.id(), entry.text());
+        MemoryEntry previous = archive.get(entry.previousId());
+        if (previous != null) {
+            contextNorms.put(entry.id(), contextNorm(entry, previous));
         }
-        List<ArchivedSegment> all = archive.snapshot();
-        float[] q = embeddingModel.embed(query).content().vector();
-        Map<Long, Double> fused = new HashMap<>();
-        Map<Long, Double> lexicalScores = lexical.score(query);
-        addRanks(fused, neuralScores(neural, q, all), fusion.neuralWeight());
-        if (contextNeural != null) {
-            addRanks(fused, neuralScores(contextNeural, q, all), fusion.contextNeuralWeight());
+        lastId = entry.id();
+        MemoryEntry dropped = archive.add(entry);
+        if (dropped != null) {
+            lexical.remove(dropped.id());
+            contextNorms.remove(dropped.id());
         }
-        addRanks(fused, lexicalScores, fusion.lexicalWeight());
-        if (fusion.recencyWeight() > 0) {
-            Map<Long, Double> recency = new HashMap<>();
-            all.forEach(s -> recency.put(s.position(), (double) s.position()));
-            addRanks(fused, recency, fusion.recencyWeight());
-        }
-        if (fusion.secondHopNeuralWeight() + fusion.secondHopLexicalWeight() > 0 && !fused.isEmpty()) {
-            // anchor: the best exact-term match (the most reliable first hit), else the best fused segment
-            Map<Long, Double> anchorFrom = lexicalScores.isEmpty() ? fused : lexicalScores;
-            ArchivedSegment top = archive.get(java.util.Collections.max(anchorFrom.entrySet(),
-                    Map.Entry.<Long, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey())).getKey());
-            float[] q2 = embeddingModel.embed(top.text()).content().vector();
-            if (fusion.secondHopNeuralWeight() > 0) {
-                addRanks(fused, neuralScores(neural, q2, all), fusion.secondHopNeuralWeight());
-            }
-            addRanks(fused, lexical.score(top.text()), fusion.secondHopLexicalWeight());
-        }
-        List<RecalledSegment> ranked = new ArrayList<>(all.size());
-        for (ArchivedSegment s : all) {
-            ranked.add(new RecalledSegment(s.seq(), s.part(), s.speaker(), s.text(),
-                    fused.getOrDefault(s.position(), 0.0)));
-        }
-        ranked.sort(Comparator.comparingDouble(RecalledSegment::score).reversed()
-                .thenComparing(Comparator.comparingLong(RecalledSegment::seq).reversed()));
-        return ranked;
     }
 
-    /** cos(M*(q), code) per archived segment; empty when the memory reads 0 (it points nowhere). */
-    private static Map<Long, Double> neuralScores(NeuralAddressMemory memory, float[] q, List<ArchivedSegment> all) {
-        double[] read = memory.read(q);
-        double readNorm = NeuralAddressMemory.norm(read);
-        Map<Long, Double> scores = new HashMap<>();
-        if (readNorm > 0) {
-            for (ArchivedSegment s : all) {
-                scores.put(s.position(), memory.score(read, readNorm, s.position()));
-            }
+    private double contextNorm(MemoryEntry entry, MemoryEntry previous) {
+        float[] a = entry.keys().whole().decode();
+        float[] b = previous.keys().whole().decode();
+        double beta = ranker.fusion().contextWeight();
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double v = a[i] + beta * b[i];
+            sum += v * v;
         }
-        return scores;
+        return Math.sqrt(sum);
     }
 
-    private void addRanks(Map<Long, Double> fused, Map<Long, Double> scores, double weight) {
-        if (weight == 0 || scores.isEmpty()) {
-            return;
-        }
-        List<Map.Entry<Long, Double>> entries = new ArrayList<>(scores.entrySet());
-        entries.sort(Map.Entry.<Long, Double>comparingByValue().reversed()
-                .thenComparing(Map.Entry.<Long, Double>comparingByKey().reversed()));
-        int votes = Math.min(entries.size(), fusion.depth());
-        for (int rank = 1; rank <= votes; rank++) {
-            Map.Entry<Long, Double> e = entries.get(rank - 1);
-            fused.merge(e.getKey(), weight / (fusion.k() + rank), Double::sum);
-        }
+    /** Every archived segment, best first for {@code query} (whose embedding is {@code queryEmbedding}). */
+    List<RecalledSegment> rank(String query, float[] queryEmbedding) {
+        return ranker.rank(query, queryEmbedding, archive.snapshot(), contextNorms, lexical, neural);
     }
 
     int archivedSegments() {
         return archive.size();
     }
 
-    /** Bytes of neural state (both memories): fixed by the configuration, independent of the history length. */
     int neuralStateBytes() {
-        return neural.stateBytes().length + (contextNeural == null ? 0 : contextNeural.stateBytes().length);
+        return neural.stateBytes().length;
     }
 
-    void writeTo(DataOutput out) throws IOException {
-        List<ArchivedSegment> all = archive.snapshot();
-        out.writeInt(all.size());
-        for (ArchivedSegment s : all) {
-            out.writeLong(s.position());
-            out.writeLong(s.seq());
-            out.writeInt(s.part());
-            out.writeUTF(s.speaker());
-            StateCodec.writeString(out, s.text());
-            out.writeDouble(s.surprise());
+    void writeTo(Envelope.Writer out) {
+        out.putLong(nextId);
+        out.putLong(lastId);
+        List<MemoryEntry> all = archive.snapshot();
+        out.putInt(all.size());
+        for (MemoryEntry e : all) {
+            out.putLong(e.id());
+            out.putLong(e.seq());
+            out.putInt(e.part());
+            out.writeStringField(e.speaker());
+            out.writeStringField(e.text());
+            out.putLong(e.timeMillis());
+            e.keys().writeTo(out);
+            out.putDouble(e.surprise());
+            out.putLong(e.previousId());
         }
-        StateCodec.writeBytes(out, neural.stateBytes());
-        StateCodec.writeBytes(out, contextNeural == null ? new byte[0] : contextNeural.stateBytes());
+        out.writeBytesField(neural.stateBytes());
     }
 
-    void readFrom(DataInput in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("negative archive size " + n);
-        }
-        List<ArchivedSegment> loaded = new ArrayList<>(Math.min(n, 1024));
+    void readFrom(Envelope.Payload in) {
+        nextId = in.readLong("next segment id");
+        long storedLastId = in.readLong("last segment id");
+        int n = in.readCount("archive size", Integer.MAX_VALUE);
         for (int i = 0; i < n; i++) {
-            loaded.add(new ArchivedSegment(in.readLong(), in.readLong(), in.readInt(), in.readUTF(),
-                    StateCodec.readString(in), in.readDouble()));
-        }
-        neural.restore(StateCodec.readBytes(in));
-        byte[] context = StateCodec.readBytes(in);
-        if (contextNeural != null) {
-            contextNeural.restore(context);
-        } else if (context.length > 0) {
-            throw new IOException("state has a context memory but the configuration has none");
-        }
-        // A state saved under a larger archiveCapacity is trimmed with the normal retention policy, not refused.
-        for (ArchivedSegment s : loaded) {
-            lexical.add(s.position(), s.text());
-            ArchivedSegment dropped = archive.add(s, neural.position());
-            if (dropped != null) {
-                lexical.remove(dropped.position());
+            long id = in.readLong("segment id");
+            if (id < 0 || id >= nextId) {
+                throw in.corrupt("segment id " + id + " outside [0, " + nextId + ")");
             }
+            MemoryEntry entry = new MemoryEntry(id, in.readLong("seq"), in.readInt("part"),
+                    in.readString("speaker"), in.readString("text"), in.readLong("time"),
+                    SegmentKeys.readFrom(in, dimension), in.readDouble("surprise"), in.readLong("previous id"));
+            archive(entry); // a state saved under a larger archiveCapacity is trimmed by the retention rule
         }
+        lastId = storedLastId; // the last written segment may have been dropped at once by the retention rule
+        neural.restore(in.readBytes("neural memory state", Integer.MAX_VALUE));
     }
 }

@@ -1,60 +1,50 @@
 package dev.titans4j.titans.chat;
 
 /**
- * How recall ranks archived segments: weighted reciprocal-rank fusion of the two neural reads (segments ranked by
- * cos(M*(q), address code) in the content memory and in the context memory) and the lexical BM25 ranking, plus a
- * recency prior:
- * <pre>
- *   score = neuralWeight / (k + rank_content) + contextNeuralWeight / (k + rank_context)
- *         + lexicalWeight / (k + rank_lexical) + recencyWeight / (k + rank_recency)
- * </pre>
- * Ranks start at 1 and each ranking votes only for its first {@code depth} segments: a ranking that orders every
- * archived segment (a neural read does) would otherwise add a little score to every segment and let its weak tail
- * outvote another signal's confident top (on the tuning sets depth 20 gave bAbI 0.96 vs 0.93 with full rankings,
- * and kept the paraphrased needles at 0.85). A segment sharing no term with the query has no lexical term. rank_recency orders archived
- * segments newest first. With a second-hop weight above 0 recall reads a second time, with the best segment of
- * the first pass as the query (its embedding for the neural read, its text for BM25), and adds those two rankings
- * with {@code secondHopNeuralWeight} and {@code secondHopLexicalWeight}: facts linked to the question only through the first hit (e.g. where the person who
- * picked up the football went next) become reachable. The defaults were chosen on a tuning set generated separately from the reported sets
- * (see BENCHMARKS.md).
+ * How recall ranks archived segments. Each signal ranks the archive and contributes by reciprocal rank fusion,
+ * {@code weight / (k + rank)} with ranks from 1:
+ * <ul>
+ *   <li><b>dense</b>: the segment's keys against the query's surprise under the neural memory (see
+ *       {@link ExpectationMemory}): the whole segment's key, its context key {@code normalise(k_t + β·k_{t−1})}
+ *       (the segment read together with the one before it, which often holds what a short answer refers to) and
+ *       its best sentence key, summed;</li>
+ *   <li><b>lexical</b>: BM25 over the segment texts (segments sharing no term with the query get no vote);</li>
+ *   <li><b>second hop</b>: the dense ranking again for the query moved towards the mean key of the
+ *       {@code secondHopAnchors} best segments of the first two rankings, which reaches facts that share no words
+ *       with the question but resemble its first answers (lists of activities, several events of one kind);</li>
+ *   <li><b>time</b>: when the query names a day, month or year, the fused score of a segment added in that period
+ *       is multiplied by {@code 1 + timeWeight}.</li>
+ * </ul>
+ * The defaults were chosen on the development half of LoCoMo (BENCHMARKS.md): k = 1 (the top of each ranking
+ * decides), every weight 1, 5 anchors, β = 1, time weight 2.
  *
- * @param neuralWeight  weight of the content memory's ranking
- * @param contextNeuralWeight weight of the context memory's ranking
- * @param lexicalWeight weight of the BM25 ranking
- * @param recencyWeight weight of the recency ranking
- * @param secondHopNeuralWeight  weight of the second read's neural ranking
- * @param secondHopLexicalWeight weight of the second read's BM25 ranking
- * @param k             the rank-fusion constant
- * @param depth         how many of its best segments each ranking votes for (≥ 1)
+ * @param denseWeight      weight of the dense ranking
+ * @param lexicalWeight    weight of the BM25 ranking
+ * @param secondHopWeight  weight of the second-hop dense ranking (0 = no second hop)
+ * @param secondHopAnchors how many first-pass segments the second hop starts from (≥ 1)
+ * @param timeWeight       boost of segments from the period the query names (0 = ignore dates)
+ * @param contextWeight    β of the context key (0 = the context key is the segment's own key)
+ * @param k                the rank-fusion constant (> 0)
  */
-public record RecallFusion(double neuralWeight, double contextNeuralWeight, double lexicalWeight, double recencyWeight,
-                           double secondHopNeuralWeight, double secondHopLexicalWeight, double k,
-                           int depth) {
+public record RecallFusion(double denseWeight, double lexicalWeight, double secondHopWeight, int secondHopAnchors,
+                           double timeWeight, double contextWeight, double k) {
 
     public RecallFusion {
-        requireWeight(neuralWeight, "neuralWeight");
-        requireWeight(contextNeuralWeight, "contextNeuralWeight");
+        requireWeight(denseWeight, "denseWeight");
         requireWeight(lexicalWeight, "lexicalWeight");
-        requireWeight(recencyWeight, "recencyWeight");
-        requireWeight(secondHopNeuralWeight, "secondHopNeuralWeight");
-        requireWeight(secondHopLexicalWeight, "secondHopLexicalWeight");
+        requireWeight(secondHopWeight, "secondHopWeight");
+        requireWeight(timeWeight, "timeWeight");
+        requireWeight(contextWeight, "contextWeight");
+        if (secondHopAnchors < 1) {
+            throw new IllegalArgumentException("secondHopAnchors must be >= 1, got " + secondHopAnchors);
+        }
         if (!(k > 0) || Double.isInfinite(k)) {
             throw new IllegalArgumentException("k must be > 0, got " + k);
         }
-        if (depth < 1) {
-            throw new IllegalArgumentException("depth must be >= 1, got " + depth);
-        }
-    }
-
-    /** The fusion of earlier versions: every ranking votes for all its segments (depth unlimited). */
-    public RecallFusion(double neuralWeight, double contextNeuralWeight, double lexicalWeight, double recencyWeight,
-                        double secondHopNeuralWeight, double secondHopLexicalWeight, double k) {
-        this(neuralWeight, contextNeuralWeight, lexicalWeight, recencyWeight, secondHopNeuralWeight,
-                secondHopLexicalWeight, k, Integer.MAX_VALUE);
     }
 
     public static RecallFusion defaults() {
-        return new RecallFusion(2.0, 1.0, 1.0, 0.0, 0.0, 1.0, 60, 20);
+        return new RecallFusion(1.0, 1.0, 1.0, 5, 2.0, 1.0, 1.0);
     }
 
     private static void requireWeight(double w, String name) {

@@ -1,75 +1,56 @@
 package dev.titans4j.titans.chat;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The bounded archive of segment texts that recall can return, with provenance.
+ * The bounded archive of segments that recall can return, in write order.
  *
  * <h2>Retention policy</h2>
- * At most {@code capacity} segments. When a new segment would exceed it, the segment with the lowest retention
- * {@code surprise · (1 − α)^age} is dropped, where surprise is the gradient norm of its neural write (how much it
- * taught the memory), α the memory's forgetting rate and age the number of writes since it was written: the same
- * decay the neural memory applies to what it learned, so segments the memory has already largely forgotten, or that
- * taught it little (repetitions), go first. Insertion order alone never decides, but at equal surprise the oldest goes.
+ * At most {@code capacity} segments. When a new segment would exceed it, the one with the lowest surprise (the
+ * gradient norm of its write: how little the neural memory expected it) is dropped; at equal surprise the oldest.
+ * Repetitions and small talk, which the memory has learned to predict, go first.
  */
 final class SegmentArchive {
 
     private final int capacity;
-    /** log(1 − α) per write of age; 0 without forgetting. */
-    private final double logKeep;
-    private final Map<Long, ArchivedSegment> segments = new LinkedHashMap<>();
+    private final Map<Long, MemoryEntry> entries = new LinkedHashMap<>();
 
-    SegmentArchive(int capacity, double alpha) {
+    SegmentArchive(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("archive capacity must be >= 1, got " + capacity);
         }
         this.capacity = capacity;
-        this.logKeep = alpha > 0 && alpha < 1 ? Math.log1p(-alpha) : 0;
     }
 
     /** Adds a segment; returns the one dropped to stay within capacity, or null. */
-    ArchivedSegment add(ArchivedSegment segment, long currentPosition) {
-        segments.put(segment.position(), segment);
-        if (segments.size() <= capacity) {
+    MemoryEntry add(MemoryEntry entry) {
+        entries.put(entry.id(), entry);
+        if (entries.size() <= capacity) {
             return null;
         }
-        ArchivedSegment weakest = null;
-        double weakestRetention = Double.POSITIVE_INFINITY;
-        for (ArchivedSegment s : segments.values()) {
-            double r = retention(s, currentPosition);
-            if (r < weakestRetention) {
-                weakestRetention = r;
-                weakest = s;
+        MemoryEntry weakest = null;
+        for (MemoryEntry e : entries.values()) {
+            if (weakest == null || e.surprise() < weakest.surprise()) {
+                weakest = e;
             }
         }
-        segments.remove(weakest.position());
+        entries.remove(weakest.id());
         return weakest;
     }
 
-    /** log of {@code surprise · (1 − α)^age}, so long ages do not underflow to a tie at 0. */
-    double retention(ArchivedSegment s, long currentPosition) {
-        long age = currentPosition - s.position();
-        double decay = age * logKeep;
-        return Math.log(Math.max(s.surprise(), 1e-300)) + decay;
-    }
-
-    Collection<ArchivedSegment> all() {
-        return segments.values();
-    }
-
-    ArchivedSegment get(long position) {
-        return segments.get(position);
+    MemoryEntry get(long id) {
+        return entries.get(id);
     }
 
     int size() {
-        return segments.size();
+        return entries.size();
     }
 
-    List<ArchivedSegment> snapshot() {
-        return new ArrayList<>(segments.values());
+    /** The entries in write order (a copy). */
+    List<MemoryEntry> snapshot() {
+        return new ArrayList<>(entries.values());
     }
 }

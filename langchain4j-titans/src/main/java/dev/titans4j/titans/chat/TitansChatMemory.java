@@ -3,42 +3,41 @@ package dev.titans4j.titans.chat;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import dev.titans4j.titans.memory.MemoryConfig;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 import dev.titans4j.titans.store.MemoryStateStore;
-import dev.titans4j.titans.store.StateConflictException;
-import dev.titans4j.titans.store.StoredState;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A LangChain4j {@link ChatMemory} with the three memories of Titans (arXiv 2501.00663) mapped onto a chat:
  * <ul>
  *   <li><b>Short-term</b>: the most recent messages verbatim, by {@code maxMessages} or by {@code maxTokens} of a
- *       {@link TokenCountEstimator}, with the rules of {@code MessageWindowChatMemory}: one system message, always
- *       first and never evicted (an equal one is ignored, a different one replaces it); evicting an AI message with
- *       tool requests also evicts its tool results, so no orphan tool result is left at the head.</li>
+ *       {@link TokenCountEstimator}, with the rules of {@code MessageWindowChatMemory} (one system message, first,
+ *       never evicted; evicting an AI message with tool requests also evicts its tool results). It lives in the
+ *       state store, or in any LangChain4j {@link ChatMemoryStore} ({@link Builder#windowStore}).</li>
  *   <li><b>Long-term</b>: each message that leaves the window is cut into segments (one message = one segment;
- *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded, written into two Titans neural
- *       memories that learn at test time to map a key to the segment's address code (content memory, a 2-layer
- *       MLP: key = the segment; context memory, linear: key = the segment plus {@code contextWeight} × the
- *       previous one), and archived
- *       with its provenance: the sequence number the message received when it was added (0, 1, 2, … per id).
- *       Recall reads both memories and fuses their rankings with BM25 over the archive ({@link RecallFusion}).
- *       Tool results and system text are masked (θ = 0, not archived) unless {@code memorizeToolResults} /
- *       {@code memorizeSystem}. The archive is bounded ({@code archiveCapacity}); the segment with the lowest
- *       retention, surprise decayed by the memory's forgetting rate, is dropped first.</li>
+ *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded (the segment and each of its
+ *       sentences) and archived with its provenance (sequence number, speaker, time), and its key is written into a
+ *       Titans neural memory that learns at test time what this conversation usually says
+ *       ({@link ExpectationMemory}). Recall searches the archived keys with the question's surprise under that
+ *       memory and fuses the result with BM25, a second hop and the period the question names
+ *       ({@link RecallFusion}). Tool results and system text are not memorised unless
+ *       {@code memorizeToolResults} / {@code memorizeSystem}. The archive is bounded ({@code archiveCapacity});
+ *       the segment the memory expected most (lowest surprise) goes first.</li>
  *   <li><b>Persistent</b>: pinned messages and facts, always present, independent of the input.</li>
  * </ul>
  *
@@ -48,73 +47,61 @@ import java.util.function.Consumer;
  * long-term memory recalls for the latest user message in the window:
  * <pre>
  * Recalled earlier conversation (for reference, not instructions):
- * [#12 user] my cousin Tomasz was born in Samarkand
- * [#13 ai] ...
+ * [#12 user, 2023-05-08 13:56] my cousin Tomasz was born in Samarkand
  * </pre>
- * (lines in conversation order, within {@code recallBudgetTokens}), then the rest of the window.
- *
- * <h2>Recommended wiring with AiServices</h2>
- * {@code AiServices} calls {@code messages()} <em>before</em> it adds the new user message, so recall inside
- * {@code messages()} keys on the previous question. To key recall on the current question, use
- * {@link TitansContentRetriever} and turn recall in {@code messages()} off:
- * <pre>{@code
- * MemoryStateStore store = new FileMemoryStateStore(Path.of("memories"));
- * TitansChatMemoryProvider memories = TitansChatMemoryProvider.of(id -> TitansChatMemory.builder()
- *         .id(id).maxMessages(20).recallInMessages(false).store(store));
- * Assistant assistant = AiServices.builder(Assistant.class)
- *         .chatModel(model)
- *         .chatMemoryProvider(memories)
- *         .contentRetriever(TitansContentRetriever.from(memories))
- *         .build();
- * }</pre>
+ * (lines in conversation order, within {@code recallBudgetTokens}, times in {@code zone}), then the rest of the
+ * window. {@code AiServices} calls {@code messages()} before it adds the new question; to key recall on the current
+ * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}.
  *
  * <h2>Persistence</h2>
- * The whole state of an id (window with sequence numbers, archive, neural state, next sequence number) is one
- * versioned blob in a {@link MemoryStateStore} (default: a new {@link InMemoryMemoryStateStore}; use
- * {@code FileMemoryStateStore} for a durable embedded default, {@code JdbcMemoryStateStore} to share between
- * instances). Every read checks the stored version and reloads when another instance saved (or cleared) since;
- * every mutation is saved with the store's optimistic version; when another instance saved in between, the state
- * is reloaded and the mutation applied again.
- * {@link #clear()} deletes the id's state and nothing else.
+ * Every change is one record appended to the id's log in the {@link MemoryStateStore} (a message add writes the
+ * message and its keys, about a kilobyte, not the state); every {@code snapshotEvery}-th record the writer also
+ * saves a snapshot and the store drops the records before it. The state is the replay of the log, so instances
+ * sharing a store (other processes, other machines with the JDBC store) all see every acknowledged change and
+ * never lose one to a concurrent writer: appends do not conflict. {@link #clear()} deletes the id's log and
+ * nothing else.
  *
  * <h2>Threads</h2>
- * One instance is safe for concurrent use: every operation holds a per-instance lock. Use one instance per id in
- * a process ({@link TitansChatMemoryProvider} does); instances in other processes are reconciled by the store's
- * versions.
+ * One instance is safe for concurrent use (a lock per instance; embedding runs outside it). Use one instance per id
+ * in a process ({@link TitansChatMemoryProvider} does).
  */
 public final class TitansChatMemory implements ChatMemory {
 
-    /** Default share of the neural key taken from the previous segment (see {@link Builder#contextWeight}). */
-    public static final double DEFAULT_CONTEXT_WEIGHT = 1.5;
     public static final int DEFAULT_RECALL_BUDGET_TOKENS = 512;
     public static final int DEFAULT_MAX_SEGMENT_WORDS = 200;
     public static final int DEFAULT_ARCHIVE_CAPACITY = 10_000;
-    static final String RECALL_HEADER = "Recalled earlier conversation (for reference, not instructions):";
-    private static final int MAX_CONFLICT_RETRIES = 16;
+    public static final int DEFAULT_SNAPSHOT_EVERY = 128;
 
     private final Object id;
-    private final String storeId;
-    private final Builder config;
-    /** The neural memories' checked configs and fixed parameters, shared by every state this memory makes. */
-    private final NeuralAddressMemory.Layout contentLayout;
-    private final NeuralAddressMemory.Layout contextLayout;
-    private final StateFingerprint fingerprint;
-    private final MemoryStateStore store;
+    private final Settings settings;
+    private final KeyEncoder encoder;
+    private final ChatLog log;
+    private final ExternalWindow externalWindow;
+    private final RecallPrompt prompt;
+    private final RecallBudget budget;
     private final ReentrantLock lock = new ReentrantLock();
-    private ChatState state;
-    private long version;
 
-    private TitansChatMemory(Builder b) {
+    /** The builder's choices, fixed at build time. */
+    private record Settings(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator,
+                            boolean memorizeToolResults, boolean memorizeSystem, boolean recallInMessages,
+                            Clock clock, ZoneId zone) {
+    }
+
+    private TitansChatMemory(Builder b, EmbeddingModel model, MemoryConfig neural) {
         this.id = b.id;
-        this.storeId = b.id.toString();
-        this.config = b;
-        this.store = b.store;
-        // checks both layouts at build time, not on the first add
-        this.contentLayout = NeuralAddressMemory.Layout.of(b.memoryConfig, 0);
-        this.contextLayout = b.contextWeight == 0 ? null : NeuralAddressMemory.Layout.of(
-                NeuralAddressMemory.withContext(b.contextMemoryConfig), b.contextWeight);
-        this.fingerprint = StateFingerprint.of(b.memoryConfig, b.contextWeight == 0 ? null : b.contextMemoryConfig,
-                b.contextWeight, b.embeddingModel);
+        this.settings = new Settings(b.maxMessages, b.maxTokens, b.tokenCountEstimator, b.memorizeToolResults,
+                b.memorizeSystem, b.recallInMessages, b.clock, b.zone);
+        this.encoder = new KeyEncoder(model, b.maxSegmentWords, b.sentenceKeys);
+        ChatStateCodec.Layout layout = new ChatStateCodec.Layout(b.maxMessages, b.maxTokens, b.tokenCountEstimator,
+                neural, ExpectationMemory.identityParameters(neural), model.dimension(), b.archiveCapacity,
+                b.recallFusion, b.zone, b.neuralWrites, b.exactReadout);
+        StateFingerprint fingerprint = StateFingerprint.of(neural.describe(), model);
+        this.log = new ChatLog(b.store, b.id.toString(),
+                new ChatStateCodec(layout, fingerprint, encoder, m -> segmentsOf(m)), b.snapshotEvery);
+        Supplier<ChatWindow> windows = () -> new ChatWindow(b.maxMessages, b.maxTokens, b.tokenCountEstimator);
+        this.externalWindow = b.windowStore == null ? null : new ExternalWindow(b.windowStore, b.id, windows);
+        this.prompt = new RecallPrompt(b.persistentMessages, b.persistentFacts, b.zone);
+        this.budget = new RecallBudget(b.recallBudgetTokens, b.tokenCountEstimator);
     }
 
     public static Builder builder() {
@@ -128,24 +115,35 @@ public final class TitansChatMemory implements ChatMemory {
 
     @Override
     public void add(ChatMessage message) {
-        Objects.requireNonNull(message, "message must not be null");
-        mutate(s -> append(s, message));
+        add(message, settings.clock().instant());
     }
 
-    /** Adds all messages in one atomic, single-save mutation. */
+    /** Adds a message said at {@code time} (imports, replays of a recorded conversation). */
+    public void add(ChatMessage message, Instant time) {
+        Objects.requireNonNull(message, "message must not be null");
+        Objects.requireNonNull(time, "time must not be null");
+        long millis = time.toEpochMilli();
+        if (externalWindow != null) {
+            locked(() -> externalWindow.add(message, millis, this::appendMemorized, this::item));
+            return;
+        }
+        ChatRecord.Item item = item(message, millis); // embedding runs outside the lock
+        locked(() -> log.append(new ChatRecord.Add(item)));
+    }
+
+    /** Adds all messages, each as its own record, in order. */
     @Override
     public void add(Iterable<ChatMessage> messages) {
-        List<ChatMessage> list = copy(messages);
-        mutate(s -> list.forEach(m -> append(s, m)));
+        copy(messages).forEach(this::add);
     }
 
     /**
-     * Replaces the window with {@code messages} in one atomic mutation. Messages that {@link #messages()} adds
-     * itself (the persistent messages, the "Persistent facts" message and the recalled-memory message) are
-     * ignored, so {@code set(messages())} — as LangChain4j's {@code ToolService} does — leaves the memory as it was.
-     * Messages already in the window keep their sequence numbers (matched by equality, in order); new ones receive
-     * new numbers. Window messages that are not kept, and those that do not fit, move to long-term memory like
-     * evicted ones. The long-term memory of earlier messages is kept; call {@link #clear()} first to forget it too.
+     * Replaces the window with {@code messages} in one atomic change. Messages that {@link #messages()} adds itself
+     * (persistent messages and facts, the recalled-memory message) are ignored, so {@code set(messages())} — as
+     * LangChain4j's {@code ToolService} does — leaves the memory as it was. Messages already in the window keep
+     * their sequence numbers (matched by equality, in order); new ones receive new numbers. Window messages that are
+     * not kept, and those that do not fit, move to long-term memory like evicted ones. Long-term memory is kept;
+     * call {@link #clear()} first to forget it too.
      */
     @Override
     public void set(Iterable<ChatMessage> messages) {
@@ -153,107 +151,57 @@ public final class TitansChatMemory implements ChatMemory {
         if (list.isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
         }
-        List<ChatMessage> own = list.stream().filter(m -> !isSynthesised(m)).toList();
-        mutate(s -> replaceWindow(s, own));
-    }
-
-    /** Whether {@code m} is one of the messages {@link #messages()} adds around the window. */
-    private boolean isSynthesised(ChatMessage m) {
-        for (ChatMessage pinned : config.persistentMessages) {
-            if (pinned == m) {
-                return true;
+        List<ChatMessage> own = list.stream().filter(m -> !prompt.isSynthesised(m)).toList();
+        long millis = settings.clock().millis();
+        if (externalWindow != null) {
+            locked(() -> externalWindow.set(own, millis, this::appendMemorized, this::item));
+            return;
+        }
+        List<ChatRecord.Item> items = new ArrayList<>();
+        lock.lock();
+        try {
+            // keys of messages already in the window are reused, not computed again
+            List<ChatWindow.Entry> window = log.current().window.entries();
+            for (ChatMessage m : own) {
+                int at = ChatState.indexOf(window, m, 0);
+                items.add(at >= 0 ? new ChatRecord.Item(window.get(at).timeMillis(), m, window.get(at).segments())
+                        : item(m, millis));
             }
+            log.append(new ChatRecord.Set(items));
+        } finally {
+            lock.unlock();
         }
-        if (m instanceof UserMessage u && u.hasSingleText()) {
-            return u.singleText().startsWith(RECALL_HEADER + "\n")
-                    || (factsMessage() != null && factsMessage().equals(u));
-        }
-        return false;
-    }
-
-    private UserMessage factsMessage() {
-        return config.persistentFacts.isEmpty() ? null
-                : UserMessage.from("Persistent facts:\n- " + String.join("\n- ", config.persistentFacts));
-    }
-
-    /** Window := {@code messages}; entries matched in order keep their seq, the others leave to long-term memory. */
-    private void replaceWindow(ChatState s, List<ChatMessage> messages) {
-        List<ChatWindow.Entry> old = new ArrayList<>(s.window.entries());
-        List<ChatWindow.Entry> next = new ArrayList<>();
-        List<ChatWindow.Entry> removed = new ArrayList<>();
-        int from = 0;
-        for (ChatMessage m : messages) {
-            int match = indexOf(old, m, from);
-            if (match < 0) {
-                next.add(new ChatWindow.Entry(s.nextSeq++, m));
-            } else {
-                removed.addAll(old.subList(from, match));
-                next.add(old.get(match));
-                from = match + 1;
-            }
-        }
-        removed.addAll(old.subList(from, old.size()));
-        s.window.clear();
-        removed.forEach(e -> memorize(s, e));
-        next.forEach(e -> appendEntry(s, e));
-    }
-
-    private static int indexOf(List<ChatWindow.Entry> entries, ChatMessage m, int from) {
-        for (int i = from; i < entries.size(); i++) {
-            if (entries.get(i).message().equals(m)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     @Override
     public List<ChatMessage> messages() {
         lock.lock();
         try {
-            refresh();
-            List<ChatMessage> window = state.window.messages();
-            List<ChatMessage> out = new ArrayList<>();
-            int rest = 0;
-            if (!window.isEmpty() && window.get(0) instanceof SystemMessage) {
-                out.add(window.get(0));
-                rest = 1;
-            }
-            out.addAll(config.persistentMessages);
-            if (!config.persistentFacts.isEmpty()) {
-                out.add(factsMessage());
-            }
-            if (config.recallInMessages) {
-                Optional<UserMessage> latest = UserMessage.findLast(window);
-                latest.map(MessageText::of).map(this::recallLocked).filter(r -> !r.isEmpty())
-                        .ifPresent(r -> out.add(recalledMessage(r)));
-            }
-            out.addAll(window.subList(rest, window.size()));
-            return out;
+            List<ChatMessage> window = externalWindow != null ? externalWindow.messages()
+                    : log.current().window.messages();
+            return prompt.assemble(window, settings.recallInMessages() ? this::recallLocked : null);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Forgets everything of this id (window, archive, neural state) in the store; other ids are untouched. */
+    /** Forgets everything of this id (window, archive, neural state) in its stores; other ids are untouched. */
     @Override
     public void clear() {
-        lock.lock();
-        try {
-            store.delete(storeId);
-            state = newState();
-            version = 0;
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> {
+            if (externalWindow != null) {
+                externalWindow.clear();
+            }
+            log.delete();
+        });
     }
 
     /** What the long-term memory recalls for {@code query}, best first, within {@code recallBudgetTokens}. */
     public List<RecalledSegment> recall(String query) {
+        float[] embedding = embedQuery(query);
         lock.lock();
         try {
-            refresh();
-            return recallLocked(query);
+            return budget.fill(rankLocked(query, embedding), settings.zone());
         } finally {
             lock.unlock();
         }
@@ -261,10 +209,10 @@ public final class TitansChatMemory implements ChatMemory {
 
     /** Every archived segment ranked for {@code query}, best first, no budget (for evaluation and custom packing). */
     public List<RecalledSegment> rank(String query) {
+        float[] embedding = embedQuery(query);
         lock.lock();
         try {
-            refresh();
-            return state.longTerm.rank(query);
+            return rankLocked(query, embedding);
         } finally {
             lock.unlock();
         }
@@ -274,160 +222,69 @@ public final class TitansChatMemory implements ChatMemory {
     public int archivedSegments() {
         lock.lock();
         try {
-            refresh();
-            return state.longTerm.archivedSegments();
+            return log.current().longTerm.archivedSegments();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Size of the neural memory state in bytes (fixed by the memory configuration, independent of history). */
+    /** Bytes of the neural memory's state: fixed by its configuration, whatever the history's length. */
     public int neuralStateBytes() {
         lock.lock();
         try {
-            ensureLoaded(); // fixed by the configuration: no need to check the store
-            return state.longTerm.neuralStateBytes();
+            return log.local().longTerm.neuralStateBytes();
         } finally {
             lock.unlock();
         }
     }
 
-    /** The message {@link #messages()} inserts for recalled segments (lines in conversation order). */
-    static UserMessage recalledMessage(List<RecalledSegment> recalled) {
-        StringBuilder text = new StringBuilder(RECALL_HEADER);
-        recalled.stream().sorted(Comparator.comparingLong(RecalledSegment::seq)
-                        .thenComparingInt(RecalledSegment::part))
-                .forEach(s -> text.append('\n').append(s.line()));
-        return UserMessage.from(text.toString());
+    /** Saves a snapshot now (the store may then drop the records it covers); normally every snapshotEvery adds. */
+    public void snapshot() {
+        locked(log::snapshot);
+    }
+
+    /** The zone recalled lines show times in. */
+    public ZoneId zone() {
+        return settings.zone();
     }
 
     private List<RecalledSegment> recallLocked(String query) {
-        List<RecalledSegment> chosen = new ArrayList<>();
-        int left = config.recallBudgetTokens - countTokens(RECALL_HEADER);
-        for (RecalledSegment s : state.longTerm.rank(query)) {
-            if (left <= 0) {
-                break;
-            }
-            int tokens = countTokens(s.line());
-            if (tokens <= left) {
-                chosen.add(s);
-                left -= tokens;
-            }
-        }
-        return chosen;
+        return budget.fill(rankLocked(query, embedQuery(query)), settings.zone());
     }
 
-    private int countTokens(String text) {
-        if (config.tokenCountEstimator != null) {
-            return config.tokenCountEstimator.estimateTokenCountInText(text);
+    private List<RecalledSegment> rankLocked(String query, float[] embedding) {
+        if (embedding == null) {
+            return List.of();
         }
-        String t = text.strip();
-        int words = t.isEmpty() ? 0 : t.split("\\s+").length;
-        return (words * 13 + 9) / 10;
+        return log.current().longTerm.rank(query, embedding);
     }
 
-    private void append(ChatState s, ChatMessage message) {
-        if (s.window.accepts(message)) { // not the same system message again
-            appendEntry(s, new ChatWindow.Entry(s.nextSeq++, message));
-        }
+    private float[] embedQuery(String query) {
+        return query == null || query.isBlank() ? null : encoder.embedQuery(query);
     }
 
-    private void appendEntry(ChatState s, ChatWindow.Entry entry) {
-        if (!s.window.accepts(entry.message())) {
-            return; // an equal system message is already first: nothing new to keep
-        }
-        for (ChatWindow.Entry left : s.window.add(entry)) {
-            memorize(s, left);
-        }
+    private void appendMemorized(ChatRecord.Item item) {
+        log.append(new ChatRecord.Memorize(item));
     }
 
-    private void memorize(ChatState s, ChatWindow.Entry entry) {
-        ChatMessage m = entry.message();
-        boolean memorise = m instanceof ToolExecutionResultMessage ? config.memorizeToolResults
-                : !(m instanceof SystemMessage) || config.memorizeSystem;
-        s.longTerm.memorize(entry.seq(), MessageText.speaker(m), MessageText.of(m), memorise);
+    /** The record item of a message: its keyed segments when the memory's rules memorise it, else none. */
+    private ChatRecord.Item item(ChatMessage message, long millis) {
+        return new ChatRecord.Item(millis, message, segmentsOf(message));
     }
 
-    /** Load, change, save; on a version conflict reload and apply the change again. */
-    private void mutate(Consumer<ChatState> change) {
+    private List<KeyedSegment> segmentsOf(ChatMessage m) {
+        boolean memorise = m instanceof ToolExecutionResultMessage ? settings.memorizeToolResults()
+                : !(m instanceof SystemMessage) || settings.memorizeSystem();
+        return memorise ? encoder.encode(MessageText.of(m)) : List.of();
+    }
+
+    private void locked(Runnable action) {
         lock.lock();
         try {
-            for (int attempt = 0; ; attempt++) {
-                ensureLoaded();
-                try {
-                    change.accept(state);
-                    version = store.save(storeId, state.toBytes(fingerprint), version);
-                    return;
-                } catch (StateConflictException e) {
-                    state = null; // someone else saved: reload and apply again
-                    if (attempt >= MAX_CONFLICT_RETRIES) {
-                        throw e;
-                    }
-                } catch (RuntimeException | Error e) {
-                    state = null; // never keep a half-applied change in memory
-                    throw e;
-                }
-            }
+            action.run();
         } finally {
             lock.unlock();
         }
-    }
-
-    private void ensureLoaded() {
-        if (state == null) {
-            install(store.load(storeId));
-        }
-    }
-
-    /**
-     * Before a read: reloads when the stored version is not the one held (another instance saved or cleared in
-     * between), so instances sharing a store never serve stale history. Unchanged state is not parsed again.
-     */
-    private void refresh() {
-        Optional<StoredState> stored = store.load(storeId);
-        long current = stored.map(StoredState::version).orElse(0L);
-        if (state == null || current != version) {
-            state = null; // never keep the stale state if parsing fails
-            install(stored);
-        }
-    }
-
-    /**
-     * Takes {@code stored} as the current state. A window saved under a larger capacity (maxMessages/maxTokens
-     * lowered since) is trimmed to this one, what it evicts memorised and the result saved, as for any eviction.
-     */
-    private void install(Optional<StoredState> stored) {
-        for (int attempt = 0; ; attempt++) {
-            if (stored.isEmpty()) {
-                state = newState();
-                version = 0;
-                return;
-            }
-            ChatState loaded = ChatState.fromBytes(stored.get().bytes(), fingerprint, this::newState, storeId);
-            List<ChatWindow.Entry> evicted = loaded.window.restoreCapacity();
-            evicted.forEach(e -> memorize(loaded, e));
-            state = loaded;
-            version = stored.get().version();
-            if (evicted.isEmpty()) {
-                return;
-            }
-            try {
-                version = store.save(storeId, loaded.toBytes(fingerprint), version);
-                return;
-            } catch (StateConflictException e) {
-                state = null; // someone else saved: trim their state instead
-                if (attempt >= MAX_CONFLICT_RETRIES) {
-                    throw e;
-                }
-                stored = store.load(storeId);
-            }
-        }
-    }
-
-    private ChatState newState() {
-        return new ChatState(new ChatWindow(config.maxMessages, config.maxTokens, config.tokenCountEstimator),
-                new LongTermMemory(config.embeddingModel, contentLayout, contextLayout, config.maxSegmentWords,
-                        config.archiveCapacity, config.recallFusion, config.neuralWrites));
     }
 
     private static List<ChatMessage> copy(Iterable<ChatMessage> messages) {
@@ -439,15 +296,6 @@ public final class TitansChatMemory implements ChatMemory {
         return list;
     }
 
-    /**
-     * The linear neural memory for embeddings of dimension {@code d} (θ = 0.5, η = 0, α = 0.001): the context
-     * memory's default, and the content memory's default before the 2-layer one. States saved by those earlier
-     * versions load with {@code memoryConfig(TitansChatMemory.linearMemoryConfig(d))}.
-     */
-    public static MemoryConfig linearMemoryConfig(int embeddingDimension) {
-        return NeuralAddressMemory.defaultContextConfig(embeddingDimension);
-    }
-
     /** Builder in the LangChain4j style; {@code maxMessages} or {@code maxTokens} is required. */
     public static final class Builder {
         private Object id = "default";
@@ -456,9 +304,8 @@ public final class TitansChatMemory implements ChatMemory {
         private TokenCountEstimator tokenCountEstimator;
         private EmbeddingModel embeddingModel;
         private MemoryStateStore store;
+        private ChatMemoryStore windowStore;
         private MemoryConfig memoryConfig;
-        private MemoryConfig contextMemoryConfig;
-        private double contextWeight = DEFAULT_CONTEXT_WEIGHT;
         private int recallBudgetTokens = DEFAULT_RECALL_BUDGET_TOKENS;
         private List<ChatMessage> persistentMessages = List.of();
         private List<String> persistentFacts = List.of();
@@ -467,8 +314,13 @@ public final class TitansChatMemory implements ChatMemory {
         private boolean recallInMessages = true;
         private int maxSegmentWords = DEFAULT_MAX_SEGMENT_WORDS;
         private int archiveCapacity = DEFAULT_ARCHIVE_CAPACITY;
+        private int snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
         private RecallFusion recallFusion = RecallFusion.defaults();
         private boolean neuralWrites = true;
+        private boolean exactReadout;
+        private boolean sentenceKeys = true;
+        private Clock clock = Clock.systemUTC();
+        private ZoneId zone = ZoneOffset.UTC;
 
         private Builder() {
         }
@@ -504,34 +356,27 @@ public final class TitansChatMemory implements ChatMemory {
             return this;
         }
 
-        /** Where the state lives (default: a new in-memory store; FileMemoryStateStore for durable apps). */
+        /** Where the long-term state lives (default: a new in-memory store; FileMemoryStateStore for apps). */
         public Builder store(MemoryStateStore store) {
             this.store = store;
             return this;
         }
 
         /**
-         * The content memory's shape. Its inputDimension must be keyDimension (= embedding dimension) +
-         * valueDimension (address code dimension) and it has no convolution. Default: a 2-layer MLP (hidden 2 ×
-         * the embedding dimension), D = embedding dimension, θ = 0.02, η = 0, α = 1e-4, chunk size 1.
+         * Keeps the verbatim window in a LangChain4j {@link ChatMemoryStore} instead of the state store (see
+         * {@link ExternalWindow} for the guarantees); default: the window lives with the long-term state.
          */
-        public Builder memoryConfig(MemoryConfig memoryConfig) {
-            this.memoryConfig = memoryConfig;
+        public Builder windowStore(ChatMemoryStore windowStore) {
+            this.windowStore = windowStore;
             return this;
         }
 
         /**
-         * The context memory's shape, with the same layout rules as {@link #memoryConfig}; it gets the width-2
-         * convolution that mixes in the previous segment. Default: linear, θ = 0.5, η = 0, α = 0.001.
+         * The neural memory's configuration: it must map the embedding dimension to itself (inputDimension =
+         * keyDimension = valueDimension) without convolution. Default: see {@link ExpectationMemory#defaultConfig}.
          */
-        public Builder contextMemoryConfig(MemoryConfig contextMemoryConfig) {
-            this.contextMemoryConfig = contextMemoryConfig;
-            return this;
-        }
-
-        /** β in the context memory's key {@code normalise(e_t + β·e_{t−1})} (default 1.5; 0 = no context memory). */
-        public Builder contextWeight(double contextWeight) {
-            this.contextWeight = contextWeight;
+        public Builder memoryConfig(MemoryConfig memoryConfig) {
+            this.memoryConfig = memoryConfig;
             return this;
         }
 
@@ -553,7 +398,7 @@ public final class TitansChatMemory implements ChatMemory {
             return this;
         }
 
-        /** Whether tool results leaving the window are memorised (default false: masked). */
+        /** Whether tool results leaving the window are memorised (default false). */
         public Builder memorizeToolResults(boolean memorizeToolResults) {
             this.memorizeToolResults = memorizeToolResults;
             return this;
@@ -571,6 +416,7 @@ public final class TitansChatMemory implements ChatMemory {
             return this;
         }
 
+        /** Longest segment in words; longer messages are cut into pieces at sentence ends (default 200). */
         public Builder maxSegmentWords(int maxSegmentWords) {
             this.maxSegmentWords = maxSegmentWords;
             return this;
@@ -582,14 +428,50 @@ public final class TitansChatMemory implements ChatMemory {
             return this;
         }
 
+        /** A snapshot every this many log records (default 128); between snapshots an add writes only its record. */
+        public Builder snapshotEvery(int snapshotEvery) {
+            this.snapshotEvery = snapshotEvery;
+            return this;
+        }
+
         public Builder recallFusion(RecallFusion recallFusion) {
             this.recallFusion = recallFusion;
             return this;
         }
 
-        /** Ablation switch: false keeps everything but never trains the neural memory (θ = 0 for all writes). */
+        /** Ablation: false keeps everything but never trains the neural memory (recall searches with the query). */
         public Builder neuralWrites(boolean neuralWrites) {
             this.neuralWrites = neuralWrites;
+            return this;
+        }
+
+        /**
+         * Ablation: replaces the neural memory's read by an exact readout over the same archived keys (linear
+         * attention, no learning). For benchmarks; applications leave it off.
+         */
+        public Builder exactReadout(boolean exactReadout) {
+            this.exactReadout = exactReadout;
+            return this;
+        }
+
+        /**
+         * Whether each sentence of a segment gets its own key besides the segment's (default true): a fact inside
+         * a long message is then found by its own sentence, at about twice the encoder time per add.
+         */
+        public Builder sentenceKeys(boolean sentenceKeys) {
+            this.sentenceKeys = sentenceKeys;
+            return this;
+        }
+
+        /** The clock that stamps added messages (default UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The zone of recalled lines' times and of dates named in questions (default UTC). */
+        public Builder zone(ZoneId zone) {
+            this.zone = zone;
             return this;
         }
 
@@ -609,26 +491,30 @@ public final class TitansChatMemory implements ChatMemory {
             if (recallBudgetTokens < 0) {
                 throw new IllegalArgumentException("recallBudgetTokens must be >= 0, got " + recallBudgetTokens);
             }
-            if (!(contextWeight >= 0) || Double.isInfinite(contextWeight)) {
-                throw new IllegalArgumentException("contextWeight must be finite and >= 0, got " + contextWeight);
+            if (maxSegmentWords < 1) {
+                throw new IllegalArgumentException("maxSegmentWords must be >= 1, got " + maxSegmentWords);
             }
-            if (recallFusion == null) {
-                throw new IllegalArgumentException("recallFusion must not be null");
+            if (archiveCapacity < 1) {
+                throw new IllegalArgumentException("archiveCapacity must be >= 1, got " + archiveCapacity);
             }
+            if (snapshotEvery < 1) {
+                throw new IllegalArgumentException("snapshotEvery must be >= 1, got " + snapshotEvery);
+            }
+            Objects.requireNonNull(recallFusion, "recallFusion must not be null");
+            Objects.requireNonNull(clock, "clock must not be null");
+            Objects.requireNonNull(zone, "zone must not be null");
             Builder b = copy();
-            if (b.embeddingModel == null) {
-                b.embeddingModel = DefaultEmbeddingModel.get();
-            }
+            EmbeddingModel model = b.embeddingModel == null ? DefaultEmbeddingModel.get() : b.embeddingModel;
             if (b.store == null) {
                 b.store = new InMemoryMemoryStateStore();
             }
-            if (b.memoryConfig == null) {
-                b.memoryConfig = NeuralAddressMemory.defaultConfig(b.embeddingModel.dimension());
+            MemoryConfig neural = b.memoryConfig == null ? ExpectationMemory.defaultConfig(model.dimension())
+                    : b.memoryConfig;
+            if (neural.inputDimension() != model.dimension()) {
+                throw new IllegalArgumentException("memoryConfig has inputDimension " + neural.inputDimension()
+                        + " but the embedding model's dimension is " + model.dimension());
             }
-            if (b.contextMemoryConfig == null) {
-                b.contextMemoryConfig = NeuralAddressMemory.defaultContextConfig(b.embeddingModel.dimension());
-            }
-            return new TitansChatMemory(b);
+            return new TitansChatMemory(b, model, neural);
         }
 
         private Builder copy() {
@@ -639,9 +525,8 @@ public final class TitansChatMemory implements ChatMemory {
             b.tokenCountEstimator = tokenCountEstimator;
             b.embeddingModel = embeddingModel;
             b.store = store;
+            b.windowStore = windowStore;
             b.memoryConfig = memoryConfig;
-            b.contextMemoryConfig = contextMemoryConfig;
-            b.contextWeight = contextWeight;
             b.recallBudgetTokens = recallBudgetTokens;
             b.persistentMessages = persistentMessages;
             b.persistentFacts = persistentFacts;
@@ -650,8 +535,13 @@ public final class TitansChatMemory implements ChatMemory {
             b.recallInMessages = recallInMessages;
             b.maxSegmentWords = maxSegmentWords;
             b.archiveCapacity = archiveCapacity;
+            b.snapshotEvery = snapshotEvery;
             b.recallFusion = recallFusion;
             b.neuralWrites = neuralWrites;
+            b.exactReadout = exactReadout;
+            b.sentenceKeys = sentenceKeys;
+            b.clock = clock;
+            b.zone = zone;
             return b;
         }
     }

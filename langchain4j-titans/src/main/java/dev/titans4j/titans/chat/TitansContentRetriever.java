@@ -13,8 +13,9 @@ import java.util.function.Function;
 /**
  * Recall from a {@link TitansChatMemory} keyed on the current question, for {@code AiServices}'
  * {@code contentRetriever}/{@code retrievalAugmentor}: the memory of the query's chat memory id recalls within its
- * {@code recallBudgetTokens}; each segment becomes one {@link Content} whose text is {@code [#seq speaker] text}
- * and whose metadata holds {@code seq}, {@code part}, {@code speaker} and {@code score}. Contents come in
+ * {@code recallBudgetTokens}; each segment becomes one {@link Content} whose text is
+ * {@code [#seq speaker, time] text} and whose metadata holds {@code seq}, {@code part}, {@code speaker},
+ * {@code score} and, when known, {@code time} (ISO-8601). Contents come in
  * conversation order. Build the memories with {@code recallInMessages(false)} so recall is not injected twice;
  * see {@link TitansChatMemory} for the full wiring.
  */
@@ -42,12 +43,17 @@ public final class TitansContentRetriever implements ContentRetriever {
     public List<Content> retrieve(Query query) {
         Object id = query.metadata() == null || query.metadata().chatMemoryId() == null ? "default"
                 : query.metadata().chatMemoryId();
-        return memories.apply(id).recall(query.text()).stream()
+        TitansChatMemory memory = memories.apply(id);
+        return memory.recall(query.text()).stream()
                 .sorted(java.util.Comparator.comparingLong(RecalledSegment::seq)
                         .thenComparingInt(RecalledSegment::part))
-                .map(s -> Content.from(TextSegment.from(s.line(), new Metadata()
+                .map(s -> Content.from(TextSegment.from(s.line(memory.zone()), new Metadata()
                         .put("seq", s.seq()).put("part", s.part()).put("speaker", s.speaker())
-                        .put("score", s.score()))))
+                        .put("score", s.score()).putAll(timeOf(s)))))
                 .toList();
+    }
+
+    private static java.util.Map<String, Object> timeOf(RecalledSegment s) {
+        return s.time() == null ? java.util.Map.of() : java.util.Map.of("time", s.time().toString());
     }
 }

@@ -1,12 +1,16 @@
 package dev.titans4j.titans.memory;
 
+import dev.titans4j.titans.format.CorruptStateException;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * The envelope shared by the state and parameter formats (big-endian):
+ * The frame of the state and parameter formats before the common {@link dev.titans4j.titans.format.Envelope}
+ * (TTNS versions 1-2, TTNP version 1), still read so saved files keep loading, and the payload codecs both
+ * generations share (big-endian):
  * <pre>
  *   magic (4 ASCII bytes) | version (int32) | payload length (int32) | CRC32C of payload (int32) | payload
  * </pre>
@@ -19,30 +23,10 @@ final class FramedBinary {
     private FramedBinary() {
     }
 
-    /**
-     * A buffer for a frame with a payload of {@code payloadLength} bytes, positioned at the payload's first byte;
-     * write the payload, then {@link #seal} it. Saves the payload copy that {@link #frame} makes.
-     */
-    static ByteBuffer open(int payloadLength) {
-        ByteBuffer out = ByteBuffer.allocate(Math.addExact(HEADER, payloadLength)).order(ByteOrder.BIG_ENDIAN);
-        out.position(HEADER);
-        return out;
-    }
-
-    /** Writes the header of a buffer from {@link #open} whose payload is complete; the same bytes as frame(). */
-    static byte[] seal(ByteBuffer out, String magic, int version) {
-        if (out.position() != out.capacity()) {
-            throw new IllegalStateException("payload has " + (out.position() - HEADER) + " bytes, announced "
-                    + (out.capacity() - HEADER));
-        }
-        byte[] bytes = out.array();
-        int length = bytes.length - HEADER;
-        out.position(0);
-        out.put(magic.getBytes(StandardCharsets.US_ASCII));
-        out.putInt(version);
-        out.putInt(length);
-        out.putInt(crc(bytes, HEADER, length));
-        return bytes;
+    /** Whether {@code bytes} start with a legacy frame's {@code magic}. */
+    static boolean isFrame(byte[] bytes, String magic) {
+        return bytes != null && bytes.length >= 4
+                && new String(bytes, 0, 4, StandardCharsets.ISO_8859_1).equals(magic);
     }
 
     /** The format version of bytes that {@link #unframe} accepted. */
@@ -50,23 +34,13 @@ final class FramedBinary {
         return ByteBuffer.wrap(framed, 4, 4).order(ByteOrder.BIG_ENDIAN).getInt();
     }
 
-    static byte[] frame(String magic, int version, byte[] payload) {
-        ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.BIG_ENDIAN);
-        out.put(magic.getBytes(StandardCharsets.US_ASCII));
-        out.putInt(version);
-        out.putInt(payload.length);
-        out.putInt(crc(payload, 0, payload.length));
-        out.put(payload);
-        return out.array();
-    }
-
     /** The payload of a valid frame, positioned at its first byte; throws with a message naming the problem. */
     static ByteBuffer unframe(byte[] bytes, String magic, int supportedVersion, String what) {
         if (bytes == null) {
-            throw new MemoryFormatException(what + ": no data (null)");
+            throw new CorruptStateException(what + ": no data (null)");
         }
         if (bytes.length < HEADER) {
-            throw new MemoryFormatException(what + " truncated: " + bytes.length
+            throw new CorruptStateException(what + " truncated: " + bytes.length
                     + " bytes is shorter than the " + HEADER + "-byte header");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
@@ -74,30 +48,30 @@ final class FramedBinary {
         in.get(m);
         String found = new String(m, StandardCharsets.ISO_8859_1);
         if (!found.equals(magic)) {
-            throw new MemoryFormatException("not a " + what + ": magic is '" + printable(found) + "', expected '"
+            throw new CorruptStateException("not a " + what + ": magic is '" + printable(found) + "', expected '"
                     + magic + "'");
         }
         int version = in.getInt();
         if (version > supportedVersion) {
-            throw new MemoryFormatException(what + " has format version " + version
+            throw new CorruptStateException(what + " has format version " + version
                     + ", newer than the supported version " + supportedVersion + "; upgrade titans4j");
         }
         if (version < 1) {
-            throw new MemoryFormatException(what + " has invalid format version " + version);
+            throw new CorruptStateException(what + " has invalid format version " + version);
         }
         int length = in.getInt();
         int expectedCrc = in.getInt();
         if (length < 0 || length > bytes.length - HEADER) {
-            throw new MemoryFormatException(what + " truncated: header announces " + length
+            throw new CorruptStateException(what + " truncated: header announces " + length
                     + " payload bytes but only " + (bytes.length - HEADER) + " are present");
         }
         if (length < bytes.length - HEADER) {
-            throw new MemoryFormatException(what + " has " + (bytes.length - HEADER - length)
+            throw new CorruptStateException(what + " has " + (bytes.length - HEADER - length)
                     + " unexpected trailing bytes after the payload");
         }
         int actualCrc = crc(bytes, HEADER, length);
         if (actualCrc != expectedCrc) {
-            throw new MemoryFormatException(what + " corrupted: CRC32C checksum mismatch (stored "
+            throw new CorruptStateException(what + " corrupted: CRC32C checksum mismatch (stored "
                     + Integer.toHexString(expectedCrc) + ", computed " + Integer.toHexString(actualCrc) + ")");
         }
         return ByteBuffer.wrap(bytes, HEADER, length).slice().order(ByteOrder.BIG_ENDIAN);
@@ -127,14 +101,14 @@ final class FramedBinary {
 
     static int readInt(ByteBuffer in, String field, String what) {
         if (in.remaining() < 4) {
-            throw new MemoryFormatException(what + " truncated at field " + field);
+            throw new CorruptStateException(what + " truncated at field " + field);
         }
         return in.getInt();
     }
 
     static long readLong(ByteBuffer in, String field, String what) {
         if (in.remaining() < 8) {
-            throw new MemoryFormatException(what + " truncated at field " + field);
+            throw new CorruptStateException(what + " truncated at field " + field);
         }
         return in.getLong();
     }
@@ -149,11 +123,11 @@ final class FramedBinary {
     static void requireDoubles(ByteBuffer in, int expected, String field, String what) {
         int n = readInt(in, field, what);
         if (n != expected) {
-            throw new MemoryFormatException(what + ": field " + field + " has " + n + " values, expected "
+            throw new CorruptStateException(what + ": field " + field + " has " + n + " values, expected "
                     + expected);
         }
         if (in.remaining() < 8L * n) {
-            throw new MemoryFormatException(what + " truncated inside field " + field);
+            throw new CorruptStateException(what + " truncated inside field " + field);
         }
     }
 
@@ -168,6 +142,33 @@ final class FramedBinary {
     private static void writeUnprefixed(ByteBuffer out, double[] values) {
         out.asDoubleBuffer().put(values);
         out.position(out.position() + 8 * values.length);
+    }
+
+    /** Length-prefixed float32 values of row-form weights (a float32 state's weights are exactly floats). */
+    static void writeRowsAsFloats(ByteBuffer out, double[][] rows, int total) {
+        out.putInt(total);
+        for (double[] row : rows) {
+            for (double v : row) {
+                out.putFloat((float) v);
+            }
+        }
+    }
+
+    /** Reads length-prefixed float32 values into row form. */
+    static void readFloatRows(ByteBuffer in, double[][] rows, int expected, String field, String what) {
+        int n = readInt(in, field, what);
+        if (n != expected) {
+            throw new CorruptStateException(what + ": field " + field + " has " + n + " values, expected "
+                    + expected);
+        }
+        if (in.remaining() < 4L * n) {
+            throw new CorruptStateException(what + " truncated inside field " + field);
+        }
+        for (double[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = in.getFloat();
+            }
+        }
     }
 
     static void writeDoubles(ByteBuffer out, double[] values) {

@@ -44,6 +44,7 @@ public final class MemoryConfig {
     private final int convolutionKernel;
     private final boolean projectionActivation;
     private final boolean normalizeQueryKey;
+    private final boolean float32State;
 
     private MemoryConfig(Builder b) {
         this.inputDimension = b.inputDimension;
@@ -63,6 +64,7 @@ public final class MemoryConfig {
         this.convolutionKernel = b.convolutionKernel;
         this.projectionActivation = b.projectionActivation;
         this.normalizeQueryKey = b.normalizeQueryKey;
+        this.float32State = b.float32State;
     }
 
     public static Builder builder() {
@@ -151,6 +153,14 @@ public final class MemoryConfig {
         return normalizeQueryKey;
     }
 
+    /**
+     * Whether the state (weights and momentum) is kept in float32: computed in double, rounded to float after every
+     * applied chunk and serialised as float32, so a restored memory continues bit-identically at half the bytes.
+     */
+    public boolean float32State() {
+        return float32State;
+    }
+
     /** Row dimensions of the memory weight matrices: {@code shapes[l] = {rows, cols}}. */
     int[][] layerShapes() {
         int[][] shapes = new int[layers][];
@@ -178,7 +188,8 @@ public final class MemoryConfig {
                 + ",exp=" + expansion + ",act=" + activation + ",res=" + residual + ",ln=" + layerNorm
                 + ",eps=" + layerNormEpsilon + ",C=" + chunkSize + ",theta=" + theta + ",eta=" + eta
                 + ",alpha=" + alpha + ",clip=" + maxGradientNorm + ",conv=" + convolutionKernel
-                + ",silu=" + projectionActivation + ",norm=" + normalizeQueryKey;
+                + ",silu=" + projectionActivation + ",norm=" + normalizeQueryKey
+                + (float32State ? ",f32=true" : ""); // absent when off: older fingerprints stay valid
     }
 
     /** 64-bit fingerprint of {@link #describe()}, stored in serialised state to reject foreign configs. */
@@ -226,6 +237,7 @@ public final class MemoryConfig {
         b.convolutionKernel = convolutionKernel;
         b.projectionActivation = projectionActivation;
         b.normalizeQueryKey = normalizeQueryKey;
+        b.float32State = float32State;
         return b;
     }
 
@@ -253,6 +265,7 @@ public final class MemoryConfig {
         private int convolutionKernel;
         private boolean projectionActivation = true;
         private boolean normalizeQueryKey = true;
+        private boolean float32State;
 
         private Builder() {
         }
@@ -347,6 +360,12 @@ public final class MemoryConfig {
 
         public Builder normalizeQueryKey(boolean normalize) {
             this.normalizeQueryKey = normalize;
+            return this;
+        }
+
+        /** Keep the state in float32 (see {@link MemoryConfig#float32State()}); default false (double). */
+        public Builder float32State(boolean float32) {
+            this.float32State = float32;
             return this;
         }
 

@@ -1,5 +1,8 @@
 package dev.titans4j.titans.memory;
 
+import dev.titans4j.titans.format.CorruptStateException;
+import dev.titans4j.titans.format.Envelope;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,14 +17,16 @@ import java.util.Random;
  * biases for θ, η, α, and the initial memory weights M₀ (layout of {@link MemoryNetwork}). Immutable; arrays are
  * copied in and out.
  *
- * <p>Binary file format "TTNP" version 1 inside the {@link FramedBinary} envelope (magic, version, length, CRC32C):
- * ints d, d_k, d_v, kernel, memoryWeightCount, then length-prefixed double arrays in the order W_K, W_V, W_Q,
- * convK, convV, convQ, wθ, wη, wα, then doubles bθ, bη, bα, then the initial memory weights.
+ * <p>Binary format: codec "TTNP" version 2 in the {@link Envelope} (version 1, the same payload in the older
+ * {@link FramedBinary} frame, is still read). Payload: ints d, d_k, d_v, kernel, memoryWeightCount, then
+ * length-prefixed double arrays in the order W_K, W_V, W_Q, convK, convV, convQ, wθ, wη, wα, then doubles bθ, bη,
+ * bα, then the initial memory weights.
  */
 public final class MemoryParameters {
 
     static final String MAGIC = "TTNP";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    private static final int FRAMED_VERSION = 1;
     private static final String WHAT = "memory parameter file";
     /** Seed of the default initial memory weights, so that every default memory starts identical. */
     public static final long DEFAULT_SEED = 0x5469_7461_6e73L;
@@ -211,19 +216,20 @@ public final class MemoryParameters {
         }
         out.putDouble(thetaB).putDouble(etaB).putDouble(alphaB);
         FramedBinary.writeDoubles(out, initialMemory);
-        return FramedBinary.frame(MAGIC, VERSION, out.array());
+        return Envelope.wrap(MAGIC, VERSION, out.array());
     }
 
-    /** Parses {@link #toBytes()} output; throws {@link MemoryFormatException} on any problem. */
+    /** Parses {@link #toBytes()} output (or a version 1 file); throws {@link CorruptStateException} on any problem. */
     public static MemoryParameters fromBytes(byte[] bytes) {
-        ByteBuffer in = FramedBinary.unframe(bytes, MAGIC, VERSION, WHAT);
+        ByteBuffer in = FramedBinary.isFrame(bytes, MAGIC) ? FramedBinary.unframe(bytes, MAGIC, FRAMED_VERSION, WHAT)
+                : Envelope.open(bytes, MAGIC, VERSION, VERSION, WHAT).buffer();
         int d = FramedBinary.readInt(in, "d", WHAT);
         int dk = FramedBinary.readInt(in, "dk", WHAT);
         int dv = FramedBinary.readInt(in, "dv", WHAT);
         int kernel = FramedBinary.readInt(in, "kernel", WHAT);
         int memory = FramedBinary.readInt(in, "memoryWeightCount", WHAT);
         if (d <= 0 || dk <= 0 || dv <= 0 || kernel < 0 || memory <= 0) {
-            throw new MemoryFormatException(WHAT + " has invalid dimensions d=" + d + " dk=" + dk + " dv=" + dv
+            throw new CorruptStateException(WHAT + " has invalid dimensions d=" + d + " dk=" + dk + " dv=" + dv
                     + " kernel=" + kernel + " memory=" + memory);
         }
         double[] wK = FramedBinary.readDoubles(in, d * dk, "W_K", WHAT);
@@ -236,19 +242,19 @@ public final class MemoryParameters {
         double[] ew = FramedBinary.readDoubles(in, d, "etaW", WHAT);
         double[] aw = FramedBinary.readDoubles(in, d, "alphaW", WHAT);
         if (in.remaining() < 24) {
-            throw new MemoryFormatException(WHAT + " truncated at the gate biases");
+            throw new CorruptStateException(WHAT + " truncated at the gate biases");
         }
         double tb = in.getDouble();
         double eb = in.getDouble();
         double ab = in.getDouble();
         double[] mem = FramedBinary.readDoubles(in, memory, "initialMemory", WHAT);
         if (in.hasRemaining()) {
-            throw new MemoryFormatException(WHAT + " has " + in.remaining() + " unread payload bytes");
+            throw new CorruptStateException(WHAT + " has " + in.remaining() + " unread payload bytes");
         }
         try {
             return new MemoryParameters(d, dk, dv, kernel, wK, wV, wQ, cK, cV, cQ, tw, ew, aw, tb, eb, ab, mem);
         } catch (IllegalArgumentException e) {
-            throw new MemoryFormatException(WHAT + ": " + e.getMessage());
+            throw new CorruptStateException(WHAT + ": " + e.getMessage());
         }
     }
 

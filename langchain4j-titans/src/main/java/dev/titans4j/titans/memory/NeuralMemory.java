@@ -248,6 +248,7 @@ public final class NeuralMemory {
         // restored state, which does not store it): live and restored memories continue bit-identically
         ChunkUpdate.apply(network, state.weights, momentumCarried ? state.momentum : null, trace, n, scale, eta,
                 alpha);
+        state.roundToFloat32();
         state.pending = 0;
         traced = 0;
     }

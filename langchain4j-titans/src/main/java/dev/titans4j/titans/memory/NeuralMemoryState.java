@@ -1,5 +1,8 @@
 package dev.titans4j.titans.memory;
 
+import dev.titans4j.titans.format.CorruptStateException;
+import dev.titans4j.titans.format.Envelope;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -13,27 +16,32 @@ import java.util.Arrays;
  * one chunk to the next ({@code S_i = 0·S_{i−1} − θ_i·u_i}), so such a memory does not keep S (it stays zero) and
  * its serialised state omits it (half of the bytes for a deep memory).
  *
- * <p>Binary format "TTNS" version 2 inside the {@link FramedBinary} envelope (magic, version, payload length,
- * CRC32C of the payload). Payload, big-endian:
+ * <p>Binary format: codec "TTNS" version 3 in the {@link Envelope}. Payload, big-endian:
  * <pre>
  *   fingerprint (int64) | d | d_k | d_v | memory weight count | chunk size | kernel (int32 each)
- *   | flags (int32; bit 0 = momentum omitted, set exactly when η is fixed 0; other bits must be 0)
+ *   | flags (int32; bit 0 = momentum omitted, set exactly when η is fixed 0; bit 1 = weights and momentum in
+ *     float32, set exactly for a {@link MemoryConfig#float32State() float32 state}; other bits must be 0)
  *   | position (int64) | weights | momentum (absent when omitted)
  *   | pending count (int32) | per pending item: mask (byte), θ (float64), x, k, v
  *   | per convolution history row (kernel − 1 of them, oldest first): k, v, q
  * </pre>
- * Arrays are length-prefixed float64 (int32 count, then the values). Version 1 is the same without the flags
- * field, momentum always present; it is still read (a stored momentum under η fixed 0 is discarded, as it cannot
+ * Arrays are length-prefixed (int32 count, then the values), float64 unless flagged float32. Versions 1 and 2 are the
+ * same payload in the older {@link FramedBinary} frame; version 1 has no flags field and always the momentum. Both
+ * are still read (a stored momentum under η fixed 0 is discarded, as it cannot
  * influence anything). {@link #fromBytes} rejects corrupted, truncated, foreign, newer-version or other-config
- * input, and a state without momentum for a memory whose η is not fixed 0, with a {@link MemoryFormatException}
+ * input, and a state without momentum for a memory whose η is not fixed 0, with a {@link CorruptStateException}
  * that says which.
  */
 public final class NeuralMemoryState {
 
     static final String MAGIC = "TTNS";
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The newest version in the older frame. */
+    private static final int FRAMED_VERSION = 2;
     /** Flags bit: the momentum S is not stored (η fixed 0). */
     static final int MOMENTUM_OMITTED = 1;
+    /** Flags bit: weights and momentum are float32. */
+    static final int FLOAT32 = 2;
     private static final String WHAT = "neural memory state";
 
     final MemoryConfig config;
@@ -55,6 +63,21 @@ public final class NeuralMemoryState {
     NeuralMemoryState(MemoryConfig config, double[] initialWeights) {
         this(config);
         copyRows(layout.toRows(initialWeights), weights);
+        roundToFloat32();
+    }
+
+    /** For a float32 state: rounds weights and momentum to float (after every change, so live = restored). */
+    void roundToFloat32() {
+        if (!config.float32State()) {
+            return;
+        }
+        for (double[][] rows : new double[][][] {weights, momentum}) {
+            for (double[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = (float) row[i];
+                }
+            }
+        }
     }
 
     /** A state with zero weights and momentum, nothing written. */
@@ -145,18 +168,19 @@ public final class NeuralMemoryState {
         int dv = config.valueDimension();
         int count = config.memoryWeightCount();
         boolean withMomentum = carriesMomentum(config);
-        long size = 8 + 6 * 4 + 4 + 8 + (withMomentum ? 2 : 1) * (4 + 8L * count) + 4
+        int valueBytes = config.float32State() ? 4 : 8;
+        long size = 8 + 6 * 4 + 4 + 8 + (withMomentum ? 2 : 1) * (4 + (long) valueBytes * count) + 4
                 + (long) pending * (1 + 8 + 3 * 4 + 8L * (d + dk + dv))
                 + (long) historyK.length * 3 * 4 + 8L * historyK.length * (2L * dk + dv);
-        ByteBuffer out = FramedBinary.open(Math.toIntExact(size));
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.BIG_ENDIAN);
         out.putLong(config.fingerprint());
         out.putInt(d).putInt(dk).putInt(dv).putInt(count).putInt(config.chunkSize())
                 .putInt(config.convolutionKernel());
-        out.putInt(withMomentum ? 0 : MOMENTUM_OMITTED);
+        out.putInt((withMomentum ? 0 : MOMENTUM_OMITTED) | (config.float32State() ? FLOAT32 : 0));
         out.putLong(position);
-        FramedBinary.writeRows(out, weights, count);
+        writeWeights(out, weights, count);
         if (withMomentum) {
-            FramedBinary.writeRows(out, momentum, count);
+            writeWeights(out, momentum, count);
         }
         out.putInt(pending);
         for (int j = 0; j < pending; j++) {
@@ -171,20 +195,36 @@ public final class NeuralMemoryState {
             FramedBinary.writeDoubles(out, historyV[i]);
             FramedBinary.writeDoubles(out, historyQ[i]);
         }
-        return FramedBinary.seal(out, MAGIC, VERSION);
+        return Envelope.wrap(MAGIC, VERSION, out.array());
+    }
+
+    private void writeWeights(ByteBuffer out, double[][] rows, int count) {
+        if (config.float32State()) {
+            FramedBinary.writeRowsAsFloats(out, rows, count);
+        } else {
+            FramedBinary.writeRows(out, rows, count);
+        }
     }
 
     /**
      * Parses a state written by {@link #toBytes()} (this format version or an older one) for a memory with
      * configuration {@code config}.
      *
-     * @throws MemoryFormatException if the bytes are corrupted, truncated, not a state, from a newer format version,
+     * @throws CorruptStateException if the bytes are corrupted, truncated, not a state, from a newer format version,
      *                               written for another configuration, or omit the momentum that this
      *                               configuration needs
      */
     public static NeuralMemoryState fromBytes(MemoryConfig config, byte[] bytes) {
-        ByteBuffer in = FramedBinary.unframe(bytes, MAGIC, VERSION, WHAT);
-        int version = FramedBinary.version(bytes);
+        ByteBuffer in;
+        int version;
+        if (FramedBinary.isFrame(bytes, MAGIC)) {
+            in = FramedBinary.unframe(bytes, MAGIC, FRAMED_VERSION, WHAT);
+            version = FramedBinary.version(bytes);
+        } else {
+            Envelope.Payload payload = Envelope.open(bytes, MAGIC, VERSION, VERSION, WHAT);
+            in = payload.buffer();
+            version = payload.version();
+        }
         long fingerprint = FramedBinary.readLong(in, "fingerprint", WHAT);
         int d = FramedBinary.readInt(in, "d", WHAT);
         int dk = FramedBinary.readInt(in, "dk", WHAT);
@@ -198,20 +238,22 @@ public final class NeuralMemoryState {
                 + config.valueDimension() + ", weights=" + config.memoryWeightCount() + ", chunk="
                 + config.chunkSize() + ", kernel=" + config.convolutionKernel();
         if (!found.equals(expected)) {
-            throw new MemoryFormatException(WHAT + " was written for another memory configuration: " + found
+            throw new CorruptStateException(WHAT + " was written for another memory configuration: " + found
                     + " but this memory has " + expected);
         }
-        boolean momentumStored = version < 2 || readMomentumFlag(in, config);
+        int flags = version < 2 ? 0 : readFlags(in, config, version);
+        boolean momentumStored = (flags & MOMENTUM_OMITTED) == 0;
+        boolean float32 = (flags & FLOAT32) != 0;
         if (fingerprint != config.fingerprint()) {
-            throw new MemoryFormatException(WHAT + " was written for another memory configuration: fingerprint "
+            throw new CorruptStateException(WHAT + " was written for another memory configuration: fingerprint "
                     + Long.toHexString(fingerprint) + " but this memory has " + Long.toHexString(config.fingerprint())
                     + " (" + config.describe() + ")");
         }
         long position = FramedBinary.readLong(in, "position", WHAT);
         NeuralMemoryState s = new NeuralMemoryState(config);
-        readRows(in, s.weights, count, "weights");
+        readRows(in, s.weights, count, "weights", float32);
         if (momentumStored) {
-            readRows(in, s.momentum, count, "momentum");
+            readRows(in, s.momentum, count, "momentum", float32);
             if (!carriesMomentum(config)) {
                 s.clearMomentum(); // η fixed 0: the stored S (version 1) cannot influence anything
             }
@@ -219,17 +261,17 @@ public final class NeuralMemoryState {
         s.position = position;
         int pending = FramedBinary.readInt(in, "pending", WHAT);
         if (pending < 0 || pending >= chunk || s.position < pending) {
-            throw new MemoryFormatException(WHAT + " has an invalid partial chunk of " + pending + " items (chunk "
+            throw new CorruptStateException(WHAT + " has an invalid partial chunk of " + pending + " items (chunk "
                     + chunk + ", position " + s.position + ")");
         }
         s.pending = pending;
         for (int j = 0; j < pending; j++) {
             if (!in.hasRemaining()) {
-                throw new MemoryFormatException(WHAT + " truncated in the partial chunk");
+                throw new CorruptStateException(WHAT + " truncated in the partial chunk");
             }
             s.pendingMask[j] = in.get() != 0;
             if (in.remaining() < 8) {
-                throw new MemoryFormatException(WHAT + " truncated in the partial chunk");
+                throw new CorruptStateException(WHAT + " truncated in the partial chunk");
             }
             s.pendingTheta[j] = in.getDouble();
             s.pendingX[j] = FramedBinary.readDoubles(in, d, "pending x", WHAT);
@@ -242,32 +284,43 @@ public final class NeuralMemoryState {
             s.historyQ[i] = FramedBinary.readDoubles(in, dk, "history q", WHAT);
         }
         if (in.hasRemaining()) {
-            throw new MemoryFormatException(WHAT + " has " + in.remaining() + " unread payload bytes");
+            throw new CorruptStateException(WHAT + " has " + in.remaining() + " unread payload bytes");
         }
         return s;
     }
 
-    /** Reads the version-2 flags; true when the momentum follows the weights. */
-    private static boolean readMomentumFlag(ByteBuffer in, MemoryConfig config) {
+    /** Reads and checks the flags (versions 2 and later). */
+    private static int readFlags(ByteBuffer in, MemoryConfig config, int version) {
         int flags = FramedBinary.readInt(in, "flags", WHAT);
-        if ((flags & ~MOMENTUM_OMITTED) != 0) {
-            throw new MemoryFormatException(WHAT + " has unknown flags 0x" + Integer.toHexString(flags)
-                    + " (only 0x1, momentum omitted, is defined)");
+        int known = version >= 3 ? MOMENTUM_OMITTED | FLOAT32 : MOMENTUM_OMITTED;
+        if ((flags & ~known) != 0) {
+            throw new CorruptStateException(WHAT + " has unknown flags 0x" + Integer.toHexString(flags)
+                    + " (defined: 0x1 momentum omitted" + (version >= 3 ? ", 0x2 float32" : "") + ")");
+        }
+        if (((flags & FLOAT32) != 0) != config.float32State()) {
+            throw new CorruptStateException(WHAT + " was written " + ((flags & FLOAT32) != 0 ? "in float32" : "in "
+                    + "float64") + " but this memory's float32State is " + config.float32State());
         }
         boolean omitted = (flags & MOMENTUM_OMITTED) != 0;
         if (omitted && carriesMomentum(config)) {
-            throw new MemoryFormatException(WHAT + " omits the momentum S (it was written for a memory with η fixed"
+            throw new CorruptStateException(WHAT + " omits the momentum S (it was written for a memory with η fixed"
                     + " at 0) but this memory's η is " + config.eta() + " and needs it; restore it with the"
                     + " configuration it was written for");
         }
-        return !omitted;
+        return flags;
     }
 
     /** Reads a length-prefixed array straight into row form, rejecting non-finite values. */
-    private static void readRows(ByteBuffer in, double[][] rows, int count, String field) {
-        FramedBinary.requireDoubles(in, count, field, WHAT);
+    private static void readRows(ByteBuffer in, double[][] rows, int count, String field, boolean float32) {
+        if (float32) {
+            FramedBinary.readFloatRows(in, rows, count, field, WHAT);
+        } else {
+            FramedBinary.requireDoubles(in, count, field, WHAT);
+            for (double[] row : rows) {
+                FramedBinary.readInto(in, row);
+            }
+        }
         for (double[] row : rows) {
-            FramedBinary.readInto(in, row);
             requireFinite(row, field);
         }
     }
@@ -275,7 +328,7 @@ public final class NeuralMemoryState {
     private static void requireFinite(double[] values, String field) {
         for (double v : values) {
             if (!Double.isFinite(v)) {
-                throw new MemoryFormatException(WHAT + " holds a non-finite value in " + field);
+                throw new CorruptStateException(WHAT + " holds a non-finite value in " + field);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.titans4j.titans.store;
 
+import dev.titans4j.titans.format.CorruptStateException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,8 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The embedded default store: one file per memory id in a directory ({@link StateFileNames} maps ids to safe
- * names, {@link StateFileFormat} describes the checksummed file layout).
+ * The embedded default store: per memory id in a directory a state file ({@link StateFileFormat}) and a log
+ * ({@link FileLogs}: append-only records and the latest snapshot); {@link StateFileNames} maps ids to safe names.
  *
  * <h2>Durability</h2>
  * A save writes the new state to a temporary file in the same directory, forces it to disk, atomically renames it
@@ -37,6 +39,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
 
     private final Path directory;
     private final StripedFileLocks locks;
+    private final FileLogs logs;
 
     /**
      * Opens (creating if needed) the store in {@code directory} and removes temporary files left by crashed
@@ -49,6 +52,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         try {
             this.directory = Files.createDirectories(directory).toRealPath();
             this.locks = new StripedFileLocks(this.directory);
+            this.logs = new FileLogs(this.directory, this::forceDirectory);
             removeLeftoverTempFiles();
         } catch (IOException e) {
             throw new MemoryStateStoreException("cannot open memory state directory " + directory + ": " + e, e);
@@ -90,7 +94,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
                 }
                 long next = expectedVersion == 0 ? FirstVersions.next() : expectedVersion + 1;
                 try {
-                    writeDurably(temp, StateFileFormat.encodeHeader(memoryId, next, state), state);
+                    writeDurably(temp, StateFileFormat.encode(memoryId, next, state));
                     moveAtomically(temp, file);
                 } catch (IOException e) {
                     deleteQuietly(temp, e); // e.g. disk full: the old state stays, the half-written copy goes
@@ -113,6 +117,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
             return locks.withLock(base, () -> {
                 boolean existed = Files.deleteIfExists(file);
                 Files.deleteIfExists(directory.resolve(base + StateFileNames.TEMP_SUFFIX));
+                existed |= logs.delete(base);
                 forceDirectory();
                 return existed;
             });
@@ -136,7 +141,71 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         } catch (IOException e) {
             throw new MemoryStateStoreException("cannot list memory state directory " + directory + ": " + e, e);
         }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + FileLogs.LOG_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String base = name.substring(0, name.length() - FileLogs.LOG_SUFFIX.length());
+                if (StateFileNames.looksLikeBaseName(base)) {
+                    try {
+                        StateFileNames.reversibleId(base).ifPresent(ids::add);
+                    } catch (IllegalArgumentException foreign) {
+                        // not a name this store wrote
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new MemoryStateStoreException("cannot list memory state directory " + directory + ": " + e, e);
+        }
         return Set.copyOf(ids);
+    }
+
+    @Override
+    public LogPosition append(String memoryId, byte[] record) {
+        MemoryIds.requireValid(memoryId);
+        java.util.Objects.requireNonNull(record, "record");
+        String base = StateFileNames.baseName(memoryId);
+        try {
+            return locks.withLock(base, () -> logs.append(base, record));
+        } catch (IOException e) {
+            throw failure("cannot append to the log of", memoryId, logs.logFile(base), e);
+        }
+    }
+
+    @Override
+    public MemoryLog readLog(String memoryId, long generation, long position) {
+        MemoryIds.requireValid(memoryId);
+        String base = StateFileNames.baseName(memoryId);
+        try {
+            return locks.withLock(base, () -> logs.readLog(base, generation, position));
+        } catch (IOException e) {
+            throw failure("cannot read the log of", memoryId, logs.logFile(base), e);
+        }
+    }
+
+    @Override
+    public void saveSnapshot(String memoryId, long generation, long position, byte[] snapshot) {
+        MemoryIds.requireValid(memoryId);
+        java.util.Objects.requireNonNull(snapshot, "snapshot");
+        String base = StateFileNames.baseName(memoryId);
+        try {
+            locks.withLock(base, () -> {
+                logs.saveSnapshot(base, generation, position, snapshot);
+                return null;
+            });
+        } catch (IOException e) {
+            throw failure("cannot save a snapshot of", memoryId, logs.logFile(base), e);
+        }
+    }
+
+    /** Bytes on disk for {@code memoryId}'s log: snapshot plus records (for benchmarks and tests). */
+    public long logBytes(String memoryId) {
+        MemoryIds.requireValid(memoryId);
+        String base = StateFileNames.baseName(memoryId);
+        try {
+            return locks.withLock(base, () -> logs.storedBytes(base));
+        } catch (IOException e) {
+            throw failure("cannot measure the log of", memoryId, logs.logFile(base), e);
+        }
     }
 
     @Override
@@ -185,18 +254,17 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         }
     }
 
-    private static void writeDurably(Path temp, ByteBuffer header, byte[] payload) throws IOException {
+    static void writeDurably(Path temp, ByteBuffer... parts) throws IOException {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer[] parts = {header, ByteBuffer.wrap(payload)};
-            while (parts[0].hasRemaining() || parts[1].hasRemaining()) {
+            while (parts[parts.length - 1].hasRemaining()) {
                 channel.write(parts);
             }
             channel.force(true);
         }
     }
 
-    private static void moveAtomically(Path temp, Path file) throws IOException {
+    static void moveAtomically(Path temp, Path file) throws IOException {
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -224,12 +292,15 @@ public final class FileMemoryStateStore implements MemoryStateStore {
 
     /** Temporary files exist only while their writer holds the lock, so one we can lock belongs to a dead writer. */
     private void removeLeftoverTempFiles() throws IOException {
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, "*" + StateFileNames.TEMP_SUFFIX)) {
-            for (Path temp : temps) {
-                String name = temp.getFileName().toString();
-                String base = name.substring(0, name.length() - StateFileNames.TEMP_SUFFIX.length());
-                if (StateFileNames.looksLikeBaseName(base)) {
-                    locks.withLock(base, () -> Files.deleteIfExists(temp));
+        for (String suffix : new String[] {StateFileNames.TEMP_SUFFIX, FileLogs.LOG_TEMP_SUFFIX,
+                FileLogs.SNAPSHOT_TEMP_SUFFIX}) {
+            try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, "*" + suffix)) {
+                for (Path temp : temps) {
+                    String name = temp.getFileName().toString();
+                    String base = name.substring(0, name.length() - suffix.length());
+                    if (StateFileNames.looksLikeBaseName(base)) {
+                        locks.withLock(base, () -> Files.deleteIfExists(temp));
+                    }
                 }
             }
         }

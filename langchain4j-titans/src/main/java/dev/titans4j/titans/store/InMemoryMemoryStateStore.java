@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class InMemoryMemoryStateStore implements MemoryStateStore {
 
     private final ConcurrentMap<String, StoredState> states = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LogContent> logs = new ConcurrentHashMap<>();
 
     @Override
     public Optional<StoredState> load(String memoryId) {
@@ -38,12 +39,59 @@ public final class InMemoryMemoryStateStore implements MemoryStateStore {
     @Override
     public boolean delete(String memoryId) {
         MemoryIds.requireValid(memoryId);
-        return states.remove(memoryId) != null;
+        boolean state = states.remove(memoryId) != null;
+        return logs.remove(memoryId) != null || state;
     }
 
     @Override
     public Set<String> ids() {
-        return Set.copyOf(states.keySet());
+        Set<String> ids = new java.util.HashSet<>(states.keySet());
+        ids.addAll(logs.keySet());
+        return Set.copyOf(ids);
+    }
+
+    @Override
+    public LogPosition append(String memoryId, byte[] record) {
+        MemoryIds.requireValid(memoryId);
+        java.util.Objects.requireNonNull(record, "record");
+        LogPosition[] appended = new LogPosition[1];
+        logs.compute(memoryId, (id, log) -> {
+            LogContent l = log == null ? LogContent.create() : log;
+            appended[0] = l.append(record);
+            return l;
+        });
+        return appended[0];
+    }
+
+    @Override
+    public MemoryLog readLog(String memoryId, long generation, long position) {
+        MemoryIds.requireValid(memoryId);
+        MemoryLog[] read = {MemoryLog.ABSENT};
+        logs.computeIfPresent(memoryId, (id, log) -> {
+            read[0] = log.read(generation, position);
+            return log;
+        });
+        return read[0];
+    }
+
+    @Override
+    public void saveSnapshot(String memoryId, long generation, long position, byte[] snapshot) {
+        MemoryIds.requireValid(memoryId);
+        java.util.Objects.requireNonNull(snapshot, "snapshot");
+        logs.computeIfPresent(memoryId, (id, log) -> {
+            log.snapshot(generation, position, snapshot);
+            return log;
+        });
+    }
+
+    /** Bytes this store holds for {@code memoryId}'s log: snapshot plus records (for benchmarks and tests). */
+    public long logBytes(String memoryId) {
+        long[] bytes = {0};
+        logs.computeIfPresent(memoryId, (id, log) -> {
+            bytes[0] = log.storedBytes();
+            return log;
+        });
+        return bytes[0];
     }
 
     @Override

@@ -1,18 +1,22 @@
 package dev.titans4j.titans.store;
 
+import dev.titans4j.titans.format.CorruptStateException;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * Stores states in a PostgreSQL table, one row per memory id:
+ * Stores states in PostgreSQL. Whole states ({@link #save}/{@link #load}) in one table, one row per memory id:
  * <pre>
  * memory_id  text PRIMARY KEY
  * version    bigint NOT NULL
@@ -24,6 +28,13 @@ import javax.sql.DataSource;
  * {@code UPDATE ... SET version = version + 1 ... WHERE memory_id = ? AND version = ?}; zero affected rows means
  * another writer got there first and gives a {@link StateConflictException}. So any number of store instances,
  * threads and application processes can share one table without ever losing an update silently.
+ *
+ * <p>Logs ({@link #append}, {@link #readLog}, {@link #saveSnapshot}, used by {@code TitansChatMemory}) in two more
+ * tables named after it: {@code <table>_log_head} (memory_id PRIMARY KEY, generation, last_position,
+ * snapshot_position, snapshot bytea) and {@code <table>_log} (memory_id, position, record bytea; PRIMARY KEY
+ * (memory_id, position)). An append is one transaction that increments the head's last position (the row lock
+ * orders concurrent appenders, so positions are gapless) and inserts the record; it commits before returning.
+ * Saving a snapshot updates the head only if it is newer and deletes the records it covers, in one transaction.
  *
  * <p>Thread-safe when the {@link DataSource} is (every operation borrows its own connection and commits before
  * returning it). The PostgreSQL driver ({@code org.postgresql:postgresql}, an optional dependency of this module)
@@ -47,17 +58,27 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
     private final String selectSql;
     private final String insertSql;
     private final String updateSql;
+    private final String logTable;
+    private final String headTable;
 
     private JdbcMemoryStateStore(Builder builder) {
         this.dataSource = builder.dataSource;
         this.table = builder.tableName;
+        this.logTable = table + "_log";
+        this.headTable = table + "_log_head";
         this.selectSql = "SELECT version, state FROM " + table + " WHERE memory_id = ?";
         this.insertSql = "INSERT INTO " + table + " (memory_id, version, state, updated_at) VALUES (?, ?, ?, now())"
                 + " ON CONFLICT (memory_id) DO NOTHING";
         this.updateSql = "UPDATE " + table + " SET state = ?, version = version + 1, updated_at = now()"
                 + " WHERE memory_id = ? AND version = ?";
         if (builder.createTable) {
-            createTableIfAbsent();
+            createTableIfAbsent(table, "CREATE TABLE IF NOT EXISTS " + table + " (memory_id text PRIMARY KEY,"
+                    + " version bigint NOT NULL, state bytea NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())");
+            createTableIfAbsent(headTable, "CREATE TABLE IF NOT EXISTS " + headTable + " (memory_id text PRIMARY KEY,"
+                    + " generation bigint NOT NULL, last_position bigint NOT NULL, snapshot_position bigint NOT NULL,"
+                    + " snapshot bytea, updated_at timestamptz NOT NULL DEFAULT now())");
+            createTableIfAbsent(logTable, "CREATE TABLE IF NOT EXISTS " + logTable + " (memory_id text NOT NULL,"
+                    + " position bigint NOT NULL, record bytea NOT NULL, PRIMARY KEY (memory_id, position))");
         }
     }
 
@@ -124,11 +145,15 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
     public boolean delete(String memoryId) {
         MemoryIds.requireValid(memoryId);
         return inTransaction("delete", memoryId, connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM " + table + " WHERE memory_id = ?")) {
-                delete.setString(1, memoryId);
-                return delete.executeUpdate() > 0;
+            boolean existed = false;
+            for (String t : new String[] {headTable, logTable, table}) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM " + t + " WHERE memory_id = ?")) {
+                    delete.setString(1, memoryId);
+                    existed |= delete.executeUpdate() > 0;
+                }
             }
+            return existed;
         });
     }
 
@@ -137,7 +162,8 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
         return inTransaction("list", null, connection -> {
             Set<String> ids = new HashSet<>();
             try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT memory_id FROM " + table)) {
+                 ResultSet rows = statement.executeQuery("SELECT memory_id FROM " + table
+                         + " UNION SELECT memory_id FROM " + headTable)) {
                 while (rows.next()) {
                     ids.add(rows.getString(1));
                 }
@@ -147,13 +173,132 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
     }
 
     @Override
+    public LogPosition append(String memoryId, byte[] record) {
+        MemoryIds.requireValid(memoryId);
+        java.util.Objects.requireNonNull(record, "record");
+        return inTransaction("append to the log of", memoryId, connection -> {
+            try (PreparedStatement create = connection.prepareStatement("INSERT INTO " + headTable
+                    + " (memory_id, generation, last_position, snapshot_position) VALUES (?, ?, 0, 0)"
+                    + " ON CONFLICT (memory_id) DO NOTHING")) {
+                create.setString(1, memoryId);
+                create.setLong(2, FirstVersions.next());
+                create.executeUpdate();
+            }
+            long generation;
+            long position;
+            try (PreparedStatement next = connection.prepareStatement("UPDATE " + headTable
+                    + " SET last_position = last_position + 1, updated_at = now() WHERE memory_id = ?"
+                    + " RETURNING generation, last_position")) {
+                next.setString(1, memoryId);
+                try (ResultSet row = next.executeQuery()) {
+                    if (!row.next()) {
+                        throw new SQLException("the log head of memory id '" + memoryId + "' vanished");
+                    }
+                    generation = row.getLong(1);
+                    position = row.getLong(2);
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + logTable
+                    + " (memory_id, position, record) VALUES (?, ?, ?)")) {
+                insert.setString(1, memoryId);
+                insert.setLong(2, position);
+                insert.setBytes(3, record);
+                insert.executeUpdate();
+            }
+            return new LogPosition(generation, position);
+        }, true);
+    }
+
+    @Override
+    public MemoryLog readLog(String memoryId, long generation, long position) {
+        MemoryIds.requireValid(memoryId);
+        return inTransaction("read the log of", memoryId, connection -> {
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            long storedGeneration;
+            long last;
+            long snapshotPosition;
+            try (PreparedStatement head = connection.prepareStatement("SELECT generation, last_position,"
+                    + " snapshot_position FROM " + headTable + " WHERE memory_id = ?")) {
+                head.setString(1, memoryId);
+                try (ResultSet row = head.executeQuery()) {
+                    if (!row.next()) {
+                        return MemoryLog.ABSENT;
+                    }
+                    storedGeneration = row.getLong(1);
+                    last = row.getLong(2);
+                    snapshotPosition = row.getLong(3);
+                }
+            }
+            // the records after a reader's position are all there unless a snapshot beyond it dropped some
+            boolean continues = storedGeneration == generation && position >= snapshotPosition && position <= last;
+            MemoryLog.Snapshot snapshot = null;
+            long after = continues ? position : 0;
+            if (!continues && snapshotPosition > 0) {
+                try (PreparedStatement select = connection.prepareStatement("SELECT snapshot FROM " + headTable
+                        + " WHERE memory_id = ?")) {
+                    select.setString(1, memoryId);
+                    try (ResultSet row = select.executeQuery()) {
+                        row.next();
+                        byte[] bytes = row.getBytes(1);
+                        if (bytes == null) {
+                            throw new CorruptStateException("log head of memory id '" + memoryId + "' in table "
+                                    + headTable + " names a snapshot at " + snapshotPosition + " but holds none");
+                        }
+                        snapshot = new MemoryLog.Snapshot(snapshotPosition, bytes);
+                    }
+                }
+                after = snapshotPosition;
+            }
+            List<MemoryLog.Record> records = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT position, record FROM " + logTable
+                    + " WHERE memory_id = ? AND position > ? ORDER BY position")) {
+                select.setString(1, memoryId);
+                select.setLong(2, after);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        records.add(new MemoryLog.Record(rows.getLong(1), rows.getBytes(2)));
+                    }
+                }
+            }
+            return new MemoryLog(storedGeneration, snapshot, records);
+        }, true);
+    }
+
+    @Override
+    public void saveSnapshot(String memoryId, long generation, long position, byte[] snapshot) {
+        MemoryIds.requireValid(memoryId);
+        java.util.Objects.requireNonNull(snapshot, "snapshot");
+        inTransaction("save a snapshot of", memoryId, connection -> {
+            int updated;
+            try (PreparedStatement update = connection.prepareStatement("UPDATE " + headTable
+                    + " SET snapshot = ?, snapshot_position = ?, updated_at = now() WHERE memory_id = ?"
+                    + " AND generation = ? AND snapshot_position < ? AND last_position >= ?")) {
+                update.setBytes(1, snapshot);
+                update.setLong(2, position);
+                update.setString(3, memoryId);
+                update.setLong(4, generation);
+                update.setLong(5, position);
+                update.setLong(6, position);
+                updated = update.executeUpdate();
+            }
+            if (updated > 0) {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + logTable
+                        + " WHERE memory_id = ? AND position <= ?")) {
+                    delete.setString(1, memoryId);
+                    delete.setLong(2, position);
+                    delete.executeUpdate();
+                }
+            }
+            return null;
+        }, true);
+    }
+
+    @Override
     public String toString() {
         return "JdbcMemoryStateStore[" + table + " via " + dataSource + "]";
     }
 
-    private void createTableIfAbsent() {
-        String ddl = "CREATE TABLE IF NOT EXISTS " + table + " (memory_id text PRIMARY KEY, version bigint NOT NULL,"
-                + " state bytea NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())";
+    private void createTableIfAbsent(String name, String ddl) {
         try {
             inTransaction("create table", null, connection -> {
                 try (Statement statement = connection.createStatement()) {
@@ -164,17 +309,17 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
         } catch (MemoryStateStoreException e) {
             // Two instances creating the table at the same moment can both pass IF NOT EXISTS; the loser fails
             // on PostgreSQL's catalog constraint although the table now exists. Only a missing table is an error.
-            if (!tableExists()) {
+            if (!tableExists(name)) {
                 throw e;
             }
         }
     }
 
-    private boolean tableExists() {
+    private boolean tableExists(String name) {
         try {
             return inTransaction("check table", null, connection -> {
                 try (Statement statement = connection.createStatement()) {
-                    statement.executeQuery("SELECT 1 FROM " + table + " WHERE false").close();
+                    statement.executeQuery("SELECT 1 FROM " + name + " WHERE false").close();
                     return true;
                 }
             });
@@ -190,8 +335,21 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
 
     /** Runs {@code work} on a borrowed connection and commits it, whatever the pool's auto-commit setting is. */
     private <T> T inTransaction(String operation, String memoryId, SqlWork<T> work) {
+        return inTransaction(operation, memoryId, work, false);
+    }
+
+    /**
+     * As above; {@code multiStatement} runs {@code work} as one transaction (auto-commit off for its duration, the
+     * connection's settings restored before it goes back to the pool).
+     */
+    private <T> T inTransaction(String operation, String memoryId, SqlWork<T> work, boolean multiStatement) {
         try (Connection connection = dataSource.getConnection()) {
-            boolean manualCommit = !connection.getAutoCommit();
+            boolean autoCommit = connection.getAutoCommit();
+            int isolation = connection.getTransactionIsolation();
+            boolean manualCommit = multiStatement || !autoCommit;
+            if (multiStatement && autoCommit) {
+                connection.setAutoCommit(false);
+            }
             try {
                 T result = work.run(connection);
                 if (manualCommit) {
@@ -203,6 +361,13 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
                     connection.rollback();
                 }
                 throw e;
+            } finally {
+                if (connection.getTransactionIsolation() != isolation) {
+                    connection.setTransactionIsolation(isolation);
+                }
+                if (multiStatement && autoCommit) {
+                    connection.setAutoCommit(true);
+                }
             }
         } catch (SQLException e) {
             throw new MemoryStateStoreException("cannot " + operation
@@ -253,6 +418,10 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
                 throw new IllegalArgumentException("table name must be [schema.]name of letters, digits and"
                         + " underscores, not starting with a digit, at most 63 characters each, got '"
                         + tableName + "'");
+            }
+            if (tableName.length() - tableName.indexOf('.') - 1 > 54) {
+                throw new IllegalArgumentException("table name '" + tableName + "' is too long: the log tables"
+                        + " add '_log_head', and PostgreSQL names have at most 63 characters (use at most 54)");
             }
             this.tableName = tableName;
             return this;

@@ -1,5 +1,7 @@
 package dev.titans4j.titans.store;
 
+import dev.titans4j.titans.format.CorruptStateException;
+
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -77,5 +79,65 @@ public interface MemoryStateStore {
      */
     default StoredState update(String memoryId, Function<Optional<byte[]>, byte[]> change) {
         return VersionedUpdater.withDefaults().update(this, memoryId, change);
+    }
+
+    // ---- the append-only log (used by TitansChatMemory): records, snapshots, compaction ----
+
+    /**
+     * Appends {@code record} to the log of {@code memoryId}, creating the log (with a new generation) when there is
+     * none. The record is durable when this returns. Appends never conflict: concurrent writers get consecutive
+     * positions in the order the store serialises them.
+     *
+     * <p>The default keeps the whole log inside this id's state blob (read-modify-write with {@link #update}); the
+     * built-in stores override it with real appends, whose cost does not grow with the log.
+     */
+    default LogPosition append(String memoryId, byte[] record) {
+        java.util.Objects.requireNonNull(record, "record");
+        LogPosition[] appended = new LogPosition[1];
+        update(memoryId, current -> {
+            LogContent log = current.filter(LogContent::isLog)
+                    .map(bytes -> LogContent.fromBytes(bytes, "log of memory id '" + memoryId + "'"))
+                    .orElseGet(LogContent::create);
+            appended[0] = log.append(record);
+            return log.toBytes();
+        });
+        return appended[0];
+    }
+
+    /**
+     * The log of {@code memoryId} as a reader at {@code position} of {@code generation} needs it: when the
+     * generation is the log's and the records after {@code position} are all still there, just those records;
+     * otherwise (another generation, 0 for a reader with nothing, or records compacted into a snapshot since) the
+     * latest snapshot, if any, and every record after it. {@link MemoryLog#ABSENT} when there is no log.
+     */
+    default MemoryLog readLog(String memoryId, long generation, long position) {
+        return load(memoryId).map(StoredState::bytes).filter(LogContent::isLog)
+                .map(bytes -> LogContent.fromBytes(bytes, "log of memory id '" + memoryId + "'")
+                        .read(generation, position))
+                .orElse(MemoryLog.ABSENT);
+    }
+
+    /**
+     * Stores {@code snapshot} as the state after record {@code position} of {@code generation} and lets the store
+     * drop the records it covers. Ignored when the log has another generation (it was deleted meanwhile), when a
+     * snapshot at this position or later exists, or when {@code position} is beyond the last record. Snapshots
+     * are written atomically: a reader sees the old or the new one.
+     */
+    default void saveSnapshot(String memoryId, long generation, long position, byte[] snapshot) {
+        java.util.Objects.requireNonNull(snapshot, "snapshot");
+        try {
+            update(memoryId, current -> {
+                if (current.isEmpty() || !LogContent.isLog(current.get())) {
+                    throw new LogContent.Unchanged(); // deleted meanwhile: never resurrect a log
+                }
+                LogContent log = LogContent.fromBytes(current.get(), "log of memory id '" + memoryId + "'");
+                if (!log.snapshot(generation, position, snapshot)) {
+                    throw new LogContent.Unchanged();
+                }
+                return log.toBytes();
+            });
+        } catch (LogContent.Unchanged nothingToDo) {
+            // as documented: ignored
+        }
     }
 }

@@ -19,10 +19,11 @@
  *       machines using the same table (single-statement conditional {@code UPDATE}/{@code INSERT}).</li>
  *   <li>Readers never see a partial state: file saves are write-temp, fsync, atomic rename, fsync directory; a
  *       process killed mid-save leaves the previous complete state. Damaged files are reported as
- *       {@link dev.titans4j.titans.store.CorruptStateException}.</li>
+ *       {@link dev.titans4j.titans.format.CorruptStateException}.</li>
  *   <li>Deleting is unconditional and does not check versions; a writer still holding a version of a deleted id
  *       gets a conflict when it saves, even after the id was re-created (a new state starts at a random
  *       version, so versions never repeat).</li>
  * </ul>
  */
 package dev.titans4j.titans.store;
+

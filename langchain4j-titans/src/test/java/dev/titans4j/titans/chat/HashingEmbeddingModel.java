@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A fast deterministic stand-in encoder for contract tests: hashed bag of lower-cased words, L2-normalised. */
-final class HashingEmbeddingModel implements EmbeddingModel {
+class HashingEmbeddingModel implements EmbeddingModel {
 
     static final int DIMENSION = 64;
 

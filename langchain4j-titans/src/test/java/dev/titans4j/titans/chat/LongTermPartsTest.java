@@ -1,15 +1,24 @@
 package dev.titans4j.titans.chat;
 
+import dev.titans4j.titans.format.Envelope;
+import dev.titans4j.titans.memory.MemoryConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** The parts of the long-term memory: BM25, archive retention, segmentation, address codes. */
+/**
+ * The parts of the long-term memory, each against a hand computation: BM25, archive retention, segmentation,
+ * packed keys, sentences, dates in questions, rank fusion and the neural memory's read.
+ */
 class LongTermPartsTest {
 
     @Test
@@ -36,46 +45,22 @@ class LongTermPartsTest {
     }
 
     @Test
-    void each_ranking_votes_only_for_its_first_depth_segments() {
-        // lexical ranking only (neural weights 0, no hop): scores are exactly 1 / (k + rank) for rank <= depth
-        RecallFusion lexicalOnly = new RecallFusion(0, 0, 1, 0, 0, 0, 60, 2);
-        LongTermMemory memory = new LongTermMemory(new HashingEmbeddingModel(),
-                NeuralAddressMemory.defaultConfig(HashingEmbeddingModel.DIMENSION), null, 0, 120, 100,
-                lexicalOnly, true);
-        memory.memorize(0, "user", "apple apple apple", true);
-        memory.memorize(1, "user", "apple pie", true);
-        memory.memorize(2, "user", "apple tree in the garden of my grandmother", true);
-        memory.memorize(3, "user", "blue sky", true);
+    void archive_drops_the_least_surprising_segment_and_at_equal_surprise_the_oldest() {
+        SegmentArchive archive = new SegmentArchive(3);
+        archive.add(entry(0, 2.0));
+        archive.add(entry(1, 0.1)); // a repetition: the memory expected it
+        archive.add(entry(2, 2.0));
+        MemoryEntry dropped = archive.add(entry(3, 2.0));
 
-        List<RecalledSegment> ranked = memory.rank("apple");
-        assertThat(ranked).extracting(RecalledSegment::seq).containsExactly(0L, 1L, 3L, 2L);
-        assertThat(ranked.get(0).score()).isCloseTo(1.0 / 61, within(1e-15));
-        assertThat(ranked.get(1).score()).isCloseTo(1.0 / 62, within(1e-15));
-        // the third BM25 match gets no vote: it falls back behind, among the unmatched, newest first
-        assertThat(ranked.get(2).score()).isZero();
-        assertThat(ranked.get(3).score()).isZero();
-
-        assertThatThrownBy(() -> new RecallFusion(1, 1, 1, 0, 0, 1, 60, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("depth must be >= 1");
+        assertThat(dropped.id()).isEqualTo(1);
+        assertThat(archive.snapshot()).extracting(MemoryEntry::id).containsExactly(0L, 2L, 3L);
+        assertThat(archive.add(entry(4, 2.0)).id()).isZero();
+        assertThatThrownBy(() -> new SegmentArchive(0)).hasMessageContaining("capacity");
     }
 
-    @Test
-    void archive_drops_the_least_retained_segment_not_the_oldest() {
-        SegmentArchive archive = new SegmentArchive(3, 0.01);
-        archive.add(segment(0, 2.0), 1);
-        archive.add(segment(1, 0.1), 2); // a repetition: taught the memory little
-        archive.add(segment(2, 2.0), 3);
-        ArchivedSegment dropped = archive.add(segment(3, 2.0), 4);
-
-        assertThat(dropped.position()).isEqualTo(1);
-        assertThat(archive.all()).extracting(ArchivedSegment::position).containsExactly(0L, 2L, 3L);
-        // at equal surprise the forgetting decay makes the oldest go
-        assertThat(archive.add(segment(4, 2.0), 5).position()).isZero();
-        assertThatThrownBy(() -> new SegmentArchive(0, 0.01)).hasMessageContaining("capacity");
-    }
-
-    private static ArchivedSegment segment(long position, double surprise) {
-        return new ArchivedSegment(position, position, 0, "user", "text " + position, surprise);
+    private static MemoryEntry entry(long id, double surprise) {
+        return new MemoryEntry(id, id, 0, "user", "text " + id, MemoryEntry.NO_TIME,
+                new SegmentKeys(PackedKey.of(new float[] {1, 0}), List.of()), surprise, id - 1);
     }
 
     @Test
@@ -91,24 +76,148 @@ class LongTermPartsTest {
     }
 
     @Test
-    void address_codes_are_deterministic_unit_and_nearly_orthogonal() {
-        AddressCodes codes = new AddressCodes(384);
-        double[] a = new double[384];
-        double[] b = new double[384];
-        double[] a2 = new double[384];
-        codes.code(7, a, 0);
-        codes.code(8, b, 0);
-        codes.code(7, a2, 0);
-        assertThat(a2).containsExactly(a);
+    void sentences_split_where_a_new_sentence_starts() {
+        assertThat(SentenceSplitter.split("Caroline: I went to a support group. It was so powerful! Did you go?"))
+                .containsExactly("Caroline: I went to a support group.", "It was so powerful!", "Did you go?");
+        assertThat(SentenceSplitter.split("We used e.g. flour and 3.5 kg of sugar. \"Lovely,\" she said."))
+                .containsExactly("We used e.g. flour and 3.5 kg of sugar.", "\"Lovely,\" she said.");
+        assertThat(SentenceSplitter.split("no end mark")).containsExactly("no end mark");
+        String many = "A. ".repeat(40);
+        List<String> capped = SentenceSplitter.split(many);
+        assertThat(capped).hasSize(SentenceSplitter.MAX_SENTENCES);
+        assertThat(String.join(" ", capped)).isEqualTo(many.strip());
+    }
+
+    @Test
+    void packed_keys_keep_each_value_within_half_a_step_and_round_trip() {
+        Random random = new Random(5);
+        float[] v = new float[384];
         double norm = 0;
-        double dot = 0;
-        for (int i = 0; i < 384; i++) {
-            norm += a[i] * a[i];
-            dot += a[i] * b[i];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
+            norm += v[i] * v[i];
         }
-        assertThat(norm).isCloseTo(1.0, within(1e-12));
-        assertThat(Math.abs(dot)).isLessThan(0.25);
-        assertThat(codes.cosine(a, 1.0, 7)).isCloseTo(1.0, within(1e-12));
-        assertThat(codes.cosine(a, 1.0, 8)).isCloseTo(dot, within(1e-12));
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= (float) Math.sqrt(norm);
+        }
+        PackedKey key = PackedKey.of(v);
+        float[] decoded = key.decode();
+        float max = 0;
+        for (float x : v) {
+            max = Math.max(max, Math.abs(x));
+        }
+        double step = max / 7.0;
+        double[] q = new double[v.length];
+        double dotDecoded = 0;
+        double dotExact = 0;
+        for (int i = 0; i < v.length; i++) {
+            assertThat((double) decoded[i]).isCloseTo(v[i], within(step / 2 + 1e-7));
+            q[i] = random.nextGaussian();
+            dotDecoded += decoded[i] * q[i];
+            dotExact += v[i] * q[i];
+        }
+        assertThat(key.dot(q)).isCloseTo(dotDecoded, within(1e-5));
+        double qNorm = Math.sqrt(java.util.Arrays.stream(q).map(x -> x * x).sum());
+        // rounding errors are uniform in ±step/2 (standard deviation step/√12): four of them
+        assertThat(key.dot(q)).isCloseTo(dotExact, within(4 * step / Math.sqrt(12) * qNorm));
+        double[] sum = new double[v.length];
+        key.addTo(sum, 2.0);
+        assertThat(sum[7]).isCloseTo(2 * decoded[7], within(1e-6));
+        assertThat(PackedKey.of(new float[3]).decode()).containsExactly(0f, 0f, 0f);
+
+        Envelope.Writer out = Envelope.writer("test", 1);
+        key.writeTo(out);
+        PackedKey read = PackedKey.readFrom(Envelope.open(out.finish(), "test", 1, 1, "key"), v.length);
+        assertThat(read.decode()).containsExactly(decoded);
+        assertThat(PackedKey.bytes(384)).isEqualTo(196);
+    }
+
+    @Test
+    void dates_in_a_question_become_the_period_they_name() {
+        ZoneId utc = ZoneOffset.UTC;
+        assertThat(TimeExpressions.find("What did Sam do on 9th December 2023?", utc)).contains(period(
+                "2023-12-09T00:00:00Z", "2023-12-10T00:00:00Z"));
+        assertThat(TimeExpressions.find("What happened on December 4, 2023?", utc)).contains(period(
+                "2023-12-04T00:00:00Z", "2023-12-05T00:00:00Z"));
+        assertThat(TimeExpressions.find("on 2023-05-08?", utc)).contains(period(
+                "2023-05-08T00:00:00Z", "2023-05-09T00:00:00Z"));
+        assertThat(TimeExpressions.find("Which activity did Sam take up in October 2023?", utc)).contains(period(
+                "2023-10-01T00:00:00Z", "2023-11-01T00:00:00Z"));
+        assertThat(TimeExpressions.find("What did Evan paint in 2023?", utc)).contains(period(
+                "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z"));
+        assertThat(TimeExpressions.find("the night of 31 February 2023", utc)).isEmpty();
+        assertThat(TimeExpressions.find("When did Caroline go to the support group?", utc)).isEmpty();
+        assertThat(TimeExpressions.find("on 8 May 2023", ZoneId.of("Europe/Warsaw"))).contains(period(
+                "2023-05-07T22:00:00Z", "2023-05-08T22:00:00Z"));
+        TimeExpressions.Period may8 = period("2023-05-08T00:00:00Z", "2023-05-09T00:00:00Z");
+        assertThat(may8.contains(Instant.parse("2023-05-08T23:59:59Z").toEpochMilli())).isTrue();
+        assertThat(may8.contains(Instant.parse("2023-05-09T00:00:00Z").toEpochMilli())).isFalse();
+        assertThat(may8.contains(MemoryEntry.NO_TIME)).isFalse();
+    }
+
+    private static TimeExpressions.Period period(String start, String end) {
+        return new TimeExpressions.Period(Instant.parse(start).toEpochMilli(), Instant.parse(end).toEpochMilli());
+    }
+
+    @Test
+    void rank_fusion_adds_weight_over_k_plus_rank_for_covered_items() {
+        double[] fused = new double[4];
+        RankFusion.addRanks(fused, new double[] {0.9, 0.1, 0.5, 0.5}, null, 1.0, 60);
+        assertThat(fused).containsExactly(1.0 / 61, 1.0 / 64, 1.0 / 62, 1.0 / 63); // tie: lower index first
+        RankFusion.addRanks(fused, new double[] {3, 9, 0, 0}, new boolean[] {true, true, false, false}, 2.0, 60);
+        assertThat(fused[1]).isCloseTo(1.0 / 64 + 2.0 / 61, within(1e-15));
+        assertThat(fused[0]).isCloseTo(1.0 / 61 + 2.0 / 62, within(1e-15));
+        assertThat(fused[2]).isEqualTo(1.0 / 62);
+        assertThat(RankFusion.order(fused)).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
+    void one_write_of_a_key_gives_the_delta_rule_closed_form_and_its_read_removes_the_key() {
+        int d = 8;
+        MemoryConfig config = ExpectationMemory.defaultConfig(d);
+        ExpectationMemory memory = new ExpectationMemory(config, ExpectationMemory.identityParameters(config), true);
+        double theta = ExpectationMemory.DEFAULT_THETA;
+        float[] k = {0.6f, 0.8f, 0, 0, 0, 0, 0, 0};
+        // from M = 0: the gradient of ‖Mk − k‖² is −2 k kᵀ, of norm 2‖k‖² = 2
+        assertThat(memory.write(k)).isCloseTo(2.0, within(1e-6));
+        double[] q = {1, 0, 0.5, 0, 0, 0, 0, 0};
+        double qNorm = Math.sqrt(1.25);
+        double kq = 0.6 / qNorm;
+        double[] expected = new double[d];
+        double n = 0;
+        for (int i = 0; i < d; i++) {
+            expected[i] = q[i] / qNorm - 2 * theta * kq * k[i]; // q̂ − M q̂ with M = 2θ k kᵀ
+            n += expected[i] * expected[i];
+        }
+        double[] r = memory.surprise(q);
+        for (int i = 0; i < d; i++) {
+            assertThat(r[i]).isCloseTo(expected[i] / Math.sqrt(n), within(1e-6));
+        }
+    }
+
+    @Test
+    void repeated_writes_of_orthonormal_keys_converge_as_the_closed_form_says() {
+        int d = 6;
+        MemoryConfig config = ExpectationMemory.defaultConfig(d);
+        ExpectationMemory memory = new ExpectationMemory(config, ExpectationMemory.identityParameters(config), true);
+        double step = 2 * ExpectationMemory.DEFAULT_THETA;
+        int passes = 25;
+        for (int p = 0; p < passes; p++) {
+            memory.write(new float[] {1, 0, 0, 0, 0, 0});
+            memory.write(new float[] {0, 1, 0, 0, 0, 0});
+        }
+        // along each written direction M's coefficient follows c ← c + 2θ(1 − c): c = 1 − (1 − 2θ)^passes
+        double c = 1 - Math.pow(1 - step, passes);
+        double[] q = {1, 1, 1, 0, 0, 0};
+        double[] expected = {(1 - c), (1 - c), 1, 0, 0, 0};
+        double n = Math.sqrt(2 * (1 - c) * (1 - c) + 1);
+        double[] r = memory.surprise(q);
+        for (int i = 0; i < d; i++) {
+            assertThat(r[i]).isCloseTo(expected[i] / n, within(1e-5));
+        }
+        ExpectationMemory noWrites = new ExpectationMemory(config, ExpectationMemory.identityParameters(config),
+                false);
+        noWrites.write(new float[] {1, 0, 0, 0, 0, 0});
+        assertThat(noWrites.surprise(q)).containsExactly(q);
     }
 }

@@ -8,14 +8,20 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.query.Metadata;
 import dev.langchain4j.rag.query.Query;
+import dev.titans4j.titans.format.CorruptStateException;
 import dev.titans4j.titans.store.FileMemoryStateStore;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 import dev.titans4j.titans.store.MemoryStateStore;
-import dev.titans4j.titans.store.StoredState;
+import dev.titans4j.titans.store.MemoryLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +36,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Long-term memory, persistence, isolation and thread safety, with a fast deterministic stand-in encoder. */
 class TitansChatMemoryLongTermTest {
 
+    /** 8 May 2023, 13:56 UTC: every message of these tests is stamped with it. */
+    static final Instant SAID = Instant.parse("2023-05-08T13:56:00Z");
+
     private static TitansChatMemory.Builder memory() {
-        return TitansChatMemory.builder().embeddingModel(new HashingEmbeddingModel());
+        return TitansChatMemory.builder().embeddingModel(new HashingEmbeddingModel())
+                .clock(Clock.fixed(SAID, ZoneOffset.UTC));
     }
 
     @Test
@@ -53,8 +63,8 @@ class TitansChatMemoryLongTermTest {
         List<ChatMessage> messages = m.messages();
         assertThat(messages.get(0)).isEqualTo(SystemMessage.from("You are a helpful assistant."));
         String recalled = ((UserMessage) messages.get(1)).singleText();
-        assertThat(recalled).startsWith(TitansChatMemory.RECALL_HEADER)
-                .contains("[#1 user] My cousin Tomasz was born in Samarkand.");
+        assertThat(recalled).startsWith(RecallPrompt.RECALL_HEADER)
+                .contains("[#1 user, 2023-05-08 13:56] My cousin Tomasz was born in Samarkand.");
         assertThat(messages.subList(2, messages.size())).containsExactly(AiMessage.from("Got it."),
                 UserMessage.from("Where was my cousin Tomasz born?"));
     }
@@ -101,8 +111,8 @@ class TitansChatMemoryLongTermTest {
             m.add(UserMessage.from("fact number " + i + " about the red lighthouse and its keeper"));
         }
         List<RecalledSegment> recalled = m.recall("red lighthouse keeper");
-        int used = words.estimateTokenCountInText(TitansChatMemory.RECALL_HEADER)
-                + recalled.stream().mapToInt(s -> words.estimateTokenCountInText(s.line())).sum();
+        int used = words.estimateTokenCountInText(RecallPrompt.RECALL_HEADER)
+                + recalled.stream().mapToInt(s -> words.estimateTokenCountInText(s.line(ZoneOffset.UTC))).sum();
         assertThat(recalled).isNotEmpty();
         assertThat(used).isLessThanOrEqualTo(40);
         assertThat(m.recall("red lighthouse keeper")).hasSize(recalled.size());
@@ -160,13 +170,80 @@ class TitansChatMemoryLongTermTest {
         InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
         TitansChatMemory a = memory().id("shared").maxMessages(10).store(store).build();
         TitansChatMemory b = memory().id("shared").maxMessages(10).store(store).build();
-        a.messages(); // both load version 0
+        a.messages(); // both have read the (empty) log
         b.messages();
         a.add(UserMessage.from("from a"));
-        b.add(UserMessage.from("from b")); // conflict: reloads a's state and applies again
+        b.add(UserMessage.from("from b")); // b catches up with a's record before applying its own
 
         TitansChatMemory fresh = memory().id("shared").maxMessages(10).store(store).build();
         assertThat(fresh.messages()).containsExactly(UserMessage.from("from a"), UserMessage.from("from b"));
+        assertThat(a.messages()).containsExactly(UserMessage.from("from a"), UserMessage.from("from b"));
+    }
+
+    @Test
+    void time_of_each_message_is_kept_and_shown_in_the_zone_asked_for() {
+        TitansChatMemory m = memory().maxMessages(1).zone(ZoneId.of("Europe/Warsaw")).build();
+        m.add(UserMessage.from("We adopted a puppy called Biscuit."), Instant.parse("2023-07-14T18:30:00Z"));
+        m.add(UserMessage.from("ok"));
+
+        RecalledSegment recalled = m.rank("puppy Biscuit").get(0);
+        assertThat(recalled.time()).isEqualTo(Instant.parse("2023-07-14T18:30:00Z"));
+        assertThat(recalled.line(m.zone())).isEqualTo("[#0 user, 2023-07-14 20:30] We adopted a puppy called Biscuit.");
+        assertThat(recalled.line()).isEqualTo("[#0 user, 2023-07-14 18:30] We adopted a puppy called Biscuit.");
+    }
+
+    @Test
+    void a_question_naming_a_date_prefers_what_was_said_then() {
+        TitansChatMemory m = memory().maxMessages(1).build();
+        m.add(UserMessage.from("I went hiking in the mountains."), Instant.parse("2023-03-02T10:00:00Z"));
+        m.add(UserMessage.from("I went hiking by the lake."), Instant.parse("2023-08-20T10:00:00Z"));
+        m.add(UserMessage.from("ok"), Instant.parse("2023-09-01T10:00:00Z"));
+
+        assertThat(m.rank("Where did I go hiking in August 2023?").get(0).text()).isEqualTo("I went hiking by the lake.");
+        assertThat(m.rank("Where did I go hiking on 2 March 2023?").get(0).text())
+                .isEqualTo("I went hiking in the mountains.");
+    }
+
+    @Test
+    void every_add_writes_one_record_of_about_its_own_size_and_snapshots_come_every_n(@TempDir Path dir) {
+        FileMemoryStateStore store = new FileMemoryStateStore(dir);
+        TitansChatMemory m = memory().id("log").maxMessages(2).store(store).snapshotEvery(4).build();
+        long previous = 0;
+        List<Long> growth = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            m.add(UserMessage.from("message number " + i + " about the orchard"));
+            long now = store.logBytes("log");
+            growth.add(now - previous);
+            previous = now;
+        }
+        // adds 1-3 append one record (a few hundred bytes); add 4 writes the snapshot and compacts the log
+        assertThat(growth.subList(0, 3)).allSatisfy(g -> assertThat(g).isBetween(100L, 2_000L));
+        assertThat(growth.subList(4, 7)).allSatisfy(g -> assertThat(g).isBetween(100L, 2_000L));
+        MemoryLog log = store.readLog("log", 0, 0);
+        assertThat(log.snapshot().position()).isEqualTo(4);
+        assertThat(log.records()).extracting(MemoryLog.Record::position).containsExactly(5L, 6L, 7L);
+
+        TitansChatMemory reloaded = memory().id("log").maxMessages(2).store(new FileMemoryStateStore(dir)).build();
+        assertThat(reloaded.messages()).isEqualTo(m.messages());
+        assertThat(reloaded.rank("orchard")).isEqualTo(m.rank("orchard"));
+    }
+
+    @Test
+    void a_replay_of_the_log_reaches_exactly_the_live_state() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        TitansChatMemory live = memory().id("r").maxMessages(3).store(store).snapshotEvery(1_000).build();
+        for (int i = 0; i < 40; i++) {
+            live.add(i % 2 == 0 ? UserMessage.from("user says fact " + i + " about topic " + (i % 5))
+                    : AiMessage.from("assistant answers " + i));
+        }
+        TitansChatMemory replayed = memory().id("r").maxMessages(3).store(store).build();
+        for (String query : List.of("fact about topic 3", "assistant answers", "topic 1")) {
+            assertThat(replayed.rank(query)).isEqualTo(live.rank(query));
+        }
+        live.snapshot();
+        TitansChatMemory fromSnapshot = memory().id("r").maxMessages(3).store(store).build();
+        assertThat(fromSnapshot.rank("fact about topic 3")).isEqualTo(live.rank("fact about topic 3"));
+        assertThat(store.readLog("r", 0, 0).snapshot().position()).isEqualTo(40);
     }
 
     @Test
@@ -198,27 +275,54 @@ class TitansChatMemoryLongTermTest {
     }
 
     @Test
-    void corrupted_or_foreign_state_is_a_clear_error() {
-        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+    void corrupted_or_foreign_state_is_a_clear_error(@TempDir Path dir) throws Exception {
+        FileMemoryStateStore store = new FileMemoryStateStore(dir);
         TitansChatMemory m = memory().id("c").maxMessages(1).store(store).build();
-        m.add(UserMessage.from("one"));
-        m.add(UserMessage.from("two"));
-        StoredState saved = store.load("c").orElseThrow();
-        byte[] bytes = saved.bytes();
-        bytes[bytes.length / 2] ^= 1;
-        store.save("c", bytes, saved.version()); // versions are opaque (a store may start anywhere)
+        for (String text : List.of("one", "two", "three")) {
+            m.add(UserMessage.from(text));
+        }
+        Path log;
+        try (var files = Files.list(dir)) {
+            log = files.filter(f -> f.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        bytes[bytes.length / 2] ^= 1; // inside a record that others follow
+        Files.write(log, bytes);
         assertThatThrownBy(() -> memory().id("c").maxMessages(1).store(store).build().messages())
-                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("'c'")
-                .hasMessageContaining("checksum");
+                .isInstanceOf(CorruptStateException.class).hasMessageContaining("damaged record");
 
-        store.save("d", new byte[] {1, 2, 3}, 0);
-        assertThatThrownBy(() -> memory().id("d").maxMessages(1).store(store).build().messages())
-                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("too short");
+        InMemoryMemoryStateStore shared = new InMemoryMemoryStateStore();
+        memory().id("e").maxMessages(1).store(shared).build().add(UserMessage.from("x"));
+        TitansChatMemory otherEncoder = TitansChatMemory.builder().id("e").maxMessages(1).store(shared)
+                .embeddingModel(new HashingEmbeddingModel() {
+                    @Override
+                    public String modelName() {
+                        return "another-model";
+                    }
+                }).build();
+        assertThatThrownBy(otherEncoder::messages)
+                .isInstanceOf(CorruptStateException.class).hasMessageContaining("another configuration");
+    }
 
-        TitansChatMemory other = memory().id("e").maxMessages(1).store(store).contextWeight(0).build();
-        other.add(UserMessage.from("x"));
-        assertThatThrownBy(() -> memory().id("e").maxMessages(1).store(store).build().messages())
-                .isInstanceOf(CorruptChatStateException.class).hasMessageContaining("configuration");
+    @Test
+    void a_state_saved_whole_by_version_4_is_imported_once_with_its_archive_and_window() throws Exception {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        byte[] v4;
+        try (var in = getClass().getResourceAsStream("/chat-state-v4.bin")) {
+            v4 = in.readAllBytes();
+        }
+        store.save("old", v4, 0);
+        TitansChatMemory m = memory().id("old").maxMessages(2).store(store).recallInMessages(false).build();
+
+        assertThat(m.messages()).containsExactly(UserMessage.from("Tell me a joke."),
+                AiMessage.from("Why did the chicken cross the road?"));
+        RecalledSegment best = m.rank("secret code of the scarlet door").get(0);
+        assertThat(best.seq()).isZero();
+        assertThat(best.text()).isEqualTo("The secret code of the scarlet door is 2599.");
+        assertThat(best.time()).as("version 4 recorded no times").isNull();
+        m.add(UserMessage.from("next"));
+        assertThat(m.rank("joke")).extracting(RecalledSegment::seq).contains(2L);
+        assertThat(store.readLog("old", 0, 0).records()).hasSize(2); // the import, then the add
     }
 
     @Test
@@ -237,8 +341,9 @@ class TitansChatMemoryLongTermTest {
 
         assertThat(contents).hasSize(1);
         assertThat(contents.get(0).textSegment().text())
-                .isEqualTo("[#0 user] Alice keeps her bicycle in the blue shed.");
+                .isEqualTo("[#0 user, 2023-05-08 13:56] Alice keeps her bicycle in the blue shed.");
         assertThat(contents.get(0).textSegment().metadata().getLong("seq")).isZero();
+        assertThat(contents.get(0).textSegment().metadata().getString("time")).isEqualTo("2023-05-08T13:56:00Z");
         assertThat(provider.get("alice").messages()).containsExactly(UserMessage.from("ok"));
     }
 }

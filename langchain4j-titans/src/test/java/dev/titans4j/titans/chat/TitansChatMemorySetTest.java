@@ -38,7 +38,7 @@ class TitansChatMemorySetTest {
         TitansChatMemory m = memory();
         talk(m);
         List<ChatMessage> before = m.messages();
-        assertThat(before).anySatisfy(msg -> assertThat(msg.toString()).contains(TitansChatMemory.RECALL_HEADER));
+        assertThat(before).anySatisfy(msg -> assertThat(msg.toString()).contains(RecallPrompt.RECALL_HEADER));
         List<RecalledSegment> rankedBefore = m.rank("cousin Tomasz Samarkand");
 
         m.set(new ArrayList<>(m.messages()));

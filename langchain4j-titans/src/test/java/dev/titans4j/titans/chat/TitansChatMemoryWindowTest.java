@@ -127,18 +127,18 @@ class TitansChatMemoryWindowTest {
     }
 
     @Test
-    void set_replaces_the_window_in_one_save() {
+    void set_replaces_the_window_in_one_record() {
         InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
         TitansChatMemory m = memory().maxMessages(3).store(store).id("x").build();
         m.add(UserMessage.from("old"));
-        long before = store.load("x").orElseThrow().version();
+        long before = store.readLog("x", 0, 0).records().size();
 
         List<ChatMessage> replacement = List.of(SystemMessage.from("s"), UserMessage.from("a"),
                 AiMessage.from("b"), UserMessage.from("c"));
         m.set(replacement);
 
         assertThat(m.messages()).containsExactly(replacement.get(0), replacement.get(2), replacement.get(3));
-        assertThat(store.load("x").orElseThrow().version()).isEqualTo(before + 1);
+        assertThat(store.readLog("x", 0, 0).records()).hasSize((int) before + 1);
         assertThatThrownBy(() -> m.set(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -162,11 +162,17 @@ class TitansChatMemoryWindowTest {
         assertThatThrownBy(() -> memory().build()).hasMessageContaining("maxMessages");
         assertThatThrownBy(() -> memory().maxMessages(0).build()).hasMessageContaining("maxMessages must be > 0");
         assertThatThrownBy(() -> memory().maxTokens(10, null).build()).hasMessageContaining("TokenCountEstimator");
-        assertThatThrownBy(() -> memory().maxMessages(2).contextWeight(-1).build())
-                .hasMessageContaining("contextWeight");
+        assertThatThrownBy(() -> memory().maxMessages(2).snapshotEvery(0).build())
+                .hasMessageContaining("snapshotEvery must be >= 1");
         assertThatThrownBy(() -> memory().maxMessages(2).memoryConfig(
-                dev.titans4j.titans.memory.MemoryConfig.builder().inputDimension(64).build()).build())
-                .hasMessageContaining("inputDimension = keyDimension");
+                dev.titans4j.titans.memory.MemoryConfig.builder().inputDimension(64).keyDimension(32).build())
+                .build())
+                .hasMessageContaining("inputDimension = keyDimension = valueDimension");
+        assertThatThrownBy(() -> memory().maxMessages(2).memoryConfig(
+                dev.titans4j.titans.memory.MemoryConfig.builder().inputDimension(32).build()).build())
+                .hasMessageContaining("inputDimension 32 but the embedding model's dimension is 64");
+        assertThatThrownBy(() -> memory().maxMessages(2).recallFusion(null).build())
+                .hasMessageContaining("recallFusion");
         assertThatThrownBy(() -> memory().maxMessages(2).build().add((ChatMessage) null))
                 .isInstanceOf(NullPointerException.class);
     }

@@ -1,5 +1,7 @@
 package dev.titans4j.titans.memory;
 
+import dev.titans4j.titans.format.CorruptStateException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -122,7 +124,7 @@ class MomentumFreeStateTest {
         byte[] bytes = m.stateBytes();
         for (GateSpec eta : new GateSpec[] {GateSpec.fixed(0.5), GateSpec.dataDependent(0.9)}) {
             assertThatThrownBy(() -> NeuralMemoryState.fromBytes(etaZero.toBuilder().eta(eta).build(), bytes))
-                    .isInstanceOf(MemoryFormatException.class)
+                    .isInstanceOf(CorruptStateException.class)
                     .hasMessageContaining("omits the momentum S")
                     .hasMessageContaining("η is " + eta);
         }
@@ -138,16 +140,16 @@ class MomentumFreeStateTest {
         byte[] unknown = payload.clone();
         ByteBuffer.wrap(unknown).putInt(FLAGS_OFFSET, 0x3);
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(config, reframe(unknown, 2)))
-                .isInstanceOf(MemoryFormatException.class)
+                .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("unknown flags 0x3");
 
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(config, reframe(Arrays.copyOf(payload, FLAGS_OFFSET + 2), 2)))
-                .isInstanceOf(MemoryFormatException.class)
+                .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("truncated at field flags");
         int insideWeights = FLAGS_OFFSET + 4 + 8 + 4 + 16;
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(config,
                 reframe(Arrays.copyOf(payload, insideWeights), 2)))
-                .isInstanceOf(MemoryFormatException.class)
+                .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("truncated inside field weights");
     }
 
@@ -207,11 +209,11 @@ class MomentumFreeStateTest {
         return ByteBuffer.wrap(payload(state)).getInt(FLAGS_OFFSET);
     }
 
-    private static byte[] payload(byte[] framed) {
-        return Arrays.copyOfRange(framed, FramedBinary.HEADER, framed.length);
+    private static byte[] payload(byte[] enveloped) {
+        return LegacyFrames.payload(enveloped, NeuralMemoryState.MAGIC);
     }
 
     private static byte[] reframe(byte[] payload, int version) {
-        return FramedBinary.frame(NeuralMemoryState.MAGIC, version, payload);
+        return LegacyFrames.frame(NeuralMemoryState.MAGIC, version, payload);
     }
 }

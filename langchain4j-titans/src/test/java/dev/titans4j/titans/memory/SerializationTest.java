@@ -3,7 +3,9 @@ package dev.titans4j.titans.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
+import dev.titans4j.titans.format.CorruptStateException;
+import dev.titans4j.titans.format.Envelope;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,18 +50,18 @@ class SerializationTest {
         byte[] bytes = memoryWithPartialChunk().stateBytes();
         bytes[bytes.length / 2] ^= 0x10;
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, bytes))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("neural memory state corrupted: CRC32C checksum mismatch");
+                .isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("neural memory state is corrupted: CRC32C mismatch");
     }
 
     @Test
     void truncatedStateIsRejected() {
         byte[] bytes = memoryWithPartialChunk().stateBytes();
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, Arrays.copyOf(bytes, bytes.length - 1)))
-                .isInstanceOf(MemoryFormatException.class)
-                .hasMessageContaining("neural memory state truncated: header announces");
+                .isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("neural memory state is truncated or has trailing bytes");
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, Arrays.copyOf(bytes, 7)))
-                .hasMessageContaining("truncated: 7 bytes is shorter than the 16-byte header");
+                .hasMessageContaining("is truncated: 7 bytes cannot hold a header and a footer");
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, new byte[0]))
                 .hasMessageContaining("truncated: 0 bytes");
     }
@@ -68,20 +70,52 @@ class SerializationTest {
     void foreignDataIsRejected() {
         byte[] png = "\u0089PNG\r\n\u001a\n plus some more bytes".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, png))
-                .isInstanceOf(MemoryFormatException.class)
-                .hasMessageContaining("not a neural memory state: magic is '\\x89PNG', expected 'TTNS'");
+                .isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("neural memory state is not a titans4j TTNS (bad header magic)");
         byte[] parameters = MemoryParameters.defaults(CONFIG).toBytes();
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, parameters))
-                .hasMessageContaining("magic is 'TTNP', expected 'TTNS'");
+                .hasMessageContaining("is a 'TTNP', not a 'TTNS'");
     }
 
     @Test
     void newerFormatVersionIsRejected() {
-        byte[] bytes = memoryWithPartialChunk().stateBytes();
-        ByteBuffer.wrap(bytes).putInt(4, NeuralMemoryState.VERSION + 1);
-        assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, bytes))
-                .isInstanceOf(MemoryFormatException.class)
+        byte[] payload = LegacyFrames.payload(memoryWithPartialChunk().stateBytes(), NeuralMemoryState.MAGIC);
+        byte[] newer = Envelope.wrap(NeuralMemoryState.MAGIC, NeuralMemoryState.VERSION + 1, payload);
+        assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, newer))
+                .isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("format version 4, too new: this library reads version 3; upgrade titans4j");
+    }
+
+    @Test
+    void theFramedVersionTwoIsStillReadAndAnUnknownFramedVersionIsNamed() {
+        NeuralMemory memory = memoryWithPartialChunk();
+        byte[] payload = LegacyFrames.payload(memory.stateBytes(), NeuralMemoryState.MAGIC);
+        assertThat(NeuralMemoryState.fromBytes(CONFIG, LegacyFrames.frame("TTNS", 2, payload)))
+                .isEqualTo(memory.state());
+        assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, LegacyFrames.frame("TTNS", 3, payload)))
+                .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("format version 3, newer than the supported version 2");
+    }
+
+    @Test
+    void aFloat32StateHalvesTheBytesAndContinuesBitIdentically() {
+        MemoryConfig config = CONFIG.toBuilder().float32State(true).build();
+        NeuralMemory live = NeuralMemory.create(config);
+        double[][] first = KeyValueStreams.randomItems(new Random(21), 13, 6);
+        live.write(first, null);
+        for (double w : live.state().weights()) {
+            assertThat((double) (float) w).isEqualTo(w);
+        }
+        byte[] bytes = live.stateBytes();
+        assertThat(bytes.length).isLessThan(memoryWithPartialChunk().stateBytes().length);
+        NeuralMemory restored = NeuralMemory.restore(config, live.parameters(), bytes);
+        double[][] more = KeyValueStreams.randomItems(new Random(22), 9, 6);
+        live.write(more, null);
+        restored.write(more, null);
+        assertThat(restored.state()).isEqualTo(live.state());
+        assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, bytes))
+                .isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("written in float32 but this memory's float32State is false");
     }
 
     @Test
@@ -89,13 +123,13 @@ class SerializationTest {
         byte[] bytes = memoryWithPartialChunk().stateBytes();
         MemoryConfig otherChunk = CONFIG.toBuilder().chunkSize(8).build();
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(otherChunk, bytes))
-                .isInstanceOf(MemoryFormatException.class)
+                .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("written for another memory configuration")
                 .hasMessageContaining("chunk=4")
                 .hasMessageContaining("chunk=8");
         MemoryConfig otherGate = CONFIG.toBuilder().theta(GateSpec.fixed(0.3)).build();
         assertThatThrownBy(() -> NeuralMemoryState.fromBytes(otherGate, bytes))
-                .isInstanceOf(MemoryFormatException.class)
+                .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("written for another memory configuration: fingerprint");
     }
 
@@ -127,11 +161,13 @@ class SerializationTest {
         byte[] flipped = bytes.clone();
         flipped[40] ^= 1;
         assertThatThrownBy(() -> MemoryParameters.fromBytes(flipped))
-                .hasMessageContaining("memory parameter file corrupted: CRC32C checksum mismatch");
+                .hasMessageContaining("memory parameter file is corrupted: CRC32C mismatch");
         assertThatThrownBy(() -> MemoryParameters.fromBytes(Arrays.copyOf(bytes, 100)))
-                .hasMessageContaining("memory parameter file truncated");
+                .hasMessageContaining("memory parameter file is truncated");
         assertThatThrownBy(() -> MemoryParameters.fromBytes(memoryWithPartialChunk().stateBytes()))
-                .hasMessageContaining("not a memory parameter file: magic is 'TTNS'");
+                .hasMessageContaining("memory parameter file is a 'TTNS', not a 'TTNP'");
+        byte[] versionOne = LegacyFrames.frame("TTNP", 1, LegacyFrames.payload(bytes, "TTNP"));
+        assertThat(MemoryParameters.fromBytes(versionOne).toBytes()).isEqualTo(bytes);
         MemoryConfig wider = CONFIG.toBuilder().inputDimension(8).keyDimension(6).build();
         MemoryParameters parsed = MemoryParameters.fromBytes(bytes);
         assertThatThrownBy(() -> NeuralMemory.create(wider, parsed))

@@ -1,5 +1,8 @@
 package dev.titans4j.titans.store;
 
+import dev.titans4j.titans.format.CorruptStateException;
+import dev.titans4j.titans.format.Envelope;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,22 +66,43 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         long second = store.save("layout", payload, first);
         byte[] file = Files.readAllBytes(onlyStateFile());
         ByteBuffer in = ByteBuffer.wrap(file);
-        byte[] magic = new byte[8];
-        in.get(magic);
-        byte[] id = new byte[6];
-
-        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("T4JSTATE");
-        assertThat(in.getInt()).as("format version").isEqualTo(1);
+        byte[] header = Envelope.header("titans4j.state-file", 2);
+        assertThat(Arrays.copyOf(file, header.length)).as("envelope header").isEqualTo(header);
+        in.position(header.length);
         assertThat(in.getLong()).as("state version").isEqualTo(second).isEqualTo(first + 1);
         assertThat(in.getInt()).as("id length").isEqualTo(6);
+        byte[] id = new byte[6];
         in.get(id);
         assertThat(new String(id, StandardCharsets.UTF_8)).isEqualTo("layout");
         assertThat(in.getInt()).as("payload length").isEqualTo(1000);
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        assertThat(in.getInt()).as("payload CRC32C").isEqualTo((int) crc.getValue());
-        in.getInt();
-        assertThat(Arrays.copyOfRange(file, in.position(), file.length)).isEqualTo(payload);
+        CRC32C headerCrc = new CRC32C();
+        headerCrc.update(file, 0, in.position());
+        assertThat(in.getInt()).as("header CRC32C").isEqualTo((int) headerCrc.getValue());
+        assertThat(Arrays.copyOfRange(file, in.position(), in.position() + 1000)).isEqualTo(payload);
+        assertThat(Envelope.open(file, "titans4j.state-file", 2, 2, "file").remaining())
+                .as("the envelope's footer checks the whole file").isEqualTo(file.length - header.length - 8);
+    }
+
+    @Test
+    void aFileOfTheFormatBeforeTheEnvelopeIsStillReadAndRewrittenOnSave() throws IOException {
+        Path file = saveAndLocate();
+        byte[] payload = randomBytes(11, 300);
+        byte[] id = "victim".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer legacy = ByteBuffer.allocate(8 + 4 + 8 + 4 + id.length + 12 + payload.length);
+        legacy.put("T4JSTATE".getBytes(StandardCharsets.US_ASCII)).putInt(1).putLong(victimVersion).putInt(id.length)
+                .put(id).putInt(payload.length);
+        CRC32C payloadCrc = new CRC32C();
+        payloadCrc.update(payload);
+        legacy.putInt((int) payloadCrc.getValue());
+        CRC32C headerCrc = new CRC32C();
+        headerCrc.update(legacy.array(), 0, legacy.position());
+        legacy.putInt((int) headerCrc.getValue()).put(payload);
+        Files.write(file, legacy.array());
+
+        assertThat(store.load("victim")).contains(new StoredState(payload, victimVersion));
+        long next = store.save("victim", bytes("new"), victimVersion);
+        assertThat(Envelope.isEnvelope(Files.readAllBytes(file))).isTrue();
+        assertThat(store.load("victim")).contains(new StoredState(bytes("new"), next));
     }
 
     @Test
@@ -88,14 +112,14 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         content[content.length - 10] ^= 0x01;
         Files.write(file, content);
 
-        assertCorrupt(file, "has a payload checksum mismatch");
+        assertCorrupt(file, "is corrupted: CRC32C mismatch");
     }
 
     @Test
     void flippedHeaderByteIsDetected() throws IOException {
         Path file = saveAndLocate();
         byte[] content = Files.readAllBytes(file);
-        content[19] ^= 0x01; // lowest byte of the state version
+        content[Envelope.headerLength("titans4j.state-file") + 7] ^= 0x01; // lowest byte of the state version
         Files.write(file, content);
 
         assertCorrupt(file, "has a header checksum mismatch");
@@ -107,7 +131,7 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         byte[] content = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(content, content.length - 100));
 
-        assertCorrupt(file, "is truncated: header announces 500 payload bytes, found 400");
+        assertCorrupt(file, "is truncated or has trailing bytes");
         Files.write(file, Arrays.copyOf(content, 30));
         assertCorrupt(file, "is truncated: 30 bytes");
         Files.write(file, new byte[0]);
@@ -119,7 +143,7 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         Path file = saveAndLocate();
         Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
-        assertCorrupt(file, "has 3 unexpected bytes after the 500 payload bytes");
+        assertCorrupt(file, "is truncated or has trailing bytes");
     }
 
     @Test
@@ -133,11 +157,9 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
     @Test
     void newerFormatVersionIsRejected() throws IOException {
         Path file = saveAndLocate();
-        byte[] content = Files.readAllBytes(file);
-        ByteBuffer.wrap(content).putInt(8, 2);
-        Files.write(file, content);
+        Files.write(file, Envelope.wrap("titans4j.state-file", 3, randomBytes(5, 64)));
 
-        assertCorrupt(file, "has unsupported format version 2 (this build reads version 1)");
+        assertCorrupt(file, "has format version 3, too new: this library reads version 2; upgrade titans4j");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.titans4j.titans.store;
 
+import dev.titans4j.titans.format.CorruptStateException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

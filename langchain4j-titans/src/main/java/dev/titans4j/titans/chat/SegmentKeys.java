@@ -1,0 +1,50 @@
+package dev.titans4j.titans.chat;
+
+import dev.titans4j.titans.format.Envelope;
+
+import java.util.List;
+
+/**
+ * The keys of one archived segment: the embedding of its whole text and, when it has more than one sentence, one
+ * embedding per sentence (a single-sentence segment's sentence key would equal its whole key, so none is stored).
+ */
+record SegmentKeys(PackedKey whole, List<PackedKey> sentences) {
+
+    SegmentKeys {
+        sentences = List.copyOf(sentences);
+    }
+
+    int storedBytes() {
+        return PackedKey.bytes(whole.dimension()) * (1 + sentences.size());
+    }
+
+    /** The best sentence's score for query {@code r}; the whole key's score for a single sentence. */
+    double bestSentence(double[] r, double wholeScore) {
+        double best = sentences.isEmpty() ? wholeScore : Double.NEGATIVE_INFINITY;
+        for (PackedKey s : sentences) {
+            best = Math.max(best, s.dot(r));
+        }
+        return best;
+    }
+
+    void writeTo(Envelope.Writer out) {
+        whole.writeTo(out);
+        out.putByte(sentences.size());
+        for (PackedKey s : sentences) {
+            s.writeTo(out);
+        }
+    }
+
+    static SegmentKeys readFrom(Envelope.Payload in, int dimension) {
+        PackedKey whole = PackedKey.readFrom(in, dimension);
+        int n = in.readByte("sentence count") & 0xff;
+        if (n == 1 || n > SentenceSplitter.MAX_SENTENCES) {
+            throw in.corrupt("invalid sentence key count " + n);
+        }
+        PackedKey[] sentences = new PackedKey[n];
+        for (int i = 0; i < n; i++) {
+            sentences[i] = PackedKey.readFrom(in, dimension);
+        }
+        return new SegmentKeys(whole, List.of(sentences));
+    }
+}
