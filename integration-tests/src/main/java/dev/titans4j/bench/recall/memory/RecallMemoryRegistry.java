@@ -19,7 +19,7 @@ public final class RecallMemoryRegistry {
     private final Map<String, Optional<RecallMemoryFactory>> entries = new LinkedHashMap<>();
     private final Map<String, String> reasons = new LinkedHashMap<>();
 
-    /** window, embedding, bm25, hybrid, titans, titans-no-write. */
+    /** window, embedding, bm25, hybrid, titans, titans-no-write, titans-exact-read. */
     public static RecallMemoryRegistry standard(MemoryContext context) {
         BudgetPolicy policy = context.policy();
         return new RecallMemoryRegistry()
@@ -27,11 +27,14 @@ public final class RecallMemoryRegistry {
                 .register("embedding", () -> new RankedRecallMemory(
                         new EmbeddingRanker(context.embeddingModel()), policy))
                 .register("bm25", () -> new RankedRecallMemory(new Bm25Ranker(), policy))
-                .register("hybrid", () -> new RankedRecallMemory(new FusedRanker(
-                        List.of(new EmbeddingRanker(context.embeddingModel()), new Bm25Ranker()),
-                        ReciprocalRankFusion.DEFAULT_K), policy))
-                .register("titans", () -> new TitansRecallMemory(context.embeddingModel(), policy, true))
-                .register("titans-no-write", () -> new TitansRecallMemory(context.embeddingModel(), policy, false));
+                .register("hybrid", () -> new RankedRecallMemory(new HybridRanker(context.embeddingModel(),
+                        HybridRanker.Settings.tuned()), policy))
+                .register("titans", () -> new TitansRecallMemory(context.embeddingModel(), policy,
+                        TitansRecallMemory.Variant.TITANS))
+                .register("titans-no-write", () -> new TitansRecallMemory(context.embeddingModel(), policy,
+                        TitansRecallMemory.Variant.NO_WRITE))
+                .register("titans-exact-read", () -> new TitansRecallMemory(context.embeddingModel(), policy,
+                        TitansRecallMemory.Variant.EXACT_READ));
     }
 
     public RecallMemoryRegistry register(String name, RecallMemoryFactory factory) {

@@ -1,6 +1,7 @@
 package dev.titans4j.bench.recall.titans;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.titans4j.bench.recall.dataset.TurnTimes;
 import dev.titans4j.bench.recall.memory.BudgetPacker;
 import dev.titans4j.bench.recall.memory.BudgetPolicy;
 import dev.titans4j.bench.recall.memory.ChatTurn;
@@ -9,6 +10,7 @@ import dev.titans4j.titans.chat.RecalledSegment;
 import dev.titans4j.titans.chat.TitansChatMemory;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -17,30 +19,45 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@link TitansChatMemory} in the recall benchmark ({@code titans}, and {@code titans-no-write} with neural writes
- * disabled, everything else identical). Every turn is added to the chat memory as its chat message; the memory keeps
- * one message in its own window, so every earlier turn has gone through long-term memory (segmented, embedded,
- * written into the neural memory, archived with its sequence number, which equals the turn's). At question time
- * the benchmark's {@link BudgetPolicy} window is injected like for every memory, and the rest of the budget is
- * filled, best first, with the turns the memory recalls ({@link TitansChatMemory#rank}) that are not in that window.
- * The state is saved to an in-memory store after every add, as in an application; its size is the state size.
+ * {@link TitansChatMemory} in the recall benchmark: {@code titans}, and its ablations {@code titans-no-write} (the
+ * neural memory never trained: recall searches the same archived keys with the question itself, an exact index)
+ * and {@code titans-exact-read} (the neural memory's read replaced by an exact linear-attention readout over the
+ * same keys, no test-time learning). Every turn is added to the chat memory as its chat message, at the time the
+ * dataset gives its session; the memory keeps one message in its own window, so every earlier turn has gone
+ * through long-term memory. At question time the benchmark's {@link BudgetPolicy} window is injected like for
+ * every memory, and the rest of the budget is filled, best first, with the turns the memory ranks
+ * ({@link TitansChatMemory#rank}) that are not in that window. State bytes: what the store holds for the
+ * conversation after its last add (snapshot plus log records).
  */
 public final class TitansRecallMemory implements RecallMemory {
+
+    /** Which memory the benchmark runs. */
+    public enum Variant {
+        TITANS, NO_WRITE, EXACT_READ
+    }
+
+    private static final String ID = "conversation";
 
     private final BudgetPolicy policy;
     private final InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
     private final TitansChatMemory memory;
     private final List<ChatTurn> history = new ArrayList<>();
+    private Instant lastTime = Instant.EPOCH;
 
-    public TitansRecallMemory(EmbeddingModel embeddingModel, BudgetPolicy policy, boolean neuralWrites) {
+    public TitansRecallMemory(EmbeddingModel embeddingModel, BudgetPolicy policy, Variant variant) {
+        this(policy, TitansChatMemory.builder().embeddingModel(embeddingModel), variant);
+    }
+
+    /** With a configured builder (tuning runs set the fusion and key options on it). */
+    public TitansRecallMemory(BudgetPolicy policy, TitansChatMemory.Builder builder, Variant variant) {
         this.policy = policy;
-        this.memory = TitansChatMemory.builder()
-                .id("conversation")
+        this.memory = builder
+                .id(ID)
                 .maxMessages(1)
-                .embeddingModel(embeddingModel)
                 .store(store)
                 .recallInMessages(false)
-                .neuralWrites(neuralWrites)
+                .neuralWrites(variant != Variant.NO_WRITE)
+                .exactReadout(variant == Variant.EXACT_READ)
                 .build();
     }
 
@@ -51,7 +68,10 @@ public final class TitansRecallMemory implements RecallMemory {
                     + ", got " + turn.seq());
         }
         history.add(turn);
-        memory.add(turn.message());
+        // a turn without a readable time is stamped just after the previous one
+        Instant time = TurnTimes.parse(turn.turn().time()).orElse(lastTime.plusSeconds(1));
+        lastTime = time;
+        memory.add(turn.message(), time);
     }
 
     @Override
@@ -70,9 +90,9 @@ public final class TitansRecallMemory implements RecallMemory {
         return injected;
     }
 
-    /** The stored state blob (window, archive text and provenance, neural state). */
+    /** What the store holds for the conversation: its latest snapshot plus the log records after it. */
     @Override
     public long stateBytes() {
-        return store.load("conversation").map(s -> (long) s.bytes().length).orElse(0L);
+        return store.logBytes(ID);
     }
 }

@@ -23,8 +23,7 @@ class BudgetAccountingTest {
                 new RankedRecallMemory(new Bm25Ranker(), BudgetPolicy.defaults()),
                 new RankedRecallMemory(new ShuffleRanker(7), new BudgetPolicy(0.0)),
                 new RankedRecallMemory(new ShuffleRanker(8), new BudgetPolicy(1.0)),
-                new RankedRecallMemory(new FusedRanker(List.of(new Bm25Ranker(), new ShuffleRanker(9)), 60),
-                        new BudgetPolicy(0.4)));
+                new RankedRecallMemory(new ShuffleRanker(9), new BudgetPolicy(0.4)));
         for (RecallMemory memory : memories) {
             turns.forEach(memory::add);
             memory.endOfIngest();

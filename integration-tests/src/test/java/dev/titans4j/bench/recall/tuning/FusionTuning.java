@@ -1,0 +1,80 @@
+package dev.titans4j.bench.recall.tuning;
+
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.titans4j.bench.recall.IngestProgress;
+import dev.titans4j.bench.recall.MemoryResult;
+import dev.titans4j.bench.recall.RecallBenchmark;
+import dev.titans4j.bench.recall.dataset.RecallDataset;
+import dev.titans4j.bench.recall.dataset.RecallDatasetJson;
+import dev.titans4j.bench.recall.memory.BudgetPolicy;
+import dev.titans4j.bench.recall.memory.HybridRanker;
+import dev.titans4j.bench.recall.memory.RankedRecallMemory;
+import dev.titans4j.bench.recall.memory.RecallMemoryFactory;
+import dev.titans4j.bench.recall.titans.TitansRecallMemory;
+import dev.titans4j.titans.chat.RecallFusion;
+import dev.titans4j.titans.chat.TitansChatMemory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The tuning grid behind the defaults of {@code hybrid} and {@code titans} (BENCHMARKS.md): the same knobs and the
+ * same grid for both (RRF k, lexical weight, second-hop weight, context key, sentence keys, date boost), evaluated
+ * at budgets 512, 1024 and 2048 on a development data set; embeddings are cached, so times mean nothing here.
+ * <pre>
+ * java -cp integration-tests/target/classes:integration-tests/target/test-classes:$(deps) \
+ *     dev.titans4j.bench.recall.tuning.FusionTuning hybrid|titans DATASET.json
+ * </pre>
+ */
+public final class FusionTuning {
+
+    private FusionTuning() {
+    }
+
+    public static void main(String[] args) {
+        String memory = args[0];
+        RecallDataset dataset = RecallDatasetJson.read(Path.of(args[1]));
+        CachingEmbeddingModel model = new CachingEmbeddingModel(new AllMiniLmL6V2EmbeddingModel());
+        BudgetPolicy policy = BudgetPolicy.defaults();
+        int[] budgets = {512, 1024, 2048};
+        List<String> lines = new ArrayList<>();
+        for (double k : new double[] {1, 10, 60}) {
+            for (double lexical : new double[] {0.5, 1, 2}) {
+                for (double hop : new double[] {0, 0.5, 1}) {
+                    for (double context : new double[] {0, 1}) {
+                        for (boolean sentences : new boolean[] {false, true}) {
+                            for (double time : new double[] {0, 2}) {
+                                RecallMemoryFactory factory = memory.equals("hybrid")
+                                        ? () -> new RankedRecallMemory(new HybridRanker(model,
+                                        new HybridRanker.Settings(k, lexical, hop, 5, context, sentences, time)),
+                                        policy)
+                                        : () -> new TitansRecallMemory(policy, TitansChatMemory.builder()
+                                        .embeddingModel(model).sentenceKeys(sentences)
+                                        .recallFusion(new RecallFusion(1, lexical, Math.max(hop, 0), 5, time,
+                                                context, k)), TitansRecallMemory.Variant.TITANS);
+                                double sum = 0;
+                                StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                                        "k=%s lex=%s hop=%s ctx=%s sent=%s time=%s", k, lexical, hop, context,
+                                        sentences, time));
+                                for (int budget : budgets) {
+                                    MemoryResult r = new RecallBenchmark(budget, IngestProgress.NONE)
+                                            .run(memory, factory, dataset);
+                                    sum += r.overall();
+                                    line.append(String.format(Locale.ROOT, " B%d=%.4f", budget, r.overall()));
+                                }
+                                line.append(String.format(Locale.ROOT, " mean=%.4f", sum / budgets.length));
+                                System.out.println(line);
+                                lines.add(line.toString());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        lines.sort((a, b) -> b.substring(b.indexOf("mean=")).compareTo(a.substring(a.indexOf("mean="))));
+        System.out.println("BEST");
+        lines.stream().limit(10).forEach(System.out::println);
+    }
+}
