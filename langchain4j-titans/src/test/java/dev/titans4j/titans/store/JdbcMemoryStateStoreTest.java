@@ -57,7 +57,7 @@ class JdbcMemoryStateStoreTest extends MemoryStateStoreContractTest {
             PostgresTestDatabase.dropTable(url, extra);
         }
         if (table != null) {
-            PostgresTestDatabase.execute(url, "TRUNCATE " + table);
+            PostgresTestDatabase.execute(url, "TRUNCATE " + table + ", " + table + "_log, " + table + "_log_head");
         }
     }
 

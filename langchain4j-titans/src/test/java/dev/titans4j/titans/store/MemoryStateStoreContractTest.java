@@ -362,6 +362,125 @@ abstract class MemoryStateStoreContractTest {
         assertThat(last.version()).isEqualTo(first + n * m);
     }
 
+    // ---- the log ----
+
+    @Test
+    void appendsGetConsecutivePositionsOfOneGenerationAndReadBackInOrder() {
+        assertThat(store.readLog("log-a", 0, 0)).isEqualTo(MemoryLog.ABSENT);
+        List<LogPosition> positions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            positions.add(store.append("log-a", randomBytes(i, 50 + i)));
+        }
+        long generation = positions.get(0).generation();
+        assertThat(generation).isPositive();
+        assertThat(positions).extracting(LogPosition::generation).containsOnly(generation);
+        assertThat(positions).extracting(LogPosition::position).containsExactly(1L, 2L, 3L, 4L, 5L);
+
+        MemoryLog all = store.readLog("log-a", 0, 0);
+        assertThat(all.generation()).isEqualTo(generation);
+        assertThat(all.snapshot()).isNull();
+        assertThat(all.records()).extracting(MemoryLog.Record::position).containsExactly(1L, 2L, 3L, 4L, 5L);
+        for (int i = 0; i < 5; i++) {
+            assertThat(all.records().get(i).bytes()).isEqualTo(randomBytes(i, 50 + i));
+        }
+        assertThat(store.readLog("log-a", generation, 3).records()).extracting(MemoryLog.Record::position)
+                .containsExactly(4L, 5L);
+        assertThat(store.readLog("log-a", generation, 5).records()).isEmpty();
+        assertThat(store.readLog("log-a", generation + 1, 5).records()).as("another generation reads everything")
+                .hasSize(5);
+        assertThat(store.readLog("log-b", 0, 0).exists()).isFalse();
+        assertThat(store.ids()).contains("log-a");
+    }
+
+    @Test
+    void aSnapshotReplacesTheRecordsItCoversForNewReadersOnly() {
+        LogPosition last = null;
+        for (int i = 1; i <= 6; i++) {
+            last = store.append("snap", bytes("record " + i));
+        }
+        long generation = last.generation();
+        store.saveSnapshot("snap", generation, 4, bytes("state after 4"));
+
+        MemoryLog fresh = store.readLog("snap", 0, 0);
+        assertThat(fresh.snapshot().position()).isEqualTo(4);
+        assertThat(fresh.snapshot().bytes()).isEqualTo(bytes("state after 4"));
+        assertThat(fresh.records()).extracting(MemoryLog.Record::position).containsExactly(5L, 6L);
+        assertThat(store.readLog("snap", generation, 2).snapshot()).as("records 3-4 are gone: take the snapshot")
+                .isNotNull();
+        MemoryLog current = store.readLog("snap", generation, 5);
+        assertThat(current.snapshot()).isNull();
+        assertThat(current.records()).extracting(MemoryLog.Record::position).containsExactly(6L);
+
+        store.saveSnapshot("snap", generation, 3, bytes("older"));       // not newer: ignored
+        store.saveSnapshot("snap", generation, 9, bytes("future"));      // beyond the last record: ignored
+        store.saveSnapshot("snap", generation + 1, 6, bytes("foreign")); // another generation: ignored
+        assertThat(store.readLog("snap", 0, 0).snapshot().bytes()).isEqualTo(bytes("state after 4"));
+        assertThat(store.append("snap", bytes("record 7")).position()).isEqualTo(7);
+    }
+
+    @Test
+    void deleteRemovesTheLogAndARecreatedLogIsANewGeneration() {
+        long old = store.append("gone", bytes("a")).generation();
+        store.append("gone", bytes("b"));
+        store.saveSnapshot("gone", old, 1, bytes("s"));
+        store.append("kept", bytes("k"));
+
+        assertThat(store.delete("gone")).isTrue();
+        assertThat(store.readLog("gone", old, 2)).isEqualTo(MemoryLog.ABSENT);
+        assertThat(store.ids()).doesNotContain("gone").contains("kept");
+        store.saveSnapshot("gone", old, 2, bytes("late")); // a writer that missed the delete resurrects nothing
+        assertThat(store.readLog("gone", 0, 0).exists()).isFalse();
+
+        LogPosition again = store.append("gone", bytes("c"));
+        assertThat(again.generation()).isNotEqualTo(old);
+        assertThat(again.position()).isEqualTo(1);
+        MemoryLog read = store.readLog("gone", old, 2); // a reader from before the delete sees the new history
+        assertThat(read.generation()).isEqualTo(again.generation());
+        assertThat(read.records()).extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8)).containsExactly("c");
+        assertThat(store.readLog("kept", 0, 0).records()).hasSize(1);
+    }
+
+    @Test
+    void concurrentAppendersOnTwoStoreInstancesLoseNothingAndLeaveNoGap() throws Exception {
+        MemoryStateStore other = sameStorageStore();
+        int n = threads();
+        int m = incrementsPerThread();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<List<Long>>> futures = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                MemoryStateStore s = t % 2 == 0 ? store : other;
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int i = 0; i < m; i++) {
+                        mine.add(s.append("appended", bytes(thread + ":" + i)).position());
+                    }
+                    return mine;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> f : futures) {
+                all.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(all).doesNotHaveDuplicates().hasSize(n * m);
+            MemoryLog log = store.readLog("appended", 0, 0);
+            assertThat(log.records()).hasSize(n * m);
+            Map<String, Long> positionOf = new HashMap<>();
+            for (MemoryLog.Record r : log.records()) {
+                positionOf.put(new String(r.bytes(), StandardCharsets.UTF_8), r.position());
+            }
+            for (int t = 0; t < n; t++) {
+                for (int i = 1; i < m; i++) {
+                    assertThat(positionOf.get(t + ":" + i)).as("one writer's records keep their order")
+                            .isGreaterThan(positionOf.get(t + ":" + (i - 1)));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static byte[] counter(long value) {
         return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
     }

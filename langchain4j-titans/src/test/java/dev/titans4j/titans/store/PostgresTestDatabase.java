@@ -47,6 +47,6 @@ final class PostgresTestDatabase {
     }
 
     static void dropTable(String url, String table) throws SQLException {
-        execute(url, "DROP TABLE IF EXISTS " + table);
+        execute(url, "DROP TABLE IF EXISTS " + table + ", " + table + "_log, " + table + "_log_head");
     }
 }
