@@ -116,7 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
                     fitToContext(script, engine, err);
                 }
                 EmbeddingModel encoder = loadEncoder();
-                DemoMemories memories = new DemoMemories(script, encoder, store(), window, recallTokens);
+                DemoMemories memories = new DemoMemories(script, encoder, store(), window, recallTokens,
+                        engine == null ? null : engine.tokenCountEstimator());
                 // the experts are checked against the model before the slow part
                 MemoryChat chat = engine == null ? null
                         : new MemoryChat(engine, memories.titansProvider(), expertList, maxTokens);

@@ -18,7 +18,7 @@ public record ContextFit(int windowMessages, int recallTokens, boolean shrunk) {
     public static ContextFit of(DemoScript script, TokenCountEstimator modelTokens, int contextLength,
                                 int maxOutputTokens, int windowMessages, int recallTokens) {
         String all = String.join("\n", script.messages().stream().map(ScriptMessage::text).toList());
-        double modelPerWordToken = (double) modelTokens.estimateTokenCountInText(all) / WordTokens.count(all);
+        double modelPerWordToken = modelTokensPerWordToken(script, modelTokens);
         double averageMessage = (double) WordTokens.count(all) / script.messages().size();
         double available = (contextLength - maxOutputTokens - PROMPT_ALLOWANCE) / modelPerWordToken;
         double needed = windowMessages * averageMessage + recallTokens;
@@ -28,5 +28,11 @@ public record ContextFit(int windowMessages, int recallTokens, boolean shrunk) {
         int recall = Math.max(MIN_RECALL, Math.min(recallTokens, (int) (available / 2)));
         int window = Math.max(MIN_WINDOW, Math.min(windowMessages, (int) ((available - recall) / averageMessage)));
         return new ContextFit(window, recall, true);
+    }
+
+    /** The model's tokens per demo word token on the script's text. */
+    public static double modelTokensPerWordToken(DemoScript script, TokenCountEstimator modelTokens) {
+        String all = String.join("\n", script.messages().stream().map(ScriptMessage::text).toList());
+        return (double) modelTokens.estimateTokenCountInText(all) / WordTokens.count(all);
     }
 }

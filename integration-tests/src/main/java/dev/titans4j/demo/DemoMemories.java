@@ -1,5 +1,7 @@
 package dev.titans4j.demo;
 
+import dev.langchain4j.model.TokenCountEstimator;
+
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -25,6 +27,15 @@ public final class DemoMemories {
 
     public DemoMemories(DemoScript script, EmbeddingModel encoder, MemoryStateStore store, int windowMessages,
                         int recallTokens) {
+        this(script, encoder, store, windowMessages, recallTokens, null);
+    }
+
+    /**
+     * With {@code modelTokens}, Titans counts its recall budget in the model's own tokens ({@code recallTokens}
+     * converted at the script's rate), so recalled lines (times and numbers included) fit the model's context.
+     */
+    public DemoMemories(DemoScript script, EmbeddingModel encoder, MemoryStateStore store, int windowMessages,
+                        int recallTokens, TokenCountEstimator modelTokens) {
         if (windowMessages < 1) {
             throw new IllegalArgumentException("the window must hold at least 1 message, got " + windowMessages);
         }
@@ -34,9 +45,11 @@ public final class DemoMemories {
         this.windowMessages = windowMessages;
         this.recallTokens = recallTokens;
         // recall in messages() is off: AiServices gets recall keyed on the current question from the retriever
+        int recallBudget = modelTokens == null ? recallTokens
+                : (int) Math.round(recallTokens * ContextFit.modelTokensPerWordToken(script, modelTokens));
         this.titansProvider = TitansChatMemoryProvider.of(id -> TitansChatMemory.builder().id(id)
-                .maxMessages(windowMessages).recallBudgetTokens(recallTokens).recallInMessages(false)
-                .embeddingModel(encoder).store(store));
+                .maxMessages(windowMessages).recallBudgetTokens(recallBudget).recallInMessages(false)
+                .tokenCountEstimator(modelTokens).embeddingModel(encoder).store(store));
         this.plainWindowMessages = windowMessages + extraMessages(script, recallTokens);
         this.window = MessageWindowChatMemory.withMaxMessages(plainWindowMessages);
     }

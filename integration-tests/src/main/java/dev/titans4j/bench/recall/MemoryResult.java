@@ -14,10 +14,12 @@ import java.util.Map;
  * @param recallMsP50     median time of one {@code inject} call
  * @param recallMsP95     95th percentile (nearest rank) of one {@code inject} call
  * @param stateBytes      mean bytes of memory state per conversation after ingest
+ * @param writeBytesMean  mean bytes one add wrote to durable storage (NaN for memories that write nothing)
+ * @param writeBytesP95   95th percentile (nearest rank) of the same
  */
 public record MemoryResult(String memory, double overall, Map<String, Double> categories, double injectedTokens,
                            double ingestMsPerTurn, double recallMsP50, double recallMsP95, long stateBytes,
-                           int questions, int turns) {
+                           int questions, int turns, double writeBytesMean, double writeBytesP95) {
 
     public MemoryResult {
         categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories));

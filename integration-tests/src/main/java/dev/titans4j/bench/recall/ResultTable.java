@@ -34,6 +34,12 @@ public final class ResultTable {
         rows.add(row(results, "recall ms p50", r -> fixed(r.recallMsP50(), 2)));
         rows.add(row(results, "recall ms p95", r -> fixed(r.recallMsP95(), 2)));
         rows.add(row(results, "state bytes/conv", r -> Long.toString(r.stateBytes())));
+        if (results.stream().anyMatch(r -> !Double.isNaN(r.writeBytesMean()))) {
+            rows.add(row(results, "bytes written/add", r -> Double.isNaN(r.writeBytesMean()) ? "-"
+                    : fixed(r.writeBytesMean(), 0)));
+            rows.add(row(results, "  p95", r -> Double.isNaN(r.writeBytesP95()) ? "-"
+                    : fixed(r.writeBytesP95(), 0)));
+        }
         rows.add(row(results, "questions", r -> Integer.toString(r.questions())));
         rows.add(row(results, "turns", r -> Integer.toString(r.turns())));
 

@@ -1,8 +1,5 @@
 package dev.titans4j.titans.format;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -266,111 +263,68 @@ public final class Envelope {
         }
     }
 
-    /** Writes header, payload and footer; the checksum is computed as the bytes are written. */
-    public static final class Writer extends DataOutputStream {
+    /** Writes header, payload and footer into one growing array; {@link #finish} adds the checksum. */
+    public static final class Writer {
 
-        private final Exposed bytes;
+        private byte[] buf;
+        private int size;
 
         private Writer(String codec, int version, int expectedPayload) {
-            super(new Exposed(Math.max(64, expectedPayload + 96)));
-            this.bytes = (Exposed) out;
-            try {
-                write(header(codec, version));
-            } catch (IOException e) {
-                throw new IllegalStateException(e); // in-memory stream
-            }
+            this.buf = new byte[Math.max(64, expectedPayload + 96)];
+            putBytes(header(codec, version));
         }
 
-        @Override
-        public void write(int b) {
-            try {
-                super.write(b);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+        private ByteBuffer room(int n) {
+            if (size + n > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
             }
+            ByteBuffer at = ByteBuffer.wrap(buf, size, n);
+            size += n;
+            return at;
         }
 
+        public void putByte(int v) {
+            room(1).put((byte) v);
+        }
+
+        public void putInt(int v) {
+            room(4).putInt(v);
+        }
+
+        public void putLong(long v) {
+            room(8).putLong(v);
+        }
+
+        public void putFloat(float v) {
+            room(4).putFloat(v);
+        }
+
+        public void putDouble(double v) {
+            room(8).putDouble(v);
+        }
+
+        public void putBytes(byte[] b) {
+            room(b.length).put(b);
+        }
+
+        /** A length-prefixed byte array (int32 length, then the bytes). */
         public void writeBytesField(byte[] value) {
-            try {
-                writeInt(value.length);
-                write(value);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            putInt(value.length);
+            putBytes(value);
         }
 
+        /** A length-prefixed UTF-8 string. */
         public void writeStringField(String value) {
             writeBytesField(value.getBytes(StandardCharsets.UTF_8));
         }
 
         /** Appends the footer and returns the complete bytes; the writer must not be used afterwards. */
         public byte[] finish() {
-            try {
-                flush();
-                writeInt(FOOTER_MAGIC);
-                flush();
-                writeInt(crc(bytes.buffer(), 0, bytes.size()));
-                flush();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return bytes.toByteArray();
-        }
-
-        // DataOutputStream's checked signatures on an in-memory stream: rethrow unchecked
-        public void putInt(int v) {
-            try {
-                writeInt(v);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        public void putLong(long v) {
-            try {
-                writeLong(v);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        public void putFloat(float v) {
-            try {
-                writeFloat(v);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        public void putDouble(double v) {
-            try {
-                writeDouble(v);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        public void putByte(int v) {
-            write(v);
-        }
-
-        public void putBytes(byte[] b) {
-            try {
-                write(b);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /** A byte stream whose buffer the checksum reads without a copy. */
-    private static final class Exposed extends ByteArrayOutputStream {
-        Exposed(int size) {
-            super(size);
-        }
-
-        byte[] buffer() {
-            return buf;
+            putInt(FOOTER_MAGIC);
+            putInt(crc(buf, 0, size));
+            byte[] out = java.util.Arrays.copyOf(buf, size);
+            buf = null;
+            return out;
         }
     }
 }

@@ -17,6 +17,9 @@ public final class RankedRecallMemory implements RecallMemory {
     private final BudgetPolicy policy;
     private final List<ChatTurn> history = new ArrayList<>();
     private long textBytes;
+    /** The last question's ranking: one question asked at several budgets is ranked once. */
+    private String lastQuestion;
+    private List<ChatTurn> lastRanking;
 
     public RankedRecallMemory(Ranker ranker, BudgetPolicy policy) {
         this.ranker = ranker;
@@ -25,6 +28,7 @@ public final class RankedRecallMemory implements RecallMemory {
 
     @Override
     public void add(ChatTurn turn) {
+        lastQuestion = null;
         history.add(turn);
         textBytes += turn.text().getBytes(StandardCharsets.UTF_8).length;
         ranker.index(turn);
@@ -41,7 +45,11 @@ public final class RankedRecallMemory implements RecallMemory {
         Set<Integer> inWindow = new HashSet<>();
         window.forEach(t -> inWindow.add(t.seq()));
         int left = budgetTokens - BudgetPacker.tokens(window);
-        List<ChatTurn> injected = new ArrayList<>(BudgetPacker.fillRanked(ranker.rank(question), inWindow, left));
+        if (!question.equals(lastQuestion)) {
+            lastRanking = ranker.rank(question);
+            lastQuestion = question;
+        }
+        List<ChatTurn> injected = new ArrayList<>(BudgetPacker.fillRanked(lastRanking, inWindow, left));
         injected.addAll(window);
         injected.sort(Comparator.comparingInt(ChatTurn::seq));
         return injected;

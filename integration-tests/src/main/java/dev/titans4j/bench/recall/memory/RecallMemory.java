@@ -25,6 +25,14 @@ public interface RecallMemory extends AutoCloseable {
     /** Bytes the memory keeps for this conversation (text, vectors, index, neural state). */
     long stateBytes();
 
+    /**
+     * Bytes each add wrote to durable storage, in add order, for memories that persist as they go (empty for the
+     * others, which keep everything in process memory).
+     */
+    default long[] bytesWrittenPerAdd() {
+        return new long[0];
+    }
+
     @Override
     default void close() {
     }

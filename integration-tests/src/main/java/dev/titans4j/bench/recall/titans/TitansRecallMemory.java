@@ -40,9 +40,14 @@ public final class TitansRecallMemory implements RecallMemory {
 
     private final BudgetPolicy policy;
     private final InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+    private final WriteCountingStore counting = new WriteCountingStore(store);
+    private final List<Long> writtenPerAdd = new ArrayList<>();
     private final TitansChatMemory memory;
     private final List<ChatTurn> history = new ArrayList<>();
     private Instant lastTime = Instant.EPOCH;
+    /** The last question's ranking: one question asked at several budgets is ranked once. */
+    private String lastQuestion;
+    private Set<ChatTurn> lastRanking;
 
     public TitansRecallMemory(EmbeddingModel embeddingModel, BudgetPolicy policy, Variant variant) {
         this(policy, TitansChatMemory.builder().embeddingModel(embeddingModel), variant);
@@ -54,7 +59,7 @@ public final class TitansRecallMemory implements RecallMemory {
         this.memory = builder
                 .id(ID)
                 .maxMessages(1)
-                .store(store)
+                .store(counting)
                 .recallInMessages(false)
                 .neuralWrites(variant != Variant.NO_WRITE)
                 .exactReadout(variant == Variant.EXACT_READ)
@@ -67,11 +72,14 @@ public final class TitansRecallMemory implements RecallMemory {
             throw new IllegalArgumentException("turns must be added in order; expected seq " + history.size()
                     + ", got " + turn.seq());
         }
+        lastQuestion = null;
         history.add(turn);
         // a turn without a readable time is stamped just after the previous one
         Instant time = TurnTimes.parse(turn.turn().time()).orElse(lastTime.plusSeconds(1));
         lastTime = time;
+        long before = counting.bytesWritten();
         memory.add(turn.message(), time);
+        writtenPerAdd.add(counting.bytesWritten() - before);
     }
 
     @Override
@@ -79,15 +87,25 @@ public final class TitansRecallMemory implements RecallMemory {
         List<ChatTurn> window = BudgetPacker.recentWindow(history, policy.recentBudget(budgetTokens));
         Set<Integer> inWindow = new HashSet<>();
         window.forEach(t -> inWindow.add(t.seq()));
-        Set<ChatTurn> ranked = new LinkedHashSet<>();
-        for (RecalledSegment s : memory.rank(question)) {
-            ranked.add(history.get(Math.toIntExact(s.seq())));
+        if (!question.equals(lastQuestion)) {
+            lastRanking = new LinkedHashSet<>();
+            for (RecalledSegment s : memory.rank(question)) {
+                lastRanking.add(history.get(Math.toIntExact(s.seq())));
+            }
+            lastQuestion = question;
         }
+        Set<ChatTurn> ranked = lastRanking;
         int left = budgetTokens - BudgetPacker.tokens(window);
         List<ChatTurn> injected = new ArrayList<>(BudgetPacker.fillRanked(ranked, inWindow, left));
         injected.addAll(window);
         injected.sort(Comparator.comparingInt(ChatTurn::seq));
         return injected;
+    }
+
+    /** Log record bytes of each add, plus the snapshot when the add was the one that saved it. */
+    @Override
+    public long[] bytesWrittenPerAdd() {
+        return writtenPerAdd.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** What the store holds for the conversation: its latest snapshot plus the log records after it. */

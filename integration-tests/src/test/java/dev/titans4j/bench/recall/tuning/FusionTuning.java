@@ -1,7 +1,6 @@
 package dev.titans4j.bench.recall.tuning;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import dev.titans4j.bench.recall.IngestProgress;
 import dev.titans4j.bench.recall.MemoryResult;
 import dev.titans4j.bench.recall.RecallBenchmark;
 import dev.titans4j.bench.recall.dataset.RecallDataset;
@@ -58,11 +57,12 @@ public final class FusionTuning {
                                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                                         "k=%s lex=%s hop=%s ctx=%s sent=%s time=%s", k, lexical, hop, context,
                                         sentences, time));
-                                for (int budget : budgets) {
-                                    MemoryResult r = new RecallBenchmark(budget, IngestProgress.NONE)
-                                            .run(memory, factory, dataset);
-                                    sum += r.overall();
-                                    line.append(String.format(Locale.ROOT, " B%d=%.4f", budget, r.overall()));
+                                List<MemoryResult> results = RecallBenchmark.runBudgets(memory, factory, dataset,
+                                        budgets);
+                                for (int b = 0; b < budgets.length; b++) {
+                                    sum += results.get(b).overall();
+                                    line.append(String.format(Locale.ROOT, " B%d=%.4f", budgets[b],
+                                            results.get(b).overall()));
                                 }
                                 line.append(String.format(Locale.ROOT, " mean=%.4f", sum / budgets.length));
                                 System.out.println(line);
