@@ -38,9 +38,9 @@ public final class HybridRanker implements Ranker {
     public record Settings(double k, double lexicalWeight, double secondHopWeight, int anchors, double contextWeight,
                            boolean sentenceKeys, double timeWeight) {
 
-        /** Chosen by {@code HybridTuning} on the development half of LoCoMo (BENCHMARKS.md). */
+        /** The best of {@code FusionTuning}'s grid on the development half of LoCoMo (BENCHMARKS.md). */
         public static Settings tuned() {
-            return new Settings(1, 1, 0.5, 5, 1, true, 2);
+            return new Settings(10, 2, 1, 5, 1, false, 2);
         }
 
         /** The untuned hybrid of earlier versions: RRF k = 60 of turn embeddings and BM25. */
