@@ -12,6 +12,8 @@ package dev.titans4j.titans.chat;
  *   <li><b>second hop</b>: the dense ranking again for the query moved towards the mean key of the
  *       {@code secondHopAnchors} best segments of the first two rankings, which reaches facts that share no words
  *       with the question but resemble its first answers (lists of activities, several events of one kind);</li>
+ *   <li><b>lexical second hop</b>: BM25 again with the text of the best BM25 match as the query, which reaches
+ *       the fact that continues the first one in other words (where the person who took the ball went next);</li>
  *   <li><b>time</b>: when the query names a day, month or year, the fused score of a segment added in that period
  *       is multiplied by {@code 1 + timeWeight}.</li>
  * </ul>
@@ -25,9 +27,10 @@ package dev.titans4j.titans.chat;
  * @param timeWeight       boost of segments from the period the query names (0 = ignore dates)
  * @param contextWeight    β of the context key (0 = the context key is the segment's own key)
  * @param k                the rank-fusion constant (> 0)
+ * @param lexicalHopWeight weight of the lexical second hop (0 = none)
  */
 public record RecallFusion(double denseWeight, double lexicalWeight, double secondHopWeight, int secondHopAnchors,
-                           double timeWeight, double contextWeight, double k) {
+                           double timeWeight, double contextWeight, double k, double lexicalHopWeight) {
 
     public RecallFusion {
         requireWeight(denseWeight, "denseWeight");
@@ -35,6 +38,7 @@ public record RecallFusion(double denseWeight, double lexicalWeight, double seco
         requireWeight(secondHopWeight, "secondHopWeight");
         requireWeight(timeWeight, "timeWeight");
         requireWeight(contextWeight, "contextWeight");
+        requireWeight(lexicalHopWeight, "lexicalHopWeight");
         if (secondHopAnchors < 1) {
             throw new IllegalArgumentException("secondHopAnchors must be >= 1, got " + secondHopAnchors);
         }
@@ -43,8 +47,14 @@ public record RecallFusion(double denseWeight, double lexicalWeight, double seco
         }
     }
 
+    /** Without a lexical second hop. */
+    public RecallFusion(double denseWeight, double lexicalWeight, double secondHopWeight, int secondHopAnchors,
+                        double timeWeight, double contextWeight, double k) {
+        this(denseWeight, lexicalWeight, secondHopWeight, secondHopAnchors, timeWeight, contextWeight, k, 0);
+    }
+
     public static RecallFusion defaults() {
-        return new RecallFusion(1.0, 1.0, 1.0, 5, 2.0, 1.0, 10.0);
+        return new RecallFusion(1.0, 1.0, 1.0, 5, 2.0, 1.0, 10.0, 0);
     }
 
     private static void requireWeight(double w, String name) {

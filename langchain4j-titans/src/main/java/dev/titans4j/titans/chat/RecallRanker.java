@@ -51,6 +51,9 @@ final class RecallRanker {
             }
         });
         addRanks(fused, lexicalScores, matched, fusion.lexicalWeight());
+        if (fusion.lexicalHopWeight() > 0) {
+            lexicalHop(fused, lexicalScores, matched, entries, index, lexical);
+        }
         if (fusion.secondHopWeight() > 0) {
             double[] q2 = secondHopQuery(q, fused, entries);
             addRanks(fused, dense(adapt(q2, entries, neural), entries, index, contextNorms), null,
@@ -75,6 +78,30 @@ final class RecallRanker {
                 .thenComparing(Comparator.comparingLong(RecalledSegment::seq).reversed())
                 .thenComparingInt(RecalledSegment::part));
         return ranked;
+    }
+
+    /** BM25 with the best BM25 match's text as the query (nothing when no segment matched the question). */
+    private void lexicalHop(double[] fused, double[] lexicalScores, boolean[] matched, List<MemoryEntry> entries,
+                            Map<Long, Integer> index, LexicalIndex lexical) {
+        int best = -1;
+        for (int i = 0; i < matched.length; i++) {
+            if (matched[i] && (best < 0 || lexicalScores[i] >= lexicalScores[best])) { // ties: the later
+                best = i;
+            }
+        }
+        if (best < 0) {
+            return;
+        }
+        double[] hop = new double[fused.length];
+        boolean[] hopMatched = new boolean[fused.length];
+        lexical.score(entries.get(best).text()).forEach((id, score) -> {
+            Integer i = index.get(id);
+            if (i != null) {
+                hop[i] = score;
+                hopMatched[i] = true;
+            }
+        });
+        addRanks(fused, hop, hopMatched, fusion.lexicalHopWeight());
     }
 
     /** The query recall searches with: its surprise under the neural memory (or the ablation's exact readout). */

@@ -108,6 +108,15 @@ public final class TitansChatMemory implements ChatMemory {
         return new Builder();
     }
 
+    /**
+     * The default neural memory for embeddings of dimension {@code d} (linear d × d, key = value = query = the
+     * segment's embedding, θ = 0.025, η = 0, α = 0, chunk size 1, float32 state), as a starting point for
+     * {@link Builder#memoryConfig}: {@code defaultMemoryConfig(384).toBuilder().eta(GateSpec.fixed(0.5)).build()}.
+     */
+    public static MemoryConfig defaultMemoryConfig(int d) {
+        return ExpectationMemory.defaultConfig(d);
+    }
+
     @Override
     public Object id() {
         return id;

@@ -163,12 +163,12 @@ class LongTermPartsTest {
     void rank_fusion_adds_weight_over_k_plus_rank_for_covered_items() {
         double[] fused = new double[4];
         RankFusion.addRanks(fused, new double[] {0.9, 0.1, 0.5, 0.5}, null, 1.0, 60);
-        assertThat(fused).containsExactly(1.0 / 61, 1.0 / 64, 1.0 / 62, 1.0 / 63); // tie: lower index first
+        assertThat(fused).containsExactly(1.0 / 61, 1.0 / 64, 1.0 / 63, 1.0 / 62); // tie: the later-written first
         RankFusion.addRanks(fused, new double[] {3, 9, 0, 0}, new boolean[] {true, true, false, false}, 2.0, 60);
         assertThat(fused[1]).isCloseTo(1.0 / 64 + 2.0 / 61, within(1e-15));
         assertThat(fused[0]).isCloseTo(1.0 / 61 + 2.0 / 62, within(1e-15));
-        assertThat(fused[2]).isEqualTo(1.0 / 62);
-        assertThat(RankFusion.order(fused)).containsExactly(0, 1, 2, 3);
+        assertThat(fused[2]).isEqualTo(1.0 / 63);
+        assertThat(RankFusion.order(fused)).containsExactly(0, 1, 3, 2);
     }
 
     @Test

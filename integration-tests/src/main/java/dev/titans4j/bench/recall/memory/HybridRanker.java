@@ -34,9 +34,20 @@ public final class HybridRanker implements Ranker {
      * @param contextWeight    β of the context key (0 = no context key)
      * @param sentenceKeys     whether each sentence of a turn gets its own key
      * @param timeWeight       multiplier 1 + w for turns in the period the question names (0 = ignore dates)
+     * @param lexicalHopWeight weight of BM25 again with the best BM25 match's text as the query (0 = none)
      */
     public record Settings(double k, double lexicalWeight, double secondHopWeight, int anchors, double contextWeight,
-                           boolean sentenceKeys, double timeWeight) {
+                           boolean sentenceKeys, double timeWeight, double lexicalHopWeight) {
+
+        public Settings(double k, double lexicalWeight, double secondHopWeight, int anchors, double contextWeight,
+                        boolean sentenceKeys, double timeWeight) {
+            this(k, lexicalWeight, secondHopWeight, anchors, contextWeight, sentenceKeys, timeWeight, 0);
+        }
+
+        public Settings withLexicalHop(double weight) {
+            return new Settings(k, lexicalWeight, secondHopWeight, anchors, contextWeight, sentenceKeys, timeWeight,
+                    weight);
+        }
 
         /** The best of {@code FusionTuning}'s grid on the development half of LoCoMo (BENCHMARKS.md). */
         public static Settings tuned() {
@@ -113,6 +124,16 @@ public final class HybridRanker implements Ranker {
             matched[bm25.get(r).seq()] = true;
         }
         RankFusion.addRanks(fused, lexicalScores, matched, settings.lexicalWeight(), settings.k());
+        if (settings.lexicalHopWeight() > 0 && !bm25.isEmpty()) {
+            List<ChatTurn> hop = lexical.rank(bm25.get(0).text());
+            double[] hopScores = new double[n];
+            boolean[] hopMatched = new boolean[n];
+            for (int r = 0; r < hop.size(); r++) {
+                hopScores[hop.get(r).seq()] = hop.size() - r;
+                hopMatched[hop.get(r).seq()] = true;
+            }
+            RankFusion.addRanks(fused, hopScores, hopMatched, settings.lexicalHopWeight(), settings.k());
+        }
         if (settings.secondHopWeight() > 0) {
             Integer[] order = RankFusion.order(fused);
             int m = Math.min(settings.anchors(), n);
