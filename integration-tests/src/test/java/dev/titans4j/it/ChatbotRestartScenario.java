@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,8 +146,9 @@ abstract class ChatbotRestartScenario {
         App third = new App();
         third.say(ALICE, ALICE_QUESTION);
         String prompt = third.model.lastPrompt();
-        assertThat(prompt).as("the retriever put the fact into the model's prompt with its sequence number")
-                .contains("[#0 user] " + ALICE_FACT)
+        assertThat(prompt).as("the retriever put the fact into the model's prompt with its sequence number and time")
+                .containsPattern(Pattern.quote("[#0 user, ") + "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\] "
+                        + Pattern.quote(ALICE_FACT))
                 .doesNotContain("Pretzel");
         TitansChatMemory alice = third.memories.get(ALICE);
         List<ChatMessage> window = alice.messages();
