@@ -59,13 +59,18 @@ final class LexicalIndex {
 
     /** BM25 score of every segment sharing a term with {@code query}; segments sharing none are absent. */
     Map<Long, Double> score(String query) {
+        return score(terms(query));
+    }
+
+    /** BM25 score of every segment holding one of {@code queryTerms} (as {@link #terms} gives them). */
+    Map<Long, Double> score(java.util.Collection<String> queryTerms) {
         Map<Long, Double> scores = new HashMap<>();
         int n = documents.size();
         if (n == 0) {
             return scores;
         }
         double avgLength = Math.max(1.0, (double) totalLength / n);
-        for (String term : new java.util.LinkedHashSet<>(terms(query))) {
+        for (String term : new java.util.LinkedHashSet<>(queryTerms)) {
             Map<Long, Integer> list = postings.get(term);
             if (list == null) {
                 continue;

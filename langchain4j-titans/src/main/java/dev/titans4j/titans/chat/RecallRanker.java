@@ -52,7 +52,7 @@ final class RecallRanker {
         });
         addRanks(fused, lexicalScores, matched, fusion.lexicalWeight());
         if (fusion.lexicalHopWeight() > 0) {
-            lexicalHop(fused, lexicalScores, matched, entries, index, lexical);
+            lexicalHop(query, fused, lexicalScores, matched, entries, index, lexical);
         }
         if (fusion.secondHopWeight() > 0) {
             double[] q2 = secondHopQuery(q, fused, entries);
@@ -80,8 +80,11 @@ final class RecallRanker {
         return ranked;
     }
 
-    /** BM25 with the best BM25 match's text as the query (nothing when no segment matched the question). */
-    private void lexicalHop(double[] fused, double[] lexicalScores, boolean[] matched, List<MemoryEntry> entries,
+    /**
+     * BM25 with the terms of the best BM25 match that the question does not have as the query (nothing when no
+     * segment matched the question): what the first answer adds is what the next fact shares with it.
+     */
+    private void lexicalHop(String query, double[] fused, double[] lexicalScores, boolean[] matched, List<MemoryEntry> entries,
                             Map<Long, Integer> index, LexicalIndex lexical) {
         int best = -1;
         for (int i = 0; i < matched.length; i++) {
@@ -94,7 +97,9 @@ final class RecallRanker {
         }
         double[] hop = new double[fused.length];
         boolean[] hopMatched = new boolean[fused.length];
-        lexical.score(entries.get(best).text()).forEach((id, score) -> {
+        List<String> novel = new ArrayList<>(LexicalIndex.terms(entries.get(best).text()));
+        novel.removeAll(LexicalIndex.terms(query));
+        lexical.score(novel).forEach((id, score) -> {
             Integer i = index.get(id);
             if (i != null) {
                 hop[i] = score;

@@ -205,6 +205,39 @@ class TitansChatMemoryLongTermTest {
     }
 
     @Test
+    void the_lexical_second_hop_follows_the_person_the_best_match_names() {
+        List<String> story = new ArrayList<>(List.of("Mary picked up the football."));
+        String[] people = {"John", "Sandra", "Daniel"};
+        String[] places = {"garden", "office", "bedroom", "hallway", "bathroom"};
+        for (int i = 0; i < 15; i++) {
+            story.add(people[i % 3] + " travelled to the " + places[i % 5] + ".");
+            if (i == 6) {
+                story.add("Mary went to the kitchen.");
+            }
+        }
+        String question = "Where is the football?";
+        RecallFusion d = RecallFusion.defaults();
+        RecallFusion noHop = new RecallFusion(d.denseWeight(), d.lexicalWeight(), d.secondHopWeight(),
+                d.secondHopAnchors(), d.timeWeight(), d.contextWeight(), d.k(), 0);
+        List<String> withHop = top(story, question, d);
+        List<String> without = top(story, question, noHop);
+
+        assertThat(d.lexicalHopWeight()).isPositive();
+        assertThat(withHop.get(0)).isEqualTo("Mary picked up the football.");
+        assertThat(withHop.indexOf("Mary went to the kitchen.")).as("with the hop: among the first third of 17")
+                .isBetween(1, 5);
+        assertThat(without.indexOf("Mary went to the kitchen.")).as("without it nothing links the kitchen to the ball")
+                .isGreaterThan(11);
+    }
+
+    private static List<String> top(List<String> story, String question, RecallFusion fusion) {
+        TitansChatMemory m = memory().maxMessages(1).recallFusion(fusion).build();
+        story.forEach(line -> m.add(UserMessage.from(line)));
+        m.add(UserMessage.from("ok"));
+        return m.rank(question).stream().map(RecalledSegment::text).toList();
+    }
+
+    @Test
     void every_add_writes_one_record_of_about_its_own_size_and_snapshots_come_every_n(@TempDir Path dir) {
         FileMemoryStateStore store = new FileMemoryStateStore(dir);
         TitansChatMemory m = memory().id("log").maxMessages(2).store(store).snapshotEvery(4).build();

@@ -125,7 +125,7 @@ public final class HybridRanker implements Ranker {
         }
         RankFusion.addRanks(fused, lexicalScores, matched, settings.lexicalWeight(), settings.k());
         if (settings.lexicalHopWeight() > 0 && !bm25.isEmpty()) {
-            List<ChatTurn> hop = lexical.rank(bm25.get(0).text());
+            List<ChatTurn> hop = lexical.rank(novelWords(bm25.get(0).text(), query));
             double[] hopScores = new double[n];
             boolean[] hopMatched = new boolean[n];
             for (int r = 0; r < hop.size(); r++) {
@@ -236,5 +236,18 @@ public final class HybridRanker implements Ranker {
     @Override
     public void close() {
         lexical.close();
+    }
+
+    /** The words of {@code text} the query does not have: what the first answer adds (the lexical hop's query). */
+    static String novelWords(String text, String query) {
+        java.util.Set<String> asked = new java.util.HashSet<>(
+                java.util.Arrays.asList(query.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")));
+        StringBuilder novel = new StringBuilder();
+        for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty() && !asked.contains(w)) {
+                novel.append(w).append(' ');
+            }
+        }
+        return novel.toString().trim();
     }
 }
