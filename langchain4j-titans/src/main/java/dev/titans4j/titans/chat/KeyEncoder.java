@@ -9,19 +9,20 @@ import java.util.List;
 
 /**
  * Turns a message's text into keyed segments with one call of the embedding model: each segment (see
- * {@link Segmenter}) and, for segments of several sentences, each sentence. Keys are packed at once, so what a live
+ * {@link Segmenter}) and, for segments of several passages, each passage of sentences. Keys are packed at once, so what a live
  * memory writes is exactly what a replay of the log reads back.
  */
 final class KeyEncoder {
 
     private final EmbeddingModel model;
     private final Segmenter segmenter;
-    private final boolean sentenceKeys;
+    private final int passageWords;
 
-    KeyEncoder(EmbeddingModel model, int maxSegmentWords, boolean sentenceKeys) {
+    /** {@code passageWords}: minimum words per sentence-passage key, 0 for no keys below the segment. */
+    KeyEncoder(EmbeddingModel model, int maxSegmentWords, int passageWords) {
         this.model = model;
         this.segmenter = new Segmenter(maxSegmentWords);
-        this.sentenceKeys = sentenceKeys;
+        this.passageWords = passageWords;
     }
 
     int dimension() {
@@ -37,7 +38,7 @@ final class KeyEncoder {
         List<List<String>> sentencesPerPiece = new ArrayList<>();
         for (String piece : pieces) {
             inputs.add(TextSegment.from(piece));
-            List<String> sentences = sentenceKeys ? SentenceSplitter.split(piece) : List.of();
+            List<String> sentences = passageWords > 0 ? SentenceSplitter.passages(piece, passageWords) : List.of();
             List<String> keyed = sentences.size() > 1 ? sentences : List.of();
             sentencesPerPiece.add(keyed);
             keyed.forEach(s -> inputs.add(TextSegment.from(s)));

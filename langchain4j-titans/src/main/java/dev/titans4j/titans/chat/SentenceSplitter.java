@@ -38,6 +38,36 @@ final class SentenceSplitter {
         return sentences;
     }
 
+    /**
+     * Consecutive sentences grouped into passages of at least {@code minWords} words each (a short tail joins the
+     * passage before it), so that "Wow!" or "Thanks." gets no key of its own.
+     */
+    static List<String> passages(String text, int minWords) {
+        List<String> passages = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int words = 0;
+        for (String sentence : split(text)) {
+            if (!current.isEmpty()) {
+                current.append(' ');
+            }
+            current.append(sentence);
+            words += sentence.split("\\s+").length;
+            if (words >= minWords) {
+                passages.add(current.toString());
+                current.setLength(0);
+                words = 0;
+            }
+        }
+        if (!current.isEmpty()) {
+            if (passages.isEmpty()) {
+                passages.add(current.toString());
+            } else {
+                passages.set(passages.size() - 1, passages.get(passages.size() - 1) + " " + current);
+            }
+        }
+        return passages;
+    }
+
     private static boolean startsSentence(char c) {
         return Character.isUpperCase(c) || c == '"' || c == '[' || c == '(' || c == '\u201C';
     }

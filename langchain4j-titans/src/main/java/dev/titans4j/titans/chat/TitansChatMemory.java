@@ -71,6 +71,7 @@ public final class TitansChatMemory implements ChatMemory {
     public static final int DEFAULT_MAX_SEGMENT_WORDS = 200;
     public static final int DEFAULT_ARCHIVE_CAPACITY = 10_000;
     public static final int DEFAULT_SNAPSHOT_EVERY = 128;
+    public static final int DEFAULT_PASSAGE_WORDS = 12;
 
     private final Object id;
     private final Settings settings;
@@ -91,7 +92,7 @@ public final class TitansChatMemory implements ChatMemory {
         this.id = b.id;
         this.settings = new Settings(b.maxMessages, b.maxTokens, b.tokenCountEstimator, b.memorizeToolResults,
                 b.memorizeSystem, b.recallInMessages, b.clock, b.zone);
-        this.encoder = new KeyEncoder(model, b.maxSegmentWords, b.sentenceKeys);
+        this.encoder = new KeyEncoder(model, b.maxSegmentWords, b.sentenceKeys ? b.passageWords : 0);
         ChatStateCodec.Layout layout = new ChatStateCodec.Layout(b.maxMessages, b.maxTokens, b.tokenCountEstimator,
                 neural, ExpectationMemory.identityParameters(neural), model.dimension(), b.archiveCapacity,
                 b.recallFusion, b.zone, b.neuralWrites, b.exactReadout);
@@ -328,6 +329,7 @@ public final class TitansChatMemory implements ChatMemory {
         private boolean neuralWrites = true;
         private boolean exactReadout;
         private boolean sentenceKeys = true;
+        private int passageWords = DEFAULT_PASSAGE_WORDS;
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = ZoneOffset.UTC;
 
@@ -464,11 +466,25 @@ public final class TitansChatMemory implements ChatMemory {
         }
 
         /**
-         * Whether each sentence of a segment gets its own key besides the segment's (default true): a fact inside
-         * a long message is then found by its own sentence, at about twice the encoder time per add.
+         * Whether the sentences of a segment get keys of their own besides the segment's (default true): a fact
+         * inside a long message is then found by its own sentences instead of being averaged away. Sentences are
+         * keyed in passages of at least {@link #passageKeyWords} words.
          */
         public Builder sentenceKeys(boolean sentenceKeys) {
             this.sentenceKeys = sentenceKeys;
+            return this;
+        }
+
+        /**
+         * Consecutive sentences are keyed together until they hold at least {@code minWords} words (default
+         * {@value #DEFAULT_PASSAGE_WORDS}; 1 = every sentence its own key). Each key costs one encoder call per add,
+         * and a short sentence ("Wow!") says little on its own.
+         */
+        public Builder passageKeyWords(int minWords) {
+            if (minWords < 1) {
+                throw new IllegalArgumentException("passageKeyWords must be >= 1, got " + minWords);
+            }
+            this.passageWords = minWords;
             return this;
         }
 
@@ -549,6 +565,7 @@ public final class TitansChatMemory implements ChatMemory {
             b.neuralWrites = neuralWrites;
             b.exactReadout = exactReadout;
             b.sentenceKeys = sentenceKeys;
+            b.passageWords = passageWords;
             b.clock = clock;
             b.zone = zone;
             return b;

@@ -89,6 +89,18 @@ class LongTermPartsTest {
     }
 
     @Test
+    void passages_gather_sentences_until_they_hold_enough_words_and_a_short_tail_joins_the_last() {
+        String text = "Wow! I finally adopted a dog from the shelter last week. She is called Luna. Thanks.";
+        assertThat(SentenceSplitter.passages(text, 1)).isEqualTo(SentenceSplitter.split(text));
+        assertThat(SentenceSplitter.passages(text, 4)).containsExactly(
+                "Wow! I finally adopted a dog from the shelter last week.", "She is called Luna. Thanks.");
+        assertThat(SentenceSplitter.passages(text, 12)).containsExactly(
+                "Wow! I finally adopted a dog from the shelter last week. She is called Luna. Thanks.");
+        assertThat(SentenceSplitter.passages("Hi.", 12)).containsExactly("Hi.");
+        assertThat(SentenceSplitter.passages("   ", 12)).isEmpty();
+    }
+
+    @Test
     void packed_keys_keep_each_value_within_half_a_step_and_round_trip() {
         Random random = new Random(5);
         float[] v = new float[384];

@@ -26,7 +26,7 @@ import java.util.Locale;
  * at budgets 512, 1024 and 2048 on a development data set; embeddings are cached, so times mean nothing here.
  * <pre>
  * java -cp integration-tests/target/classes:integration-tests/target/test-classes:$(deps) \
- *     dev.titans4j.bench.recall.tuning.FusionTuning hybrid|titans|neural|lexical-hop DATASET.json
+ *     dev.titans4j.bench.recall.tuning.FusionTuning hybrid|titans|neural|lexical-hop|passages DATASET.json
  * </pre>
  * {@code neural} varies the neural memory's write rule (θ, η, α, data-dependent θ, a deep memory) under the default
  * fusion instead.
@@ -46,6 +46,10 @@ public final class FusionTuning {
         int[] budgets = {512, 1024, 2048};
         if (memory.equals("neural")) {
             neuralGrid(dataset, model, policy, budgets);
+            return;
+        }
+        if (memory.equals("passages")) {
+            passageGrid(dataset, model, policy, budgets);
             return;
         }
         if (memory.equals("lexical-hop")) {
@@ -105,6 +109,19 @@ public final class FusionTuning {
             report("hybrid lexical hop " + w, RecallBenchmark.runBudgets("hybrid", () -> new RankedRecallMemory(
                     new HybridRanker(model, HybridRanker.Settings.tuned().withLexicalHop(w)), policy), dataset,
                     budgets), budgets);
+        }
+    }
+
+    /** The default titans with sentence keys off, or keyed in passages of at least 1, 8, 12, 16, 24 words. */
+    private static void passageGrid(RecallDataset dataset, CachingEmbeddingModel model, BudgetPolicy policy,
+                                    int[] budgets) {
+        report("titans no sentence keys", RecallBenchmark.runBudgets("titans", () -> new TitansRecallMemory(policy,
+                TitansChatMemory.builder().embeddingModel(model).sentenceKeys(false),
+                TitansRecallMemory.Variant.TITANS), dataset, budgets), budgets);
+        for (int words : new int[] {1, 8, 12, 16, 24}) {
+            report("titans passage keys >= " + words + " words", RecallBenchmark.runBudgets("titans",
+                    () -> new TitansRecallMemory(policy, TitansChatMemory.builder().embeddingModel(model)
+                            .passageKeyWords(words), TitansRecallMemory.Variant.TITANS), dataset, budgets), budgets);
         }
     }
 
