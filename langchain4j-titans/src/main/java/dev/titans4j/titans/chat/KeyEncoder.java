@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Turns a message's text into keyed segments with one call of the embedding model: each segment (see
- * {@link Segmenter}) and, for segments of several passages, each passage of sentences. Keys are packed at once, so what a live
- * memory writes is exactly what a replay of the log reads back.
+ * {@link Segmenter}) and, for segments of several passages, each passage of sentences. Keys are packed at once, so
+ * what a live memory writes is exactly what a replay of the log reads back.
  */
 final class KeyEncoder {
 

@@ -7,7 +7,7 @@ package dev.titans4j.titans.chat;
  *   <li><b>dense</b>: the segment's keys against the query's surprise under the neural memory (see
  *       {@link ExpectationMemory}): the whole segment's key, its context key {@code normalise(k_t + β·k_{t−1})}
  *       (the segment read together with the one before it, which often holds what a short answer refers to) and
- *       its best sentence key, summed;</li>
+ *       its best passage key (see {@link SegmentKeys}), summed;</li>
  *   <li><b>lexical</b>: BM25 over the segment texts (segments sharing no term with the query get no vote);</li>
  *   <li><b>second hop</b>: the dense ranking again for the query moved towards the mean key of the
  *       {@code secondHopAnchors} best segments of the first two rankings, which reaches facts that share no words
