@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a message's text into keyed segments with one call of the embedding model: each segment (see
- * {@link Segmenter}) and, for segments of several passages, each passage of sentences. Keys are packed at once, so
- * what a live memory writes is exactly what a replay of the log reads back.
+ * Turns a message's text into keyed segments with one call of the embedding model. A segment (see {@link Segmenter})
+ * whose sentences make one passage is encoded whole; one of several passages is encoded passage by passage, and its
+ * whole key is the normalised mean of its passages' embeddings (close to what the encoder's own mean pooling gives,
+ * and one encoder call less per long message). Keys are packed at once, so what a live memory writes is exactly
+ * what a replay of the log reads back.
  */
 final class KeyEncoder {
 
@@ -35,26 +37,49 @@ final class KeyEncoder {
             return List.of();
         }
         List<TextSegment> inputs = new ArrayList<>();
-        List<List<String>> sentencesPerPiece = new ArrayList<>();
+        List<Integer> passageCounts = new ArrayList<>();
         for (String piece : pieces) {
-            inputs.add(TextSegment.from(piece));
-            List<String> sentences = passageWords > 0 ? SentenceSplitter.passages(piece, passageWords) : List.of();
-            List<String> keyed = sentences.size() > 1 ? sentences : List.of();
-            sentencesPerPiece.add(keyed);
-            keyed.forEach(s -> inputs.add(TextSegment.from(s)));
+            List<String> passages = passageWords > 0 ? SentenceSplitter.passages(piece, passageWords) : List.of();
+            List<String> encoded = passages.size() > 1 ? passages : List.of(piece);
+            passageCounts.add(passages.size() > 1 ? passages.size() : 0);
+            encoded.forEach(t -> inputs.add(TextSegment.from(t)));
         }
         List<Embedding> embeddings = model.embedAll(inputs).content();
         List<KeyedSegment> out = new ArrayList<>(pieces.size());
         int at = 0;
         for (int p = 0; p < pieces.size(); p++) {
-            PackedKey whole = PackedKey.of(embeddings.get(at++).vector());
-            List<PackedKey> sentences = new ArrayList<>();
-            for (int s = 0; s < sentencesPerPiece.get(p).size(); s++) {
-                sentences.add(PackedKey.of(embeddings.get(at++).vector()));
+            int n = passageCounts.get(p);
+            if (n == 0) {
+                out.add(new KeyedSegment(pieces.get(p),
+                        new SegmentKeys(PackedKey.of(embeddings.get(at++).vector()), List.of())));
+                continue;
             }
-            out.add(new KeyedSegment(pieces.get(p), new SegmentKeys(whole, sentences)));
+            List<PackedKey> passages = new ArrayList<>(n);
+            float[] mean = new float[model.dimension()];
+            for (int s = 0; s < n; s++) {
+                float[] v = embeddings.get(at++).vector();
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] += v[i];
+                }
+                passages.add(PackedKey.of(v));
+            }
+            out.add(new KeyedSegment(pieces.get(p), new SegmentKeys(PackedKey.of(normalised(mean)), passages)));
         }
         return out;
+    }
+
+    private static float[] normalised(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
+        }
+        float norm = (float) Math.sqrt(s);
+        if (norm > 0) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= norm;
+            }
+        }
+        return v;
     }
 
     float[] embedQuery(String query) {

@@ -5,9 +5,9 @@ import dev.titans4j.titans.format.Envelope;
 import java.util.List;
 
 /**
- * The keys of one archived segment: the embedding of its whole text and, when its sentences make more than one
- * passage ({@link SentenceSplitter#passages}), one embedding per passage (a single passage's key would equal the
- * whole key, so none is stored). "Sentence keys" below means these passage keys.
+ * The keys of one archived segment: its whole key and, when its sentences make more than one passage
+ * ({@link SentenceSplitter#passages}), one embedding per passage (a single passage's key would equal the whole key,
+ * so none is stored; {@link KeyEncoder} says how the whole key is made). "Sentence keys" below means passage keys.
  */
 record SegmentKeys(PackedKey whole, List<PackedKey> sentences) {
 

@@ -1,5 +1,8 @@
 package dev.titans4j.titans.chat;
 
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.output.Response;
 import dev.titans4j.titans.format.Envelope;
 import dev.titans4j.titans.memory.MemoryConfig;
 import org.junit.jupiter.api.Test;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -98,6 +102,52 @@ class LongTermPartsTest {
                 "Wow! I finally adopted a dog from the shelter last week. She is called Luna. Thanks.");
         assertThat(SentenceSplitter.passages("Hi.", 12)).containsExactly("Hi.");
         assertThat(SentenceSplitter.passages("   ", 12)).isEmpty();
+    }
+
+    @Test
+    void a_long_segment_is_encoded_by_passage_and_its_whole_key_is_their_normalised_mean() {
+        List<String> encoded = new ArrayList<>();
+        HashingEmbeddingModel counting = new HashingEmbeddingModel() {
+            @Override
+            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+                segments.forEach(t -> encoded.add(t.text()));
+                return super.embedAll(segments);
+            }
+        };
+        KeyEncoder encoder = new KeyEncoder(counting, 200, 4);
+        String first = "I finally adopted a dog from the shelter.";
+        String second = "She is called Luna and loves the beach.";
+
+        SegmentKeys keys = encoder.encode(first + " " + second).get(0).keys();
+        assertThat(encoded).containsExactly(first, second);
+        float[] a = HashingEmbeddingModel.vector(first);
+        float[] b = HashingEmbeddingModel.vector(second);
+        double[] mean = new double[a.length];
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            mean[i] = a[i] + b[i];
+            norm += mean[i] * mean[i];
+        }
+        float[] whole = keys.whole().decode();
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) whole[i]).isCloseTo(mean[i] / Math.sqrt(norm), within(0.05));
+        }
+        assertThat(keys.sentences()).hasSize(2);
+
+        encoded.clear();
+        SegmentKeys single = encoder.encode("Luna loves the beach.").get(0).keys();
+        assertThat(encoded).containsExactly("Luna loves the beach.");
+        assertThat(single.sentences()).isEmpty();
+        assertThat(single.whole().dot(toDouble(HashingEmbeddingModel.vector("Luna loves the beach."))))
+                .isCloseTo(1.0, within(0.05));
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
     }
 
     @Test
