@@ -7,6 +7,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.titans4j.export.cli.IoProblems;
 import dev.titans4j.t2.OnnxChatEngine;
 import dev.titans4j.t2.OnnxChatRequestParameters;
 import dev.titans4j.t2.OnnxStreamingChatModel;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,9 +64,8 @@ public final class ChatCommand implements Callable<Integer> {
             description = "most tokens per answer; default ${DEFAULT-VALUE}")
     int maxTokens;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Mixin
     SamplingOptions sampling;
@@ -85,18 +86,23 @@ public final class ChatCommand implements Callable<Integer> {
         if (maxTokens < 1) {
             return fail(err, "--max-tokens must be at least 1, got " + maxTokens);
         }
-        try (OnnxChatEngine engine = ModelFolder.open(model, threads)) {
+        if (input == System.in && StandardInput.isClosed()) {
+            return fail(err, "standard input is closed: chat reads one message per line from it");
+        }
+        try (OnnxChatEngine engine = ModelFolder.open(model, threads.threads())) {
             sampling.resolve(engine.modelDefaults()); // out-of-range flags fail now, not on every message
             OnnxStreamingChatModel chatModel = OnnxStreamingChatModel.builder().engine(engine)
                     .defaultRequestParameters(OnnxChatRequestParameters.builder()
                             .overrideWith(sampling.overrides()).maxOutputTokens(maxTokens).build())
                     .build();
-            converse(chatModel, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8)), out, err);
+            converse(chatModel, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT))), out, err);
             return CommandLine.ExitCode.OK;
         } catch (CliException | IllegalArgumentException e) {
             return fail(err, CliException.oneLine(e));
         } catch (IOException e) {
-            return fail(err, "could not read input: " + CliException.oneLine(e));
+            return fail(err, "could not read standard input: " + IoProblems.describe(e));
         }
     }
 
@@ -118,12 +124,18 @@ public final class ChatCommand implements Callable<Integer> {
                 out.println("(conversation reset)");
                 continue;
             }
+            if (line.indexOf('\0') >= 0) {
+                throw new CliException("standard input is binary, not text: chat reads one message per line");
+            }
             if (line.isBlank()) {
                 continue;
             }
             conversation.add(UserMessage.from(line));
             try {
                 conversation.add(answer(chatModel, conversation, out));
+                if (out.checkError()) {
+                    return; // nobody reads the answers any more; the exit code says so
+                }
             } catch (RuntimeException e) {
                 // e.g. the conversation outgrew the context: say so, forget the message, keep the session
                 conversation.remove(conversation.size() - 1);

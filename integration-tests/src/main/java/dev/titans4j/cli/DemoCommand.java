@@ -16,6 +16,7 @@ import dev.titans4j.t2.svf.SvfExpert;
 import dev.titans4j.titans.store.FileMemoryStateStore;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 import dev.titans4j.titans.store.MemoryStateStore;
+import dev.titans4j.titans.store.MemoryStateStoreException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,9 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "most tokens per model answer; default ${DEFAULT-VALUE}")
     int maxTokens;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads for the model; 0 = one per physical core")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
@@ -111,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new CliException("--experts needs --model");
             }
             try (OnnxChatEngine engine = model == null ? null : ProgressLine.timed(progressStream, !quiet,
-                    "loading the model " + model, () -> ModelFolder.open(model, threads))) {
+                    "loading the model " + model, () -> ModelFolder.open(model, threads.threads()))) {
                 if (engine != null) {
                     fitToContext(script, engine, err);
                 }
@@ -194,7 +195,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private MemoryStateStore store() {
-        return stateDir == null ? new InMemoryMemoryStateStore() : new FileMemoryStateStore(stateDir);
+        try {
+            return stateDir == null ? new InMemoryMemoryStateStore() : new FileMemoryStateStore(stateDir);
+        } catch (MemoryStateStoreException e) {
+            throw new CliException("--state-dir: " + CliException.oneLine(e));
+        }
     }
 
     private ProgressLine progress(String label, String unit, int total) {

@@ -60,9 +60,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--ids", description = "print the generated token ids (space separated, one line), not text")
     boolean ids;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--stats", description = "print token counts, speed and stop reason to stderr")
     boolean stats;
@@ -80,7 +79,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (raw && system != null) {
             return fail(err, "--system needs the chat format; leave out --raw", CliException.EXIT_CODE);
         }
-        try (OnnxChatEngine engine = ModelFolder.open(model, threads)) {
+        try (OnnxChatEngine engine = ModelFolder.open(model, threads.threads())) {
             return generate(engine, out, err);
         } catch (CliException | IllegalArgumentException e) { // PromptTooLongException included
             out.flush();
@@ -101,12 +100,12 @@ public final class GenerateCommand implements Callable<Integer> {
         long start = System.nanoTime();
         GenerationResult result;
         if (ids) {
-            result = engine.generator().generate(request, printingIds(selector, out), piece -> { }, () -> false);
+            result = engine.generator().generate(request, printingIds(selector, out), piece -> { }, out::checkError);
         } else {
             result = engine.generator().generate(request, selector, piece -> {
                 out.print(piece);
                 out.flush();
-            }, () -> false);
+            }, out::checkError); // stops once nobody reads the output
         }
         out.println();
         out.flush();

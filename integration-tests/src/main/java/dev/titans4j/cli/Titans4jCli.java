@@ -1,6 +1,7 @@
 package dev.titans4j.cli;
 
 import dev.titans4j.export.cli.ExportCommand;
+import dev.titans4j.export.cli.StandardOutput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,10 @@ public final class Titans4jCli implements Runnable {
         if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
         }
-        System.exit(commandLine().execute(args));
+        CommandLine commandLine = commandLine();
+        int exitCode = commandLine.execute(args);
+        commandLine.getOut().flush();
+        System.exit(StandardOutput.checked(exitCode));
     }
 
     static CommandLine commandLine() {

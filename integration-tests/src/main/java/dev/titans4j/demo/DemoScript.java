@@ -1,5 +1,6 @@
 package dev.titans4j.demo;
 
+import dev.titans4j.export.cli.IoProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ public final class DemoScript {
         try {
             return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not read " + file + ": " + IoProblems.describe(e), e);
         }
     }
 

@@ -97,4 +97,20 @@ class ChatCommandTest {
         assertThat(chat("", "--model", dir.resolve("absent").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("does not exist");
     }
+
+    @Test
+    void inputThatIsNotTextEndsTheChatWithOneLine() {
+        CommandLine cli = new CommandLine(new ChatCommand(new ByteArrayInputStream(
+                new byte[] {'h', 'i', (byte) 0xC3, 0x28, '\n'})));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("--model", model.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: could not read standard input: not UTF-8 text (a binary file?)"
+                + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(chat("line one\nimage\0data\n", "--model", model.toString(), "--max-tokens", "3")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: standard input is binary, not text: chat reads one message per"
+                + " line" + System.lineSeparator());
+    }
 }

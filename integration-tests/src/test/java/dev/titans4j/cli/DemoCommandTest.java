@@ -129,6 +129,17 @@ class DemoCommandTest {
         assertThat(demo("--conversation", dir.resolve("none.txt").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("error: conversation file " + dir.resolve("none.txt") + " does not exist");
 
+        Path binary = Files.write(dir.resolve("binary.txt"), new byte[] {'u', 's', (byte) 0xC3, 0x28, 0, (byte) 0xFF});
+        err.getBuffer().setLength(0);
+        assertThat(demo("--conversation", binary.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: could not read " + binary + ": not UTF-8 text (a binary file?)"
+                + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(demo("--state-dir", broken.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --state-dir: memory state directory " + broken
+                + " is a file, not a directory" + System.lineSeparator());
+
         err.getBuffer().setLength(0);
         assertThat(demo("--model", dir.resolve("missing").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("does not exist");

@@ -2,6 +2,9 @@ package dev.titans4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -136,6 +139,38 @@ class GenerateCommandTest {
         assertThat(err.toString()).contains("temperature must be");
         assertThat(run("--model", model.toString(), "--prompt", "x", "--max-tokens", "0")).isEqualTo(1);
         assertThat(err.toString()).contains("--max-tokens must be at least 1");
+    }
+
+    @Test
+    void threadCountsBeyondTheMachineAreUsageErrors() {
+        int max = ThreadsOption.MAX_PER_CORE * Runtime.getRuntime().availableProcessors();
+        assertThat(run("--model", model.toString(), "--prompt", "x", "--threads", "100000")).isEqualTo(2);
+        assertThat(err.toString()).contains("--threads must be between 0 (one per physical core) and " + max
+                + " (4 per core of this machine), got 100000");
+        assertThat(run("--model", model.toString(), "--prompt", "x", "--threads", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("got -1");
+    }
+
+    @Test
+    void generationStopsOnceTheOutputCannotBeWritten() {
+        int[] writes = {0};
+        OutputStream full = new OutputStream() { // what a full disk or a closed pipe does to every write
+            @Override
+            public void write(int b) throws IOException {
+                writes[0]++;
+                throw new IOException("No space left on device");
+            }
+        };
+        CommandLine cli = Titans4jCli.commandLine();
+        cli.setOut(new PrintWriter(new PrintStream(full), true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("generate", "--model", model.toString(), "--prompt", "Once upon a time",
+                "--max-tokens", "200", "--raw", "--stats");
+
+        assertThat(exit).as("the exit code comes from the main's output check").isZero();
+        assertThat(err.toString()).contains("stop: CANCELLED");
+        assertThat(err.toString()).containsPattern(", [1-3] generated in");
     }
 
     @Test

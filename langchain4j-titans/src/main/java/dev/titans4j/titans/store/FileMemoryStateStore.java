@@ -49,6 +49,9 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         if (directory == null) {
             throw new IllegalArgumentException("directory must not be null");
         }
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new MemoryStateStoreException("memory state directory " + directory + " is a file, not a directory");
+        }
         try {
             this.directory = Files.createDirectories(directory).toRealPath();
             this.locks = new StripedFileLocks(this.directory);

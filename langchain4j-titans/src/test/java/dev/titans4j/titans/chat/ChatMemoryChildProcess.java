@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Another JVM adding messages to one {@link TitansChatMemory}, for the kill -9 and multi-process tests:
  * {@code STORE ID PREFIX COUNT}, where STORE is {@code file:DIR} or {@code jdbc:URL#TABLE}. It prints
  * {@code ready}, waits for a line on stdin, then adds user messages {@code PREFIX-0}, {@code PREFIX-1}, ...
- * (COUNT of them, forever when COUNT is -1), printing {@code acked N} after each add returns.
+ * (COUNT of them, forever when COUNT is -1), printing {@code acked N} after each add returns, and at the end
+ * {@code add ms p50 P p95 Q max M}: what contention costs a writer.
  */
 public final class ChatMemoryChildProcess {
 
@@ -43,11 +44,21 @@ public final class ChatMemoryChildProcess {
         System.out.println("ready");
         System.out.flush();
         System.in.read();
+        List<Long> nanos = new ArrayList<>();
         for (long i = 0; count < 0 || i < count; i++) {
+            long start = System.nanoTime();
             memory.add(UserMessage.from(prefix + "-" + i));
+            nanos.add(System.nanoTime() - start);
             System.out.println("acked " + i);
             System.out.flush();
         }
+        nanos.sort(null);
+        System.out.printf(java.util.Locale.ROOT, "add ms p50 %.1f p95 %.1f max %.1f%n", at(nanos, 0.50),
+                at(nanos, 0.95), at(nanos, 1.0));
+    }
+
+    private static double at(List<Long> sorted, double quantile) {
+        return sorted.get((int) Math.ceil(quantile * sorted.size()) - 1) / 1e6;
     }
 
     static Process start(String... args) throws Exception {

@@ -81,7 +81,7 @@ class TitansChatMemoryProcessTest {
     }
 
     private static void concurrentWriters(String spec) throws Exception {
-        int perWriter = 40;
+        int perWriter = Integer.getInteger("titans4j.test.addsPerWriter", 40);
         List<Process> writers = new ArrayList<>();
         List<BufferedReader> outs = new ArrayList<>();
         for (int w = 0; w < 3; w++) {
@@ -97,9 +97,16 @@ class TitansChatMemoryProcessTest {
                 p.getOutputStream().write('\n');
                 p.getOutputStream().flush();
             }
-            for (Process p : writers) {
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            for (int w = 0; w < 3; w++) {
+                Process p = writers.get(w);
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue(); // its few lines fit the pipe meanwhile
                 assertThat(p.exitValue()).as("every add of every writer succeeded").isZero();
+                String last = null;
+                for (String line; (line = outs.get(w).readLine()) != null; ) {
+                    last = line;
+                }
+                assertThat(last).startsWith("add ms");
+                System.out.printf("%s, writer %d of 3, %d adds: %s%n", spec.substring(0, 4), w, perWriter, last);
             }
         } finally {
             writers.forEach(Process::destroyForcibly);

@@ -7,6 +7,6 @@ public final class ExportCli {
     }
 
     public static void main(String[] args) {
-        System.exit(ExportCommand.commandLine().execute(args));
+        System.exit(StandardOutput.checked(ExportCommand.commandLine().execute(args)));
     }
 }

@@ -94,8 +94,8 @@ public final class ExportCommand implements Callable<Integer> {
             return CommandLine.ExitCode.OK;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             bar.finish();
-            Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
-            err.println("error: " + oneLine(cause.getMessage()));
+            err.println("error: " + (e instanceof IllegalArgumentException ? oneLine(e.getMessage())
+                    : IoProblems.describe(e)));
             err.flush();
             return EXIT_BAD_INPUT;
         }

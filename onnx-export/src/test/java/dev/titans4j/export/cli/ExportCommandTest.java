@@ -144,6 +144,15 @@ class ExportCommandTest {
     }
 
     @Test
+    void anOutputFolderThatCannotBeCreatedSaysWhy() throws Exception {
+        Path hf = TinyCheckpoint.llama().write(dir.resolve("hf"));
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThat(run("-i", hf.toString(), "-o", file.resolve("out").toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: ").contains(file.toString()).contains("Not a directory");
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
     void nonEmptyOutputNeedsForce() throws Exception {
         Path hf = TinyCheckpoint.llama().write(dir.resolve("hf"));
         Path target = Files.createDirectories(dir.resolve("out"));
