@@ -8,6 +8,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.titans4j.t2.constrain.ConstrainedDecoder;
 import dev.titans4j.t2.constrain.ConstraintLimits;
 import dev.titans4j.t2.constrain.JsonConstraint;
 import dev.titans4j.t2.engine.GenerationRequest;
@@ -111,7 +112,15 @@ final class ChatRequestPlanner {
                 throw new IllegalStateException("constrained output needs an end-of-sequence token, and model '"
                         + engine.modelName() + "' declares none");
             }
-            selector = new ConstrainedSelector(constraint.start(engine.tokenVocabulary()), selector, eos[0]);
+            ConstrainedDecoder decoder = constraint.start(engine.tokenVocabulary());
+            int smallest = decoder.tokensToClose();
+            if (smallest > maxOutputTokens) {
+                throw new IllegalArgumentException("the answer may take at most " + maxOutputTokens + " tokens ("
+                        + (requested != null && requested <= room ? "maxOutputTokens" : "what the context leaves after"
+                        + " the prompt") + "), but the smallest answer the JSON schema or tool call allows takes about "
+                        + smallest + " tokens of model '" + engine.modelName() + "'");
+            }
+            selector = new ConstrainedSelector(decoder, selector, eos[0], maxOutputTokens);
         }
         Answers answers = new Answers(tools, engine.chatFormat().toolCallSyntax());
         return new Plan(generation, selector, svf, answers);

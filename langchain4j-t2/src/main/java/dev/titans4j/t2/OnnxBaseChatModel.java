@@ -114,7 +114,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
         FinishReason finishReason = answer.hasToolCalls() ? FinishReason.TOOL_EXECUTION
                 : switch (result.stopReason()) {
                     case END_OF_SEQUENCE, STOP_SEQUENCE -> FinishReason.STOP;
-                    case MAX_OUTPUT_TOKENS, CONTEXT_FULL -> FinishReason.LENGTH;
+                    case MAX_OUTPUT_TOKENS, CONTEXT_FULL, CLOSED_TO_FIT -> FinishReason.LENGTH;
                     case CANCELLED -> FinishReason.OTHER;
                 };
         AiMessage message = answer.hasToolCalls()

@@ -88,7 +88,7 @@ class ConstrainedDecodeBenchmark {
                     if (decoder.isFinished()) {
                         decoder = constraint.start(vocab);
                     }
-                    token = new ConstrainedSelector(decoder, sampler, eos).select(logits);
+                    token = new ConstrainedSelector(decoder, sampler, eos, Integer.MAX_VALUE).select(logits);
                     if (vocab.isEos(token)) {
                         decoder = constraint.start(vocab);
                     }

@@ -1,5 +1,7 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
+
 /** An array whose items all follow one spec; at most {@code maxArrayItems} items. */
 final class ArrayGrammar implements Spec {
 
@@ -28,6 +30,13 @@ final class ArrayGrammar implements Spec {
     @Override
     public int need() {
         return 1;
+    }
+
+    private static final byte[] EMPTY = {'[', ']'};
+
+    @Override
+    public byte[] shortest() {
+        return EMPTY;
     }
 
     /** Progress inside the array: {@code left} more items allowed, {@code ws} whitespace budget. */
@@ -59,6 +68,12 @@ final class ArrayGrammar implements Spec {
         @Override
         public Frame clamp(int cap) {
             return ws > cap || left > cap ? new Items(g, phase, Math.min(left, cap), Math.min(ws, cap)) : this;
+        }
+
+        @Override
+        public boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+            out.write(']');
+            return true;
         }
 
         @Override

@@ -19,6 +19,7 @@ public final class ConstrainedDecoder {
     private ParseState state;
     private boolean eosAccepted;
     private long[] currentMask; // text-token mask of the current state, fetched at most once per step
+    private boolean shortenedToFit;
 
     ConstrainedDecoder(MaskEngine engine, ParseState initial) {
         this.engine = engine;
@@ -48,6 +49,20 @@ public final class ConstrainedDecoder {
      *                               (possible only with vocabularies lacking single-byte tokens)
      */
     public void maskLogits(float[] logits) {
+        maskLogits(logits, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #maskLogits(float[])} when at most {@code tokensLeft} tokens (this one included) may still be
+     * generated: tokens after which the output could no longer be closed in time are disallowed too, so the value
+     * stops growing and closes, and the output is complete when the budget ends. When the budget is already too
+     * small for the shortest completion, only tokens that advance it are allowed (the output closes as fast as
+     * the vocabulary allows).
+     */
+    public void maskLogits(float[] logits, int tokensLeft) {
+        if (tokensLeft < 1) {
+            throw new IllegalArgumentException("tokensLeft must be at least 1, got " + tokensLeft);
+        }
         if (logits.length < vocab.size()) {
             throw new IllegalArgumentException("logits has " + logits.length + " entries but the vocabulary has "
                     + vocab.size() + " tokens");
@@ -57,6 +72,18 @@ public final class ConstrainedDecoder {
                     + "); stop generating instead of sampling again");
         }
         long[] words = textTokens();
+        if (tokensLeft < Integer.MAX_VALUE) {
+            ClosingCosts.Costs costs = engine.closing().costs(state);
+            long[] fitting = ClosingCosts.closable(costs, tokensLeft, words,
+                    costs.stringBody() ? engine.stringContent() : null);
+            if (fitting != words) {
+                int preferred = argmax(logits, words);
+                if (preferred >= 0 && (fitting[preferred >>> 6] & (1L << preferred)) == 0) {
+                    shortenedToFit = true; // the budget overrode the model's own choice
+                }
+                words = fitting;
+            }
+        }
         boolean complete = state.isComplete();
         if (!complete && isEmpty(words)) {
             throw new IllegalStateException("no token of this vocabulary can continue the constrained output after: "
@@ -88,6 +115,27 @@ public final class ConstrainedDecoder {
                 logits[eosIds[i]] = eosLogits[i];
             }
         }
+    }
+
+    /** The most likely text token among {@code allowed}, or -1; an end-of-sequence that may come wins over text. */
+    private int argmax(float[] logits, long[] allowed) {
+        int best = -1;
+        for (int w = 0; w < allowed.length; w++) {
+            for (long bits = allowed[w]; bits != 0; bits &= bits - 1) {
+                int id = (w << 6) + Long.numberOfTrailingZeros(bits);
+                if (best < 0 || logits[id] > logits[best]) {
+                    best = id;
+                }
+            }
+        }
+        if (state.isComplete()) {
+            for (int eos : vocab.eosTokenIds()) {
+                if (best < 0 || logits[eos] >= logits[best]) {
+                    return -1; // the model would end here anyway
+                }
+            }
+        }
+        return best;
     }
 
     private long[] textTokens() {
@@ -166,6 +214,28 @@ public final class ConstrainedDecoder {
             return true;
         }
         return state.isComplete() && (vocab.eosTokenIds().length == 0 || isEmpty(textTokens()));
+    }
+
+    /**
+     * True when a token budget ({@link #maskLogits(float[], int)}) overrode the model: at some step the token it
+     * ranked first was disallowed because the output could not have closed in time after it. The value is valid
+     * but shorter than the model would have written.
+     */
+    public boolean shortenedToFit() {
+        return shortenedToFit;
+    }
+
+    /**
+     * Tokens of the shortest way to complete the output from here (longest-match tokenization of the shortest
+     * completion: an upper bound, exact in practice), or -1 when the grammar cannot say.
+     */
+    public int tokensToClose() {
+        return engine.closing().cost(state);
+    }
+
+    /** The current automaton state (tests of the closing costs). */
+    ParseState state() {
+        return state;
     }
 
     /** The text accepted so far. */

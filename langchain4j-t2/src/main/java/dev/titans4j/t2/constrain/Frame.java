@@ -1,5 +1,7 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * One level of the JSON pushdown automaton. Frames are immutable values (records): stepping returns
  * successors through the sink, so the automaton may be nondeterministic ({@code anyOf}, a number that may end
@@ -21,6 +23,15 @@ interface Frame {
      */
     default Frame clamp(int cap) {
         return this;
+    }
+
+    /**
+     * Appends the shortest bytes that end this frame (returning to {@code rest}), assuming whatever was pushed
+     * above it has ended; false when there is none. Shortest ends are canonical: after a prefix of this frame's
+     * end, the frame reached ends with the rest of it, so a budget that fits the end now still fits it later.
+     */
+    default boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+        return canFinish();
     }
 
     static boolean isWhitespace(int b) {

@@ -1,5 +1,7 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * An object with arbitrary string keys and values of one spec (plain JSON mode, or a schema object that
  * declares no properties and allows additional ones). At most {@code maxArrayItems} members. Keys are not
@@ -36,6 +38,13 @@ final class FreeObjectGrammar implements Spec {
     @Override
     public int need() {
         return 1;
+    }
+
+    private static final byte[] EMPTY = {'{', '}'};
+
+    @Override
+    public byte[] shortest() {
+        return EMPTY;
     }
 
     /** Progress inside the object: {@code left} more members allowed, {@code ws} whitespace budget. */
@@ -76,6 +85,21 @@ final class FreeObjectGrammar implements Spec {
         @Override
         public Frame clamp(int cap) {
             return ws > cap || left > cap ? new Members(g, phase, Math.min(left, cap), Math.min(ws, cap)) : this;
+        }
+
+        /** After a comma a member must follow: the empty key with the smallest value; otherwise just close. */
+        @Override
+        public boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+            if (phase == KEY || phase == COLON) {
+                byte[] value = g.values.shortest();
+                if (value == null) {
+                    return false;
+                }
+                out.writeBytes(phase == KEY ? new byte[] {'"', '"', ':'} : new byte[] {':'});
+                out.writeBytes(value);
+            }
+            out.write('}');
+            return true;
         }
 
         @Override

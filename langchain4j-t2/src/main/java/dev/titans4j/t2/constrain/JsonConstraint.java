@@ -190,6 +190,18 @@ public final class JsonConstraint {
             Stack.step(first.apply(rest), b, out);
             Stack.step(second.apply(rest), b, out);
         }
+
+        @Override
+        public boolean appendShortestEnd(Stack rest, java.io.ByteArrayOutputStream out) {
+            byte[] a = Stack.shortestCompletion(first.apply(Stack.EMPTY));
+            byte[] b = Stack.shortestCompletion(second.apply(Stack.EMPTY));
+            byte[] best = a == null || (b != null && b.length < a.length) ? b : a;
+            if (best == null) {
+                return false;
+            }
+            out.writeBytes(best);
+            return true;
+        }
     }
 
     /** Below a repeated item: after it, either stop or take the separator and another item. */

@@ -1,5 +1,7 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -37,6 +39,11 @@ final class LiteralGrammar implements Spec {
         new Match(trie, trie.root()).step(b, rest, out);
     }
 
+    @Override
+    public byte[] shortest() {
+        return trie.shortestFrom(trie.root());
+    }
+
     /** Progress inside one of the literals: the trie node reached so far. */
     record Match(LiteralTrie trie, int node) implements Frame {
         @Override
@@ -55,6 +62,14 @@ final class LiteralGrammar implements Spec {
         @Override
         public boolean canFinish() {
             return trie.value(node) >= 0;
+        }
+
+        @Override
+        public boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+            if (!canFinish()) {
+                out.writeBytes(trie.shortestFrom(node));
+            }
+            return true;
         }
 
         @Override

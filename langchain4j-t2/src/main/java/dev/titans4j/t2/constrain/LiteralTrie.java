@@ -1,5 +1,7 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,5 +82,41 @@ final class LiteralTrie {
 
     boolean isLeaf(int node) {
         return edges.get(node).length == 0;
+    }
+
+    /** The bytes from {@code node} to the nearest entry (the shortest; the first added on ties). */
+    byte[] shortestFrom(int node) {
+        byte[][] best = {null};
+        int[] bestValue = {Integer.MAX_VALUE};
+        forEachEntry(node, (value, rest) -> {
+            if (best[0] == null || rest.length < best[0].length
+                    || (rest.length == best[0].length && value < bestValue[0])) {
+                best[0] = rest;
+                bestValue[0] = value;
+            }
+        });
+        return best[0];
+    }
+
+    /** Every entry reachable from {@code node}, with the bytes that lead there from it. */
+    void forEachEntry(int node, EntryVisitor visitor) {
+        visit(node, new ByteArrayOutputStream(), visitor);
+    }
+
+    private void visit(int node, ByteArrayOutputStream path, EntryVisitor visitor) {
+        if (values.get(node) >= 0) {
+            visitor.entry(values.get(node), path.toByteArray());
+        }
+        for (int e : edges.get(node)) {
+            ByteArrayOutputStream longer = new ByteArrayOutputStream();
+            longer.writeBytes(path.toByteArray());
+            longer.write(e >>> 24);
+            visit(e & 0xFFFFFF, longer, visitor);
+        }
+    }
+
+    /** Receives an entry's value and the bytes from the start node to it. */
+    interface EntryVisitor {
+        void entry(int value, byte[] bytes);
     }
 }

@@ -18,11 +18,13 @@ final class MaskEngine {
     private final int clampCap;
     private final Map<ParseState, long[]> cache;
     private volatile StringContentIndex strings;
+    private final ClosingCosts closing;
 
     MaskEngine(TokenVocabulary vocab, int maxCachedMasks) {
         this.vocab = vocab;
         this.trie = vocab.trie();
         this.clampCap = vocab.maxTokenBytes() + 8;
+        this.closing = new ClosingCosts(this, clampCap, maxCachedMasks);
         this.cache = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<ParseState, long[]> eldest) {
@@ -33,6 +35,15 @@ final class MaskEngine {
 
     TokenVocabulary vocabulary() {
         return vocab;
+    }
+
+    ClosingCosts closing() {
+        return closing;
+    }
+
+    /** The string-content tables (for the closing costs). */
+    StringContentIndex stringContent() {
+        return strings();
     }
 
     /**

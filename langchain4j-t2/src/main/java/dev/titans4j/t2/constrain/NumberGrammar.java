@@ -1,5 +1,7 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * A JSON number, {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, or for integers only the
  * part before the fraction. Digit counts per part are capped by {@link ConstraintLimits}.
@@ -25,6 +27,13 @@ final class NumberGrammar implements Spec {
         this.maxInt = limits.maxIntegerDigits();
         this.maxFraction = limits.maxFractionDigits();
         this.maxExponent = limits.maxExponentDigits();
+    }
+
+    private static final byte[] ZERO_VALUE = {'0'};
+
+    @Override
+    public byte[] shortest() {
+        return ZERO_VALUE;
     }
 
     @Override
@@ -96,6 +105,15 @@ final class NumberGrammar implements Spec {
         @Override
         public Frame clamp(int cap) {
             return left > cap ? new Digits(g, phase, cap) : this;
+        }
+
+        /** One digit ends every part that cannot end yet (after '-', '.', 'e' or the exponent's sign). */
+        @Override
+        public boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+            if (!canFinish()) {
+                out.write('0');
+            }
+            return true;
         }
 
         @Override

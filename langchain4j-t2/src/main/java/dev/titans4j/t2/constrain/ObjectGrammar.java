@@ -1,5 +1,6 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,7 @@ final class ObjectGrammar implements Spec.Composite {
     private final int maxDepth;
     private int need = UNSATISFIABLE;
     private int maxOptionalNeed;
+    private byte[] shortest;
 
     ObjectGrammar(List<String> names, List<Spec> values, List<Boolean> required, ConstraintLimits limits) {
         int n = names.size();
@@ -106,6 +108,81 @@ final class ObjectGrammar implements Spec.Composite {
         return changed;
     }
 
+    @Override
+    public byte[] shortest() {
+        return shortest;
+    }
+
+    @Override
+    public boolean relaxShortest() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write('{');
+        if (!appendRequiredFrom(0, true, out)) {
+            return false;
+        }
+        boolean changed = shortest == null || out.size() < shortest.length;
+        if (changed) {
+            shortest = out.toByteArray();
+        }
+        return changed;
+    }
+
+    /** The required properties from index {@code from} with their shortest values, then '}'. */
+    private boolean appendRequiredFrom(int from, boolean first, ByteArrayOutputStream out) {
+        for (int j = from; j < names.size(); j++) {
+            if (required.get(j)) {
+                if (!first) {
+                    out.write(',');
+                }
+                first = false;
+                if (!appendMember(j, JsonText.quote(names.get(j)).getBytes(StandardCharsets.UTF_8), out)) {
+                    return false;
+                }
+            }
+        }
+        out.write('}');
+        return true;
+    }
+
+    /** {@code keyBytes}, ':', the shortest value of property {@code j}. */
+    private boolean appendMember(int j, byte[] keyBytes, ByteArrayOutputStream out) {
+        byte[] value = values.get(j).shortest();
+        if (value == null) {
+            return false;
+        }
+        out.writeBytes(keyBytes);
+        out.write(':');
+        out.writeBytes(value);
+        return true;
+    }
+
+    /**
+     * The shortest end when a key must be written from trie node {@code node} of the keys offered at
+     * {@code next}: over every key still reachable, its remaining bytes, its value and the required ones after
+     * it (the shortest in total; the earliest property on ties, so the choice stays the same key by key).
+     */
+    private boolean appendCheapestKey(int next, int node, Stack rest, ByteArrayOutputStream out) {
+        byte[][] best = {null};
+        int[] bestProperty = {Integer.MAX_VALUE};
+        keys(next, rest).forEachEntry(node, (property, keyRest) -> {
+            ByteArrayOutputStream candidate = new ByteArrayOutputStream();
+            if (appendMember(property, keyRest, candidate)
+                    && appendRequiredFrom(property + 1, false, candidate)) {
+                byte[] c = candidate.toByteArray();
+                if (best[0] == null || c.length < best[0].length
+                        || (c.length == best[0].length && property < bestProperty[0])) {
+                    best[0] = c;
+                    bestProperty[0] = property;
+                }
+            }
+        });
+        if (best[0] == null) {
+            return false;
+        }
+        out.writeBytes(best[0]);
+        return true;
+    }
+
     /**
      * Progress inside the object. {@code next}: index of the first property not yet written (in phase COLON,
      * the property whose key was just read); {@code node}: key trie position; {@code ws}: whitespace budget.
@@ -162,6 +239,23 @@ final class ObjectGrammar implements Spec.Composite {
         @Override
         public Frame clamp(int cap) {
             return ws > cap ? new Members(g, phase, next, node, cap) : this;
+        }
+
+        @Override
+        public boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+            return switch (phase) {
+                case KEY_OR_CLOSE -> g.appendRequiredFrom(next, true, out);
+                case KEY -> g.appendCheapestKey(next, 0, rest, out);
+                case IN_KEY -> g.appendCheapestKey(next, node, rest, out);
+                case COLON -> {
+                    ByteArrayOutputStream member = new ByteArrayOutputStream();
+                    boolean ok = g.appendMember(next, new byte[0], member)
+                            && g.appendRequiredFrom(next + 1, false, member);
+                    out.writeBytes(member.toByteArray());
+                    yield ok;
+                }
+                default -> g.appendRequiredFrom(next, false, out);
+            };
         }
 
         @Override

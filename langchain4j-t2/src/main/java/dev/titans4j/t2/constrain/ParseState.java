@@ -61,6 +61,18 @@ final class ParseState {
         return true;
     }
 
+    /** The shortest completion over all configurations (the first on ties), or null when none is known. */
+    byte[] shortestCompletion() {
+        byte[] best = null;
+        for (Stack s : stacks) {
+            byte[] c = Stack.shortestCompletion(s);
+            if (c != null && (best == null || c.length < best.length)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     ParseState clamped(int cap) {
         Collector c = new Collector();
         for (Stack s : stacks) {

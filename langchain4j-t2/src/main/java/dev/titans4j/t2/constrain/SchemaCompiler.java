@@ -184,13 +184,17 @@ final class SchemaCompiler {
         return spec;
     }
 
-    /** Fixpoint of {@link Spec#need()} over the (possibly cyclic) spec graph; needs only ever decrease. */
+    /**
+     * Fixpoint of {@link Spec#need()} and {@link Spec#shortest()} over the (possibly cyclic) spec graph; both only
+     * ever decrease.
+     */
     private void computeNeeds() {
         boolean changed = true;
         while (changed) {
             changed = false;
             for (Spec.Composite c : composites) {
                 changed |= c.relaxNeed();
+                changed |= c.relaxShortest();
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 /**
@@ -23,10 +24,19 @@ interface Spec {
         return 0;
     }
 
+    /**
+     * The shortest value of this spec as bytes (no whitespace), or null when it has none: what closing an output
+     * within a token budget writes for a value that has not started yet.
+     */
+    byte[] shortest();
+
     /** A spec whose {@link #need()} depends on others (possibly cyclically): computed by fixpoint. */
     interface Composite extends Spec {
         /** Recomputes {@link #need()} from the current values of its parts; true if it changed. */
         boolean relaxNeed();
+
+        /** Recomputes {@link #shortest()} from the current values of its parts; true if it changed. */
+        boolean relaxShortest();
     }
 
     /** A value slot: optional leading whitespace, then the value of {@code spec}. */
@@ -46,12 +56,23 @@ interface Spec {
         public Frame clamp(int cap) {
             return ws > cap ? new Slot(spec, cap) : this;
         }
+
+        @Override
+        public boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+            byte[] value = spec.shortest();
+            if (value == null) {
+                return false;
+            }
+            out.writeBytes(value);
+            return true;
+        }
     }
 
     /** {@code anyOf}: every alternative is tried in parallel (the automaton is nondeterministic). */
     final class AnyOf implements Composite {
         private final List<Spec> alternatives;
         private int need = UNSATISFIABLE;
+        private byte[] shortest;
 
         AnyOf(List<Spec> alternatives) {
             this.alternatives = List.copyOf(alternatives);
@@ -83,6 +104,27 @@ interface Spec {
             need = n;
             return changed;
         }
+
+        @Override
+        public byte[] shortest() {
+            return shortest;
+        }
+
+        @Override
+        public boolean relaxShortest() {
+            byte[] best = null;
+            for (Spec s : alternatives) {
+                byte[] v = s.shortest();
+                if (v != null && (best == null || v.length < best.length)) {
+                    best = v;
+                }
+            }
+            boolean changed = best != null && (shortest == null || best.length < shortest.length);
+            if (changed) {
+                shortest = best;
+            }
+            return changed;
+        }
     }
 
     /** {@code $ref}: resolved after the whole schema is compiled, so definitions may be recursive. */
@@ -90,6 +132,7 @@ interface Spec {
         private final String name;
         private Spec target;
         private int need = UNSATISFIABLE;
+        private byte[] shortest;
 
         Ref(String name) {
             this.name = name;
@@ -124,6 +167,21 @@ interface Spec {
             int n = target.need();
             boolean changed = n != need;
             need = n;
+            return changed;
+        }
+
+        @Override
+        public byte[] shortest() {
+            return shortest;
+        }
+
+        @Override
+        public boolean relaxShortest() {
+            byte[] v = target.shortest();
+            boolean changed = v != null && (shortest == null || v.length < shortest.length);
+            if (changed) {
+                shortest = v;
+            }
             return changed;
         }
     }

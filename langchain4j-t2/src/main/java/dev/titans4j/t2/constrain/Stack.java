@@ -57,6 +57,17 @@ final class Stack {
         return true;
     }
 
+    /** The shortest bytes that complete the document from this configuration, or null when none is known. */
+    static byte[] shortestCompletion(Stack s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (; !s.isEmpty(); s = s.rest) {
+            if (!s.top.appendShortestEnd(s.rest, out)) {
+                return null;
+            }
+        }
+        return out.toByteArray();
+    }
+
     /** The same configuration with every budget clamped to {@code cap}: equal keys get equal token masks. */
     Stack clamped(int cap) {
         if (isEmpty()) {

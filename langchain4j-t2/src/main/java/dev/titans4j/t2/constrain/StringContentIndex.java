@@ -15,6 +15,8 @@ final class StringContentIndex {
      */
     final long[][] plainUpTo;
     final int maxCost;
+    /** Content tokens that end on a character boundary (no split character owed after them), as BitSet words. */
+    final long[] plainWhole;
     /** Trie nodes reached by string content with no split character, that have a {@code "} or {@code \} edge. */
     final int[] exitNodes;
     /** Bytes from the root to each exit node. */
@@ -27,6 +29,7 @@ final class StringContentIndex {
         int[] cost = new int[vocabSize];
         java.util.Arrays.fill(cost, -1);
         int words = (vocabSize + 63) >>> 6;
+        long[] whole = new long[words];
         IntList exits = new IntList();
         IntList depths = new IntList();
         int[] max = {0};
@@ -58,6 +61,9 @@ final class StringContentIndex {
                     int id = trie.tokens[t];
                     cost[id] = c;
                     max[0] = Math.max(max[0], c);
+                    if (next.phase() == StringGrammar.BODY) {
+                        whole[id >>> 6] |= 1L << id;
+                    }
                 }
                 stack.push(new Object[] {child, depth + 1, next});
             }
@@ -67,6 +73,7 @@ final class StringContentIndex {
             }
         }
         this.maxCost = max[0];
+        this.plainWhole = whole;
         this.plainUpTo = new long[maxCost + 1][words];
         for (int id = 0; id < vocabSize; id++) {
             for (int c = Math.max(cost[id], 0); cost[id] >= 0 && c <= maxCost; c++) {

@@ -1,5 +1,7 @@
 package dev.titans4j.t2.constrain;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * A JSON string: {@code "}, then characters as well-formed UTF-8 (no overlongs, no surrogates, nothing above
  * U+10FFFF), no raw control bytes, escapes {@code \" \\ \/ \b \f \n \r \t \\uXXXX} (no lone surrogate
@@ -16,6 +18,13 @@ final class StringGrammar implements Spec {
 
     StringGrammar(int maxBytes) {
         this.maxBytes = maxBytes;
+    }
+
+    private static final byte[] EMPTY = {'"', '"'};
+
+    @Override
+    public byte[] shortest() {
+        return EMPTY;
     }
 
     @Override
@@ -115,6 +124,28 @@ final class StringGrammar implements Spec {
         @Override
         public Frame clamp(int cap) {
             return left > cap ? new Chars(phase, cap, pending, lo, hi) : this;
+        }
+
+        /** Finishes the escape or character under way with its smallest allowed bytes, then the quote. */
+        @Override
+        public boolean appendShortestEnd(Stack rest, ByteArrayOutputStream out) {
+            switch (phase) {
+                case ESCAPE -> out.write('n');
+                case HEX -> {
+                    for (int i = 0; i < pending; i++) {
+                        out.write('0');
+                    }
+                }
+                case UTF8 -> {
+                    out.write(lo);
+                    for (int i = 1; i < pending; i++) {
+                        out.write(0x80);
+                    }
+                }
+                default -> { }
+            }
+            out.write('"');
+            return true;
         }
     }
 }

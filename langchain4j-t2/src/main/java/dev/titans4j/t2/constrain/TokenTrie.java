@@ -40,6 +40,50 @@ final class TokenTrie {
     }
 
     /**
+     * How many tokens {@code bytes} takes when each step takes the longest token that is a prefix of the rest
+     * (an upper bound on the fewest tokens), or -1 when some byte starts no token.
+     */
+    int greedyTokenCount(byte[] bytes) {
+        int count = 0;
+        for (int at = 0; at < bytes.length; count++) {
+            int node = 0;
+            int longest = 0;
+            for (int i = at; i < bytes.length; i++) {
+                node = child(node, bytes[i]);
+                if (node < 0) {
+                    break;
+                }
+                if (tokenStart[node] < tokenStart[node + 1]) {
+                    longest = i - at + 1;
+                }
+            }
+            if (longest == 0) {
+                return -1;
+            }
+            at += longest;
+        }
+        return count;
+    }
+
+    private int child(int node, byte label) {
+        int lo = childStart[node];
+        int hi = childStart[node + 1] - 1;
+        while (lo <= hi) { // a node's edges are sorted by unsigned byte
+            int mid = (lo + hi) >>> 1;
+            int c = Integer.compare(edgeLabel[mid] & 0xFF, label & 0xFF);
+            if (c == 0) {
+                return edgeTarget[mid];
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Builds nodes breadth-first per level so each node's edges are contiguous. Tokens sorted by bytes make
      * every trie node a contiguous range of the sorted order.
      */

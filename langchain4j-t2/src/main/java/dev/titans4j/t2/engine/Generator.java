@@ -108,6 +108,10 @@ public final class Generator {
             }
             logits = session.decode(token);
         }
+        if ((reason == StopReason.END_OF_SEQUENCE || reason == StopReason.MAX_OUTPUT_TOKENS)
+                && selector.shortenedToFit()) {
+            reason = StopReason.CLOSED_TO_FIT;
+        }
         // held-back text is final now; a cancelled caller wants nothing more
         if (reason != StopReason.STOP_SEQUENCE && reason != StopReason.CANCELLED) {
             emit.accept(stops.push(decoder.flush()));

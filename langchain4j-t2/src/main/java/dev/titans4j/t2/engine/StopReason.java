@@ -8,6 +8,11 @@ public enum StopReason {
     STOP_SEQUENCE,
     /** The maximum number of output tokens was reached. */
     MAX_OUTPUT_TOKENS,
+    /**
+     * A constrained output (a JSON schema, a required tool call) stopped growing and was closed so that it ends
+     * complete within the maximum number of output tokens: valid, but shorter than the model would have written.
+     */
+    CLOSED_TO_FIT,
     /** The context window is full. */
     CONTEXT_FULL,
     /** The caller cancelled the generation. */

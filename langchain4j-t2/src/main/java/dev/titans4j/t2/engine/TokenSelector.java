@@ -22,6 +22,11 @@ public interface TokenSelector {
         return false;
     }
 
+    /** True when a token budget made a constrained output close earlier than its grammar required. */
+    default boolean shortenedToFit() {
+        return false;
+    }
+
     /** Argmax; ties go to the lowest id (as llama2.c and Hugging Face do). */
     static TokenSelector greedy() {
         return logits -> {
