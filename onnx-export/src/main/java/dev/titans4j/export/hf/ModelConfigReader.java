@@ -23,6 +23,12 @@ final class ModelConfigReader {
     /** transformers' MistralConfig default when {@code sliding_window} is absent (an explicit null means none). */
     static final int MISTRAL_DEFAULT_SLIDING_WINDOW = 4096;
 
+    /**
+     * The cos and sin tables (max_position_embeddings x head_dim / 2 each) are built in memory and stored in the
+     * graph; 2^28 values (1 GiB as float32) allows 4M positions at head_dim 128, beyond any supported model.
+     */
+    static final long MAX_ROTARY_TABLE_VALUES = 1L << 28;
+
     private ModelConfigReader() {
     }
 
@@ -65,6 +71,12 @@ final class ModelConfigReader {
         }
 
         int maxPositions = config.positiveInt("max_position_embeddings", defaultMaxPositions(arch));
+        long rotaryValues = (long) maxPositions * (headDim / 2);
+        if (rotaryValues > MAX_ROTARY_TABLE_VALUES) {
+            throw config.error("max_position_embeddings", maxPositions + " with head_dim " + headDim + " needs rotary"
+                    + " tables of " + rotaryValues + " values, more than the " + MAX_ROTARY_TABLE_VALUES
+                    + " the exporter builds (1 GiB a table)");
+        }
         SpecialTokens tokens = SpecialTokens.read(config, generation, arch, vocab);
 
         return new ModelConfig(arch.className(), modelType, hidden, intermediate, layers, heads, kvHeads, headDim,
