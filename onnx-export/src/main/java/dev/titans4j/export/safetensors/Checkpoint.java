@@ -1,6 +1,7 @@
 package dev.titans4j.export.safetensors;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
@@ -99,8 +100,10 @@ public final class Checkpoint implements Closeable {
         JsonNode root;
         try {
             root = JSON.readTree(index.toFile());
+        } catch (JsonProcessingException e) {
+            throw SafetensorsException.forFile(INDEX_FILE, "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw SafetensorsException.forFile(INDEX_FILE, "not valid JSON: " + e.getMessage());
+            throw SafetensorsException.forFile(INDEX_FILE, "cannot read: " + e.getMessage());
         }
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject()) {
