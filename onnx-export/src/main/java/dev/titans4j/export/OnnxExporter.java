@@ -2,6 +2,7 @@ package dev.titans4j.export;
 
 import dev.titans4j.export.hf.CheckpointValidator;
 import dev.titans4j.export.hf.ModelConfig;
+import dev.titans4j.export.hf.TokenizerFiles;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.onnx.DecoderGraphBuilder;
@@ -23,13 +24,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Turns a Hugging Face Llama-family checkpoint folder into a titans4j model folder: {@code model.onnx} (+
  * {@code model.onnx.data}), the tokenizer files, {@code svf.safetensors} (Transformer² singular values) and
  * {@code manifest.json}. With the Transformer² hook on, also {@code model-plain.onnx} (+ data), the same decoder
- * without the hook, unless {@link ExportOptions#plainCompanion()} is off. Config and weights are validated before anything is written.
+ * without the hook, unless {@link ExportOptions#plainCompanion()} is off. Config, tokenizer and weights are validated
+ * before the output folder is touched (see {@link #export}).
  *
  * <pre>{@code
  * ExportResult r = OnnxExporter.builder()
@@ -48,6 +49,9 @@ public final class OnnxExporter {
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "generation_config.json", "special_tokens_map.json");
     private static final int OPSET = 21;
+    /** Files of an earlier export that a forced export into the same folder must not leave next to its own. */
+    private static final List<String> STALE_FILES = List.of(MODEL_FILE + ".data", SVF_FILE, PLAIN_MODEL_FILE,
+            PLAIN_MODEL_FILE + ".data");
 
     private final ExportOptions options;
     private final ExportProgress progress;
@@ -61,6 +65,13 @@ public final class OnnxExporter {
         return new Builder();
     }
 
+    /**
+     * Exports {@code input} into {@code output}. Everything that can be checked without reading the weights is
+     * checked before anything is written: the config (special-token ids inside the vocabulary), the tokenizer files,
+     * every safetensors header and the sizes config.json implies against the checkpoint's tensors. The weights are
+     * checked finite as they are read. The export is written into a staging folder beside {@code output} and moved
+     * into place at the end ({@link StagedOutput}): a failed export leaves no output folder, or the one it found.
+     */
     public ExportResult export(Path input, Path output) throws IOException {
         long start = System.nanoTime();
         progress.phase("validating " + input);
@@ -74,22 +85,23 @@ public final class OnnxExporter {
         }
         try (Checkpoint checkpoint = Checkpoint.open(input)) {
             CheckpointValidator.validate(config, checkpoint);
-            prepareOutput(output);
-
-            DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, checkpoint::floats,
-                    new DecoderGraphBuilder.Options(options.precision(), options.svfForm(),
-                            options.int4BlockSize()));
-            try (SvfLedger ledger = built.svf()) {
-                return write(input, output, config, built, checkpoint, start);
-            } catch (IOException | RuntimeException e) {
-                removePartialModel(output);
-                throw e;
+            TokenizerFiles.validate(input, config);
+            try (StagedOutput staged = StagedOutput.prepare(output, options.force(), STALE_FILES)) {
+                DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, checkpoint::floats,
+                        new DecoderGraphBuilder.Options(options.precision(), options.svfForm(),
+                                options.int4BlockSize()));
+                ExportResult result;
+                try (SvfLedger ledger = built.svf()) {
+                    result = write(input, staged.dir(), output, config, built, checkpoint, start);
+                }
+                staged.commit();
+                return result;
             }
         }
     }
 
-    private ExportResult write(Path input, Path output, ModelConfig config, DecoderGraphBuilder.Result built,
-                               Checkpoint checkpoint, long start) throws IOException {
+    private ExportResult write(Path input, Path output, Path finalOutput, ModelConfig config,
+                               DecoderGraphBuilder.Result built, Checkpoint checkpoint, long start) throws IOException {
         Map<String, Long> sizes = new LinkedHashMap<>();
         OnnxModelWriter.Written written = writeGraph(built.graph(), output.resolve(MODEL_FILE), sizes);
         OnnxModelWriter.Written plain = null;
@@ -118,7 +130,7 @@ public final class OnnxExporter {
                 built.svfWeights());
         manifest.write(output);
         sizes.put(ModelManifest.FILE_NAME, Files.size(output.resolve(ModelManifest.FILE_NAME)));
-        return new ExportResult(output, manifest, config.parameterCount(), sizes,
+        return new ExportResult(finalOutput, manifest, config.parameterCount(), sizes,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -167,41 +179,6 @@ public final class OnnxExporter {
             writer.add(weight, DType.F32, new long[] {s.length}, f);
         }
         writer.write(file);
-    }
-
-    /** A failed export leaves no half-written model behind (manifest.json is written last, so none exists). */
-    private static void removePartialModel(Path output) {
-        for (String file : List.of(MODEL_FILE, MODEL_FILE + ".data", PLAIN_MODEL_FILE, PLAIN_MODEL_FILE + ".data",
-                SVF_FILE)) {
-            try {
-                Files.deleteIfExists(output.resolve(file));
-            } catch (IOException ignored) {
-                // best effort: the original failure is what the caller needs to see
-            }
-        }
-    }
-
-    private void prepareOutput(Path output) throws IOException {
-        if (Files.exists(output) && !Files.isDirectory(output)) {
-            throw new ExportException("output " + output + " exists and is not a folder");
-        }
-        if (Files.isDirectory(output) && !options.force()) {
-            try (Stream<Path> entries = Files.list(output)) {
-                if (entries.findAny().isPresent()) {
-                    throw new ExportException("output folder " + output
-                            + " is not empty; choose another folder or pass --force to overwrite");
-                }
-            }
-        }
-        Files.createDirectories(output);
-        if (options.force()) {
-            // a stale data file from an earlier export must not sit next to an inline model
-            Files.deleteIfExists(output.resolve(MODEL_FILE + ".data"));
-            Files.deleteIfExists(output.resolve(SVF_FILE));
-            // nor a companion from an earlier export that the new manifest does not name
-            Files.deleteIfExists(output.resolve(PLAIN_MODEL_FILE));
-            Files.deleteIfExists(output.resolve(PLAIN_MODEL_FILE + ".data"));
-        }
     }
 
     public static final class Builder {

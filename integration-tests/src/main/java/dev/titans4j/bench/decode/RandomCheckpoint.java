@@ -35,13 +35,20 @@ final class RandomCheckpoint {
      * Writes the folder unless it is already complete (its index exists: written last).
      *
      * @param tokenizerFrom folder whose tokenizer files are copied in (Jlama needs a tokenizer.json to load a model;
-     *                      the benchmark feeds token ids directly); null = none
+     *                      the benchmark feeds token ids directly); null = a three-token placeholder
      */
     static Path ensure(ModelShape shape, Path dir, Path tokenizerFrom, long seed) throws IOException {
         Files.createDirectories(dir);
         // Jlama's quantizer copies README.md along with the weights and fails without one
         Files.writeString(dir.resolve("README.md"), "# Random " + shape.name() + " checkpoint\n\n" + shape.describe()
                 + "\n\nRandom weights written by titans4j's decode benchmark: a speed fixture, not a model.\n");
+        Path tokenizerJson = dir.resolve("tokenizer.json");
+        if (tokenizerFrom == null && !Files.exists(tokenizerJson)) {
+            // the exporter requires a tokenizer whose ids fit the vocabulary (also in folders cached before it did);
+            // the benchmark itself feeds token ids
+            Files.writeString(tokenizerJson, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"<unk>\": 0, \"<s>\": 1,"
+                    + " \"</s>\": 2}, \"merges\": []}}");
+        }
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.isRegularFile(index)) {
             return dir;

@@ -123,8 +123,14 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
+    /** A message listing several problems on indented lines becomes "head: first; second; ...". */
     private static String oneLine(String message) {
-        return message == null ? "unknown error" : message.replace('\n', ' ').trim();
+        if (message == null || message.isBlank()) {
+            return "unknown error";
+        }
+        String[] lines = message.strip().split("\\s*\\n\\s*");
+        return lines.length == 1 ? lines[0]
+                : lines[0] + " " + String.join("; ", java.util.Arrays.asList(lines).subList(1, lines.length));
     }
 
     static void printSummary(PrintWriter out, ExportResult r) {

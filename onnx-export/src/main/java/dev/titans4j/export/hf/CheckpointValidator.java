@@ -3,8 +3,10 @@ package dev.titans4j.export.hf;
 import dev.titans4j.export.safetensors.Checkpoint;
 import dev.titans4j.export.safetensors.TensorInfo;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks that a checkpoint holds exactly the weights its {@link ModelConfig} implies, with the right shapes, before
@@ -22,6 +24,7 @@ public final class CheckpointValidator {
 
     /** Throws a {@link CheckpointMismatchException} listing every problem found. */
     public static void validate(ModelConfig config, Checkpoint checkpoint) throws CheckpointMismatchException {
+        checkLayerCount(config, checkpoint);
         List<String> problems = new ArrayList<>();
         Map<String, long[]> expected = config.expectedTensors();
         for (Map.Entry<String, long[]> entry : expected.entrySet()) {
@@ -45,6 +48,40 @@ public final class CheckpointValidator {
         if (!problems.isEmpty()) {
             throw new CheckpointMismatchException(message(checkpoint, problems));
         }
+    }
+
+    /**
+     * The expected-tensor list grows with num_hidden_layers, so a config asking for more layers than the checkpoint
+     * stores is rejected before that list is built (num_hidden_layers 1000000000 would otherwise exhaust the heap).
+     */
+    private static void checkLayerCount(ModelConfig config, Checkpoint checkpoint)
+            throws CheckpointMismatchException {
+        Set<Long> layers = new HashSet<>(); // distinct indices: one stray 'model.layers.999999999.x' proves nothing
+        for (String name : checkpoint.names()) {
+            long layer = layerIndex(name);
+            if (layer >= 0) {
+                layers.add(layer);
+            }
+        }
+        int stored = layers.size();
+        if (config.numLayers() > stored) {
+            throw new CheckpointMismatchException(checkpoint.directory() + ": config.json has num_hidden_layers "
+                    + config.numLayers() + " but the weights hold " + stored + " layers");
+        }
+    }
+
+    /** N of {@code model.layers.N.*}, or -1 for any other name. */
+    private static long layerIndex(String name) {
+        if (!name.startsWith(WeightNames.LAYER_PREFIX)) {
+            return -1;
+        }
+        int start = WeightNames.LAYER_PREFIX.length();
+        int dot = name.indexOf('.', start);
+        String digits = name.substring(start, dot < 0 ? name.length() : dot);
+        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(digits);
     }
 
     private static String missing(ModelConfig config, String name) {

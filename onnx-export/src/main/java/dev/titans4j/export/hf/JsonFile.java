@@ -1,6 +1,8 @@
 package dev.titans4j.export.hf;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -31,8 +33,13 @@ final class JsonFile {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // the original message only: Jackson's full one adds the source path on a second line
+            JsonLocation at = e.getLocation();
+            throw new ModelConfigException(fileName + ": not valid JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
         } catch (IOException e) {
-            throw new ModelConfigException(fileName + ": not valid JSON: " + e.getMessage(), e);
+            throw new ModelConfigException(fileName + ": cannot read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new ModelConfigException(fileName + ": not a JSON object");

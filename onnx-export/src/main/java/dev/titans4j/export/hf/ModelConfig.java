@@ -97,18 +97,20 @@ public record ModelConfig(
     public Map<String, long[]> expectedTensors() {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         long hidden = hiddenSize;
+        long qDim = (long) numHeads * headDim; // in long: absurd config values must not wrap into plausible ones
+        long kvDim = (long) numKvHeads * headDim;
         shapes.put(WeightNames.EMBED_TOKENS, new long[] {vocabSize, hidden});
         for (int layer = 0; layer < numLayers; layer++) {
             shapes.put(WeightNames.layer(layer, WeightNames.INPUT_LAYERNORM), new long[] {hidden});
-            shapes.put(WeightNames.weight(layer, WeightNames.Q_PROJ), new long[] {qDim(), hidden});
-            shapes.put(WeightNames.weight(layer, WeightNames.K_PROJ), new long[] {kvDim(), hidden});
-            shapes.put(WeightNames.weight(layer, WeightNames.V_PROJ), new long[] {kvDim(), hidden});
+            shapes.put(WeightNames.weight(layer, WeightNames.Q_PROJ), new long[] {qDim, hidden});
+            shapes.put(WeightNames.weight(layer, WeightNames.K_PROJ), new long[] {kvDim, hidden});
+            shapes.put(WeightNames.weight(layer, WeightNames.V_PROJ), new long[] {kvDim, hidden});
             if (attentionBias) {
-                shapes.put(WeightNames.bias(layer, WeightNames.Q_PROJ), new long[] {qDim()});
-                shapes.put(WeightNames.bias(layer, WeightNames.K_PROJ), new long[] {kvDim()});
-                shapes.put(WeightNames.bias(layer, WeightNames.V_PROJ), new long[] {kvDim()});
+                shapes.put(WeightNames.bias(layer, WeightNames.Q_PROJ), new long[] {qDim});
+                shapes.put(WeightNames.bias(layer, WeightNames.K_PROJ), new long[] {kvDim});
+                shapes.put(WeightNames.bias(layer, WeightNames.V_PROJ), new long[] {kvDim});
             }
-            shapes.put(WeightNames.weight(layer, WeightNames.O_PROJ), new long[] {hidden, qDim()});
+            shapes.put(WeightNames.weight(layer, WeightNames.O_PROJ), new long[] {hidden, qDim});
             if (attentionOutputBias) {
                 shapes.put(WeightNames.bias(layer, WeightNames.O_PROJ), new long[] {hidden});
             }

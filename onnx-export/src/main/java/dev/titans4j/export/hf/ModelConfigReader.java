@@ -23,6 +23,12 @@ final class ModelConfigReader {
     /** transformers' MistralConfig default when {@code sliding_window} is absent (an explicit null means none). */
     static final int MISTRAL_DEFAULT_SLIDING_WINDOW = 4096;
 
+    /**
+     * The cos and sin tables (max_position_embeddings x head_dim / 2 each) are built in memory and stored in the
+     * graph; 2^28 values (1 GiB as float32) allows 4M positions at head_dim 128, beyond any supported model.
+     */
+    static final long MAX_ROTARY_TABLE_VALUES = 1L << 28;
+
     private ModelConfigReader() {
     }
 
@@ -65,7 +71,13 @@ final class ModelConfigReader {
         }
 
         int maxPositions = config.positiveInt("max_position_embeddings", defaultMaxPositions(arch));
-        SpecialTokens tokens = SpecialTokens.read(config, generation, arch);
+        long rotaryValues = (long) maxPositions * (headDim / 2);
+        if (rotaryValues > MAX_ROTARY_TABLE_VALUES) {
+            throw config.error("max_position_embeddings", maxPositions + " with head_dim " + headDim + " needs rotary"
+                    + " tables of " + rotaryValues + " values, more than the " + MAX_ROTARY_TABLE_VALUES
+                    + " the exporter builds (1 GiB a table)");
+        }
+        SpecialTokens tokens = SpecialTokens.read(config, generation, arch, vocab);
 
         return new ModelConfig(arch.className(), modelType, hidden, intermediate, layers, heads, kvHeads, headDim,
                 vocab, eps, rope.theta(), rope.scaling(), config.optionalBoolean("tie_word_embeddings", false),
@@ -143,43 +155,56 @@ final class ModelConfigReader {
     /**
      * BOS, EOS and PAD ids. config.json first, then generation_config.json; when neither sets them, LlamaConfig and
      * MistralConfig default to BOS 1 / EOS 2 and Qwen2Config to none. EOS may be an int or a list in either file;
-     * the result is their union, config.json's ids first.
+     * the result is their union, config.json's ids first. Every id must be a row of the embedding table
+     * ({@code 0 <= id < vocab_size}), checked where it is read so the message names its file.
      */
     record SpecialTokens(Integer bos, List<Integer> eos, Integer pad) {
 
-        static SpecialTokens read(JsonFile config, JsonFile generation, Architecture arch)
+        static SpecialTokens read(JsonFile config, JsonFile generation, Architecture arch, int vocab)
                 throws ModelConfigException {
             boolean llamaDefaults = arch != Architecture.QWEN2;
-            Integer bos = config.nullableInt("bos_token_id");
+            Integer bos = id(config, "bos_token_id", vocab);
             if (bos == null) {
-                bos = generation.nullableInt("bos_token_id");
+                bos = id(generation, "bos_token_id", vocab);
             }
             if (bos == null && llamaDefaults) {
                 bos = 1;
             }
             Set<Integer> eos = new LinkedHashSet<>();
-            addIds(config, eos);
-            addIds(generation, eos);
+            addIds(config, eos, vocab);
+            addIds(generation, eos, vocab);
             if (eos.isEmpty() && llamaDefaults) {
                 eos.add(2);
             }
-            Integer pad = config.nullableInt("pad_token_id");
+            Integer pad = id(config, "pad_token_id", vocab);
             if (pad == null) {
-                pad = generation.nullableInt("pad_token_id");
+                pad = id(generation, "pad_token_id", vocab);
             }
             return new SpecialTokens(bos, new ArrayList<>(eos), pad);
         }
 
-        private static void addIds(JsonFile file, Set<Integer> ids) throws ModelConfigException {
+        private static Integer id(JsonFile file, String key, int vocab) throws ModelConfigException {
+            Integer id = file.nullableInt(key);
+            return id == null ? null : inVocabulary(file, key, id, vocab);
+        }
+
+        private static void addIds(JsonFile file, Set<Integer> ids, int vocab) throws ModelConfigException {
             String key = "eos_token_id";
             JsonNode node = file.node(key);
             if (node.isArray()) {
                 for (JsonNode id : node) {
-                    ids.add(file.intValue(key, id));
+                    ids.add(inVocabulary(file, key, file.intValue(key, id), vocab));
                 }
             } else if (!node.isMissingNode() && !node.isNull()) {
-                ids.add(file.intValue(key, node));
+                ids.add(inVocabulary(file, key, file.intValue(key, node), vocab));
             }
+        }
+
+        private static int inVocabulary(JsonFile file, String key, int id, int vocab) throws ModelConfigException {
+            if (id < 0 || id >= vocab) {
+                throw file.error(key, id + " is not a token id: vocab_size is " + vocab);
+            }
+            return id;
         }
     }
 

@@ -6,6 +6,8 @@ public final class WeightNames {
     public static final String EMBED_TOKENS = "model.embed_tokens.weight";
     public static final String FINAL_NORM = "model.norm.weight";
     public static final String LM_HEAD = "lm_head.weight";
+    /** Every per-layer weight name starts with this, then the layer index and a dot. */
+    public static final String LAYER_PREFIX = "model.layers.";
 
     public static final String INPUT_LAYERNORM = "input_layernorm.weight";
     public static final String POST_ATTENTION_LAYERNORM = "post_attention_layernorm.weight";
@@ -22,7 +24,7 @@ public final class WeightNames {
 
     /** {@code model.layers.<layer>.<suffix>}, e.g. {@code layer(3, INPUT_LAYERNORM)}. */
     public static String layer(int layer, String suffix) {
-        return "model.layers." + layer + "." + suffix;
+        return LAYER_PREFIX + layer + "." + suffix;
     }
 
     /** Weight of a projection, e.g. {@code weight(0, Q_PROJ)} = {@code model.layers.0.self_attn.q_proj.weight}. */

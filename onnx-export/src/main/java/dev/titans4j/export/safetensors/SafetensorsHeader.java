@@ -16,8 +16,11 @@ import java.util.Map;
 /**
  * Parses and validates the JSON header of a safetensors file against the size of its data region. After
  * {@link #parse} succeeds every tensor has a supported dtype, a size that matches its shape, and a byte range inside
- * the data region that overlaps no other tensor, so reading can trust the offsets. Unused bytes between or after
- * tensors are tolerated (they cannot change what is read); {@code __metadata__} must map strings to strings.
+ * the data region that overlaps no other tensor, so reading can trust the offsets. Unused bytes between tensors are
+ * tolerated (they cannot change what is read), but the data region must end with its last tensor, as the reference
+ * safetensors library requires: bytes after it mean the header length is wrong (a length a few bytes short still
+ * parses when the header was padded, and shifts every tensor into garbage) or the file was appended to.
+ * {@code __metadata__} must map strings to strings.
  */
 final class SafetensorsHeader {
 
@@ -46,6 +49,7 @@ final class SafetensorsHeader {
         SafetensorsHeader header = new SafetensorsHeader(file, dataSize);
         header.read(json);
         header.checkNoOverlaps();
+        header.checkNothingAfterTheLastTensor();
         return header;
     }
 
@@ -173,6 +177,22 @@ final class SafetensorsHeader {
                         + "] overlap tensor '" + previous.name() + "' [" + previous.dataStart() + ", "
                         + previous.dataEnd() + "]");
             }
+        }
+    }
+
+    private void checkNothingAfterTheLastTensor() throws SafetensorsException {
+        TensorInfo last = null;
+        for (TensorInfo t : tensors.values()) {
+            if (last == null || t.dataEnd() > last.dataEnd()) {
+                last = t;
+            }
+        }
+        long end = last == null ? 0 : last.dataEnd();
+        if (end < dataSize) {
+            String after = last == null ? "the header (the file has no tensors)" : "the last tensor ('" + last.name() + "' ends at data byte "
+                    + end + ")";
+            throw SafetensorsException.forFile(file, (dataSize - end) + " unused bytes after " + after
+                    + "; the header length is wrong or bytes were appended to the file");
         }
     }
 

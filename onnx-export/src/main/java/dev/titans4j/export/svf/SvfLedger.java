@@ -1,5 +1,7 @@
 package dev.titans4j.export.svf;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -100,10 +102,21 @@ public final class SvfLedger implements AutoCloseable {
             });
         }
         running.put(job.name(), CompletableFuture.supplyAsync(() -> {
-            SvfFactors f = Svd.factor(job.weight().get(), job.rows(), job.cols());
+            SvfFactors f = decompose(job);
             singularValues.put(job.name(), f.singularValues());
             return f;
         }, pool));
+    }
+
+    /** A decomposition that fails is reported as bad input naming the weight, not as an arithmetic error. */
+    private static SvfFactors decompose(Job job) {
+        float[] weight = job.weight().get();
+        try {
+            return Svd.factor(weight, job.rows(), job.cols());
+        } catch (ArithmeticException e) {
+            throw new UncheckedIOException(new IOException("tensor '" + job.name()
+                    + "': singular value decomposition failed (" + e.getMessage() + ")", e));
+        }
     }
 
     private static int threads() {

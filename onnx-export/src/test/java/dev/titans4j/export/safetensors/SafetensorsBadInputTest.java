@@ -148,6 +148,16 @@ class SafetensorsBadInputTest {
     }
 
     @Test
+    void bytesAfterTheLastTensor() throws IOException {
+        assertRejected(header("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 7),
+                "model.safetensors: 3 unused bytes after the last tensor ('w' ends at data byte 4); the header length"
+                        + " is wrong or bytes were appended to the file");
+        assertRejected(header("{\"__metadata__\":{\"format\":\"pt\"}}", 2),
+                "model.safetensors: 2 unused bytes after the header (the file has no tensors); the header length"
+                        + " is wrong or bytes were appended to the file");
+    }
+
+    @Test
     void sizeThatDoesNotMatchTheShape() throws IOException {
         String name = "model.layers.0.mlp.up_proj.weight";
         assertRejected(header("{\"" + name + "\":{\"dtype\":\"F32\",\"shape\":[64,172],\"data_offsets\":[0,4096]}}",

@@ -49,4 +49,21 @@ class SvfLedgerTest {
                     .hasMessageContaining("disk gone");
         }
     }
+
+    /** Weights reach the ledger checked finite; should a decomposition still fail, the error names the weight. */
+    @Test
+    void aDecompositionThatFailsNamesTheWeight() {
+        float[] w = new float[8 * 6];
+        java.util.Arrays.fill(w, 1f);
+        w[13] = Float.NaN;
+        try (SvfLedger ledger = new SvfLedger()) {
+            ledger.register("model.layers.0.mlp.up_proj.weight", () -> w, 8, 6);
+            assertThatThrownBy(() -> ledger.factors("model.layers.0.mlp.up_proj.weight"))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessage("java.io.IOException: tensor 'model.layers.0.mlp.up_proj.weight': singular value"
+                            + " decomposition failed (eigenvalue iteration did not converge)")
+                    .cause().hasMessage("tensor 'model.layers.0.mlp.up_proj.weight': singular value"
+                            + " decomposition failed (eigenvalue iteration did not converge)");
+        }
+    }
 }

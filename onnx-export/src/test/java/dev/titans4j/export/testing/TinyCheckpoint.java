@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * Writes a small random Hugging Face checkpoint folder ({@code config.json}, {@code generation_config.json},
- * {@code model.safetensors} or shards + index) for any supported architecture and option.
+ * {@code model.safetensors} or shards + index, and a placeholder {@code tokenizer.json} with one token per row of the
+ * embedding table) for any supported architecture and option.
  *
  * <p>Tensor names and shapes are spelled out here from the transformers modeling files, independently of
  * {@code ModelConfig.expectedTensors()}, so a test that validates a fixture checks one against the other. Weights are
@@ -62,6 +63,7 @@ public final class TinyCheckpoint {
     private long seed = 42;
     private double weightScale = 1.0;
     private List<Integer> eosTokenIds = List.of(2);
+    private boolean tokenizer = true;
     private final Map<String, Object> configOverrides = new LinkedHashMap<>();
     private final Map<String, long[]> tensorOverrides = new LinkedHashMap<>();
     private final Set<String> omitted = new HashSet<>();
@@ -106,6 +108,8 @@ public final class TinyCheckpoint {
     public TinyCheckpoint seed(long v) { seed = v; return this; }
     public TinyCheckpoint weightScale(double v) { weightScale = v; return this; }
     public TinyCheckpoint eosTokenIds(Integer... ids) { eosTokenIds = List.of(ids); return this; }
+    /** Whether to write the placeholder {@code tokenizer.json} (default true; the exporter requires one). */
+    public TinyCheckpoint tokenizer(boolean v) { tokenizer = v; return this; }
 
     /** Llama 3.1-style {@code rope_scaling} {@code {"rope_type": "llama3", ...}}. */
     public TinyCheckpoint llama3RopeScaling(double factor, double lowFreqFactor, double highFreqFactor,
@@ -155,10 +159,45 @@ public final class TinyCheckpoint {
                     : JSON.valueToTree(eosTokenIds));
             writeJson(dir.resolve("generation_config.json"), generation);
             writeWeights(dir, tensors());
+            if (tokenizer) {
+                writeJson(dir.resolve("tokenizer.json"), placeholderTokenizer());
+            }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A Hugging Face BPE tokenizer.json without merges: {@code <unk>}, {@code <s>}, {@code </s>} (ids 0-2, special)
+     * and {@code t3}, {@code t4}, ... up to vocab_size - 1. It loads in the tokenizers library; text it encodes is
+     * all {@code <unk>}, which is enough for tests that feed token ids.
+     */
+    private ObjectNode placeholderTokenizer() {
+        ObjectNode root = JSON.createObjectNode().put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        List<String> specials = List.of("<unk>", "<s>", "</s>");
+        var added = root.putArray("added_tokens");
+        for (int id = 0; id < specials.size(); id++) {
+            added.addObject().put("id", id).put("content", specials.get(id)).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        for (String stage : List.of("normalizer", "pre_tokenizer", "post_processor", "decoder")) {
+            root.putNull(stage);
+        }
+        ObjectNode model = root.putObject("model").put("type", "BPE");
+        model.putNull("dropout");
+        model.put("unk_token", "<unk>");
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", false).put("byte_fallback", false);
+        ObjectNode vocab = model.putObject("vocab");
+        for (int id = 0; id < vocabSize; id++) {
+            vocab.put(id < specials.size() ? specials.get(id) : "t" + id, id);
+        }
+        model.putArray("merges");
+        return root;
     }
 
     /** Copies stories260K's tokenizer files into {@code dir} (its vocabulary has 512 entries). */
