@@ -26,7 +26,8 @@ import java.util.Objects;
  *                       in memory. False: always {@code model.onnx}, one copy of the weights, for applications
  *                       that mix experts on every request.
  * @param verifyChecksums whether loading reads every file the model uses to compare its CRC32C with the manifest's
- *                        (default false: about a second per GB more on load). File sizes are compared on every load
+ *                        (default false: ~0.12 s per GB more on load from the page cache, the disk's read time
+ *                        otherwise; see BENCHMARKS.md). File sizes are compared on every load
  *                        either way, which catches truncated copies; checksums also catch flipped bytes. Exports
  *                        made before the manifest recorded digests load unchecked.
  */
