@@ -226,21 +226,20 @@ final class ManifestReader {
             return;
         }
         digests.forEach((name, digest) -> {
-            String field = "'fileDigests." + name + "'";
+            String field = "'fileDigests." + name;
             if (name.isBlank() || name.contains("/") || name.contains("\\") || name.equals(".")
                     || name.equals("..")) {
-                throw new InvalidManifestException(file + ": " + field
-                        + " is not a file name in the model folder");
+                throw new InvalidManifestException(file + ": " + field + "' is not a file name in the model folder");
             }
             if (digest == null) {
-                throw new InvalidManifestException(file + ": " + field + " must be an object, got null");
+                throw new InvalidManifestException(file + ": " + field + "' must be an object, got null");
             }
             if (digest.size() < 0) {
-                throw new InvalidManifestException(file + ": " + field + ".size must be >= 0, got "
+                throw new InvalidManifestException(file + ": " + field + ".size' must be >= 0, got "
                         + digest.size());
             }
             if (digest.crc32c() == null || !CRC32C.matcher(digest.crc32c()).matches()) {
-                throw new InvalidManifestException(file + ": " + field + ".crc32c must be 8 lower-case hex digits,"
+                throw new InvalidManifestException(file + ": " + field + ".crc32c' must be 8 lower-case hex digits,"
                         + " got " + (digest.crc32c() == null ? "nothing" : "'" + digest.crc32c() + "'"));
             }
         });

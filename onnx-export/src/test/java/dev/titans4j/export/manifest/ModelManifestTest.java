@@ -172,7 +172,7 @@ class ModelManifestTest {
             ((ObjectNode) node.get("fileDigests").get("model.onnx")).put("crc32c", "XYZ");
         });
         assertThatThrownBy(() -> ModelManifest.read(out)).hasMessage(file
-                + ": 'fileDigests.model.onnx'.crc32c must be 8 lower-case hex digits, got 'XYZ'");
+                + ": 'fileDigests.model.onnx.crc32c' must be 8 lower-case hex digits, got 'XYZ'");
 
         edit(out, node -> ((ObjectNode) node.get("fileDigests").get("model.onnx")).put("size", "12"));
         assertThatThrownBy(() -> ModelManifest.read(out)).hasMessage(file
