@@ -1,11 +1,15 @@
 package dev.titans4j.export;
 
 import dev.titans4j.export.hf.ModelConfig;
+import dev.titans4j.export.manifest.FileDigest;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.onnx.GraphNames;
 import dev.titans4j.export.onnx.OnnxModelWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Fills {@link ModelManifest} from the config, the options and what was written. */
 final class ManifestFactory {
@@ -13,9 +17,13 @@ final class ManifestFactory {
     private ManifestFactory() {
     }
 
-    /** {@code plain} is what was written for the plain companion graph, or null when there is none. */
+    /**
+     * {@code plain} is what was written for the plain companion graph, or null when there is none; {@code digests}
+     * has every file written, copied tokenizer files included, by name.
+     */
     static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
-                                OnnxModelWriter.Written plain, List<String> copiedFiles, List<String> svfWeights) {
+                                OnnxModelWriter.Written plain, Map<String, FileDigest> digests,
+                                List<String> svfWeights) {
         ModelManifest.Dimensions dims = new ModelManifest.Dimensions(c.hiddenSize(), c.intermediateSize(),
                 c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.maxPositionEmbeddings(),
                 c.slidingWindow(), c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.attentionBias());
@@ -23,9 +31,9 @@ final class ManifestFactory {
                 c.addBosToken());
         ModelManifest.Files files = new ModelManifest.Files(OnnxExporter.MODEL_FILE,
                 written.dataFile() == null ? null : written.dataFile().getFileName().toString(),
-                copiedFiles.contains("tokenizer.json") ? "tokenizer.json" : null,
-                copiedFiles.contains("tokenizer_config.json") ? "tokenizer_config.json" : null,
-                copiedFiles.contains("generation_config.json") ? "generation_config.json" : null);
+                digests.containsKey("tokenizer.json") ? "tokenizer.json" : null,
+                digests.containsKey("tokenizer_config.json") ? "tokenizer_config.json" : null,
+                digests.containsKey("generation_config.json") ? "generation_config.json" : null);
         ModelManifest.PlainCompanion companion = plain == null ? null : new ModelManifest.PlainCompanion(
                 plain.modelFile().getFileName().toString(),
                 plain.dataFile() == null ? null : plain.dataFile().getFileName().toString());
@@ -51,6 +59,6 @@ final class ManifestFactory {
                 c.architecture(), c.modelType(), input.toAbsolutePath().normalize().getFileName().toString(),
                 options.precision(), dims, tokens, ChatFormat.detect(c.chatTemplate()), files, inputs, outputs, kv,
                 svf, options.precision() == ModelManifest.Precision.int4 ? options.int4BlockSize() : null,
-                companion);
+                companion, Collections.unmodifiableMap(new LinkedHashMap<>(digests)));
     }
 }

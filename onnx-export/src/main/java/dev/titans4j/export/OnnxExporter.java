@@ -3,6 +3,8 @@ package dev.titans4j.export;
 import dev.titans4j.export.hf.CheckpointValidator;
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.hf.TokenizerFiles;
+import dev.titans4j.export.manifest.DigestingOutputStream;
+import dev.titans4j.export.manifest.FileDigest;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.onnx.DecoderGraphBuilder;
@@ -14,12 +16,11 @@ import dev.titans4j.export.safetensors.DType;
 import dev.titans4j.export.safetensors.SafetensorsWriter;
 import dev.titans4j.export.svf.SvfLedger;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,40 +103,41 @@ public final class OnnxExporter {
 
     private ExportResult write(Path input, Path output, Path finalOutput, ModelConfig config,
                                DecoderGraphBuilder.Result built, Checkpoint checkpoint, long start) throws IOException {
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        OnnxModelWriter.Written written = writeGraph(built.graph(), output.resolve(MODEL_FILE), sizes);
+        Map<String, FileDigest> digests = new LinkedHashMap<>();
+        OnnxModelWriter.Written written = writeGraph(built.graph(), output.resolve(MODEL_FILE), digests);
         OnnxModelWriter.Written plain = null;
         if (options.plainCompanion()) {
             // the original weights, read again from the checkpoint: no SVD involved
             DecoderGraphBuilder.Result plainBuilt = DecoderGraphBuilder.build(config, checkpoint::floats,
                     new DecoderGraphBuilder.Options(options.precision(), null, options.int4BlockSize()));
             try (SvfLedger none = plainBuilt.svf()) {
-                plain = writeGraph(plainBuilt.graph(), output.resolve(PLAIN_MODEL_FILE), sizes);
+                plain = writeGraph(plainBuilt.graph(), output.resolve(PLAIN_MODEL_FILE), digests);
             }
         }
         if (options.svfEnabled()) {
             writeSingularValues(built, output.resolve(SVF_FILE));
-            sizes.put(SVF_FILE, Files.size(output.resolve(SVF_FILE)));
+            // read back: a few bytes per singular value, just written, so still in the page cache
+            digests.put(SVF_FILE, FileDigest.of(output.resolve(SVF_FILE)));
         }
-        List<String> copied = new ArrayList<>();
         for (String file : TOKENIZER_FILES) {
             Path source = input.resolve(file);
             if (Files.isRegularFile(source)) {
-                Files.copy(source, output.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                copied.add(file);
-                sizes.put(file, Files.size(source));
+                digests.put(file, copy(source, output.resolve(file)));
             }
         }
-        ModelManifest manifest = ManifestFactory.create(config, input, options, written, plain, copied,
+        ModelManifest manifest = ManifestFactory.create(config, input, options, written, plain, digests,
                 built.svfWeights());
         manifest.write(output);
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        digests.forEach((file, digest) -> sizes.put(file, digest.size()));
         sizes.put(ModelManifest.FILE_NAME, Files.size(output.resolve(ModelManifest.FILE_NAME)));
         return new ExportResult(finalOutput, manifest, config.parameterCount(), sizes,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Writes one graph (+ its data file when needed or asked for) with its own progress phase. */
-    private OnnxModelWriter.Written writeGraph(Graph graph, Path file, Map<String, Long> sizes) throws IOException {
+    private OnnxModelWriter.Written writeGraph(Graph graph, Path file, Map<String, FileDigest> digests)
+            throws IOException {
         boolean external = options.externalData() || OnnxModelWriter.mustUseExternalData(graph);
         String name = file.getFileName().toString();
         progress.phase("writing " + name + (external ? " + " + name + ".data" : ""));
@@ -147,11 +149,20 @@ public final class OnnxExporter {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        sizes.put(name, written.modelBytes());
+        digests.put(name, written.modelDigest());
         if (written.dataFile() != null) {
-            sizes.put(written.dataFile().getFileName().toString(), written.dataBytes());
+            digests.put(written.dataFile().getFileName().toString(), written.dataDigest());
         }
         return written;
+    }
+
+    /** Copies a tokenizer file, digesting the bytes on their way to the copy. */
+    private static FileDigest copy(Path source, Path target) throws IOException {
+        try (InputStream in = Files.newInputStream(source);
+             DigestingOutputStream out = new DigestingOutputStream(Files.newOutputStream(target))) {
+            in.transferTo(out);
+            return out.digest();
+        }
     }
 
     private OnnxModelWriter.Listener counting(Graph graph) {

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.titans4j.export.manifest.FileIntegrity;
 import dev.titans4j.export.manifest.ModelManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +39,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * withPlainCompanion(false)} keeps only {@code model.onnx} for applications that mix experts on every request.
  * Exports without a companion load {@code model.onnx} alone, for every session. Both graphs have the same KV
  * layout, so one cache pool serves both.
+ *
+ * <p>Loading compares the size of every file it relies on (both graphs and their data, the singular values, the
+ * tokenizer files) with the manifest's {@link ModelManifest#fileDigests() digests}, and with
+ * {@link EngineOptions#verifyChecksums()} also its CRC32C, so a truncated or corrupted copy fails here, naming the
+ * file, instead of at the first request that mixes experts or with garbage output.
  *
  * <p>Weights stay in anonymous memory: {@code model.onnx} is read into a buffer by us and handed to ONNX Runtime
  * (which parses the initializers into its own allocations), and an external data file ({@code model.onnx.data},
@@ -104,6 +111,9 @@ public final class OnnxModel implements AutoCloseable {
         if (plainFile != null) {
             requireCompanion(folder, plainFile);
         }
+        // here, not when a graph is first run: a bad model.onnx is found now even when it loads lazily
+        FileIntegrity.requireIntact(folder, manifest, filesUsed(manifest, plainFile != null),
+                options.verifyChecksums());
         int modelContext = manifest.dimensions().contextLength();
         int context = options.maxContextLength() == 0 ? modelContext
                 : Math.min(options.maxContextLength(), modelContext);
@@ -129,6 +139,16 @@ public final class OnnxModel implements AutoCloseable {
 
     private static boolean hasSvf(ModelManifest m) {
         return m.svf() != null && m.svf().enabled() && m.svf().matrices() != null && !m.svf().matrices().isEmpty();
+    }
+
+    /** The files the manifest has digests for, but a plain companion this load will not run. */
+    private static Set<String> filesUsed(ModelManifest m, boolean companion) {
+        Set<String> files = new LinkedHashSet<>(m.fileDigests() == null ? Set.of() : m.fileDigests().keySet());
+        if (!companion && m.plainCompanion() != null) {
+            files.remove(m.plainCompanion().model());
+            files.remove(m.plainCompanion().externalData());
+        }
+        return files;
     }
 
     private static void requireFile(Path folder, String name) {

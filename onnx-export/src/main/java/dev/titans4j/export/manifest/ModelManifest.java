@@ -2,14 +2,13 @@ package dev.titans4j.export.manifest;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code manifest.json}: everything the runtime needs to know about an exported model folder.
@@ -35,6 +34,10 @@ import java.util.List;
  * <p>{@link #plainCompanion()}: the optional plain companion graph (see {@link PlainCompanion}); a top-level field
  * so that runtimes which do not know it ignore it and load {@code files.model}.
  *
+ * <p>{@link #fileDigests()}: each written file's size and CRC32C by file name (the model graphs and their data, the
+ * singular values, the copied tokenizer files; not {@code manifest.json} itself), checked by {@link FileIntegrity};
+ * null in manifests written before it was recorded, whose files are loaded unchecked.
+ *
  * <p>Every record here ignores unknown properties: a later exporter may add optional fields without a new
  * {@link #manifestVersion()}, and older runtimes must still read the manifest.
  */
@@ -57,7 +60,8 @@ public record ModelManifest(
         KvCache kvCache,
         Svf svf,
         Integer int4BlockSize,
-        PlainCompanion plainCompanion) {
+        PlainCompanion plainCompanion,
+        Map<String, FileDigest> fileDigests) {
 
     public static final String FORMAT = "titans4j-onnx";
     public static final int CURRENT_VERSION = 1;
@@ -69,7 +73,7 @@ public record ModelManifest(
                          Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
                          KvCache kvCache, Svf svf) {
         this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
-                tokens, chatFormat, files, inputs, outputs, kvCache, svf, null, null);
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, null, null, null);
     }
 
     /** The manifest without a plain companion. */
@@ -78,7 +82,16 @@ public record ModelManifest(
                          Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
                          KvCache kvCache, Svf svf, Integer int4BlockSize) {
         this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
-                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, null);
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, null, null);
+    }
+
+    /** The manifest without file digests. */
+    public ModelManifest(String format, int manifestVersion, String exporterVersion, String architecture,
+                         String modelType, String sourceModel, Precision precision, Dimensions dimensions,
+                         Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
+                         KvCache kvCache, Svf svf, Integer int4BlockSize, PlainCompanion plainCompanion) {
+        this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, plainCompanion, null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -167,58 +180,13 @@ public record ModelManifest(
         JSON.writeValue(folder.resolve(FILE_NAME).toFile(), this);
     }
 
-    /** Reads and checks {@code manifest.json} in an exported model folder. */
+    /**
+     * Reads and checks {@code manifest.json} in an exported model folder.
+     *
+     * @throws InvalidManifestException naming the field, for a missing or malformed manifest
+     */
     public static ModelManifest read(Path folder) throws IOException {
-        Path file = folder.resolve(FILE_NAME);
-        JsonNode node;
-        try {
-            node = JSON.readTree(java.nio.file.Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new InvalidManifestException(file + ": not found; is " + folder
-                    + " a folder written by the titans4j exporter? (run: titans4j export --input HF_DIR --output DIR)");
-        } catch (IOException e) {
-            throw new InvalidManifestException(file + ": not valid JSON: " + e.getMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new InvalidManifestException(file + ": expected a JSON object");
-        }
-        if (!FORMAT.equals(node.path("format").asText(null))) {
-            throw new InvalidManifestException(file + ": format is '" + node.path("format").asText("")
-                    + "', expected '" + FORMAT + "'");
-        }
-        int version = node.path("manifestVersion").asInt(-1);
-        if (version != CURRENT_VERSION) {
-            throw new InvalidManifestException(file + ": manifest version " + version
-                    + " is not supported by this runtime (supported: " + CURRENT_VERSION
-                    + "); re-export the model with a matching titans4j version");
-        }
-        ModelManifest m = JSON.treeToValue(node, ModelManifest.class);
-        m.validate(file);
-        return m;
-    }
-
-    private void validate(Path file) {
-        for (Object[] field : new Object[][] {{"architecture", architecture}, {"precision", precision},
-                {"dimensions", dimensions}, {"tokens", tokens}, {"files", files}, {"inputs", inputs},
-                {"outputs", outputs}, {"kvCache", kvCache}, {"chatFormat", chatFormat}}) {
-            if (field[1] == null) {
-                throw new InvalidManifestException(file + ": missing field '" + field[0] + "'");
-            }
-        }
-        if (files.model() == null || files.model().isBlank()) {
-            throw new InvalidManifestException(file + ": missing field 'files.model'");
-        }
-        if (plainCompanion != null && (plainCompanion.model() == null || plainCompanion.model().isBlank())) {
-            throw new InvalidManifestException(file + ": missing field 'plainCompanion.model'");
-        }
-        if (!"float32".equals(kvCache.dtype()) && !"float16".equals(kvCache.dtype())) {
-            throw new InvalidManifestException(file + ": kvCache.dtype '" + kvCache.dtype()
-                    + "' is not supported (float32, float16)");
-        }
-        if (svf != null && svf.enabled() && (svf.file() == null || svf.matrices() == null
-                || svf.matrices().isEmpty())) {
-            throw new InvalidManifestException(file + ": svf is enabled but lists no file or matrices");
-        }
+        return ManifestReader.read(folder);
     }
 
     /** A manifest that is missing, of another format or version, or incomplete. */

@@ -1,8 +1,9 @@
 package dev.titans4j.export.onnx;
 
+import dev.titans4j.export.manifest.DigestingOutputStream;
+import dev.titans4j.export.manifest.FileDigest;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +29,20 @@ public final class OnnxModelWriter {
         void tensorWritten(Initializer tensor);
     }
 
-    /** Sizes of what was written; {@code dataFile} is null without external data. */
-    public record Written(Path modelFile, long modelBytes, Path dataFile, long dataBytes) {
+    /**
+     * What was written, with each file's size and CRC32C computed on the way out; {@code dataFile} and
+     * {@code dataDigest} are null without external data.
+     */
+    public record Written(Path modelFile, FileDigest modelDigest, Path dataFile, FileDigest dataDigest) {
+
+        public long modelBytes() {
+            return modelDigest.size();
+        }
+
+        /** 0 without external data. */
+        public long dataBytes() {
+            return dataDigest == null ? 0 : dataDigest.size();
+        }
     }
 
     private final Map<String, Integer> opsets = new LinkedHashMap<>();
@@ -95,10 +108,11 @@ public final class OnnxModelWriter {
         }
         modelHead.lengthPrefix(OnnxProto.MODEL_GRAPH, graphSize);
 
-        long dataBytes = 0;
-        try (OutputStream model = new BufferedOutputStream(Files.newOutputStream(modelFile), 1 << 20);
-             CountingOutputStream data = dataFile == null ? null
-                     : new CountingOutputStream(new BufferedOutputStream(Files.newOutputStream(dataFile), 1 << 20))) {
+        // digesting outside the buffers: each tensor's bytes are checksummed in its own large writes
+        try (DigestingOutputStream model = new DigestingOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(modelFile), 1 << 20));
+             DigestingOutputStream data = dataFile == null ? null : new DigestingOutputStream(
+                     new BufferedOutputStream(Files.newOutputStream(dataFile), 1 << 20))) {
             modelHead.writeTo(model);
             graphHead.writeTo(model);
             for (InitializerLayout l : layouts) {
@@ -106,7 +120,7 @@ public final class OnnxModelWriter {
                 prefix.writeTo(model);
                 l.header().writeTo(model);
                 if (l.external()) {
-                    data.padTo(l.offset());
+                    padTo(data, l.offset());
                     l.init().data().writeTo(data);
                     if (data.count() != l.offset() + l.init().byteLength()) {
                         throw new IllegalStateException("tensor " + l.init().name() + " wrote a wrong byte count");
@@ -118,11 +132,19 @@ public final class OnnxModelWriter {
                     listener.tensorWritten(l.init());
                 }
             }
+            model.flush();
             if (data != null) {
-                dataBytes = data.count();
+                data.flush();
             }
+            return new Written(modelFile, model.digest(), dataFile, data == null ? null : data.digest());
         }
-        return new Written(modelFile, Files.size(modelFile), dataFile, dataBytes);
+    }
+
+    /** Zeros up to an external tensor's aligned offset. */
+    private static void padTo(DigestingOutputStream data, long offset) throws IOException {
+        if (data.count() < offset) {
+            data.write(new byte[Math.toIntExact(offset - data.count())]);
+        }
     }
 
     private record InitializerLayout(Initializer init, ProtoBuffer header, long protoSize, boolean external,
@@ -177,42 +199,5 @@ public final class OnnxModelWriter {
                 .message(OnnxProto.TENSOR_TYPE_SHAPE, shape);
         ProtoBuffer type = new ProtoBuffer().message(OnnxProto.TYPE_TENSOR, tensorType);
         return new ProtoBuffer().string(OnnxProto.VALUE_INFO_NAME, v.name()).message(OnnxProto.VALUE_INFO_TYPE, type);
-    }
-
-    /** Counts bytes so external tensors can be padded to their aligned offsets. */
-    private static final class CountingOutputStream extends OutputStream {
-        private final OutputStream out;
-        private long count;
-
-        CountingOutputStream(OutputStream out) {
-            this.out = out;
-        }
-
-        long count() {
-            return count;
-        }
-
-        void padTo(long offset) throws IOException {
-            while (count < offset) {
-                write(0);
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
-        }
     }
 }

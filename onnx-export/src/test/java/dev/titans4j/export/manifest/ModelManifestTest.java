@@ -9,6 +9,8 @@ import dev.titans4j.export.OnnxExporter;
 import dev.titans4j.export.testing.TinyCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +96,96 @@ class ModelManifestTest {
         node.remove("kvCache");
         json.writeValue(file.toFile(), node);
         assertThatThrownBy(() -> ModelManifest.read(out)).hasMessageContaining("missing field 'kvCache'");
+    }
+
+    @Test
+    void aVersionGivenAsAStringIsRefusedNotConverted() throws Exception {
+        Path out = exported();
+        Path file = edit(out, node -> node.put("manifestVersion", "1"));
+        assertThatThrownBy(() -> ModelManifest.read(out)).isInstanceOf(ModelManifest.InvalidManifestException.class)
+                .hasMessage(file + ": 'manifestVersion' must be a whole number, got \"1\" (a string)");
+
+        edit(out, node -> node.remove("manifestVersion"));
+        assertThatThrownBy(() -> ModelManifest.read(out))
+                .hasMessage(file + ": missing field 'manifestVersion'");
+    }
+
+    @Test
+    void typeErrorsNameTheFieldWhatItMustBeAndWhatItIs() throws Exception {
+        Path out = exported();
+        Path file = out.resolve(ModelManifest.FILE_NAME);
+        ObjectNode original = (ObjectNode) json.readTree(file.toFile());
+        record Case(String path, Object value, String message) {
+        }
+        for (Case c : List.of(
+                new Case("dimensions.hiddenSize", "64", "'dimensions.hiddenSize' must be a whole number, got \"64\" (a string)"),
+                new Case("dimensions.vocabSize", 64.5, "'dimensions.vocabSize' must be a whole number, got 64.5"),
+                new Case("dimensions.ropeTheta", "1e4", "'dimensions.ropeTheta' must be a number, got \"1e4\" (a string)"),
+                new Case("kvCache.sharedBuffer", "yes", "'kvCache.sharedBuffer' must be true or false, got \"yes\" (a string)"),
+                new Case("precision", "int8", "'precision' must be one of fp32, fp16, int4, got \"int8\" (a string)"),
+                new Case("architecture", 5, "'architecture' must be a string, got 5"),
+                new Case("tokens.eosTokenIds", 2, "'tokens.eosTokenIds' must be a list, got 2"),
+                new Case("dimensions", "big", "'dimensions' must be an object, got \"big\" (a string)"))) {
+            ObjectNode node = original.deepCopy();
+            String[] parts = c.path().split("\\.");
+            ObjectNode parent = parts.length == 1 ? node : (ObjectNode) node.get(parts[0]);
+            parent.set(parts[parts.length - 1], json.valueToTree(c.value()));
+            json.writeValue(file.toFile(), node);
+            assertThatThrownBy(() -> ModelManifest.read(out)).as(c.path())
+                    .isInstanceOf(ModelManifest.InvalidManifestException.class)
+                    .hasMessage(file + ": " + c.message());
+        }
+    }
+
+    @Test
+    void tokenIdsOutsideTheVocabularyAndEmptyDimensionsAreRefused() throws Exception {
+        Path out = exported(); // vocabulary of 64
+        Path file = edit(out, node -> ((ObjectNode) node.get("tokens")).putArray("eosTokenIds").add(2).add(99999));
+        assertThatThrownBy(() -> ModelManifest.read(out)).hasMessage(file
+                + ": 'tokens.eosTokenIds[1]' is 99999, outside the vocabulary (0..63, dimensions.vocabSize 64)");
+
+        edit(out, node -> {
+            ((ObjectNode) node.get("tokens")).putArray("eosTokenIds").add(2);
+            ((ObjectNode) node.get("tokens")).put("bosTokenId", -1);
+        });
+        assertThatThrownBy(() -> ModelManifest.read(out)).hasMessage(file
+                + ": 'tokens.bosTokenId' is -1, outside the vocabulary (0..63, dimensions.vocabSize 64)");
+
+        edit(out, node -> {
+            ((ObjectNode) node.get("tokens")).put("bosTokenId", 1);
+            ((ObjectNode) node.get("dimensions")).remove("numLayers");
+        });
+        assertThatThrownBy(() -> ModelManifest.read(out))
+                .hasMessage(file + ": 'dimensions.numLayers' must be positive, got 0");
+    }
+
+    @Test
+    void fileDigestsNameOnlyFilesInTheFolderWithWellFormedValues() throws Exception {
+        Path out = exported();
+        Path file = edit(out, node -> ((ObjectNode) node.get("fileDigests")).putObject("../secret")
+                .put("size", 1).put("crc32c", "00000000"));
+        assertThatThrownBy(() -> ModelManifest.read(out))
+                .hasMessage(file + ": 'fileDigests.../secret' is not a file name in the model folder");
+
+        edit(out, node -> {
+            ((ObjectNode) node.get("fileDigests")).remove("../secret");
+            ((ObjectNode) node.get("fileDigests").get("model.onnx")).put("crc32c", "XYZ");
+        });
+        assertThatThrownBy(() -> ModelManifest.read(out)).hasMessage(file
+                + ": 'fileDigests.model.onnx.crc32c' must be 8 lower-case hex digits, got 'XYZ'");
+
+        edit(out, node -> ((ObjectNode) node.get("fileDigests").get("model.onnx")).put("size", "12"));
+        assertThatThrownBy(() -> ModelManifest.read(out)).hasMessage(file
+                + ": 'fileDigests.model.onnx.size' must be a whole number, got \"12\" (a string)");
+    }
+
+    /** Rewrites the exported manifest after {@code change}; returns its path. */
+    private Path edit(Path out, Consumer<ObjectNode> change) throws Exception {
+        Path file = out.resolve(ModelManifest.FILE_NAME);
+        ObjectNode node = (ObjectNode) json.readTree(file.toFile());
+        change.accept(node);
+        json.writeValue(file.toFile(), node);
+        return file;
     }
 
     @Test
