@@ -33,7 +33,7 @@ import java.util.Map;
 public final class SakanaExpertImporter {
 
     /** The key prefix of {@code Policy.state_dict()}: its only registered module is this ParameterList. */
-    static final String POLICY_LIST = "learnable_params_module_list.";
+    private static final String POLICY_LIST = "learnable_params_module_list.";
 
     private static final List<String> MLP_ORDER = List.of(WeightNames.GATE_PROJ, WeightNames.UP_PROJ,
             WeightNames.DOWN_PROJ);
@@ -114,7 +114,7 @@ public final class SakanaExpertImporter {
      * The target's MLP weights in the order Sakana's Policy enumerates them (Hugging Face state_dict order); each
      * must be an adapted matrix of the export.
      */
-    static List<String> mlpWeightsInStateDictOrder(SingularValues target) {
+    private static List<String> mlpWeightsInStateDictOrder(SingularValues target) {
         List<String> weights = new ArrayList<>();
         for (int layer = 0; layer < target.identity().numLayers(); layer++) {
             for (String projection : MLP_ORDER) {
