@@ -7,10 +7,26 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * The cross-entropy method over a box {@code [lower, upper]^K}: sample a population from independent normals, keep
- * the best fraction (the elite), refit mean and standard deviation to it, repeat. Transformer²'s few-shot adaptation
- * uses it for the mixture weights α (population 32, elite 20%, α in [0, 1], 50-100 iterations). Deterministic for a
+ * The cross-entropy method over a box {@code [lower, upper]^K}: sample a population from independent normals
+ * (clamped to the box), rank it by the score, keep the best {@code ⌊population · eliteFraction⌋} (at least one: the
+ * elite), refit mean and standard deviation (unbiased, floored at 1e-3) to the elite, repeat. Deterministic for a
  * seed. The best sample ever seen is returned, not the last mean.
+ *
+ * <p>Transformer²'s few-shot adaptation uses it for the mixture weights α; the defaults are the settings of Sakana's
+ * {@code cfgs/optimization/cem.yaml} ({@code optim_modules.CEM}): population 32, elite ratio 0.2 (6 elites, their
+ * {@code int(elite_ratio · pop_size)}), α in [0, 1], start mean in the middle of the box, start std half its width
+ * ({@code range / 2}), no smoothing ({@code optim_ema = 0}). Where this class differs, and why:
+ * <ul>
+ *   <li>Ranking: the elite is the top of a full ranking by {@code order} (for {@link FewShotScore#ORDER}: accuracy,
+ *       then log-likelihood). Sakana picks elites by accuracy alone ({@code np.argpartition}, which orders equal
+ *       accuracies arbitrarily) and uses the log-likelihood only to pick the best member
+ *       ({@code use_loglikelihood_for_ties}); on the accuracy plateaus of a handful of examples the tie-break then
+ *       steers the distribution too.</li>
+ *   <li>Best member: Sakana re-evaluates the previous best as member 0 of each population ({@code re_eval_best},
+ *       needed because it scores each generation on a fresh mini-batch) and returns the last generation's best; the
+ *       project's few-shot score is deterministic (fixed examples, greedy check), so re-scoring would repeat the
+ *       same number: it keeps the best ever seen instead and spends every evaluation on a new sample.</li>
+ * </ul>
  */
 public final class CrossEntropyMethod {
 
@@ -48,7 +64,7 @@ public final class CrossEntropyMethod {
         double[] std = new double[dimensions];
         java.util.Arrays.fill(mean, (lower + upper) / 2);
         java.util.Arrays.fill(std, initialStd);
-        int elite = Math.max(1, (int) Math.round(population * eliteFraction));
+        int elite = Math.max(1, (int) (population * eliteFraction)); // Sakana's int(elite_ratio * pop_size)
         double[] best = null;
         S bestScore = null;
         int evaluations = 0;
@@ -86,7 +102,7 @@ public final class CrossEntropyMethod {
                     v += diff * diff;
                 }
                 mean[d] = m;
-                std[d] = Math.max(1e-3, Math.sqrt(v / elite));
+                std[d] = Math.max(1e-3, elite > 1 ? Math.sqrt(v / (elite - 1)) : 0); // torch.std: unbiased
             }
         }
         return new Result<>(best.clone(), bestScore, evaluations);

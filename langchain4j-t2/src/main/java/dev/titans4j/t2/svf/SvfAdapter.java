@@ -13,8 +13,9 @@ import java.util.Objects;
  *
  * <p>Mixing follows the paper, in z space: per matrix, every expert's values become multipliers ({@code z}, or
  * {@code sigmoid(p)} for logits), then {@code z' = Σ α_k z_k} and the expert's rescale rule turns {@code z'} into the
- * graph multipliers. An expert that leaves a matrix out contributes z = 1 there. All experts of one mix must share a
- * rescale rule. (Sakana's few-shot code, {@code WeightedCombination}, instead mixes the raw policy parameters and uses
+ * graph multipliers. An expert that leaves a matrix out contributes z = 1 there. A matrix whose weights are all zero
+ * keeps the base model (z' = 0 would erase it, and the sum-preserving rescale is undefined there; a search such as
+ * CEM clamps weights to [0, 1] and so samples exact zeros). All experts of one mix must share a rescale rule. (Sakana's few-shot code, {@code WeightedCombination}, instead mixes the raw policy parameters and uses
  * the sum as the multiplier without a sigmoid; the sum-preserving rescale makes any constant factor, such as their
  * {@code max_mult}, irrelevant either way.)
  */
@@ -75,13 +76,23 @@ public final class SvfAdapter {
         }
         Map<String, float[]> byInput = new LinkedHashMap<>();
         for (SingularValues.Matrix matrix : model.matrices().values()) {
-            if (experts.stream().noneMatch(e -> e.values().containsKey(matrix.weight()))) {
+            if (experts.stream().noneMatch(e -> e.values().containsKey(matrix.weight()))
+                    || allZero(mix, matrix.weight())) {
                 continue; // identity
             }
             double[] m = mixedMultipliers(mix, matrix);
             byInput.put(matrix.input(), rule.apply(m, matrix.values(), matrix.weight()));
         }
         return SvfMultipliers.of(byInput);
+    }
+
+    private static boolean allZero(ExpertMix mix, String weight) {
+        for (int k = 0; k < mix.experts().size(); k++) {
+            if (mix.alpha(k, weight) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double[] mixedMultipliers(ExpertMix mix, SingularValues.Matrix matrix) {

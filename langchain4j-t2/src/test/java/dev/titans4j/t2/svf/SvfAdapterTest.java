@@ -72,6 +72,17 @@ class SvfAdapterTest {
     }
 
     @Test
+    void a_matrix_whose_weights_are_all_zero_keeps_the_base() {
+        SvfExpert p = expert("p", ValueKind.Z, Map.of(A, new float[] {3f, 1f}, B, new float[] {1f, 3f}));
+        SvfExpert q = expert("q", ValueKind.Z, Map.of(A, new float[] {1f, 1f}, B, new float[] {2f, 1f}));
+        SvfMultipliers m = adapter.multipliers(ExpertMix.of(List.of(p, q), new double[] {1, 1},
+                Map.of(B, new double[] {0, 0})));
+        // A: (4, 2), factor 4 / 14; B: no weight at all, so the base (no multipliers) instead of z' = 0
+        assertThat(m.get("svf.a")).containsExactly(new float[] {16f / 14, 8f / 14}, within(1e-6f));
+        assertThat(m.get("svf.b")).isNull();
+    }
+
+    @Test
     void experts_with_different_rescale_rules_do_not_mix() {
         SvfExpert sum = expert("sum", ValueKind.Z, Map.of(A, new float[] {1f, 1f}));
         SvfExpert none = new SvfExpert("none", ValueKind.Z, RescaleRule.NONE, model.identity(),

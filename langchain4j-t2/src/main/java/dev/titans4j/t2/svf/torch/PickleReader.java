@@ -12,8 +12,9 @@ import java.util.function.Function;
 
 /**
  * A minimal unpickler for what {@code torch.save} writes for a dict of tensors (protocol 2, also the protocol 4
- * framing opcodes): dicts, tuples, lists, ints, floats, strings, booleans, None, memo, globals, {@code REDUCE} and
- * persistent ids. It never runs code: a {@code GLOBAL} becomes a {@link Global} value, and {@code REDUCE} calls
+ * framing opcodes): dicts, tuples, lists, ints, floats, strings, booleans, None, memo, globals, {@code REDUCE},
+ * persistent ids and {@code BUILD} on a dict (a saved {@code state_dict()} is an OrderedDict whose
+ * {@code _metadata} attribute, the modules' versions, is pickled as its state; it is read and dropped). It never runs code: a {@code GLOBAL} becomes a {@link Global} value, and {@code REDUCE} calls
  * {@code reducer}, which accepts only the callables it knows. Anything else fails with the opcode and offset.
  */
 final class PickleReader {
@@ -136,6 +137,14 @@ final class PickleReader {
                             throw error(at, "REDUCE on a non-global " + callable);
                         }
                         push(reducer.reduce(g, args));
+                    }
+                    case 'b' -> { // BUILD: instance attributes; a dict's (state_dict()._metadata) are not needed
+                        Object state = pop();
+                        Object target = pop();
+                        if (!(target instanceof Map<?, ?>) || !(state instanceof Map<?, ?>)) {
+                            throw error(at, "BUILD of a " + target + " with state " + state);
+                        }
+                        push(target);
                     }
                     default -> throw error(at, String.format("unsupported pickle opcode 0x%02x", op));
                 }

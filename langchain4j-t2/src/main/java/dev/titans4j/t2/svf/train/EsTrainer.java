@@ -136,9 +136,20 @@ public final class EsTrainer {
         return new Result(expert, history);
     }
 
-    /** Mean reward over the training prompts of one candidate (sampling seeds fixed per iteration and prompt). */
-    double meanReward(SvfExpert template, String[] names, float[] values, int iteration) {
-        SvfMultipliers m = adapter.multipliers(template.withValues(unflatten(values, template, names)));
+    /**
+     * The mean reward of {@code expert} over the training prompts, one completion each (deterministic with
+     * temperature 0; sampled with the seeds of iteration 0 otherwise): to compare experts before and after training.
+     */
+    public double meanReward(SvfExpert expert) {
+        return meanReward(adapter.multipliers(adapter.check(expert)), 0);
+    }
+
+    /** Mean reward of one candidate (sampling seeds fixed per iteration and prompt). */
+    private double meanReward(SvfExpert template, String[] names, float[] values, int iteration) {
+        return meanReward(adapter.multipliers(template.withValues(unflatten(values, template, names))), iteration);
+    }
+
+    private double meanReward(SvfMultipliers m, int iteration) {
         double total = 0;
         for (int i = 0; i < prompts.size(); i++) {
             total += reward.score(prompts.get(i), complete(prompts.get(i), m, seed + 7919L * iteration + i));

@@ -15,6 +15,7 @@ import dev.titans4j.t2.svf.ValueKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sakana .pt experts (written by our fixture from the torch.save format description) imported into our format. */
+/**
+ * Sakana .pt experts imported into our format: files written by real {@code torch.save} from Sakana's own Policy
+ * ({@code src/test/resources/sakana/make_fixtures.py}), and files from our format-description fixture for the
+ * error cases.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SakanaExpertImporterTest {
 
@@ -51,19 +56,74 @@ class SakanaExpertImporterTest {
         assertThat(logits).containsKey("model.layers.0.mlp.gate_proj.weight");
     }
 
-    @Test
-    void a_pt_expert_round_trips_into_our_format() throws Exception {
-        Path pt = dir.resolve("learnable_params.pt");
-        new TorchPtFixture().write(pt, logits);
-        assertThat(TorchCheckpoint.readTensors(pt).keySet()).containsExactlyElementsOf(logits.keySet());
+    /** A file written by make_fixtures.py (real torch.save of Sakana's Policy). */
+    private static Path fixture(String name) throws Exception {
+        return Path.of(SakanaExpertImporterTest.class.getResource("/sakana/" + name).toURI());
+    }
 
-        SvfExpert expert = SakanaExpertImporter.importExpert(pt, "math", model);
-        assertThat(expert.kind()).isEqualTo(ValueKind.LOGITS);
-        assertThat(expert.rescale()).isEqualTo(RescaleRule.SUM_PRESERVING);
+    /** The value make_fixtures.py gives index i of the n-th MLP matrix (k/64, |k| <= 255: exact in bf16). */
+    private static float planted(int n, int i) {
+        return (((n * 53 + i * 29) % 511) - 255) / 64f;
+    }
+
+    @Test
+    void sakanas_policy_params_and_legacy_learnable_params_import_to_the_same_exact_expert() throws Exception {
+        SvfExpert fromPolicy = SakanaExpertImporter.importExpert(fixture("policy_params.pt"), "math", model);
+        SvfExpert fromLegacy = SakanaExpertImporter.importExpert(fixture("learnable_params.pt"), "math", model);
+
+        List<String> order = List.of("model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.up_proj.weight",
+                "model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.gate_proj.weight",
+                "model.layers.1.mlp.up_proj.weight", "model.layers.1.mlp.down_proj.weight");
+        assertThat(fromPolicy.values().keySet()).containsExactlyElementsOf(order);
+        assertThat(fromLegacy.values().keySet()).containsExactlyElementsOf(order);
+        for (int n = 0; n < order.size(); n++) {
+            float[] expected = new float[32];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = planted(n, i);
+            }
+            assertThat(fromPolicy.values().get(order.get(n))).as(order.get(n)).containsExactly(expected);
+            assertThat(fromLegacy.values().get(order.get(n))).as(order.get(n)).containsExactly(expected);
+        }
+        assertThat(fromPolicy.kind()).isEqualTo(ValueKind.LOGITS);
+        assertThat(fromPolicy.rescale()).isEqualTo(RescaleRule.SUM_PRESERVING);
+
         Path ours = dir.resolve("math.safetensors");
-        SvfExpertFile.write(expert, ours);
+        SvfExpertFile.write(fromPolicy, ours);
         SvfExpert read = SvfExpertFile.read(ours);
-        logits.forEach((w, v) -> assertThat(read.values().get(w)).containsExactly(v));
+        fromLegacy.values().forEach((w, v) -> assertThat(read.values().get(w)).containsExactly(v));
+    }
+
+    @Test
+    void a_policy_of_another_model_fails_naming_the_index_the_matrix_and_both_lengths() throws Exception {
+        Path threeLayers = fixture("policy_params_3_layers.pt");
+        assertThatThrownBy(() -> SakanaExpertImporter.importExpert(threeLayers, "x", model))
+                .hasMessage(threeLayers + " holds 9 vectors (learnable_params_module_list.0..8) but the target model"
+                        + " has 6 MLP matrices (2 layers × gate, up, down): the expert was trained for another model");
+
+        Path narrower = fixture("policy_params_hidden_24.pt");
+        assertThatThrownBy(() -> SakanaExpertImporter.importExpert(narrower, "x", model))
+                .hasMessage(narrower + ": learnable_params_module_list.0 has 24 values but maps to"
+                        + " model.layers.0.mlp.gate_proj.weight, whose rank (min of its shape) is 32: the expert was"
+                        + " trained for another model");
+    }
+
+    @Test
+    void a_wrong_key_set_fails_naming_the_key() throws Exception {
+        Path gap = fixture("policy_params_gap.pt");
+        assertThatThrownBy(() -> SakanaExpertImporter.importExpert(gap, "x", model))
+                .hasMessage(gap + ": learnable_params_module_list.4 is missing (5 vectors, keys"
+                        + " [learnable_params_module_list.0, learnable_params_module_list.1, ...,"
+                        + " learnable_params_module_list.5]); a Sakana policy_params.pt numbers them 0 .. N-1 without"
+                        + " gaps");
+
+        Path mixed = dir.resolve("mixed.pt");
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        tensors.put("learnable_params_module_list.0", new float[] {1f});
+        tensors.put("adaptive_weights", new float[] {0.5f, 0.5f});
+        new TorchPtFixture().write(mixed, tensors);
+        assertThatThrownBy(() -> SakanaExpertImporter.importExpert(mixed, "x", model))
+                .hasMessage(mixed + ": 1 keys are not learnable_params_module_list.N, e.g. [adaptive_weights]; a Sakana"
+                        + " policy_params.pt holds only learnable_params_module_list.0 .. N-1");
     }
 
     @Test
