@@ -7,7 +7,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import dev.titans4j.export.cli.IoProblems;
+import dev.titans4j.export.IoProblems;
 import dev.titans4j.t2.OnnxChatEngine;
 import dev.titans4j.t2.OnnxChatRequestParameters;
 import dev.titans4j.t2.OnnxStreamingChatModel;

@@ -1,5 +1,7 @@
 package dev.titans4j.cli;
 
+import dev.titans4j.export.IoProblems;
+
 /** A problem with what the user asked for; the command prints the message as one line and exits with 1. */
 final class CliException extends RuntimeException {
 
@@ -11,7 +13,6 @@ final class CliException extends RuntimeException {
 
     /** The message on one line (ONNX Runtime and the tokenizer library sometimes report several). */
     static String oneLine(Throwable e) {
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ').trim();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : IoProblems.oneLine(e.getMessage());
     }
 }

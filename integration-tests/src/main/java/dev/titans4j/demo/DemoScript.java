@@ -1,6 +1,6 @@
 package dev.titans4j.demo;
 
-import dev.titans4j.export.cli.IoProblems;
+import dev.titans4j.export.IoProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

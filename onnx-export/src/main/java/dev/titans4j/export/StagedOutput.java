@@ -2,7 +2,6 @@ package dev.titans4j.export;
 
 import dev.titans4j.export.manifest.ModelManifest;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -64,7 +63,7 @@ final class StagedOutput implements AutoCloseable {
                     staleFiles);
         } catch (FileSystemException e) {
             deleteQuietly(createdParent);
-            throw new ExportException("cannot create the output folder " + output + ": " + reason(e));
+            throw new ExportException("cannot create the output folder " + output + ": " + IoProblems.describe(e));
         }
     }
 
@@ -148,13 +147,6 @@ final class StagedOutput implements AutoCloseable {
 
     private static boolean isManifest(Path file) {
         return file.getFileName().toString().equals(ModelManifest.FILE_NAME);
-    }
-
-    private static String reason(FileSystemException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied (" + e.getFile() + ")";
-        }
-        return e.getReason() != null ? e.getReason() : e.toString();
     }
 
     private static void deleteQuietly(Path root) {

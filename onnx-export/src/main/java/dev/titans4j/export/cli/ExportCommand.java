@@ -2,6 +2,7 @@ package dev.titans4j.export.cli;
 
 import dev.titans4j.export.ExportOptions;
 import dev.titans4j.export.ExportResult;
+import dev.titans4j.export.IoProblems;
 import dev.titans4j.export.OnnxExporter;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
@@ -94,7 +95,7 @@ public final class ExportCommand implements Callable<Integer> {
             return CommandLine.ExitCode.OK;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             bar.finish();
-            err.println("error: " + (e instanceof IllegalArgumentException ? oneLine(e.getMessage())
+            err.println("error: " + (e instanceof IllegalArgumentException ? IoProblems.oneLine(e.getMessage())
                     : IoProblems.describe(e)));
             err.flush();
             return EXIT_BAD_INPUT;
@@ -121,16 +122,6 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--int4-block-size: " + e.getMessage());
         }
-    }
-
-    /** A message listing several problems on indented lines becomes "head: first; second; ...". */
-    private static String oneLine(String message) {
-        if (message == null || message.isBlank()) {
-            return "unknown error";
-        }
-        String[] lines = message.strip().split("\\s*\\n\\s*");
-        return lines.length == 1 ? lines[0]
-                : lines[0] + " " + String.join("; ", java.util.Arrays.asList(lines).subList(1, lines.length));
     }
 
     static void printSummary(PrintWriter out, ExportResult r) {

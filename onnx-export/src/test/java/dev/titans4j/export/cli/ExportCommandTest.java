@@ -148,7 +148,8 @@ class ExportCommandTest {
         Path hf = TinyCheckpoint.llama().write(dir.resolve("hf"));
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         assertThat(run("-i", hf.toString(), "-o", file.resolve("out").toString(), "--quiet")).isEqualTo(1);
-        assertThat(err.toString()).startsWith("error: ").contains(file.toString()).contains("Not a directory");
+        assertThat(err.toString()).isEqualTo("error: cannot create the output folder " + file.resolve("out") + ": " + file
+                + ": already exists (and is not a folder?)" + System.lineSeparator());
         assertThat(err.toString().lines()).hasSize(1);
     }
 
