@@ -232,7 +232,7 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
 
         assertThatThrownBy(() -> new FileMemoryStateStore(notADirectory))
                 .isInstanceOf(MemoryStateStoreException.class)
-                .hasMessageContaining("cannot open memory state directory " + notADirectory);
+                .hasMessage("memory state directory " + notADirectory + " is a file, not a directory");
     }
 
     /** The version {@link #saveAndLocate()} created "victim" with. */
