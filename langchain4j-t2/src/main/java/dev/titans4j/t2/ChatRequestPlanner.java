@@ -73,6 +73,7 @@ final class ChatRequestPlanner {
 
     /** Checks features and parameters; cheap, so streaming calls it on the caller's thread. */
     void validate(ChatRequest request) {
+        requireToolsIfRequired(request.parameters());
         validate(request.parameters(), engine.modelName());
         validateSvf(request.parameters());
         ChatRequestValidationUtils.validateMessages(request.messages());
@@ -176,14 +177,21 @@ final class ChatRequestPlanner {
     }
 
     /**
-     * Checks parameters for features this provider lacks and for out-of-range values; used for per-request
-     * parameters and for a model's default parameters at build time.
+     * Only a request's (merged) parameters must offer a tool to require: a model's defaults may require a call of
+     * whichever tools each request brings (what an AI service that must always use its tools needs).
      */
-    static void validate(ChatRequestParameters p, String modelName) {
+    private static void requireToolsIfRequired(ChatRequestParameters p) {
         if (p.toolChoice() == ToolChoice.REQUIRED && (p.toolSpecifications() == null
                 || p.toolSpecifications().isEmpty())) {
             throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool specification");
         }
+    }
+
+    /**
+     * Checks parameters for features this provider lacks and for out-of-range values; used for per-request
+     * parameters and for a model's default parameters at build time.
+     */
+    static void validate(ChatRequestParameters p, String modelName) {
         if (p.toolSpecifications() != null) {
             java.util.Set<String> names = new java.util.HashSet<>();
             for (ToolSpecification tool : p.toolSpecifications()) {

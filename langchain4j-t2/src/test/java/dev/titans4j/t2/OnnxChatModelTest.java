@@ -277,7 +277,23 @@ class OnnxChatModelTest {
         assertThatThrownBy(() -> model().build().chat(ChatRequest.builder().messages(UserMessage.from("hi"))
                 .parameters(OnnxChatRequestParameters.builder().toolChoice(ToolChoice.REQUIRED).build()).build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("REQUIRED");
+                .hasMessage("toolChoice REQUIRED needs at least one tool specification");
+    }
+
+    @Test
+    void default_required_tool_choice_applies_to_the_tools_each_request_brings() {
+        OnnxChatModel alwaysCalls = model().seed(7L).defaultRequestParameters(
+                ChatRequestParameters.builder().toolChoice(ToolChoice.REQUIRED).build()).build();
+        ToolSpecification tool = ToolSpecification.builder().name("weather")
+                .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build()).build();
+        ChatResponse response = alwaysCalls.chat(ChatRequest.builder().messages(UserMessage.from("Once upon a time"))
+                .parameters(ChatRequestParameters.builder().toolSpecifications(tool).build()).build());
+        assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        assertThat(response.aiMessage().toolExecutionRequests()).isNotEmpty()
+                .allSatisfy(call -> assertThat(call.name()).isEqualTo("weather"));
+        assertThatThrownBy(() -> alwaysCalls.chat(UserMessage.from("hi")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("toolChoice REQUIRED needs at least one tool specification");
     }
 
     @Test

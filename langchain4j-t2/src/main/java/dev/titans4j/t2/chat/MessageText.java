@@ -27,7 +27,7 @@ final class MessageText {
             return a.text() == null ? "" : a.text();
         }
         if (message instanceof ToolExecutionResultMessage t) {
-            return t.text() == null ? "" : t.text();
+            return toolResult(t);
         }
         throw new UnsupportedFeatureException("messages of type " + message.type()
                 + " are not supported by this model; use system, user, AI and tool-result messages");
@@ -45,11 +45,26 @@ final class MessageText {
     }
 
     private static String user(UserMessage message) {
+        return texts(message.contents(), "the user message", ", which is not supported");
+    }
+
+    /**
+     * A tool may return several contents (a {@code List<Content>}), where {@link ToolExecutionResultMessage#text()}
+     * throws: text parts are joined like a user message's, anything else is refused in the words LangChain4j's
+     * suites expect of every provider ("non-text content in tool results").
+     */
+    private static String toolResult(ToolExecutionResultMessage message) {
+        return texts(message.contents(), "the result of tool '" + message.toolName() + "'",
+                "; non-text content in tool results is not supported");
+    }
+
+    /** The text parts joined by newlines; other content is refused, naming {@code where} it was. */
+    private static String texts(List<Content> contents, String where, String refusal) {
         StringBuilder text = new StringBuilder();
-        for (Content content : message.contents()) {
+        for (Content content : contents) {
             if (!(content instanceof TextContent t)) {
-                throw new UnsupportedFeatureException("this model reads text only; the user message contains "
-                        + describe(content) + " content, which is not supported");
+                throw new UnsupportedFeatureException("this model reads text only; " + where + " contains "
+                        + describe(content) + " content" + refusal);
             }
             if (!text.isEmpty()) {
                 text.append('\n');

@@ -83,6 +83,24 @@ class ChatFormatTest {
     }
 
     @Test
+    void toolResultsOfSeveralTextsAreJoinedAndImagesAreRefused() {
+        ToolExecutionResultMessage twoTexts = ToolExecutionResultMessage.builder().id("1").toolName("add")
+                .contents(List.of(TextContent.from("3"), TextContent.from("three"))).build();
+        assertThat(new MistralFormat().render(List.of(UserMessage.from("1+2?"), AiMessage.from(CALL), twoTexts),
+                true)).endsWith("[/INST] {\"name\": \"add\", \"arguments\": {\"a\": 1, \"b\": 2}}</s> [INST] 3\nthree"
+                + " [/INST]");
+        ToolExecutionResultMessage photo = ToolExecutionResultMessage.builder().id("1").toolName("takePhoto")
+                .contents(List.of(ImageContent.from("https://example.com/cat.png"))).build();
+        for (String name : ChatFormats.NAMES) {
+            assertThatThrownBy(() -> ChatFormat.of(name).render(List.of(UserMessage.from("Take a photo"),
+                    AiMessage.from(CALL), photo), true))
+                    .isInstanceOf(UnsupportedFeatureException.class)
+                    .hasMessage("this model reads text only; the result of tool 'takePhoto' contains image content;"
+                            + " non-text content in tool results is not supported");
+        }
+    }
+
+    @Test
     void emptyConversationIsRejected() {
         assertThatThrownBy(() -> new ChatMlFormat().render(List.of(), true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");

@@ -10,14 +10,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * LangChain4j's conformance suite for {@link ChatModel}s, run against {@code OnnxChatModel}.
  *
- * <p>By default it uses stories260K, a base model: tests that assert an instruct model's answers are disabled
- * ({@link RequiresInstructModel}). Set the system property {@code titans4j.it.model} to an exported
+ * <p>By default it uses stories260K, a base model: the tests that assert an instruct model's answers are
+ * listed, by name and with their reasons, in {@link SkippedOnBaseModel}. Set the system property {@code titans4j.it.model} to an exported
  * instruction-tuned model folder to run them all:
  * {@code mvn -pl langchain4j-t2 test -Dtest=OnnxChatModelIT -Dtitans4j.it.model=DIR}.
- * Tools and JSON response formats run on stories260K up to their answer assertions
- * ({@link AnswersNeedInstructModel}); images are not supported, which the suite checks.
+ * Images are not supported, which the suite checks.
  */
-@ExtendWith({RequiresInstructModel.class, AnswersNeedInstructModel.ToolAndJson.class})
+@ExtendWith(SkippedOnBaseModel.class)
 class OnnxChatModelIT extends AbstractChatModelIT {
 
     @Override

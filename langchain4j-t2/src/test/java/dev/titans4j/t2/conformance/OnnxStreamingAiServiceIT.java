@@ -6,11 +6,11 @@ import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * LangChain4j's streaming AI service suite for {@code OnnxStreamingChatModel}. Its question needs an instruct model
- * (set {@code titans4j.it.model}, see {@link ConformanceModels}); its tool tests run on stories260K up to their
- * answer assertions ({@link AnswersNeedInstructModel}).
+ * LangChain4j's streaming AI service suite for {@code OnnxStreamingChatModel}. Its question and its tools need an
+ * instruct model (set {@code titans4j.it.model}, see {@link ConformanceModels}): on stories260K they are listed in
+ * {@link SkippedOnBaseModel}.
  */
-@ExtendWith({RequiresInstructModel.class, AnswersNeedInstructModel.ToolAndJson.class})
+@ExtendWith(SkippedOnBaseModel.class)
 class OnnxStreamingAiServiceIT extends AbstractStreamingAiServiceIT {
 
     @Override
