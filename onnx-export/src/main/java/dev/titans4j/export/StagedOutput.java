@@ -154,6 +154,10 @@ final class StagedOutput implements AutoCloseable {
         if (e instanceof AccessDeniedException) {
             return "permission denied (" + e.getFile() + ")";
         }
+        if (e instanceof FileAlreadyExistsException && !Files.isDirectory(Path.of(e.getFile()))) {
+            // createDirectories met a file where a folder of the path should be; the JDK just names the file
+            return e.getFile() + ": Not a directory";
+        }
         return e.getReason() != null ? e.getReason() : e.toString();
     }
 

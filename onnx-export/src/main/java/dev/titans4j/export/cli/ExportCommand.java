@@ -94,7 +94,7 @@ public final class ExportCommand implements Callable<Integer> {
             return CommandLine.ExitCode.OK;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             bar.finish();
-            err.println("error: " + (e instanceof IllegalArgumentException ? oneLine(e.getMessage())
+            err.println("error: " + (e instanceof IllegalArgumentException ? IoProblems.oneLine(e.getMessage())
                     : IoProblems.describe(e)));
             err.flush();
             return EXIT_BAD_INPUT;
@@ -123,15 +123,6 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    /** A message listing several problems on indented lines becomes "head: first; second; ...". */
-    private static String oneLine(String message) {
-        if (message == null || message.isBlank()) {
-            return "unknown error";
-        }
-        String[] lines = message.strip().split("\\s*\\n\\s*");
-        return lines.length == 1 ? lines[0]
-                : lines[0] + " " + String.join("; ", java.util.Arrays.asList(lines).subList(1, lines.length));
-    }
 
     static void printSummary(PrintWriter out, ExportResult r) {
         ModelManifest m = r.manifest();

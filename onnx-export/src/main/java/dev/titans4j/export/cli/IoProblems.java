@@ -23,8 +23,17 @@ public final class IoProblems {
     /** {@code e} (or the I/O exception it wraps) as one line: the file and the reason. */
     public static String describe(Throwable e) {
         Throwable io = e instanceof UncheckedIOException u ? u.getCause() : e;
-        String line = describeCause(io);
-        return line.replace('\n', ' ').trim();
+        return oneLine(describeCause(io));
+    }
+
+    /** A message listing several problems on indented lines becomes "head: first; second; ...". */
+    public static String oneLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "unknown error";
+        }
+        String[] lines = message.strip().split("\\s*\\n\\s*");
+        return lines.length == 1 ? lines[0]
+                : lines[0] + " " + String.join("; ", java.util.Arrays.asList(lines).subList(1, lines.length));
     }
 
     private static String describeCause(Throwable e) {
