@@ -33,13 +33,13 @@ class FileIntegrityTest {
         ExportResult r = export(ExportOptions.builder().externalData(true).build());
         ModelManifest m = ModelManifest.read(r.outputDir());
         assertThat(m.fileDigests()).containsOnlyKeys("model.onnx", "model.onnx.data", "model-plain.onnx",
-                "model-plain.onnx.data", "svf.safetensors", "generation_config.json");
+                "model-plain.onnx.data", "svf.safetensors", "generation_config.json", "tokenizer.json");
         for (var e : m.fileDigests().entrySet()) {
             // computed while writing; the file read back now must give the same
             assertThat(FileDigest.of(r.outputDir().resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
             assertThat(r.fileSizes().get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue().size());
         }
-        assertThat(FileIntegrity.checkAll(r.outputDir(), m, true)).hasSize(6).allMatch(FileIntegrity.Check::ok);
+        assertThat(FileIntegrity.checkAll(r.outputDir(), m, true)).hasSize(7).allMatch(FileIntegrity.Check::ok);
     }
 
     @Test
