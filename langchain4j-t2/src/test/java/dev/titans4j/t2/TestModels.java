@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 public final class TestModels {
 
     private static Path stories;
+    private static Path tinyStories;
 
     private TestModels() {
     }
@@ -32,6 +33,23 @@ public final class TestModels {
     /** The Hugging Face folder of stories260K (with {@code reference_outputs.json}). */
     public static Path stories260KSource() {
         return SharedData.require("models/stories260K");
+    }
+
+    /**
+     * The real TinyStories-656K model (from {@code shared/models/TinyStories-656K}: only {@code lm_head.weight}
+     * stored, tied), exported to ONNX once per test JVM.
+     */
+    public static synchronized Path tinyStories656K() {
+        Path source = tinyStories656KSource();
+        if (tinyStories == null) {
+            tinyStories = export(source, tempDir("titans4j-").resolve("TinyStories-656K"));
+        }
+        return tinyStories;
+    }
+
+    /** The Hugging Face folder of TinyStories-656K (with {@code reference_outputs.json}). */
+    public static Path tinyStories656KSource() {
+        return SharedData.require("models/TinyStories-656K");
     }
 
     /** Exports a Hugging Face folder into {@code output}. */

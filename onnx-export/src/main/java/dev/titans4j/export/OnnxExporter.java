@@ -1,6 +1,7 @@
 package dev.titans4j.export;
 
 import dev.titans4j.export.hf.CheckpointValidator;
+import dev.titans4j.export.hf.WordEmbeddings;
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.hf.TokenizerFiles;
 import dev.titans4j.export.manifest.DigestingOutputStream;
@@ -87,13 +88,15 @@ public final class OnnxExporter {
         try (Checkpoint checkpoint = Checkpoint.open(input)) {
             CheckpointValidator.validate(config, checkpoint);
             TokenizerFiles.validate(input, config);
+            WordEmbeddings wordEmbeddings = WordEmbeddings.of(config, checkpoint);
             try (StagedOutput staged = StagedOutput.prepare(output, options.force(), STALE_FILES)) {
-                DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, checkpoint::floats,
+                DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, wordEmbeddings,
+                        checkpoint::floats,
                         new DecoderGraphBuilder.Options(options.precision(), options.svfForm(),
                                 options.int4BlockSize()));
                 ExportResult result;
                 try (SvfLedger ledger = built.svf()) {
-                    result = write(input, staged.dir(), output, config, built, checkpoint, start);
+                    result = write(input, staged.dir(), output, config, wordEmbeddings, built, checkpoint, start);
                 }
                 staged.commit();
                 return result;
@@ -102,13 +105,15 @@ public final class OnnxExporter {
     }
 
     private ExportResult write(Path input, Path output, Path finalOutput, ModelConfig config,
-                               DecoderGraphBuilder.Result built, Checkpoint checkpoint, long start) throws IOException {
+                               WordEmbeddings wordEmbeddings, DecoderGraphBuilder.Result built, Checkpoint checkpoint,
+                               long start) throws IOException {
         Map<String, FileDigest> digests = new LinkedHashMap<>();
         OnnxModelWriter.Written written = writeGraph(built.graph(), output.resolve(MODEL_FILE), digests);
         OnnxModelWriter.Written plain = null;
         if (options.plainCompanion()) {
             // the original weights, read again from the checkpoint: no SVD involved
-            DecoderGraphBuilder.Result plainBuilt = DecoderGraphBuilder.build(config, checkpoint::floats,
+            DecoderGraphBuilder.Result plainBuilt = DecoderGraphBuilder.build(config, wordEmbeddings,
+                    checkpoint::floats,
                     new DecoderGraphBuilder.Options(options.precision(), null, options.int4BlockSize()));
             try (SvfLedger none = plainBuilt.svf()) {
                 plain = writeGraph(plainBuilt.graph(), output.resolve(PLAIN_MODEL_FILE), digests);

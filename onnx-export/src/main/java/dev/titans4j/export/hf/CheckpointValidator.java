@@ -4,15 +4,17 @@ import dev.titans4j.export.safetensors.Checkpoint;
 import dev.titans4j.export.safetensors.TensorInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Checks that a checkpoint holds exactly the weights its {@link ModelConfig} implies, with the right shapes, before
- * anything is built from it. Known-harmless extras (rotary {@code inv_freq} buffers; an {@code lm_head.weight} next
- * to tied embeddings, which transformers ignores in favour of the embeddings) are allowed; any other extra tensor is
- * an error, because silently dropping weights (an unexpected bias, say) would produce a different model.
+ * anything is built from it. The word embeddings may be stored in any form transformers loads (see
+ * {@link WordEmbeddings}: with tied embeddings either tensor, or both); rotary {@code inv_freq} buffers are a
+ * harmless extra. Any other extra tensor is an error, because silently dropping weights (an unexpected bias, say)
+ * would produce a different model.
  */
 public final class CheckpointValidator {
 
@@ -25,12 +27,16 @@ public final class CheckpointValidator {
     /** Throws a {@link CheckpointMismatchException} listing every problem found. */
     public static void validate(ModelConfig config, Checkpoint checkpoint) throws CheckpointMismatchException {
         checkLayerCount(config, checkpoint);
-        List<String> problems = new ArrayList<>();
-        Map<String, long[]> expected = config.expectedTensors();
+        List<String> problems = new ArrayList<>(WordEmbeddings.problems(config, checkpoint));
+        Map<String, long[]> expected = new LinkedHashMap<>(config.expectedTensors());
+        // a tied config may store the head instead of (or next to) the embedding: same shape
+        expected.putIfAbsent(WeightNames.LM_HEAD, expected.get(WeightNames.EMBED_TOKENS));
         for (Map.Entry<String, long[]> entry : expected.entrySet()) {
             String name = entry.getKey();
             if (!checkpoint.has(name)) {
-                problems.add(missing(config, name));
+                if (!isWordEmbedding(name)) { // those were judged above, as a pair
+                    problems.add("tensor '" + name + "' is missing");
+                }
                 continue;
             }
             TensorInfo info = checkpoint.info(name);
@@ -40,7 +46,7 @@ public final class CheckpointValidator {
             }
         }
         for (String name : checkpoint.names()) {
-            if (!expected.containsKey(name) && !isHarmlessExtra(config, name)) {
+            if (!expected.containsKey(name) && !isHarmlessExtra(name)) {
                 problems.add("unexpected tensor '" + name + "' (not used by " + config.architecture()
                         + " with this config.json)");
             }
@@ -84,16 +90,12 @@ public final class CheckpointValidator {
         return Long.parseLong(digits);
     }
 
-    private static String missing(ModelConfig config, String name) {
-        if (name.equals(WeightNames.LM_HEAD)) {
-            return "tensor '" + name + "' is missing (config.json has tie_word_embeddings false)";
-        }
-        return "tensor '" + name + "' is missing";
+    private static boolean isWordEmbedding(String name) {
+        return name.equals(WeightNames.EMBED_TOKENS) || name.equals(WeightNames.LM_HEAD);
     }
 
-    private static boolean isHarmlessExtra(ModelConfig config, String name) {
-        return name.endsWith(".rotary_emb.inv_freq")
-                || (config.tieWordEmbeddings() && name.equals(WeightNames.LM_HEAD));
+    private static boolean isHarmlessExtra(String name) {
+        return name.endsWith(".rotary_emb.inv_freq");
     }
 
     private static String message(Checkpoint checkpoint, List<String> problems) {

@@ -2,6 +2,7 @@ package dev.titans4j.export.onnx;
 
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.hf.WeightNames;
+import dev.titans4j.export.hf.WordEmbeddings;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.svf.SvfLedger;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class DecoderGraphBuilder {
     private static final long INT64_MAX = Long.MAX_VALUE;
 
     private final ModelConfig config;
+    private final WordEmbeddings wordEmbeddings;
     private final WeightSource weights;
     private final Options options;
     private final Graph g = new Graph("titans4j_decoder");
@@ -62,8 +64,10 @@ public final class DecoderGraphBuilder {
     private String ropeCos; // explicit-rotary path: [S, 1, headDim]
     private String ropeSin;
 
-    private DecoderGraphBuilder(ModelConfig config, WeightSource weights, Options options) {
+    private DecoderGraphBuilder(ModelConfig config, WordEmbeddings wordEmbeddings, WeightSource weights,
+                                Options options) {
         this.config = config;
+        this.wordEmbeddings = wordEmbeddings;
         this.weights = weights;
         this.options = options;
         this.act = options.precision() == Precision.fp16 ? ElemType.FLOAT16 : ElemType.FLOAT;
@@ -71,8 +75,10 @@ public final class DecoderGraphBuilder {
         this.linears = new LinearEmitter(g, options.precision(), act, options.int4BlockSize());
     }
 
-    public static Result build(ModelConfig config, WeightSource weights, Options options) {
-        DecoderGraphBuilder b = new DecoderGraphBuilder(config, weights, options);
+    /** {@code wordEmbeddings}: the stored tensors that serve as the token embedding and the LM head. */
+    public static Result build(ModelConfig config, WordEmbeddings wordEmbeddings, WeightSource weights,
+                               Options options) {
+        DecoderGraphBuilder b = new DecoderGraphBuilder(config, wordEmbeddings, weights, options);
         b.buildGraph();
         return new Result(b.g, List.copyOf(b.svfWeights), b.ledger);
     }
@@ -85,9 +91,9 @@ public final class DecoderGraphBuilder {
         attentionLengths(inputIds, mask);
         rotaryCaches();
         // tied float weights: one [hidden, vocab] matrix serves both the LM head and the embedding lookup
-        String tiedTable = config.tieWordEmbeddings() && linears.storesFloatMatrices()
+        String tiedTable = wordEmbeddings.shared() && linears.storesFloatMatrices()
                 ? linears.transposedWeight("lm_head", config.vocabSize(), config.hiddenSize(),
-                        () -> read(WeightNames.EMBED_TOKENS))
+                        () -> read(wordEmbeddings.embedding()))
                 : null;
         String embeddings = tiedTable != null ? embedFromTransposed(tiedTable, inputIds) : embed(inputIds);
         String normed = decoderLayers(embeddings, pasts);
@@ -110,7 +116,7 @@ public final class DecoderGraphBuilder {
     private String embed(String inputIds) {
         long hidden = config.hiddenSize();
         String table = g.initializer(WeightNames.EMBED_TOKENS, act, new long[] {config.vocabSize(), hidden},
-                activationData(config.vocabSize() * hidden, () -> read(WeightNames.EMBED_TOKENS)));
+                activationData(config.vocabSize() * hidden, () -> read(wordEmbeddings.embedding())));
         return g.op("Gather").in(table, inputIds).name("embed").build();
     }
 
@@ -150,9 +156,9 @@ public final class DecoderGraphBuilder {
         int hidden = config.hiddenSize();
         String selected = g.op("Slice").in(normed, logitsFrom, g.constLongs("slice_end", INT64_MAX),
                 g.constLongs("slice_axis", 1)).name("logits_from").build();
-        String lmHeadWeight = config.tieWordEmbeddings() ? WeightNames.EMBED_TOKENS : WeightNames.LM_HEAD;
         String logits = tiedTable != null ? linears.matMul(selected, "lm_head", tiedTable)
-                : linears.apply(selected, "lm_head", config.vocabSize(), hidden, () -> read(lmHeadWeight));
+                : linears.apply(selected, "lm_head", config.vocabSize(), hidden,
+                        () -> read(wordEmbeddings.head()));
         String hiddenStates = normed;
         if (act == ElemType.FLOAT16) {
             logits = g.op("Cast").in(logits).attr("to", (long) ElemType.FLOAT.code()).build();

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -208,6 +209,21 @@ public final class Checkpoint implements Closeable {
             }
         }
         return -1;
+    }
+
+    /**
+     * The stored tensor that a file's {@code __metadata__} names as the copy of the absent tensor {@code name}, or
+     * empty. safetensors' {@code save_model} and the Hub's convert script drop tensors that share storage and note
+     * {@code dropped → kept} there; transformers never reads these notes, so they only explain a missing tensor.
+     */
+    public Optional<String> metadataAlias(String name) {
+        for (SafetensorsFile file : files) {
+            String stored = file.metadata().get(name);
+            if (stored != null && !has(name) && has(stored)) {
+                return Optional.of(stored);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The safetensors file holding tensor {@code name}. */

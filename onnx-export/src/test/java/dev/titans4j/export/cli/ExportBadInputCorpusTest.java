@@ -243,6 +243,18 @@ class ExportBadInputCorpusTest {
         // weights that do not fit the config
         cases.add(written("missing tensor", base().omit("model.layers.1.mlp.up_proj.weight"),
                 "{hf}: tensor 'model.layers.1.mlp.up_proj.weight' is missing"));
+        // word embeddings in a form transformers would not load (it would initialise them randomly)
+        cases.add(written("untied, only lm_head stored, metadata alias", base().omit(EMBED)
+                        .metadata(EMBED, "lm_head.weight"),
+                "{hf}: tensor 'model.embed_tokens.weight' is missing; the safetensors metadata names 'lm_head.weight'"
+                        + " as its stored copy, but config.json has tie_word_embeddings false, so transformers would"
+                        + " not tie them and would initialise the embedding randomly"));
+        cases.add(written("tied, neither embedding nor lm_head stored", base().tied(true).omit(EMBED),
+                "{hf}: tensor 'model.embed_tokens.weight' is missing, and there is no 'lm_head.weight' to tie it to"
+                        + " (config.json has tie_word_embeddings true)"));
+        cases.add(written("tied, only lm_head stored, wrong shape", base().tied(true).omit(EMBED)
+                        .tensorShape("lm_head.weight", 511, 32),
+                "{hf}: tensor 'lm_head.weight' has shape [511, 32], config.json implies [512, 32]"));
         cases.add(written("wrong shape", base().tensorShape("model.layers.1.mlp.up_proj.weight", 47, 32),
                 "{hf}: tensor 'model.layers.1.mlp.up_proj.weight' has shape [47, 32], config.json implies [48, 32]"));
         cases.add(written("unexpected bias", base().tensorShape("model.layers.0.mlp.up_proj.bias", 48),

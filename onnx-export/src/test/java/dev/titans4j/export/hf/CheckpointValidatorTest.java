@@ -70,6 +70,54 @@ class CheckpointValidatorTest {
     }
 
     @Test
+    void tiedCheckpointStoringOnlyTheLmHeadIsFineWithOrWithoutTheMetadataAlias() throws IOException {
+        Path alias = TinyCheckpoint.llama().tied(true).omit("model.embed_tokens.weight")
+                .tensorShape("lm_head.weight", 64, 32).metadata("model.embed_tokens.weight", "lm_head.weight")
+                .write(dir.resolve("alias"));
+        Path plain = TinyCheckpoint.llama().tied(true).omit("model.embed_tokens.weight")
+                .tensorShape("lm_head.weight", 64, 32).shards(2).write(dir.resolve("plain"));
+        assertThatCode(() -> validate(alias)).doesNotThrowAnyException();
+        assertThatCode(() -> validate(plain)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void tiedCheckpointWithoutEitherWordEmbedding() throws IOException {
+        Path folder = TinyCheckpoint.llama().tied(true).omit("model.embed_tokens.weight").write(dir);
+        assertThatThrownBy(() -> validate(folder))
+                .hasMessage(folder + ": tensor 'model.embed_tokens.weight' is missing, and there is no"
+                        + " 'lm_head.weight' to tie it to (config.json has tie_word_embeddings true)");
+    }
+
+    @Test
+    void untiedCheckpointStoringOnlyTheLmHead() throws IOException {
+        Path alias = TinyCheckpoint.llama().omit("model.embed_tokens.weight")
+                .metadata("model.embed_tokens.weight", "lm_head.weight").write(dir.resolve("alias"));
+        assertThatThrownBy(() -> validate(alias))
+                .hasMessage(alias + ": tensor 'model.embed_tokens.weight' is missing; the safetensors metadata names"
+                        + " 'lm_head.weight' as its stored copy, but config.json has tie_word_embeddings false, so"
+                        + " transformers would not tie them and would initialise the embedding randomly");
+        Path plain = TinyCheckpoint.llama().omit("model.embed_tokens.weight").write(dir.resolve("plain"));
+        assertThatThrownBy(() -> validate(plain))
+                .hasMessage(plain + ": tensor 'model.embed_tokens.weight' is missing");
+    }
+
+    @Test
+    void untiedCheckpointWithNeitherWordEmbeddingListsBoth() throws IOException {
+        Path folder = TinyCheckpoint.llama().omit("model.embed_tokens.weight").omit("lm_head.weight").write(dir);
+        assertThatThrownBy(() -> validate(folder))
+                .hasMessage(folder + ": 2 problems with the weights:\n"
+                        + "  tensor 'model.embed_tokens.weight' is missing\n"
+                        + "  tensor 'lm_head.weight' is missing (config.json has tie_word_embeddings false)");
+    }
+
+    @Test
+    void anLmHeadNextToTiedEmbeddingsMustHaveTheirShape() throws IOException {
+        Path folder = TinyCheckpoint.llama().tied(true).tensorShape("lm_head.weight", 64, 31).write(dir);
+        assertThatThrownBy(() -> validate(folder))
+                .hasMessage(folder + ": tensor 'lm_head.weight' has shape [64, 31], config.json implies [64, 32]");
+    }
+
+    @Test
     void tiedCheckpointWithAnLmHeadAndRotaryBuffersIsFine() throws IOException {
         Path folder = TinyCheckpoint.llama().tied(true).tensorShape("lm_head.weight", 64, 32)
                 .tensorShape("model.layers.0.self_attn.rotary_emb.inv_freq", 4).write(dir);

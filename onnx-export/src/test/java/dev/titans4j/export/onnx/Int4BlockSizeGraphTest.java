@@ -3,6 +3,7 @@ package dev.titans4j.export.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.titans4j.export.hf.ModelConfig;
+import dev.titans4j.export.hf.WordEmbeddings;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.safetensors.Checkpoint;
 import dev.titans4j.export.testing.TinyCheckpoint;
@@ -28,7 +29,7 @@ class Int4BlockSizeGraphTest {
         ModelConfig config = ModelConfig.load(hf);
         Graph g;
         try (Checkpoint checkpoint = Checkpoint.open(hf)) {
-            g = DecoderGraphBuilder.build(config, checkpoint::floats,
+            g = DecoderGraphBuilder.build(config, WordEmbeddings.of(config, checkpoint), checkpoint::floats,
                     new DecoderGraphBuilder.Options(Precision.int4, SvfForm.FACTORISED, blockSize)).graph();
         }
         Map<String, Initializer> initializers = g.initializers().stream()

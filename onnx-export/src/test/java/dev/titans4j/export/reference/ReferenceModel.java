@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class ReferenceModel {
 
+    private static final String EMBED_TOKENS = "model.embed_tokens.weight";
+    private static final String LM_HEAD = "lm_head.weight";
+
     private final ReferenceConfig config;
     private final Map<String, double[][]> matrices;
     private final Map<String, double[]> vectors;
@@ -32,8 +35,20 @@ public final class ReferenceModel {
         this.inverseFrequencies = inverseFrequencies(config);
     }
 
-    /** Loads config.json and the weights of a Hugging Face folder. */
+    /**
+     * Loads config.json and the weights of a Hugging Face folder that stores its word embeddings the usual way:
+     * {@code model.embed_tokens.weight}, and {@code lm_head.weight} unless config.json ties them.
+     */
     public static ReferenceModel load(Path hfDir) throws IOException {
+        boolean tied = ReferenceConfig.read(hfDir).tied();
+        return load(hfDir, EMBED_TOKENS, tied ? EMBED_TOKENS : LM_HEAD);
+    }
+
+    /**
+     * Loads a folder with the stored tensors {@code embeddingTensor} as the token embedding and {@code headTensor}
+     * as the LM head, named by the caller (this yardstick has no tying rules of its own).
+     */
+    public static ReferenceModel load(Path hfDir, String embeddingTensor, String headTensor) throws IOException {
         ReferenceConfig config = ReferenceConfig.read(hfDir);
         Map<String, double[][]> matrices = new HashMap<>();
         Map<String, double[]> vectors = new HashMap<>();
@@ -48,10 +63,19 @@ public final class ReferenceModel {
                 }
             }
         }
-        if (config.tied()) {
-            matrices.put("lm_head.weight", matrices.get("model.embed_tokens.weight"));
-        }
+        double[][] embedding = required(matrices, embeddingTensor, hfDir);
+        double[][] head = required(matrices, headTensor, hfDir);
+        matrices.put(EMBED_TOKENS, embedding);
+        matrices.put(LM_HEAD, head);
         return new ReferenceModel(config, matrices, vectors);
+    }
+
+    private static double[][] required(Map<String, double[][]> matrices, String name, Path hfDir) {
+        double[][] matrix = matrices.get(name);
+        if (matrix == null) {
+            throw new IllegalArgumentException(hfDir + ": no 2-D tensor '" + name + "'");
+        }
+        return matrix;
     }
 
     /**
@@ -88,7 +112,7 @@ public final class ReferenceModel {
         double[][] hidden = hiddenStates(tokens);
         double[][] logits = new double[tokens.length][];
         for (int t = 0; t < tokens.length; t++) {
-            logits[t] = linear(matrix("lm_head.weight"), hidden[t], null);
+            logits[t] = linear(matrix(LM_HEAD), hidden[t], null);
         }
         return logits;
     }
@@ -97,7 +121,7 @@ public final class ReferenceModel {
     public double[][] hiddenStates(int[] tokens) {
         int n = tokens.length;
         double[][] h = new double[n][];
-        double[][] embeddings = matrix("model.embed_tokens.weight");
+        double[][] embeddings = matrix(EMBED_TOKENS);
         for (int t = 0; t < n; t++) {
             if (tokens[t] < 0 || tokens[t] >= config.vocab()) {
                 throw new IllegalArgumentException("token " + tokens[t] + " outside vocabulary " + config.vocab());

@@ -67,6 +67,8 @@ public final class TinyCheckpoint {
     private final Map<String, Object> configOverrides = new LinkedHashMap<>();
     private final Map<String, long[]> tensorOverrides = new LinkedHashMap<>();
     private final Set<String> omitted = new HashSet<>();
+    private final Map<String, String> copies = new LinkedHashMap<>();
+    private final Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt"));
 
     private TinyCheckpoint(String architecture) {
         this.architecture = architecture;
@@ -146,6 +148,18 @@ public final class TinyCheckpoint {
     /** Leaves tensor {@code name} out of the checkpoint. */
     public TinyCheckpoint omit(String name) {
         omitted.add(name);
+        return this;
+    }
+
+    /** Stores tensor {@code name} (added if needed) with the shape and values of tensor {@code source}. */
+    public TinyCheckpoint copyOf(String name, String source) {
+        copies.put(name, source);
+        return this;
+    }
+
+    /** Adds an entry to the {@code __metadata__} of every safetensors file (besides {@code format: pt}). */
+    public TinyCheckpoint metadata(String key, String value) {
+        metadata.put(key, value);
         return this;
     }
 
@@ -321,6 +335,7 @@ public final class TinyCheckpoint {
                 tensors.put(entry.getKey(), new TensorData(dtype, shape, values(entry.getKey(), shape, random)));
             }
         }
+        copies.forEach((name, source) -> tensors.put(name, tensors.get(source)));
         return tensors;
     }
 
@@ -351,7 +366,7 @@ public final class TinyCheckpoint {
 
     private void writeWeights(Path dir, Map<String, TensorData> tensors) throws IOException {
         if (shards <= 1) {
-            SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, metadata);
             return;
         }
         List<String> names = new ArrayList<>(tensors.keySet());
@@ -371,7 +386,7 @@ public final class TinyCheckpoint {
                 part.put(names.get(next), tensors.get(names.get(next)));
                 weightMap.put(names.get(next), file);
             }
-            SafetensorsWriter.write(dir.resolve(file), part, Map.of("format", "pt"));
+            SafetensorsWriter.write(dir.resolve(file), part, metadata);
         }
         writeJson(dir.resolve("model.safetensors.index.json"), index);
     }
