@@ -176,9 +176,9 @@ final class ModelConfigReader {
             if (eos.isEmpty() && llamaDefaults) {
                 eos.add(2);
             }
-            Integer pad = id(config, "pad_token_id", vocab);
+            Integer pad = padId(config, vocab);
             if (pad == null) {
-                pad = id(generation, "pad_token_id", vocab);
+                pad = padId(generation, vocab);
             }
             return new SpecialTokens(bos, new ArrayList<>(eos), pad);
         }
@@ -186,6 +186,12 @@ final class ModelConfigReader {
         private static Integer id(JsonFile file, String key, int vocab) throws ModelConfigException {
             Integer id = file.nullableInt(key);
             return id == null ? null : inVocabulary(file, key, id, vocab);
+        }
+
+        /** Old Llama conversions write -1 for "no padding token"; nothing here pads, so a negative id means none. */
+        private static Integer padId(JsonFile file, int vocab) throws ModelConfigException {
+            Integer id = file.nullableInt("pad_token_id");
+            return id == null || id < 0 ? null : inVocabulary(file, "pad_token_id", id, vocab);
         }
 
         private static void addIds(JsonFile file, Set<Integer> ids, int vocab) throws ModelConfigException {

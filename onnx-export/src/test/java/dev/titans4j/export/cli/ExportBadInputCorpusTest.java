@@ -103,8 +103,8 @@ class ExportBadInputCorpusTest {
                 "config.json: 'bos_token_id' 99999 is not a token id: vocab_size is 512"));
         cases.add(written("eos_token_id = vocab_size", base().eosTokenIds(2, 512),
                 "generation_config.json: 'eos_token_id' 512 is not a token id: vocab_size is 512"));
-        cases.add(written("negative pad_token_id", base().config("pad_token_id", -1),
-                "config.json: 'pad_token_id' -1 is not a token id: vocab_size is 512"));
+        cases.add(written("pad_token_id beyond the vocabulary", base().config("pad_token_id", 600),
+                "config.json: 'pad_token_id' 600 is not a token id: vocab_size is 512"));
         cases.add(broken("special_tokens_map.json not JSON", hf -> Files.writeString(
                         hf.resolve("special_tokens_map.json"), "{\"bos_token\": "),
                 "special_tokens_map.json: not valid JSON: Unexpected end-of-input within/between Object entries"

@@ -211,6 +211,12 @@ class ModelConfigTest {
     }
 
     @Test
+    void aNegativePadTokenIdMeansNoPaddingToken() throws Exception {
+        TinyCheckpoint.llama().config("pad_token_id", -1).write(dir);
+        assertThat(ModelConfigReader.read(dir).padTokenId()).isNull();
+    }
+
+    @Test
     void specialTokenDefaultsWhenNoFileSetsThem() throws IOException {
         TinyCheckpoint.llama().removeConfig("bos_token_id").removeConfig("eos_token_id").write(dir);
         Files.delete(dir.resolve("generation_config.json"));
