@@ -71,6 +71,11 @@ public final class DecoderSession implements AutoCloseable {
         this.prefixKey = new PrefixCache.Key(graph, svfMultipliers);
     }
 
+    /** The KV cache this session holds; for tests. */
+    KvCache kvCache() {
+        return cache;
+    }
+
     /** The per-run tensors this session uses (owned by its cache); for tests. */
     StepTensors stepTensors() {
         return step;

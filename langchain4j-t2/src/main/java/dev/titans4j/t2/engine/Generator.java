@@ -91,16 +91,9 @@ public final class Generator {
         List<Integer> output = new ArrayList<>();
 
         int reused = session.reusePrefix(prompt);
-        float[] logits = null;
-        int chunk = model.prefillChunkTokens() == 0 ? prompt.length : model.prefillChunkTokens();
-        for (int from = reused; from < prompt.length; ) {
-            if (cancelled.getAsBoolean()) {
-                return new GenerationResult("", output, prompt.length, StopReason.CANCELLED, reused);
-            }
-            int to = Math.min(prompt.length, from + chunk);
-            logits = session.prefill(Arrays.copyOfRange(prompt, from, to));
-            from = to;
-            progress.prefilled(from, prompt.length);
+        float[] logits = prefill(session, prompt, reused, cancelled, progress);
+        if (logits == null) {
+            return new GenerationResult("", output, prompt.length, StopReason.CANCELLED, reused);
         }
         StopReason reason;
         while (true) {
@@ -146,5 +139,25 @@ public final class Generator {
             }
         }
         return new GenerationResult(text.toString(), output, prompt.length, reason, reused);
+    }
+
+    /**
+     * Runs {@code prompt} from position {@code from} in chunks, so a cancellation is seen within one chunk of a long
+     * prompt; returns the logits after its last token, or null when cancelled.
+     */
+    private float[] prefill(DecoderSession session, int[] prompt, int from, BooleanSupplier cancelled,
+                            PrefillProgress progress) {
+        int chunk = model.prefillChunkTokens() == 0 ? prompt.length : model.prefillChunkTokens();
+        float[] logits = null;
+        while (from < prompt.length) {
+            if (cancelled.getAsBoolean()) {
+                return null;
+            }
+            int to = Math.min(prompt.length, from + chunk);
+            logits = session.prefill(Arrays.copyOfRange(prompt, from, to));
+            from = to;
+            progress.prefilled(from, prompt.length);
+        }
+        return logits;
     }
 }

@@ -77,7 +77,12 @@ final class PrefixCache {
         if (tokens.length == 0 || KvSnapshot.bytes(cache, tokens.length) > budgetBytes || holds(key, tokens)) {
             return;
         }
-        KvSnapshot snapshot = KvSnapshot.of(cache);
+        KvSnapshot snapshot;
+        try {
+            snapshot = KvSnapshot.of(cache);
+        } catch (OutOfMemoryError e) {
+            return; // a copy the heap cannot hold is not kept; the request that made it has its answer already
+        }
         synchronized (this) {
             for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
                 Entry e = it.next();
