@@ -46,7 +46,10 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
 
     /** 256 MiB: the KV of about 5,800 positions of SmolLM2-135M in fp32. */
     public static final long DEFAULT_PREFIX_CACHE_BYTES = 256L << 20;
-    /** 256 tokens: about 0.15 s of prefill for SmolLM2-135M in fp32 at 2 threads, at no measurable cost. */
+    /**
+     * 256 tokens: about 0.16 s of prefill for SmolLM2-135M in fp32 at 2 threads; no cost of chunking stood out of
+     * the noise in the prefix cache benchmark (BENCHMARKS.md).
+     */
     public static final int DEFAULT_PREFILL_CHUNK_TOKENS = 256;
 
     public EngineOptions {
