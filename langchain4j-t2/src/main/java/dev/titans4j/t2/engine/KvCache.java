@@ -116,17 +116,8 @@ public final class KvCache implements AutoCloseable {
         return Arrays.copyOf(tokens, length);
     }
 
-    /** The token id at a written position. */
-    int token(int position) {
-        return tokens[position];
-    }
-
     int layers() {
         return keys.size();
-    }
-
-    int kvHeads() {
-        return kvHeads;
     }
 
     /** Bytes one position takes in one layer's key (or value) tensor, all heads together. */
