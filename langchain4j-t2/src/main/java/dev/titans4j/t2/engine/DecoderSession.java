@@ -36,6 +36,8 @@ public final class DecoderSession implements AutoCloseable {
     private final Map<String, OnnxTensor> pinnedPresentAndLogits;
     private final Set<String> requestedLogits;
     private final StepTensors step;
+    /** What the keys and values depend on besides the tokens, for the prefix cache. */
+    private final PrefixCache.Key prefixKey;
     private boolean closed;
 
     /** {@code svfMultipliers} were checked by the model; a graph without SVF inputs gets an empty map. */
@@ -66,6 +68,12 @@ public final class DecoderSession implements AutoCloseable {
         this.pinnedPresentAndLogits = new LinkedHashMap<>(pinnedPresent);
         pinnedPresentAndLogits.put(m.outputs().logits(), step.logitsRow());
         this.requestedLogits = Set.of(m.outputs().logits());
+        this.prefixKey = new PrefixCache.Key(graph, svfMultipliers);
+    }
+
+    /** The KV cache this session holds; for tests. */
+    KvCache kvCache() {
+        return cache;
     }
 
     /** The per-run tensors this session uses (owned by its cache); for tests. */
@@ -153,7 +161,7 @@ public final class DecoderSession implements AutoCloseable {
                     rows = toRows(((OnnxTensor) logits), rowCount);
                 }
             }
-            cache.advance(s);
+            cache.advance(tokenIds);
             return rows;
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime failed on a chunk of " + s + " tokens at position " + past
@@ -193,6 +201,44 @@ public final class DecoderSession implements AutoCloseable {
     /** Positions this session can hold in total. */
     public int capacity() {
         return cache.capacity();
+    }
+
+    /**
+     * Starts the sequence with the longest prefix of {@code prompt} that the model's prefix cache holds for this
+     * session's graph and multipliers, copied into this session's own cache, leaving at least the last prompt token
+     * to {@link #prefill} (its logits are needed). The graph derives positions from the attention mask's length
+     * (cached positions plus the chunk), so the rest of the prompt continues exactly where the copy ends.
+     *
+     * @return the positions restored (0 when nothing matched or the cache is off)
+     * @throws IllegalStateException when the session already holds positions
+     */
+    public int reusePrefix(int[] prompt) {
+        if (closed) {
+            throw new IllegalStateException("This decoder session is closed");
+        }
+        if (cache.length() != 0) {
+            throw new IllegalStateException("A prefix can only be reused by a session at position 0, not "
+                    + cache.length());
+        }
+        PrefixCache prefixes = model.prefixCache();
+        PrefixCache.Match match = prefixes == null ? null : prefixes.longestPrefix(prefixKey, prompt,
+                prompt.length - 1);
+        if (match == null) {
+            return 0;
+        }
+        match.snapshot().restoreInto(cache, match.length());
+        return match.length();
+    }
+
+    /** Offers the positions this session holds to the model's prefix cache (a copy; nothing when it is off). */
+    public void keepPrefix() {
+        if (closed) {
+            throw new IllegalStateException("This decoder session is closed");
+        }
+        PrefixCache prefixes = model.prefixCache();
+        if (prefixes != null) {
+            prefixes.keep(prefixKey, cache);
+        }
     }
 
     /** Drops the cached positions so the session can start a new sequence. */

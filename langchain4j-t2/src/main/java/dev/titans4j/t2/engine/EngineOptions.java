@@ -30,10 +30,27 @@ import java.util.Objects;
  *                        otherwise; see BENCHMARKS.md). File sizes are compared on every load
  *                        either way, which catches truncated copies; checksums also catch flipped bytes. Exports
  *                        made before the manifest recorded digests load unchecked.
+ * @param prefixCacheBytes bytes of Java heap the prefix KV cache may hold (default {@link #DEFAULT_PREFIX_CACHE_BYTES},
+ *                         at most a quarter of the maximum heap; 0 = off). The {@link Generator} keeps the keys and
+ *                         values of finished requests and a new request whose prompt starts with the same tokens
+ *                         (the next chat turn, the next tool round, a shared system prompt) prefills only the rest;
+ *                         least recently used sequences are dropped to stay within the budget. A position costs
+ *                         {@code 2 x layers x kvHeads x headDim x 4} bytes in fp32 (46 KB for SmolLM2-135M).
+ * @param prefillChunkTokens the most prompt tokens the {@link Generator} runs at once (default
+ *                           {@link #DEFAULT_PREFILL_CHUNK_TOKENS}; 0 = the whole prompt in one run): between chunks
+ *                           it checks for cancellation and reports progress, so a long prompt can be cancelled
  */
 public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvider, int cudaDeviceId,
                             int maxContextLength, boolean intraOpSpinning, boolean plainCompanion,
-                            boolean verifyChecksums) {
+                            boolean verifyChecksums, long prefixCacheBytes, int prefillChunkTokens) {
+
+    /** 256 MiB: the KV of about 5,800 positions of SmolLM2-135M in fp32. */
+    public static final long DEFAULT_PREFIX_CACHE_BYTES = 256L << 20;
+    /**
+     * 256 tokens: about 0.16 s of prefill for SmolLM2-135M in fp32 at 2 threads; no cost of chunking stood out of
+     * the noise in the prefix cache benchmark (BENCHMARKS.md).
+     */
+    public static final int DEFAULT_PREFILL_CHUNK_TOKENS = 256;
 
     public EngineOptions {
         if (intraOpThreads < 0) {
@@ -47,6 +64,14 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
         if (maxContextLength < 0) {
             throw new IllegalArgumentException("maxContextLength must be >= 0 (0 = the model's), got "
                     + maxContextLength);
+        }
+        if (prefixCacheBytes < 0) {
+            throw new IllegalArgumentException("prefixCacheBytes must be >= 0 (0 = no prefix cache), got "
+                    + prefixCacheBytes);
+        }
+        if (prefillChunkTokens < 0) {
+            throw new IllegalArgumentException("prefillChunkTokens must be >= 0 (0 = the whole prompt at once), got "
+                    + prefillChunkTokens);
         }
     }
 
@@ -63,43 +88,63 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
                 false);
     }
 
+    /** The options before the prefix cache and chunked prefill existed: both at their defaults. */
+    public EngineOptions(int intraOpThreads, ExecutionProvider executionProvider, int cudaDeviceId,
+                         int maxContextLength, boolean intraOpSpinning, boolean plainCompanion,
+                         boolean verifyChecksums) {
+        this(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning, plainCompanion,
+                verifyChecksums, DEFAULT_PREFIX_CACHE_BYTES, DEFAULT_PREFILL_CHUNK_TOKENS);
+    }
+
     public static EngineOptions defaults() {
         return new EngineOptions(0, ExecutionProvider.CPU, 0, 0, true, true, false);
     }
 
     public EngineOptions withIntraOpThreads(int threads) {
         return new EngineOptions(threads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
     }
 
     public EngineOptions withExecutionProvider(ExecutionProvider provider) {
         return new EngineOptions(intraOpThreads, provider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
     }
 
     public EngineOptions withCudaDeviceId(int deviceId) {
         return new EngineOptions(intraOpThreads, executionProvider, deviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
     }
 
     public EngineOptions withMaxContextLength(int length) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, length, intraOpSpinning,
-                plainCompanion, verifyChecksums);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
     }
 
     public EngineOptions withIntraOpSpinning(boolean spinning) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, spinning,
-                plainCompanion, verifyChecksums);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
     }
 
     public EngineOptions withPlainCompanion(boolean usePlainCompanion) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                usePlainCompanion, verifyChecksums);
+                usePlainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
     }
 
     /** Compare each file's CRC32C with the manifest on load (reads every file once more), not only its size. */
     public EngineOptions withVerifyChecksums(boolean verify) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verify);
+                plainCompanion, verify, prefixCacheBytes, prefillChunkTokens);
+    }
+
+    /** The prefix cache's budget in bytes (0 turns it off); see {@link #prefixCacheBytes()}. */
+    public EngineOptions withPrefixCacheBytes(long bytes) {
+        return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
+                plainCompanion, verifyChecksums, bytes, prefillChunkTokens);
+    }
+
+    /** The most prompt tokens run at once (0 = the whole prompt); see {@link #prefillChunkTokens()}. */
+    public EngineOptions withPrefillChunkTokens(int tokens) {
+        return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
+                plainCompanion, verifyChecksums, prefixCacheBytes, tokens);
     }
 }

@@ -11,11 +11,23 @@ import java.util.List;
  *                  {@link #outputTokens()} counts only generated tokens
  * @param promptTokens tokens in the prompt
  * @param stopReason why it ended
+ * @param reusedPromptTokens leading prompt tokens whose keys and values came from the prefix cache instead of a
+ *                           model run ({@code promptTokens - reusedPromptTokens} were prefilled)
  */
-public record GenerationResult(String text, List<Integer> outputIds, int promptTokens, StopReason stopReason) {
+public record GenerationResult(String text, List<Integer> outputIds, int promptTokens, StopReason stopReason,
+                               int reusedPromptTokens) {
 
     public GenerationResult {
         outputIds = List.copyOf(outputIds);
+        if (reusedPromptTokens < 0 || reusedPromptTokens > promptTokens) {
+            throw new IllegalArgumentException("reusedPromptTokens must be in [0, " + promptTokens + "], got "
+                    + reusedPromptTokens);
+        }
+    }
+
+    /** A result without prefix reuse. */
+    public GenerationResult(String text, List<Integer> outputIds, int promptTokens, StopReason stopReason) {
+        this(text, outputIds, promptTokens, stopReason, 0);
     }
 
     public int outputTokens() {

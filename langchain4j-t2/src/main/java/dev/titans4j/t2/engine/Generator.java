@@ -4,6 +4,7 @@ import dev.titans4j.t2.generation.StopSequenceMatcher;
 import dev.titans4j.t2.tokenizer.IncrementalDecoder;
 import dev.titans4j.t2.tokenizer.ModelTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,11 @@ import java.util.function.Consumer;
  * condition. Text leaves through {@code onText} in pieces that concatenate to exactly {@link GenerationResult#text()}:
  * bytes of a multi-byte character are held until the character is complete, and text that may be the start of a
  * stop sequence is held until it is known not to be one.
+ *
+ * <p>The prompt starts from the longest prefix the model's {@link PrefixCache prefix cache} holds for the same graph
+ * and multipliers, and the rest is prefilled in chunks of {@link EngineOptions#prefillChunkTokens()}, checking for
+ * cancellation before each; a generation that ends normally offers its sequence (prompt plus the tokens fed back)
+ * to the prefix cache, a cancelled or failed one does not. Either way its own KV cache goes back to the pool.
  *
  * <p>Thread-safe (stateless apart from the shared model and tokenizer); each call opens its own
  * {@link DecoderSession}.
@@ -33,7 +39,8 @@ public final class Generator {
      * Generates a continuation of {@code request.promptIds()}.
      *
      * @param onText receives text pieces as they become final (called on the caller's thread)
-     * @param cancelled polled before every model run; when true, generation ends with {@link StopReason#CANCELLED}
+     * @param cancelled polled before every model run (each prefill chunk, each decoded token); when true,
+     *                  generation ends with {@link StopReason#CANCELLED}
      * @throws PromptTooLongException before running the model when the prompt leaves no room for output
      */
     public GenerationResult generate(GenerationRequest request, TokenSelector selector, Consumer<String> onText,
@@ -48,18 +55,29 @@ public final class Generator {
     public GenerationResult generate(GenerationRequest request, TokenSelector selector,
                                      Map<String, float[]> svfMultipliers, Consumer<String> onText,
                                      BooleanSupplier cancelled) {
+        return generate(request, selector, svfMultipliers, onText, cancelled, PrefillProgress.NONE);
+    }
+
+    /** As {@link #generate(GenerationRequest, TokenSelector, Map, Consumer, BooleanSupplier)}, reporting prefill. */
+    public GenerationResult generate(GenerationRequest request, TokenSelector selector,
+                                     Map<String, float[]> svfMultipliers, Consumer<String> onText,
+                                     BooleanSupplier cancelled, PrefillProgress progress) {
         int[] prompt = request.promptIds();
         if (prompt.length >= model.contextLength()) {
             throw new PromptTooLongException(prompt.length, model.contextLength(),
                     model.manifest().dimensions().contextLength());
         }
         try (DecoderSession session = model.newSession(svfMultipliers)) {
-            return run(session, request, selector, onText, cancelled);
+            GenerationResult result = run(session, request, selector, onText, cancelled, progress);
+            if (result.stopReason() != StopReason.CANCELLED) {
+                session.keepPrefix();
+            }
+            return result;
         }
     }
 
     private GenerationResult run(DecoderSession session, GenerationRequest request, TokenSelector selector,
-                                 Consumer<String> onText, BooleanSupplier cancelled) {
+                                 Consumer<String> onText, BooleanSupplier cancelled, PrefillProgress progress) {
         int[] prompt = request.promptIds();
         IncrementalDecoder decoder = tokenizer.newIncrementalDecoder();
         StopSequenceMatcher stops = new StopSequenceMatcher(request.stopSequences());
@@ -72,10 +90,11 @@ public final class Generator {
         };
         List<Integer> output = new ArrayList<>();
 
-        if (cancelled.getAsBoolean()) {
-            return new GenerationResult("", output, prompt.length, StopReason.CANCELLED);
+        int reused = session.reusePrefix(prompt);
+        float[] logits = prefill(session, prompt, reused, cancelled, progress);
+        if (logits == null) {
+            return new GenerationResult("", output, prompt.length, StopReason.CANCELLED, reused);
         }
-        float[] logits = session.prefill(prompt);
         StopReason reason;
         while (true) {
             int token = selector.select(logits);
@@ -119,6 +138,26 @@ public final class Generator {
                 emit.accept(stops.flush());
             }
         }
-        return new GenerationResult(text.toString(), output, prompt.length, reason);
+        return new GenerationResult(text.toString(), output, prompt.length, reason, reused);
+    }
+
+    /**
+     * Runs {@code prompt} from position {@code from} in chunks, so a cancellation is seen within one chunk of a long
+     * prompt; returns the logits after its last token, or null when cancelled.
+     */
+    private float[] prefill(DecoderSession session, int[] prompt, int from, BooleanSupplier cancelled,
+                            PrefillProgress progress) {
+        int chunk = model.prefillChunkTokens() == 0 ? prompt.length : model.prefillChunkTokens();
+        float[] logits = null;
+        while (from < prompt.length) {
+            if (cancelled.getAsBoolean()) {
+                return null;
+            }
+            int to = Math.min(prompt.length, from + chunk);
+            logits = session.prefill(Arrays.copyOfRange(prompt, from, to));
+            from = to;
+            progress.prefilled(from, prompt.length);
+        }
+        return logits;
     }
 }

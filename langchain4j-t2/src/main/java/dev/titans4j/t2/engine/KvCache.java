@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -14,26 +15,38 @@ import java.util.List;
  * One request's key/value cache: per layer a key and a value tensor of shape {@code [1, kvHeads, capacity, headDim]}
  * over direct buffers allocated once. Each tensor is passed to ONNX Runtime both as the {@code past_key_values}
  * input and as the pinned {@code present} output, so the graph writes new positions in place and nothing is
- * reallocated per token. Not thread-safe: one request uses it at a time ({@link KvCachePool}).
+ * reallocated per token. It also records the token id at each written position, so its contents can be kept
+ * ({@link KvSnapshot}) and matched against later prompts ({@link PrefixCache}). Not thread-safe: one request uses
+ * it at a time ({@link KvCachePool}).
  */
 public final class KvCache implements AutoCloseable {
 
     private final int capacity;
+    private final int kvHeads;
+    private final int headDim;
+    private final int elementBytes;
     private final List<OnnxTensor> keys;
     private final List<OnnxTensor> values;
+    /** The tensors' buffers, for copying positions in and out (ONNX Runtime writes into them in place). */
+    private final List<ByteBuffer> keyBuffers;
+    private final List<ByteBuffer> valueBuffers;
+    /** The token id at each written position. */
+    private final int[] tokens;
     private int length;
     private boolean closed;
     private StepTensors step;
 
     KvCache(OrtEnvironment env, int layers, int kvHeads, int headDim, int capacity, String dtype) {
         this.capacity = capacity;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
         OnnxJavaType type = switch (dtype) {
             case "float32" -> OnnxJavaType.FLOAT;
             case "float16" -> OnnxJavaType.FLOAT16;
             default -> throw new IllegalArgumentException("Unsupported KV cache dtype '" + dtype
                     + "' (supported: float32, float16)");
         };
-        int elementBytes = type == OnnxJavaType.FLOAT ? 4 : 2;
+        this.elementBytes = type == OnnxJavaType.FLOAT ? 4 : 2;
         long bytes = (long) kvHeads * capacity * headDim * elementBytes;
         if (bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("A KV cache layer of " + bytes + " bytes is too large for one buffer;"
@@ -42,10 +55,14 @@ public final class KvCache implements AutoCloseable {
         long[] shape = {1, kvHeads, capacity, headDim};
         List<OnnxTensor> k = new ArrayList<>(layers);
         List<OnnxTensor> v = new ArrayList<>(layers);
+        List<ByteBuffer> kb = new ArrayList<>(layers);
+        List<ByteBuffer> vb = new ArrayList<>(layers);
         try {
             for (int layer = 0; layer < layers; layer++) {
-                k.add(tensor(env, (int) bytes, shape, type));
-                v.add(tensor(env, (int) bytes, shape, type));
+                kb.add(buffer((int) bytes));
+                k.add(OnnxTensor.createTensor(env, kb.get(layer), shape, type));
+                vb.add(buffer((int) bytes));
+                v.add(OnnxTensor.createTensor(env, vb.get(layer), shape, type));
             }
         } catch (OrtException e) {
             closeAll(k, v);
@@ -56,6 +73,9 @@ public final class KvCache implements AutoCloseable {
         }
         this.keys = Collections.unmodifiableList(k);
         this.values = Collections.unmodifiableList(v);
+        this.keyBuffers = List.copyOf(kb);
+        this.valueBuffers = List.copyOf(vb);
+        this.tokens = new int[capacity];
     }
 
     private static void closeAll(List<OnnxTensor> k, List<OnnxTensor> v) {
@@ -63,10 +83,8 @@ public final class KvCache implements AutoCloseable {
         v.forEach(OnnxTensor::close);
     }
 
-    private static OnnxTensor tensor(OrtEnvironment env, int bytes, long[] shape, OnnxJavaType type)
-            throws OrtException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-        return OnnxTensor.createTensor(env, buffer, shape, type);
+    private static ByteBuffer buffer(int bytes) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
     }
 
     /** Positions this cache can hold (the tensors' sequence dimension). */
@@ -87,8 +105,60 @@ public final class KvCache implements AutoCloseable {
         return values.get(layer);
     }
 
-    void advance(int tokens) {
-        length += tokens;
+    /** Records that the last run wrote {@code ids} at the positions after {@link #length()}. */
+    void advance(int[] ids) {
+        System.arraycopy(ids, 0, tokens, length, ids.length);
+        length += ids.length;
+    }
+
+    /** The token ids at the written positions. */
+    int[] tokens() {
+        return Arrays.copyOf(tokens, length);
+    }
+
+    int layers() {
+        return keys.size();
+    }
+
+    /** Bytes one position takes in one layer's key (or value) tensor, all heads together. */
+    int positionBytes() {
+        return kvHeads * headDim * elementBytes;
+    }
+
+    /**
+     * Copies positions {@code [0, positions)} of one layer's key or value tensor into {@code target}, head after
+     * head ({@code [kvHeads, positions, headDim]}, the tensor's layout without the unused tail of each head).
+     */
+    void copyOut(int layer, boolean key, int positions, byte[] target) {
+        ByteBuffer source = (key ? keyBuffers : valueBuffers).get(layer);
+        int run = positions * headDim * elementBytes;
+        for (int head = 0; head < kvHeads; head++) {
+            source.get(headOffset(head), target, head * run, run);
+        }
+    }
+
+    /**
+     * The reverse of {@link #copyOut}: writes the first {@code positions} of each head of {@code source} (laid out
+     * for {@code sourcePositions} positions) into this cache.
+     */
+    void copyIn(int layer, boolean key, byte[] source, int sourcePositions, int positions) {
+        ByteBuffer target = (key ? keyBuffers : valueBuffers).get(layer);
+        int rowBytes = headDim * elementBytes;
+        for (int head = 0; head < kvHeads; head++) {
+            target.put(headOffset(head), source, head * sourcePositions * rowBytes, positions * rowBytes);
+        }
+    }
+
+    private int headOffset(int head) {
+        return head * capacity * headDim * elementBytes;
+    }
+
+    /** Marks the first {@code ids.length} positions, just written by {@link #copyIn}, as holding {@code ids}. */
+    void restored(int[] ids) {
+        if (length != 0) {
+            throw new IllegalStateException("A prefix can only be restored into an empty cache");
+        }
+        advance(ids);
     }
 
     /** Forgets all positions; the buffers are reused (stale entries are masked by the attention mask length). */

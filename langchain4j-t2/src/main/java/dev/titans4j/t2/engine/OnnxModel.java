@@ -70,6 +70,8 @@ public final class OnnxModel implements AutoCloseable {
     private final int contextLength;
     private final Map<String, OnnxTensor> identitySvf;
     private final KvCachePool caches;
+    /** Null when {@link EngineOptions#prefixCacheBytes()} is 0. */
+    private final PrefixCache prefixes;
     /** Runs hold the read lock; close takes the write lock, so it waits for runs in flight instead of crashing them. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -87,6 +89,8 @@ public final class OnnxModel implements AutoCloseable {
         ModelManifest.Dimensions d = manifest.dimensions();
         this.caches = new KvCachePool(() -> new KvCache(env, d.numLayers(), d.numKvHeads(), d.headDim(),
                 contextLength, manifest.kvCache().dtype()), MAX_IDLE_CACHES);
+        long prefixBytes = Math.min(options.prefixCacheBytes(), Runtime.getRuntime().maxMemory() / 4);
+        this.prefixes = prefixBytes > 0 ? new PrefixCache(prefixBytes) : null;
     }
 
     /** Loads an exported folder (it must hold {@code manifest.json}). */
@@ -427,6 +431,23 @@ public final class OnnxModel implements AutoCloseable {
         return caches.idleCount();
     }
 
+    /** The KV of recent sequences, or null when the options turned it off. */
+    PrefixCache prefixCache() {
+        return prefixes;
+    }
+
+    /** The most prompt tokens the {@link Generator} runs at once (0 = all). */
+    int prefillChunkTokens() {
+        return options.prefillChunkTokens();
+    }
+
+    /** Empties the prefix cache (when there is one), e.g. to time requests without it. */
+    public void clearPrefixCache() {
+        if (prefixes != null) {
+            prefixes.clear();
+        }
+    }
+
     /** Frees the sessions and weights after runs in flight finish; later runs throw {@link IllegalStateException}. */
     @Override
     public void close() {
@@ -437,6 +458,7 @@ public final class OnnxModel implements AutoCloseable {
             }
             closed = true;
             caches.close();
+            clearPrefixCache();
             identitySvf.values().forEach(OnnxTensor::close);
             GraphSession svf = svfGraph;
             if (svf != null && svf != defaultGraph) {
