@@ -24,7 +24,7 @@ final class GgufCheckpoint {
 
     /** {@code DIR/model-q4_0.gguf} etc.: written from the checkpoint unless it already exists. */
     static Path ensure(ModelShape shape, Path hf, Path dir, GgmlType type) throws IOException {
-        Path file = dir.resolve("model-" + type.name().toLowerCase(Locale.ROOT) + ".gguf");
+        Path file = dir.resolve(fileName(type));
         if (!Files.isRegularFile(file)) {
             Files.createDirectories(dir);
             try (Checkpoint checkpoint = Checkpoint.open(hf)) {
@@ -32,6 +32,10 @@ final class GgufCheckpoint {
             }
         }
         return file;
+    }
+
+    static String fileName(GgmlType type) {
+        return "model-" + type.name().toLowerCase(Locale.ROOT) + ".gguf";
     }
 
     /** Bytes of weights one decoded token reads: every tensor but an embedding table that only a lookup reads. */

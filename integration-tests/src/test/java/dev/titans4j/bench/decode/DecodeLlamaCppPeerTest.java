@@ -55,6 +55,32 @@ class DecodeLlamaCppPeerTest {
         assertThat(java.util.Arrays.stream(titans4j).map(t -> t[0]).distinct().count()).isGreaterThan(4);
     }
 
+    /** With node-llama-cpp installed, the benchmark times llama.cpp on each file and compares titans4j with it. */
+    @org.junit.jupiter.api.Test
+    void benchmarkTimesLlamaCppBesideTitans4j(@TempDir Path work) {
+        Optional<String> missing = LlamaCppPeer.missing(LlamaCppPeer.defaultInstallDir());
+        assumeTrue(missing.isEmpty(), () -> "llama.cpp not installed: " + missing.orElse(""));
+        DecodeBenchmark bench = new DecodeBenchmark();
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        bench.out = new PrintStream(table, true, StandardCharsets.UTF_8);
+        bench.log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        int exit = new picocli.CommandLine(bench).setCaseInsensitiveEnumValuesAllowed(true).execute("--work",
+                work.toString(), "--shapes", "tinyB", "--threads", "2", "--prompt", "16", "--decode", "8", "--runs",
+                "1", "--bandwidth-mb", "64", "--skip-plain", "--tokenizer", work.resolve("none").toString());
+
+        assertThat(exit).isZero();
+        String text = table.toString(StandardCharsets.UTF_8);
+        for (String row : new String[] {"fp32\\s+2 llama.cpp F32", "fp32\\s+2 llama.cpp F16", "int4\\s+2 llama.cpp Q4_0",
+                "int4\\s+2 llama.cpp Q8_0"}) {
+            assertThat(text).containsPattern("tinyB\\s+" + row + "\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
+        }
+        assertThat(text).containsPattern("tinyB\\s+int4\\s+2 titans4j\\s+(\\S+\\s+){6}\\d+\\.\\d\\dx");
+        assertThat(text).containsPattern("tinyB int4 titans4j\\s+decode \\d+\\.\\d\\dx llama.cpp Q4_0 \\(target >= 1\\)");
+        assertThat(text).containsPattern("tinyB fp32 titans4j\\s+prefill \\d+\\.\\d\\dx llama.cpp F32 \\(target >= 1\\)");
+        assertThat(work.resolve("tinyB/gguf/model-q8_0.gguf")).isRegularFile();
+    }
+
     private static int[][] titans4jGreedy(Path export) {
         TokenSelector greedy = TokenSelector.greedy();
         try (OnnxModel model = OnnxModel.load(export, EngineOptions.defaults().withIntraOpThreads(1))) {
