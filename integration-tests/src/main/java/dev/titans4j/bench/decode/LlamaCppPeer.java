@@ -1,18 +1,14 @@
 package dev.titans4j.bench.decode;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +25,6 @@ final class LlamaCppPeer {
             + " node-llama-cpp@3.22.1 @node-llama-cpp/linux-x64@3.22.1";
     private static final String SCRIPT = "llama-cpp-peer.mjs";
     private static final String RESULT = "RESULT ";
-    private static final String TOKENS = "TOKENS ";
 
     private final Path node;
     private final Path installDir;
@@ -69,7 +64,7 @@ final class LlamaCppPeer {
         List<Double> prefill = new ArrayList<>();
         List<Double> decode = new ArrayList<>();
         for (String line : lines) {
-            String[] parts = line.substring(RESULT.length()).split(" ");
+            String[] parts = line.split(" ");
             (parts[0].equals("prefill") ? prefill : decode).add(Double.parseDouble(parts[1]));
         }
         if (decode.isEmpty()) {
@@ -88,11 +83,11 @@ final class LlamaCppPeer {
             throw new IOException("llama.cpp printed " + lines.size() + " token lines for " + prompts.length
                     + " prompts");
         }
-        return lines.stream().map(l -> Arrays.stream(l.substring(TOKENS.length()).trim().split(" "))
+        return lines.stream().map(l -> Arrays.stream(l.substring("tokens".length()).trim().split(" "))
                 .mapToInt(Integer::parseInt).toArray()).toArray(int[][]::new);
     }
 
-    /** The script's result lines; its other output goes to the log; a failure's last lines are the message. */
+    /** The script's result lines (prefix removed); a failure's message holds its last other lines. */
     private List<String> run(String... args) throws IOException, InterruptedException {
         Path script = Files.createTempFile("titans4j-llama-cpp-peer", ".mjs");
         try {
@@ -102,30 +97,12 @@ final class LlamaCppPeer {
             List<String> command = new ArrayList<>(List.of(node.toString(), script.toString(),
                     installDir.toAbsolutePath().toString()));
             command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            List<String> results = new ArrayList<>();
-            List<String> other = new ArrayList<>();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith(RESULT) || line.startsWith(TOKENS)) {
-                        results.add(line);
-                    } else {
-                        log.println("    [llama.cpp] " + line);
-                        other.add(line);
-                    }
-                }
+            ChildProcess.Output output = ChildProcess.run(command, RESULT, "llama.cpp", log);
+            if (output.exitValue() != 0) {
+                throw new IOException("llama.cpp (node) exited with " + output.exitValue() + ": "
+                        + output.lastLines(3));
             }
-            if (!process.waitFor(1, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-            }
-            if (process.exitValue() != 0) {
-                List<String> tail = other.subList(Math.max(0, other.size() - 3), other.size());
-                throw new IOException("llama.cpp (node) exited with " + process.exitValue() + ": "
-                        + String.join(" | ", tail));
-            }
-            return results;
+            return output.results();
         } finally {
             Files.deleteIfExists(script);
         }

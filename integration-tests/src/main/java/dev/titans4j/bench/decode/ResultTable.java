@@ -17,15 +17,15 @@ final class ResultTable {
     }
 
     /**
-     * @param gbps       read bandwidth by thread count (the vector probe's): the bounds
-     * @param scalarGbps the scalar probe's, shown beside it (the bounds before the vector probe)
+     * @param gbps       read bandwidth by thread count (the vector probe's fastest read): the bounds
+     * @param scalarGbps the scalar probe's medians, shown beside it (the bounds before the vector probe)
      */
     static String render(List<Row> rows, Map<Integer, Double> gbps, Map<Integer, Double> scalarGbps, int prompt,
                          int decode, int runs) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nDecode benchmark: prefill %d tokens, decode %d tokens, median of %d"
-                + " runs; read bandwidth (median) %s (scalar probe: %s)%n", prompt, decode, runs, bandwidth(gbps),
-                bandwidth(scalarGbps)));
+                + " runs; read bandwidth (vector probe, fastest) %s (old scalar probe, median: %s)%n", prompt, decode,
+                runs, bandwidth(gbps), bandwidth(scalarGbps)));
         out.append(String.format(Locale.ROOT, "%-6s %-5s %3s %-30s %9s %9s %8s %8s %7s %10s %9s%n", "shape", "prec",
                 "thr", "engine", "prefill/s", "decode/s", "MB/tok", "bound/s", "%bound", "vs llama*", "vs Jlama"));
         for (Row r : rows) {

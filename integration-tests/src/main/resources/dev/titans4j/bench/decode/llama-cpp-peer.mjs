@@ -3,7 +3,7 @@
 //   node llama-cpp-peer.mjs INSTALL_DIR bench GGUF THREADS PROMPT_TOKENS DECODE_TOKENS RUNS
 //     -> "RESULT prefill <tok/s>" and "RESULT decode <tok/s>" per run
 //   node llama-cpp-peer.mjs INSTALL_DIR greedy GGUF THREADS NEW_TOKENS id,id,...[;id,id,...]
-//     -> "TOKENS id id ..." per prompt (greedy continuation; F32 KV cache, no flash attention: the exact path)
+//     -> "RESULT tokens id id ..." per prompt (greedy continuation; F32 KV cache, no flash attention: the exact path)
 // INSTALL_DIR holds node_modules/node-llama-cpp (npm install node-llama-cpp @node-llama-cpp/linux-x64).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -66,7 +66,7 @@ if (mode === "bench") {
         await sequence.clearHistory();
         const tokens = [];
         await generate(sequence, prompt, count, (token) => tokens.push(token));
-        console.log(`TOKENS ${tokens.join(" ")}`);
+        console.log(`RESULT tokens ${tokens.join(" ")}`);
     }
 } else {
     throw new Error(`unknown mode '${mode}' (bench, greedy)`);
