@@ -31,8 +31,8 @@ class DecodeBenchmarkSmokeTest {
         assertThat(text).contains("tinyA  fp32    1 llama.cpp F32                  not run: no node-llama-cpp under "
                 + work.resolve("no-llama") + " (npm install --prefix " + work.resolve("no-llama"));
         assertThat(text).containsPattern("llama.cpp F16\\s+not run: no node-llama-cpp");
-        assertThat(text).containsPattern("read bandwidth \\(vector probe, fastest\\) 1 thr \\d+\\.\\d GB/s \\(old scalar"
-                + " probe, median: 1 thr \\d+\\.\\d GB/s\\)");
+        assertThat(text).containsPattern("read bandwidth \\(vector probe, fastest\\) 1 thr \\d+\\.\\d GB/s"
+                + " \\(old scalar probe, median: 1 thr \\d+\\.\\d GB/s\\)");
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j --no-svf\\s+\\d+");
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j \\+svf\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");

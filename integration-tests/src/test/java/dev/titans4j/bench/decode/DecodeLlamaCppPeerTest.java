@@ -71,13 +71,15 @@ class DecodeLlamaCppPeerTest {
 
         assertThat(exit).isZero();
         String text = table.toString(StandardCharsets.UTF_8);
-        for (String row : new String[] {"fp32\\s+2 llama.cpp F32", "fp32\\s+2 llama.cpp F16", "int4\\s+2 llama.cpp Q4_0",
-                "int4\\s+2 llama.cpp Q8_0"}) {
+        for (String row : new String[] {"fp32\\s+2 llama.cpp F32", "fp32\\s+2 llama.cpp F16",
+                "int4\\s+2 llama.cpp Q4_0", "int4\\s+2 llama.cpp Q8_0"}) {
             assertThat(text).containsPattern("tinyB\\s+" + row + "\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
         }
         assertThat(text).containsPattern("tinyB\\s+int4\\s+2 titans4j\\s+(\\S+\\s+){6}\\d+\\.\\d\\dx");
-        assertThat(text).containsPattern("tinyB int4 titans4j\\s+decode \\d+\\.\\d\\dx llama.cpp Q4_0 \\(target >= 1\\)");
-        assertThat(text).containsPattern("tinyB fp32 titans4j\\s+prefill \\d+\\.\\d\\dx llama.cpp F32 \\(target >= 1\\)");
+        assertThat(text).containsPattern("tinyB int4 titans4j\\s+decode \\d+\\.\\d\\dx llama.cpp Q4_0"
+                + " \\(target >= 1\\)");
+        assertThat(text).containsPattern("tinyB fp32 titans4j\\s+prefill \\d+\\.\\d\\dx llama.cpp F32"
+                + " \\(target >= 1\\)");
         assertThat(work.resolve("tinyB/gguf/model-q8_0.gguf")).isRegularFile();
     }
 
