@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -276,7 +277,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
         return "llama.cpp " + type;
     }
 
-    private java.util.Optional<String> llamaCppMissing() {
+    private Optional<String> llamaCppMissing() {
         return LlamaCppPeer.missing(llamaCppDir());
     }
 
@@ -296,7 +297,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
     private Row llamaCpp(ModelShape shape, Precision precision, GgmlType type, int t, Path hf) {
         String engine = llamaCppEngine(type);
         long bytes = GgufCheckpoint.bytesPerToken(shape, type);
-        java.util.Optional<String> missing = llamaCppMissing();
+        Optional<String> missing = llamaCppMissing();
         if (missing.isPresent()) {
             return Row.failed(shape, engine, precision, t, bytes, "not run: " + missing.get());
         }
@@ -307,7 +308,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
                     runs);
             log.println("    " + speed.runs());
             return Row.measured(shape, engine, precision, t, speed, bytes);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // a file or a shape llama.cpp cannot take
             log.println("    " + e.getMessage());
             return Row.failed(shape, engine, precision, t, bytes, "failed: " + e.getMessage());
         } catch (InterruptedException e) {
