@@ -39,18 +39,28 @@ final class BandwidthProbe {
     }
 
     private void readAll(ExecutorService pool, int threads) throws Exception {
+        sink = sumInParts(pool, threads, data.length, this::sum);
+    }
+
+    /** Sums of index ranges [from, to). */
+    interface RangeSum {
+        long sum(int from, int to);
+    }
+
+    /** {@code threads} disjoint, contiguous parts of {@code [0, length)} summed at once on {@code pool}. */
+    static long sumInParts(ExecutorService pool, int threads, int length, RangeSum sum) throws Exception {
         @SuppressWarnings("unchecked")
         Future<Long>[] parts = new Future[threads];
         for (int t = 0; t < threads; t++) {
-            int from = (int) ((long) data.length * t / threads);
-            int to = (int) ((long) data.length * (t + 1) / threads);
-            parts[t] = pool.submit(() -> sum(from, to));
+            int from = (int) ((long) length * t / threads);
+            int to = (int) ((long) length * (t + 1) / threads);
+            parts[t] = pool.submit(() -> sum.sum(from, to));
         }
         long total = 0;
         for (Future<Long> part : parts) {
             total += part.get();
         }
-        sink = total;
+        return total;
     }
 
     /** Four independent accumulators so the adds keep up with memory; C2 also vectorises this loop. */

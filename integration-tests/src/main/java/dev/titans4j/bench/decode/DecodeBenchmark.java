@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,6 +88,16 @@ public final class DecodeBenchmark implements Callable<Integer> {
             description = "write the checkpoints and exports, then stop (preparing is slow and need not be quiet)")
     boolean prepareOnly;
 
+    @Option(names = "--llama-cpp", paramLabel = "DIR",
+            description = "folder holding node-llama-cpp and its prebuilt binaries (README: how to install them); "
+                    + "default $" + LlamaCppPeer.INSTALL_ENV + " or ~/.cache/titans4j/node-llama-cpp; without "
+                    + "them llama.cpp's rows say why they were not run")
+    Path llamaCpp;
+
+    @Option(names = "--node", paramLabel = "NODE", defaultValue = "node",
+            description = "node executable (20+) that runs llama.cpp; default ${DEFAULT-VALUE}")
+    Path node;
+
     @Option(names = "--bandwidth-mb", defaultValue = "512", description = "bandwidth probe array size")
     int bandwidthMb;
 
@@ -103,8 +114,9 @@ public final class DecodeBenchmark implements Callable<Integer> {
         log.println("decode-bench: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java "
                 + Runtime.version() + ", load average " + loadAverage());
         Map<Integer, List<Double>> bandwidth = new LinkedHashMap<>();
+        Map<Integer, List<Double>> scalarBandwidth = new LinkedHashMap<>();
         if (!prepareOnly) {
-            measureBandwidth(bandwidth);
+            measureBandwidth(bandwidth, scalarBandwidth);
         }
         List<Row> rows = new ArrayList<>();
         for (String name : shapes) {
@@ -137,26 +149,52 @@ public final class DecodeBenchmark implements Callable<Integer> {
                         }
                     }
                     rows.add(jlama(shape, precision, t, hf));
+                    for (GgmlType type : ggufTypes(precision)) {
+                        rows.add(llamaCpp(shape, precision, type, t, hf));
+                    }
+                }
+                if (prepareOnly && llamaCppMissing().isEmpty()) {
+                    for (GgmlType type : ggufTypes(precision)) {
+                        gguf(shape, hf, type);
+                    }
                 }
             }
         }
         if (prepareOnly) {
             return 0;
         }
-        measureBandwidth(bandwidth); // again at the end: it drifts
-        Map<Integer, Double> gbps = new LinkedHashMap<>();
-        bandwidth.forEach((t, v) -> gbps.put(t, Stats.median(v.stream().mapToDouble(Double::doubleValue).toArray())));
-        out.print(ResultTable.render(rows, gbps, promptTokens, decodeTokens, runs));
+        measureBandwidth(bandwidth, scalarBandwidth); // again at the end: it drifts
+        out.print(ResultTable.render(rows, fastest(bandwidth), medians(scalarBandwidth), promptTokens, decodeTokens,
+                runs));
         return 0;
     }
 
-    private void measureBandwidth(Map<Integer, List<Double>> into) throws Exception {
+    /** Both probes per thread count: the vector one gives the bounds, the scalar one (the old bound) is shown. */
+    private void measureBandwidth(Map<Integer, List<Double>> vector, Map<Integer, List<Double>> scalar)
+            throws Exception {
         BandwidthProbe probe = new BandwidthProbe(bandwidthMb);
         for (int t : threads) {
-            double gb = probe.gigabytesPerSecond(t, 7);
-            into.computeIfAbsent(t, k -> new ArrayList<>()).add(gb);
-            log.printf(Locale.ROOT, "  read bandwidth, %d thread(s): %.1f GB/s%n", t, gb);
+            double v = VectorBandwidthProbe.gigabytesPerSecond(bandwidthMb, t, 11, log);
+            double s = probe.gigabytesPerSecond(t, 7);
+            vector.computeIfAbsent(t, k -> new ArrayList<>()).add(v);
+            scalar.computeIfAbsent(t, k -> new ArrayList<>()).add(s);
+            log.printf(Locale.ROOT, "  read bandwidth, %d thread(s): %.1f GB/s (vector probe), %.1f GB/s (scalar"
+                    + " probe)%n", t, v, s);
         }
+    }
+
+    /** The vector probe's bound: the fastest read, before or after (other work only slows a read down). */
+    private static Map<Integer, Double> fastest(Map<Integer, List<Double>> measured) {
+        Map<Integer, Double> fastest = new LinkedHashMap<>();
+        measured.forEach((t, v) -> fastest.put(t, v.stream().mapToDouble(Double::doubleValue).max().orElseThrow()));
+        return fastest;
+    }
+
+    private static Map<Integer, Double> medians(Map<Integer, List<Double>> measured) {
+        Map<Integer, Double> medians = new LinkedHashMap<>();
+        measured.forEach((t, v) -> medians.put(t, Stats.median(v.stream().mapToDouble(Double::doubleValue)
+                .toArray())));
+        return medians;
     }
 
     /**
@@ -226,6 +264,56 @@ public final class DecodeBenchmark implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Row.failed(shape, "Jlama", precision, t, bytes, "interrupted");
+        }
+    }
+
+    /** llama.cpp's files next to each precision: F32 (and F16) beside fp32, Q4_0 (and Q8_0) beside int4. */
+    static List<GgmlType> ggufTypes(Precision precision) {
+        return precision == Precision.int4 ? List.of(GgmlType.Q4_0, GgmlType.Q8_0)
+                : List.of(GgmlType.F32, GgmlType.F16);
+    }
+
+    static String llamaCppEngine(GgmlType type) {
+        return "llama.cpp " + type;
+    }
+
+    private Optional<String> llamaCppMissing() {
+        return LlamaCppPeer.missing(llamaCppDir());
+    }
+
+    private Path llamaCppDir() {
+        return llamaCpp != null ? llamaCpp : LlamaCppPeer.defaultInstallDir();
+    }
+
+    private Path gguf(ModelShape shape, Path hf, GgmlType type) throws IOException {
+        Path dir = work.resolve(shape.name()).resolve("gguf");
+        Path file = dir.resolve(GgufCheckpoint.fileName(type));
+        if (!Files.isRegularFile(file)) {
+            log.printf(Locale.ROOT, "  writing %s%n", file);
+        }
+        return GgufCheckpoint.ensure(shape, hf, dir, type);
+    }
+
+    private Row llamaCpp(ModelShape shape, Precision precision, GgmlType type, int t, Path hf) {
+        String engine = llamaCppEngine(type);
+        long bytes = GgufCheckpoint.bytesPerToken(shape, type);
+        Optional<String> missing = llamaCppMissing();
+        if (missing.isPresent()) {
+            return Row.failed(shape, engine, precision, t, bytes, "not run: " + missing.get());
+        }
+        log.printf(Locale.ROOT, "  %s %s, %d thread(s)...%n", shape.name(), engine, t);
+        try {
+            Path file = gguf(shape, hf, type);
+            Speed speed = new LlamaCppPeer(node, llamaCppDir(), log).measure(file, t, promptTokens, decodeTokens,
+                    runs);
+            log.println("    " + speed.runs());
+            return Row.measured(shape, engine, precision, t, speed, bytes);
+        } catch (IOException | IllegalArgumentException e) { // a file or a shape llama.cpp cannot take
+            log.println("    " + e.getMessage());
+            return Row.failed(shape, engine, precision, t, bytes, "failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Row.failed(shape, engine, precision, t, bytes, "interrupted");
         }
     }
 

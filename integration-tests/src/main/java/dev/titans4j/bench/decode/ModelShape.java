@@ -8,28 +8,20 @@ import java.util.Locale;
  *
  * @param name          short name used in tables and folder names
  * @param architecture  Hugging Face architecture ({@code LlamaForCausalLM}, {@code Qwen2ForCausalLM}: q/k/v biases)
- * @param llamaCppDecodeF32   llama.cpp's F32 decode tok/s at 2 threads on this machine (issue anchors; 0 = none)
- * @param llamaCppDecodeQ4    llama.cpp's Q4_0 decode tok/s at 2 threads (0 = none)
- * @param llamaCppPrefillF32  llama.cpp's F32 prefill tok/s at 512 tokens (0 = none)
  */
 public record ModelShape(String name, String architecture, int hidden, int intermediate, int layers, int heads,
-                         int kvHeads, int vocab, boolean tied, double ropeTheta, double llamaCppDecodeF32,
-                         double llamaCppDecodeQ4, double llamaCppPrefillF32) {
+                         int kvHeads, int vocab, boolean tied, double ropeTheta) {
 
     static final String LLAMA = "LlamaForCausalLM";
     static final String QWEN2 = "Qwen2ForCausalLM";
 
     /** Like SmolLM2-135M. */
-    public static final ModelShape A = new ModelShape("A", LLAMA, 576, 1536, 30, 9, 3, 49152, true, 100000,
-            56, 163, 560);
+    public static final ModelShape A = new ModelShape("A", LLAMA, 576, 1536, 30, 9, 3, 49152, true, 100000);
     /** Like Qwen2.5-0.5B with a 32000-token vocabulary. */
-    public static final ModelShape B = new ModelShape("B", QWEN2, 896, 4864, 24, 14, 2, 32000, false, 1000000,
-            21, 98, 200);
+    public static final ModelShape B = new ModelShape("B", QWEN2, 896, 4864, 24, 14, 2, 32000, false, 1000000);
     /** Smoke-test shapes: seconds to export and run. */
-    public static final ModelShape TINY_A = new ModelShape("tinyA", LLAMA, 64, 160, 2, 4, 2, 512, true, 10000,
-            0, 0, 0);
-    public static final ModelShape TINY_B = new ModelShape("tinyB", QWEN2, 64, 160, 2, 4, 2, 512, false, 10000,
-            0, 0, 0);
+    public static final ModelShape TINY_A = new ModelShape("tinyA", LLAMA, 64, 160, 2, 4, 2, 512, true, 10000);
+    public static final ModelShape TINY_B = new ModelShape("tinyB", QWEN2, 64, 160, 2, 4, 2, 512, false, 10000);
 
     static final List<ModelShape> ALL = List.of(A, B, TINY_A, TINY_B);
 

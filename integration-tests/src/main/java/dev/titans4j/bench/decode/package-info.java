@@ -1,8 +1,11 @@
 /**
- * Decode benchmark (issue 7): prefill and decode tokens/s of exported models at 1 and 2 threads, fp32 and int4, on
- * random-weight checkpoints shaped like SmolLM2-135M (A) and Qwen2.5-0.5B with a 32000 vocabulary (B), next to
- * Jlama on the same safetensors and to this machine's memory read bandwidth (every decode figure is also a share of
- * its bound: bandwidth divided by the weight bytes one token reads). Not a test.
+ * Decode benchmark (issues 7, 14): prefill and decode tokens/s of exported models at 1 and 2 threads, fp32 and
+ * int4, on random-weight checkpoints shaped like SmolLM2-135M (A) and Qwen2.5-0.5B with a 32000 vocabulary (B),
+ * next to llama.cpp on GGUF files written from the same checkpoints ({@link dev.titans4j.bench.decode.GgufCheckpoint},
+ * run through node-llama-cpp's prebuilt binaries by {@link dev.titans4j.bench.decode.LlamaCppPeer}; skipped when
+ * they are not installed), Jlama on the same safetensors, and this machine's memory read bandwidth (every decode
+ * figure is also a share of its bound: bandwidth, from {@link dev.titans4j.bench.decode.VectorBandwidthProbe},
+ * divided by the weight bytes one token reads). Not a test.
  *
  * <p>Run from the repository root, on a quiet machine (load average well under 1; the figures are meaningless
  * while other work shares the cores):
@@ -16,9 +19,10 @@
  * Checkpoints and exports are written once under {@code integration-tests/target/decode-bench} and reused; add
  * {@code --prepare-only} to create them beforehand (the exports' SVDs take minutes and need not run on a quiet
  * machine). {@code --shapes tinyA,tinyB --prompt 64 --decode 32 --runs 1} is a seconds-long smoke run. Without
- * {@code --jlama-java} the Jlama rows say "not run". {@code --int4-block-sizes 32,128} also exports and times int4
- * with MatMulNBits blocks of 128 (folders {@code int4-b128}, {@code int4-b128-plain}; rows {@code titans4j b128});
- * block 32 keeps the folder names {@code int4}, {@code int4-plain}.
+ * {@code --jlama-java} the Jlama rows say "not run"; without node-llama-cpp (README) the llama.cpp rows say so.
+ * {@code --int4-block-sizes 32,128} also exports and times int4 with MatMulNBits blocks of 128 (folders
+ * {@code int4-b128}, {@code int4-b128-plain}; rows {@code titans4j b128}); block 32 keeps the folder names
+ * {@code int4}, {@code int4-plain}.
  *
  * <p>Rows {@code titans4j} time a default export as a user without experts gets it (sessions without multipliers
  * run its plain companion {@code model-plain.onnx}); rows {@code titans4j +svf} time the same export with explicit

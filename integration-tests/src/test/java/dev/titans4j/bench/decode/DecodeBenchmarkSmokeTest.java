@@ -23,15 +23,20 @@ class DecodeBenchmarkSmokeTest {
 
         int exit = new CommandLine(bench).setCaseInsensitiveEnumValuesAllowed(true).execute("--work", work.toString(),
                 "--shapes", "tinyA", "--precisions", "fp32", "--threads", "1", "--prompt", "16", "--decode", "8",
-                "--runs", "1", "--bandwidth-mb", "64", "--tokenizer", work.resolve("none").toString());
+                "--runs", "1", "--bandwidth-mb", "64", "--tokenizer", work.resolve("none").toString(), "--llama-cpp",
+                work.resolve("no-llama").toString());
 
         assertThat(exit).isZero();
         String text = table.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("tinyA  fp32    1 llama.cpp F32                  not run: no node-llama-cpp under "
+                + work.resolve("no-llama") + " (npm install --prefix " + work.resolve("no-llama"));
+        assertThat(text).containsPattern("llama.cpp F16\\s+not run: no node-llama-cpp");
+        assertThat(text).containsPattern("read bandwidth \\(vector probe, fastest\\) 1 thr \\d+\\.\\d GB/s"
+                + " \\(old scalar probe, median: 1 thr \\d+\\.\\d GB/s\\)");
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j --no-svf\\s+\\d+");
         assertThat(text).containsPattern("tinyA\\s+fp32\\s+1 titans4j \\+svf\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\d");
         assertThat(text).containsPattern("Jlama\\s+not run \\(no --jlama-java\\)");
-        assertThat(text).containsPattern("read bandwidth \\(median\\) 1 thr \\d+\\.\\d GB/s");
         assertThat(text).containsPattern("tinyA fp32 1 thr: decode \\d+\\.\\d\\dx, prefill \\d+\\.\\d\\dx the plain graph");
     }
 
