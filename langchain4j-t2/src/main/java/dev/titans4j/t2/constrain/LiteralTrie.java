@@ -1,6 +1,5 @@
 package dev.titans4j.t2.constrain;
 
-import java.io.ByteArrayOutputStream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -100,17 +99,16 @@ final class LiteralTrie {
 
     /** Every entry reachable from {@code node}, with the bytes that lead there from it. */
     void forEachEntry(int node, EntryVisitor visitor) {
-        visit(node, new ByteArrayOutputStream(), visitor);
+        visit(node, new byte[0], visitor);
     }
 
-    private void visit(int node, ByteArrayOutputStream path, EntryVisitor visitor) {
+    private void visit(int node, byte[] path, EntryVisitor visitor) {
         if (values.get(node) >= 0) {
-            visitor.entry(values.get(node), path.toByteArray());
+            visitor.entry(values.get(node), path);
         }
         for (int e : edges.get(node)) {
-            ByteArrayOutputStream longer = new ByteArrayOutputStream();
-            longer.writeBytes(path.toByteArray());
-            longer.write(e >>> 24);
+            byte[] longer = Arrays.copyOf(path, path.length + 1);
+            longer[path.length] = (byte) (e >>> 24);
             visit(e & 0xFFFFFF, longer, visitor);
         }
     }

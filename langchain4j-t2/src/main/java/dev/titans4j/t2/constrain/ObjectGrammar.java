@@ -247,13 +247,7 @@ final class ObjectGrammar implements Spec.Composite {
                 case KEY_OR_CLOSE -> g.appendRequiredFrom(next, true, out);
                 case KEY -> g.appendCheapestKey(next, 0, rest, out);
                 case IN_KEY -> g.appendCheapestKey(next, node, rest, out);
-                case COLON -> {
-                    ByteArrayOutputStream member = new ByteArrayOutputStream();
-                    boolean ok = g.appendMember(next, new byte[0], member)
-                            && g.appendRequiredFrom(next + 1, false, member);
-                    out.writeBytes(member.toByteArray());
-                    yield ok;
-                }
+                case COLON -> g.appendMember(next, new byte[0], out) && g.appendRequiredFrom(next + 1, false, out);
                 default -> g.appendRequiredFrom(next, false, out);
             };
         }
