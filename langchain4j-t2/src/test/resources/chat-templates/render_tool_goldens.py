@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Renders tool conversations with the models' real chat templates (qwen2.5.jinja, llama3.2.jinja) into
-tool-goldens.json, the independent reference for ToolPromptGoldenTest. Same jinja2 setup as render_goldens.py.
-The tools are the dicts a caller hands to apply_chat_template(tools=...); ToolPromptGoldenTest builds the same
-tools as LangChain4j ToolSpecifications. Run from this folder: python3 render_tool_goldens.py
+"""Renders tool conversations with the models' real chat templates (qwen2.5.jinja, llama3.2.jinja, qwen3.jinja,
+smollm3.jinja) into tool-goldens.json, the independent reference for ToolPromptGoldenTest. Same jinja2 setup as
+render_goldens.py. The tools are the dicts a caller hands to apply_chat_template(tools=...); ToolPromptGoldenTest
+builds the same tools as LangChain4j ToolSpecifications. SmolLM3's template reads xml_tools instead and writes each
+with Jinja's string filter: it is given each tool as its JSON text (a dict would come out as a Python repr).
+Run from this folder: ~/.cache/titans4j/pyref/bin/python render_tool_goldens.py
 """
 import json
 from pathlib import Path
 
-from render_goldens import hf_messages, raise_exception, tojson
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from render_goldens import compile_template, hf_messages, tojson
 
 HERE = Path(__file__).parent
 
@@ -41,22 +42,22 @@ CONVERSATIONS = {
                             {"role": "tool", "tool_call_id": "def456UVW", "content": "10:00"}],
 }
 TEMPLATES = {"qwen2.5": ("qwen2.5.jinja", "", "<|im_end|>", "tool"),
-             "llama3.2": ("llama3.2.jinja", "<|begin_of_text|>", "<|eot_id|>", "ipython")}
+             "llama3.2": ("llama3.2.jinja", "<|begin_of_text|>", "<|eot_id|>", "ipython"),
+             "qwen3": ("qwen3.jinja", "", "<|im_end|>", "tool"),
+             "smollm3": ("smollm3.jinja", "", "<|im_end|>", "tool")}
 
 
 def main():
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-    env.filters["tojson"] = tojson
-    env.globals["raise_exception"] = raise_exception
     goldens = {}
     for name, (file, bos, eos, tool_role) in TEMPLATES.items():
-        template = env.from_string((HERE / file).read_text(encoding="utf-8"))
+        template = compile_template(file)
         goldens[name] = {}
         for conv_name, conversation in CONVERSATIONS.items():
             if name == "llama3.2" and conv_name == "parallel_round_trip":
                 continue  # its template takes one call per message
             goldens[name][conv_name] = template.render(
                 messages=hf_messages(conversation, tool_role), tools=TOOLS, add_generation_prompt=True,
+                xml_tools=[tojson(tool) for tool in TOOLS],
                 bos_token=bos, eos_token=eos, date_string="26 Jul 2024")
     (HERE / "tool-goldens.json").write_text(json.dumps(goldens, ensure_ascii=False, indent=1) + "\n",
                                             encoding="utf-8")
