@@ -7,6 +7,11 @@ public final class ChatFormat {
     public static final String LLAMA3 = "llama3";
     public static final String MISTRAL = "mistral";
     public static final String PLAIN = "plain";
+    public static final String QWEN3 = "qwen3";
+    public static final String SMOLLM3 = "smollm3";
+    public static final String GEMMA3 = "gemma3";
+    public static final String PHI3 = "phi3";
+    public static final String PHI4_MINI = "phi4-mini";
 
     private ChatFormat() {
     }
@@ -16,7 +21,24 @@ public final class ChatFormat {
             return PLAIN;
         }
         if (chatTemplate.contains("<|im_start|>")) {
-            return CHATML;
+            // the thinking ChatML families: SmolLM3 writes a "Reasoning Mode" metadata block, Qwen3 reads
+            // enable_thinking; plain ChatML (Qwen2.5, SmolLM2) has neither
+            if (chatTemplate.contains("Reasoning Mode: ")) {
+                return SMOLLM3;
+            }
+            return chatTemplate.contains("enable_thinking") ? QWEN3 : CHATML;
+        }
+        if (chatTemplate.contains("<start_of_turn>")) {
+            return GEMMA3;
+        }
+        if (chatTemplate.contains("<|end|>")) {
+            // Phi-4-mini builds every tag as '<|' + role + '|>' and offers tools in <|tool|>...<|/tool|>
+            if (chatTemplate.contains("<|/tool|>")) {
+                return PHI4_MINI;
+            }
+            if (chatTemplate.contains("<|user|>")) {
+                return PHI3;
+            }
         }
         if (chatTemplate.contains("<|start_header_id|>")) {
             return LLAMA3;

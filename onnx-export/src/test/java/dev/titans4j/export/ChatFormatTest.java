@@ -14,4 +14,17 @@ class ChatFormatTest {
         assertThat(ChatFormat.detect("{{ content }}")).isEqualTo("plain");
         assertThat(ChatFormat.detect(null)).isEqualTo("plain");
     }
+
+    /** Fragments of the real templates (the whole ones are checked in langchain4j-t2's ChatFormatGoldenTest). */
+    @Test
+    void recognisesThe2025Families() {
+        assertThat(ChatFormat.detect("{{- '<|im_start|>assistant\\n' }}{%- if enable_thinking is defined and"
+                + " enable_thinking is false %}")).isEqualTo("qwen3");
+        assertThat(ChatFormat.detect("{{- \"<|im_start|>system\\n\" -}}{{- \"Reasoning Mode: \" + reasoning_mode"))
+                .isEqualTo("smollm3");
+        assertThat(ChatFormat.detect("{{ bos_token }}{{ '<start_of_turn>' + role + '\\n' }}")).isEqualTo("gemma3");
+        assertThat(ChatFormat.detect("{{'<|user|>\\n' + message['content'] + '<|end|>\\n'}}")).isEqualTo("phi3");
+        assertThat(ChatFormat.detect("{{ '<|' + message['role'] + '|>' + message['content'] + '<|tool|>' +"
+                + " message['tools'] + '<|/tool|>' + '<|end|>' }}")).isEqualTo("phi4-mini");
+    }
 }

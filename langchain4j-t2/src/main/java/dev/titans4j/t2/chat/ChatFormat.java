@@ -17,7 +17,10 @@ import java.util.List;
  */
 public interface ChatFormat {
 
-    /** The format's name as used in the manifest: {@code chatml}, {@code llama3}, {@code mistral}, {@code plain}. */
+    /**
+     * The format's name as used in the manifest: {@code chatml}, {@code llama3}, {@code mistral}, {@code qwen3},
+     * {@code smollm3}, {@code gemma3}, {@code phi3}, {@code phi4-mini}, {@code plain}.
+     */
     String name();
 
     /**
@@ -40,6 +43,23 @@ public interface ChatFormat {
             return render(messages, addGenerationPrompt);
         }
         throw new UnsupportedFeatureException("the " + name() + " chat format cannot offer tools");
+    }
+
+    /**
+     * Whether the family reasons before it answers, writing {@code <think>...</think>} first (Qwen3, SmolLM3), and
+     * switches that with its template's {@code enable_thinking}.
+     */
+    default boolean thinks() {
+        return false;
+    }
+
+    /**
+     * As {@link #render(List, List, boolean)} with thinking switched on or off, as the template's
+     * {@code enable_thinking} does; formats that do not {@link #thinks() think} ignore {@code thinking}.
+     */
+    default String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt,
+                          boolean thinking) {
+        return render(messages, tools, addGenerationPrompt);
     }
 
     /** How this family writes tool calls in its answers. */

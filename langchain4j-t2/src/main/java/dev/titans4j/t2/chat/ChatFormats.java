@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 /** Finds the {@link ChatFormat} of a model: by name, from its manifest, or from its Jinja chat template. */
 public final class ChatFormats {
 
-    public static final List<String> NAMES =
-            List.of(ChatMlFormat.NAME, Llama3Format.NAME, MistralFormat.NAME, PlainFormat.NAME);
+    public static final List<String> NAMES = List.of(ChatMlFormat.NAME, Llama3Format.NAME, MistralFormat.NAME,
+            Qwen3Format.NAME, SmolLm3Format.NAME, Gemma3Format.NAME, PhiFormat.PHI3, PhiFormat.PHI4_MINI,
+            PlainFormat.NAME);
 
     /** A fixed system turn inside a ChatML template: a single-quoted literal with no expression in it. */
     private static final Pattern CHATML_DEFAULT_SYSTEM =
@@ -31,8 +32,9 @@ public final class ChatFormats {
 
     /**
      * The format called {@code name} (case-insensitive): {@code chatml} (no default system prompt),
-     * {@code llama3}, {@code mistral}, or {@code plain} (which prepends BOS; use {@link PlainFormat} directly
-     * for a tokenizer without BOS).
+     * {@code llama3}, {@code mistral}, {@code qwen3}, {@code smollm3} (dated today), {@code gemma3}, {@code phi3},
+     * {@code phi4-mini}, or {@code plain} (which prepends BOS; use {@link PlainFormat} directly for a tokenizer
+     * without BOS).
      */
     public static ChatFormat of(String name) {
         if (name == null || name.isBlank()) {
@@ -42,6 +44,11 @@ public final class ChatFormats {
             case ChatMlFormat.NAME -> new ChatMlFormat();
             case Llama3Format.NAME -> new Llama3Format();
             case MistralFormat.NAME -> new MistralFormat();
+            case Qwen3Format.NAME -> new Qwen3Format();
+            case SmolLm3Format.NAME -> SmolLm3Format.withTodaysDate();
+            case Gemma3Format.NAME -> new Gemma3Format();
+            case PhiFormat.PHI3 -> PhiFormat.phi3();
+            case PhiFormat.PHI4_MINI -> PhiFormat.phi4Mini();
             case PlainFormat.NAME -> new PlainFormat(true);
             default -> throw new IllegalArgumentException("unknown chat format '" + name + "'; supported: " + NAMES);
         };
@@ -88,12 +95,15 @@ public final class ChatFormats {
     /**
      * Recognises a Hugging Face Jinja chat template: ChatML ({@code <|im_start|>}, with its fixed default system
      * prompt if it has one), Llama 3 ({@code <|start_header_id|>}; 3.1/3.2 when it writes "Cutting Knowledge
-     * Date", with today's date when it calls {@code strftime_now}, else 3.1's default date) or Mistral
-     * ({@code [INST]}).
+     * Date", with today's date when it calls {@code strftime_now}, else 3.1's default date), Mistral
+     * ({@code [INST]}), Qwen3 (ChatML reading {@code enable_thinking}), SmolLM3 (ChatML with a "Reasoning Mode"),
+     * Gemma 3 ({@code <start_of_turn>}), Phi-3 ({@code <|user|>} ... {@code <|end|>}) or Phi-4-mini (with
+     * {@code <|/tool|>}).
      */
     public static Optional<ChatFormat> fromChatTemplate(String template) {
         // the family as the exporter recognises it for the manifest; here also the variant details
-        return switch (dev.titans4j.export.ChatFormat.detect(template)) {
+        String family = dev.titans4j.export.ChatFormat.detect(template);
+        return switch (family) {
             case dev.titans4j.export.ChatFormat.CHATML ->
                     Optional.of(new ChatMlFormat(defaultSystemPrompt(template).orElse(null)));
             case dev.titans4j.export.ChatFormat.LLAMA3 -> Optional.of(!template.contains("Cutting Knowledge Date")
@@ -101,6 +111,9 @@ public final class ChatFormats {
                     : template.contains("strftime_now") ? Llama3Format.withTodaysDate()
                     : Llama3Format.withDate(Llama3Format.LLAMA31_DEFAULT_DATE));
             case dev.titans4j.export.ChatFormat.MISTRAL -> Optional.of(new MistralFormat());
+            case dev.titans4j.export.ChatFormat.QWEN3, dev.titans4j.export.ChatFormat.SMOLLM3,
+                 dev.titans4j.export.ChatFormat.GEMMA3, dev.titans4j.export.ChatFormat.PHI3,
+                 dev.titans4j.export.ChatFormat.PHI4_MINI -> Optional.of(of(family));
             default -> Optional.empty();
         };
     }

@@ -6,7 +6,6 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.titans4j.t2.tools.ToolPrompts;
 import java.util.List;
 import java.util.Optional;
@@ -34,9 +33,6 @@ public final class ChatMlFormat implements ChatFormat {
             "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
     public static final String SMOLLM2_DEFAULT_SYSTEM_PROMPT =
             "You are a helpful AI assistant named SmolLM, trained by Hugging Face";
-
-    private static final String START = "<|im_start|>";
-    private static final String END = "<|im_end|>";
 
     private final String defaultSystemPrompt;
 
@@ -72,54 +68,32 @@ public final class ChatMlFormat implements ChatFormat {
         if (tools != null && !tools.isEmpty()) {
             String system = leadingSystem ? MessageText.of(messages.get(0))
                     : defaultSystemPrompt == null ? "" : defaultSystemPrompt;
-            turn(out, "system", system + ToolPrompts.hermesToolsSection(tools));
+            ChatMl.turn(out, "system", system + ToolPrompts.hermesToolsSection(tools));
             start = leadingSystem ? 1 : 0;
         } else if (!leadingSystem && defaultSystemPrompt != null) {
-            turn(out, "system", defaultSystemPrompt);
+            ChatMl.turn(out, "system", defaultSystemPrompt);
         }
         for (int i = start; i < messages.size(); i++) {
             ChatMessage message = messages.get(i);
             if (message instanceof ToolExecutionResultMessage) {
-                boolean first = i == 0 || !(messages.get(i - 1) instanceof ToolExecutionResultMessage);
-                boolean last = i == messages.size() - 1 || !(messages.get(i + 1) instanceof ToolExecutionResultMessage);
-                if (first) {
-                    out.append(START).append("user");
-                }
-                out.append("\n<tool_response>\n").append(MessageText.of(message)).append("\n</tool_response>");
-                if (last) {
-                    out.append(END).append('\n');
-                }
+                ChatMl.toolResponse(out, messages, i);
             } else if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
-                out.append(START).append("assistant");
+                out.append(ChatMl.START).append("assistant");
                 if (ai.text() != null && !ai.text().isEmpty()) {
                     out.append('\n').append(ai.text());
                 }
                 for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
                     out.append('\n').append(ToolPrompts.hermesCall(call));
                 }
-                out.append(END).append('\n');
+                out.append(ChatMl.END).append('\n');
             } else {
-                turn(out, role(message), MessageText.of(message));
+                ChatMl.turn(out, ChatMl.role(message), MessageText.of(message));
             }
         }
         if (addGenerationPrompt) {
-            out.append(START).append("assistant\n");
+            out.append(ChatMl.START).append("assistant\n");
         }
         return out.toString();
-    }
-
-    private static String role(ChatMessage message) {
-        if (message instanceof SystemMessage) {
-            return "system";
-        }
-        if (message instanceof UserMessage) {
-            return "user";
-        }
-        return "assistant";
-    }
-
-    private static void turn(StringBuilder out, String role, String content) {
-        out.append(START).append(role).append('\n').append(content).append(END).append('\n');
     }
 
     @Override
@@ -129,7 +103,7 @@ public final class ChatMlFormat implements ChatFormat {
 
     @Override
     public List<String> stopStrings() {
-        return List.of(END);
+        return List.of(ChatMl.END);
     }
 
     @Override

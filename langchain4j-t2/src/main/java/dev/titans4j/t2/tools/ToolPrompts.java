@@ -28,6 +28,23 @@ public final class ToolPrompts {
         return out.toString();
     }
 
+    /**
+     * SmolLM3's {@code ### Tools} section of its system block ({@code xml_tools}), one JSON line per tool as
+     * {@link #hermesToolsSection} writes them.
+     */
+    public static String smolLm3ToolsSection(List<ToolSpecification> tools) {
+        StringBuilder out = new StringBuilder("### Tools\n\nYou may call one or more functions to assist with the"
+                + " user query.\nYou are provided with function signatures within <tools></tools> XML tags:\n\n"
+                + "<tools>\n");
+        for (ToolSpecification tool : tools) {
+            out.append(PythonJson.dumps(ToolSignatures.typed(tool))).append('\n');
+        }
+        out.append("</tools>\n\nFor each function call, return a json object with function name and arguments"
+                + " within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\":"
+                + " <args-json-object>}\n</tool_call>");
+        return out.toString();
+    }
+
     /** One call as Qwen2.5 writes it in an assistant turn (without the newline before it). */
     public static String hermesCall(ToolExecutionRequest call) {
         return "<tool_call>\n{\"name\": \"" + call.name() + "\", \"arguments\": "

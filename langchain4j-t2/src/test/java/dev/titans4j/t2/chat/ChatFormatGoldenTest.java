@@ -31,9 +31,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChatFormatGoldenTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> TEMPLATE_FILES = Map.of(
-            "qwen2.5", "qwen2.5.jinja", "smollm2", "smollm2.jinja", "llama3", "llama3.jinja",
-            "llama3.2", "llama3.2.jinja", "mistral", "mistral-v0.2.jinja");
+    private static final Map<String, String> TEMPLATE_FILES = Map.ofEntries(
+            Map.entry("qwen2.5", "qwen2.5.jinja"), Map.entry("smollm2", "smollm2.jinja"),
+            Map.entry("llama3", "llama3.jinja"), Map.entry("llama3.2", "llama3.2.jinja"),
+            Map.entry("mistral", "mistral-v0.2.jinja"), Map.entry("qwen3", "qwen3.jinja"),
+            Map.entry("smollm3", "smollm3.jinja"), Map.entry("gemma3", "gemma3.jinja"),
+            Map.entry("phi3", "phi-3.5-mini.jinja"), Map.entry("phi4-mini", "phi-4-mini.jinja"));
+    /** The format each template must be recognised as. */
+    private static final Map<String, String> FORMAT_NAMES = Map.ofEntries(
+            Map.entry("qwen2.5", "chatml"), Map.entry("smollm2", "chatml"), Map.entry("llama3", "llama3"),
+            Map.entry("llama3.2", "llama3"), Map.entry("mistral", "mistral"), Map.entry("qwen3", "qwen3"),
+            Map.entry("smollm3", "smollm3"), Map.entry("gemma3", "gemma3"), Map.entry("phi3", "phi3"),
+            Map.entry("phi4-mini", "phi4-mini"));
 
     static Stream<Arguments> goldens() throws IOException {
         JsonNode conversations = read("conversations.json");
@@ -44,24 +53,33 @@ class ChatFormatGoldenTest {
             for (Iterator<Map.Entry<String, JsonNode>> it = family.getValue().fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> golden = it.next();
                 String[] key = golden.getKey().split("\\|");
-                cases.add(Arguments.of(family.getKey(), key[0], key[1].equals("gen"),
+                boolean thinking = key.length < 3; // "|nothink": rendered with enable_thinking=false
+                cases.add(Arguments.of(family.getKey(), key[0], key[1].equals("gen"), thinking,
                         conversations.get(key[0]), golden.getValue().asText()));
             }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} generationPrompt={2}")
+    @ParameterizedTest(name = "{0} {1} generationPrompt={2} thinking={3}")
     @MethodSource("goldens")
-    void rendersLikeTheRealTemplate(String family, String conversation, boolean generationPrompt,
+    void rendersLikeTheRealTemplate(String family, String conversation, boolean generationPrompt, boolean thinking,
                                     JsonNode messages, String expected) throws IOException {
         ChatFormat format = ChatFormats.fromChatTemplate(template(family)).orElseThrow();
+        assertThat(format.name()).isEqualTo(FORMAT_NAMES.get(family));
         if (family.equals("llama3.2")) {
             // The template dates its system turn with strftime_now; the goldens were rendered with a fixed date.
             assertThat(format).hasToString("llama3 (dated: today)");
             format = Llama3Format.withDate("26 Jul 2024");
         }
-        assertThat(format.render(messages(messages), generationPrompt)).isEqualTo(expected);
+        if (family.equals("smollm3")) {
+            assertThat(format).hasToString("smollm3 (dated: today)");
+            format = SmolLm3Format.withDate("26 July 2024");
+        }
+        String rendered = thinking ? format.render(messages(messages), generationPrompt)
+                : format.render(messages(messages), List.of(), generationPrompt, false);
+        assertThat(format.thinks()).isEqualTo(family.equals("qwen3") || family.equals("smollm3"));
+        assertThat(rendered).isEqualTo(expected);
     }
 
     private static String template(String family) throws IOException {
@@ -84,8 +102,9 @@ class ChatFormatGoldenTest {
                         calls.add(ToolExecutionRequest.builder().id(c.get("id").asText()).name(c.get("name").asText())
                                 .arguments(c.get("arguments").asText()).build());
                     }
-                    out.add(calls.isEmpty() ? AiMessage.from(content)
-                            : AiMessage.from(content.isEmpty() ? null : content, calls));
+                    String thinking = m.has("reasoning_content") ? m.get("reasoning_content").asText() : null;
+                    out.add(AiMessage.builder().text(calls.isEmpty() || !content.isEmpty() ? content : null)
+                            .thinking(thinking).toolExecutionRequests(calls).build());
                 }
                 case "tool" -> out.add(ToolExecutionResultMessage.from(m.get("tool_call_id").asText(),
                         m.get("name").asText(), content));

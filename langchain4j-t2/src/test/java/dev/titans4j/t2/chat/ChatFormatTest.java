@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ImageContent;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the real templates cannot show: tool turns of Llama 3 and Mistral, plain text, selection and errors. */
 class ChatFormatTest {
+
+    private static final List<String> WITHOUT_TOOLS = List.of("gemma3", "phi3", "phi4-mini");
 
     @TempDir
     Path tmp;
@@ -92,11 +95,30 @@ class ChatFormatTest {
         ToolExecutionResultMessage photo = ToolExecutionResultMessage.builder().id("1").toolName("takePhoto")
                 .contents(List.of(ImageContent.from("https://example.com/cat.png"))).build();
         for (String name : ChatFormats.NAMES) {
+            if (WITHOUT_TOOLS.contains(name)) {
+                continue; // refuse tool results altogether (below)
+            }
             assertThatThrownBy(() -> ChatFormat.of(name).render(List.of(UserMessage.from("Take a photo"),
                     AiMessage.from(CALL), photo), true))
                     .isInstanceOf(UnsupportedFeatureException.class)
                     .hasMessage("this model reads text only; the result of tool 'takePhoto' contains image content;"
                             + " non-text content in tool results is not supported");
+        }
+    }
+
+    /** Gemma 3's and Phi's templates have no tool calls or results (Phi-3's would silently drop the results). */
+    @Test
+    void familiesWithoutToolsRefuseToolCallsAndResults() {
+        ToolExecutionResultMessage result = ToolExecutionResultMessage.from(CALL, "3");
+        for (String name : WITHOUT_TOOLS) {
+            assertThatThrownBy(() -> ChatFormat.of(name).render(List.of(UserMessage.from("1+2?"),
+                    AiMessage.from(CALL), result), true))
+                    .isInstanceOf(UnsupportedFeatureException.class)
+                    .hasMessageStartingWith("the " + name + " chat format cannot write tool calls or tool results");
+            assertThatThrownBy(() -> ChatFormat.of(name).render(List.of(UserMessage.from("1+2?")),
+                    List.of(ToolSpecification.builder().name("add").build()), true))
+                    .isInstanceOf(UnsupportedFeatureException.class)
+                    .hasMessage("the " + name + " chat format cannot offer tools");
         }
     }
 

@@ -19,6 +19,8 @@ import dev.titans4j.t2.chat.ChatFormat;
 import dev.titans4j.t2.chat.ChatMlFormat;
 import dev.titans4j.t2.chat.Llama3Format;
 import dev.titans4j.t2.chat.MistralFormat;
+import dev.titans4j.t2.chat.Qwen3Format;
+import dev.titans4j.t2.chat.SmolLm3Format;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -88,6 +90,21 @@ class ToolPromptGoldenTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"offer", "offer_with_system", "round_trip", "parallel_round_trip"})
+    void qwen3_tool_prompts_match_its_template(String conversation) throws IOException {
+        assertThat(new Qwen3Format().render(CONVERSATIONS.get(conversation), TOOLS, true))
+                .isEqualTo(goldens().path("qwen3").path(conversation).asText());
+    }
+
+    /** SmolLM3's template drops the calls of earlier answers (their text is empty here) and keeps the results. */
+    @ParameterizedTest
+    @ValueSource(strings = {"offer", "offer_with_system", "round_trip", "parallel_round_trip"})
+    void smollm3_tool_prompts_match_its_template(String conversation) throws IOException {
+        assertThat(SmolLm3Format.withDate("26 July 2024").render(CONVERSATIONS.get(conversation), TOOLS, true))
+                .isEqualTo(goldens().path("smollm3").path(conversation).asText());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"offer", "offer_with_system", "round_trip"})
     void llama32_tool_prompts_match_its_template(String conversation) throws IOException {
         ChatFormat llama = Llama3Format.withDate("26 Jul 2024");
@@ -117,7 +134,8 @@ class ToolPromptGoldenTest {
     @Test
     void without_tools_the_prompts_are_unchanged() {
         List<ChatMessage> chat = List.of(SystemMessage.from("s"), UserMessage.from("u"));
-        for (ChatFormat f : List.of(new ChatMlFormat(), Llama3Format.withDate("26 Jul 2024"), new MistralFormat())) {
+        for (ChatFormat f : List.of(new ChatMlFormat(), Llama3Format.withDate("26 Jul 2024"), new MistralFormat(),
+                new Qwen3Format(), SmolLm3Format.withDate("26 July 2024"))) {
             assertThat(f.render(chat, List.of(), true)).isEqualTo(f.render(chat, true));
         }
     }
