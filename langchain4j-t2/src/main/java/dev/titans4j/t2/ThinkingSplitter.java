@@ -1,0 +1,196 @@
+package dev.titans4j.t2;
+
+import java.util.function.Consumer;
+
+/**
+ * Splits an answer that may open with reasoning, {@code <think>...</think>} as Qwen3 and SmolLM3 write it, into
+ * the thinking and the answer text, as its pieces arrive. Reasoning counts only at the very start of the answer
+ * (after whitespace at most); anywhere else the tags are answer text. The split follows the templates, which read
+ * an answer back the same way: the thinking loses the newlines around it, the text the newlines that open it.
+ *
+ * <p>A piece may end inside a tag or inside a run of newlines: that part is held until the next piece decides it,
+ * so the pieces reported to each consumer concatenate exactly to {@link #thinking()} and {@link #text()}. An answer
+ * that stops inside its reasoning (the token limit) has that reasoning as its thinking and no text. Not
+ * thread-safe; one per answer.
+ */
+final class ThinkingSplitter {
+
+    static final String OPEN = "<think>";
+    static final String CLOSE = "</think>";
+
+    private enum State { START, THINKING, AFTER_THINKING, TEXT }
+
+    private final Consumer<String> onThinking;
+    private final Consumer<String> onText;
+    private final StringBuilder held = new StringBuilder();
+    private final StringBuilder thinking = new StringBuilder();
+    private final StringBuilder text = new StringBuilder();
+    private State state = State.START;
+    private boolean reasoned;
+    private boolean finished;
+
+    ThinkingSplitter(Consumer<String> onThinking, Consumer<String> onText) {
+        this.onThinking = onThinking;
+        this.onText = onText;
+    }
+
+    /** The split of a whole answer. */
+    static ThinkingSplitter split(String answer) {
+        ThinkingSplitter splitter = new ThinkingSplitter(piece -> { }, piece -> { });
+        splitter.push(answer);
+        splitter.finish();
+        return splitter;
+    }
+
+    void push(String piece) {
+        if (finished) {
+            throw new IllegalStateException("the answer is finished");
+        }
+        held.append(piece);
+        boolean progress = true;
+        while (progress && !held.isEmpty()) {
+            progress = switch (state) {
+                case START -> start();
+                case THINKING -> think();
+                case AFTER_THINKING -> afterThinking();
+                case TEXT -> emitText(take(held.length()));
+            };
+        }
+    }
+
+    /** Ends the answer, reporting what was held: an unfinished tag is text, or thinking when inside reasoning. */
+    void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        String rest = take(held.length());
+        if (state == State.THINKING) {
+            emitThinking(trailingNewlinesRemoved(rest)); // the reasoning's closing newlines go, as with </think>
+        } else if (state != State.AFTER_THINKING) {
+            emitText(rest);
+        }
+    }
+
+    /** The reasoning, or null when the answer did not open with {@code <think>} or its reasoning is empty. */
+    String thinking() {
+        return reasoned && !thinking.isEmpty() ? thinking.toString() : null;
+    }
+
+    String text() {
+        return text.toString();
+    }
+
+    /** Leading whitespace, then {@code <think>} or not. */
+    private boolean start() {
+        int i = 0;
+        while (i < held.length() && Character.isWhitespace(held.charAt(i))) {
+            i++;
+        }
+        String rest = held.substring(i);
+        if (rest.startsWith(OPEN)) {
+            take(i + OPEN.length());
+            state = State.THINKING;
+            reasoned = true;
+            dropLeadingNewlines();
+            return true;
+        }
+        if (OPEN.startsWith(rest)) {
+            return false; // whitespace, or the start of the tag: wait
+        }
+        state = State.TEXT;
+        return true;
+    }
+
+    private boolean think() {
+        dropLeadingNewlinesIfFirst();
+        int close = held.indexOf(CLOSE);
+        if (close >= 0) {
+            emitThinking(trailingNewlinesRemoved(held.substring(0, close)));
+            take(close + CLOSE.length());
+            state = State.AFTER_THINKING;
+            return true;
+        }
+        // keep what may be newlines before </think> or the start of the tag itself
+        int keep = held.length();
+        while (keep > 0 && held.charAt(keep - 1) == '\n') {
+            keep--;
+        }
+        int partial = partialTagAt(held, CLOSE);
+        if (partial >= 0) {
+            keep = partial;
+            while (keep > 0 && held.charAt(keep - 1) == '\n') {
+                keep--;
+            }
+        }
+        emitThinking(take(keep));
+        return false;
+    }
+
+    private boolean afterThinking() {
+        int i = 0;
+        while (i < held.length() && held.charAt(i) == '\n') {
+            i++;
+        }
+        take(i);
+        if (held.isEmpty()) {
+            return false;
+        }
+        state = State.TEXT;
+        return true;
+    }
+
+    /** Newlines right after {@code <think>} are not part of the reasoning. */
+    private void dropLeadingNewlinesIfFirst() {
+        if (thinking.isEmpty()) {
+            dropLeadingNewlines();
+        }
+    }
+
+    private void dropLeadingNewlines() {
+        int i = 0;
+        while (i < held.length() && held.charAt(i) == '\n') {
+            i++;
+        }
+        take(i);
+    }
+
+    /** Where a proper prefix of {@code tag} ends {@code s}, or -1. */
+    private static int partialTagAt(CharSequence s, String tag) {
+        for (int start = Math.max(0, s.length() - tag.length() + 1); start < s.length(); start++) {
+            if (tag.startsWith(s.subSequence(start, s.length()).toString())) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    private static String trailingNewlinesRemoved(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '\n') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    private String take(int n) {
+        String taken = held.substring(0, n);
+        held.delete(0, n);
+        return taken;
+    }
+
+    private void emitThinking(String piece) {
+        if (!piece.isEmpty()) {
+            thinking.append(piece);
+            onThinking.accept(piece);
+        }
+    }
+
+    private boolean emitText(String piece) {
+        if (!piece.isEmpty()) {
+            text.append(piece);
+            onText.accept(piece);
+        }
+        return false;
+    }
+}
