@@ -30,6 +30,11 @@ import java.util.Map;
  * tools, with arguments valid for their parameters) and to JSON response formats (JSON valid against the schema;
  * without a schema, any JSON object). With optional tools and a JSON format the answer is either one tool call
  * (in the family's syntax) or the JSON; forced calls win over a format.
+ *
+ * <p>Thinking: a family that reasons first ({@code ChatFormat.thinks()}) thinks unless the request's
+ * {@code enableThinking} says false, or its answer is constrained (JSON formats, forced calls): a grammar holds
+ * from the first token, where reasoning would have to go, so those prompts switch thinking off as the template's
+ * {@code enable_thinking=false} does. Answers of such families are split into thinking and text.
  */
 final class ChatRequestPlanner {
 
@@ -58,8 +63,11 @@ final class ChatRequestPlanner {
                 Answers answers) {
     }
 
-    /** How to read the answer: for tool calls of {@code tools} in {@code syntax}, or (no tools) as plain text. */
-    record Answers(List<ToolSpecification> tools, ToolCallSyntax syntax) {
+    /**
+     * How to read the answer: reasoning first when {@code splitsThinking}, then tool calls of {@code tools} in
+     * {@code syntax}, or (no tools) plain text.
+     */
+    record Answers(List<ToolSpecification> tools, ToolCallSyntax syntax, boolean splitsThinking) {
         boolean parsesToolCalls() {
             return !tools.isEmpty();
         }
@@ -87,7 +95,8 @@ final class ChatRequestPlanner {
     Plan prepare(ChatRequest request) {
         ChatRequestParameters parameters = request.parameters();
         List<ToolSpecification> tools = offeredTools(parameters);
-        int[] promptIds = engine.promptIds(request.messages(), tools);
+        JsonConstraint constraint = constraint(parameters, tools);
+        int[] promptIds = engine.promptIds(request.messages(), tools, thinking(parameters, constraint));
         int context = engine.model().contextLength();
         if (promptIds.length >= context) {
             throw new PromptTooLongException(promptIds.length, context,
@@ -106,7 +115,6 @@ final class ChatRequestPlanner {
         Map<String, float[]> svf = parameters instanceof OnnxChatRequestParameters onnx
                 && onnx.svfMultipliers() != null ? onnx.svfMultipliers().asMap() : Map.of();
         TokenSelector selector = Selectors.forParameters(parameters, promptIds, engine.model().vocabSize());
-        JsonConstraint constraint = constraint(parameters, tools);
         if (constraint != null) {
             int[] eos = engine.tokenVocabulary().eosTokenIds();
             if (eos.length == 0) {
@@ -123,8 +131,14 @@ final class ChatRequestPlanner {
             }
             selector = new ConstrainedSelector(decoder, selector, eos[0], maxOutputTokens);
         }
-        Answers answers = new Answers(tools, engine.chatFormat().toolCallSyntax());
+        Answers answers = new Answers(tools, engine.chatFormat().toolCallSyntax(), engine.chatFormat().thinks());
         return new Plan(generation, selector, svf, answers);
+    }
+
+    /** Whether the prompt lets the model think: not under a constraint, else as asked (default on). */
+    private static boolean thinking(ChatRequestParameters p, JsonConstraint constraint) {
+        boolean asked = !(p instanceof OnnxChatRequestParameters onnx && Boolean.FALSE.equals(onnx.enableThinking()));
+        return asked && constraint == null;
     }
 
     /** The tools to offer: none when the request has none or forbids calls ({@code ToolChoice.NONE}). */

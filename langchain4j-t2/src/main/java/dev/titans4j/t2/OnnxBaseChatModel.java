@@ -29,6 +29,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
     protected final OnnxChatRequestParameters defaultRequestParameters;
     protected final List<ChatModelListener> listeners;
     protected final ChatRequestPlanner planner;
+    protected final boolean returnThinking;
 
     protected OnnxBaseChatModel(Builder<?, ?> builder) {
         this.listeners = listeners(builder.listeners); // before loading: a bad list must not leak an owned engine
@@ -44,6 +45,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
             throw e;
         }
         this.planner = new ChatRequestPlanner(engine, builder.constraintLimits);
+        this.returnThinking = Boolean.TRUE.equals(builder.returnThinking);
     }
 
     private static List<ChatModelListener> listeners(List<ChatModelListener> listeners) {
@@ -97,6 +99,7 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
                 .repetitionPenalty(or(b.repetitionPenalty, onnx.repetitionPenalty()))
                 .minP(or(b.minP, onnx.minP()))
                 .svfMultipliers(onnx.svfMultipliers())
+                .enableThinking(or(b.enableThinking, onnx.enableThinking()))
                 .build();
         return engine.modelDefaults().overrideWith(configured);
     }
@@ -105,21 +108,19 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
         return value != null ? value : fallback;
     }
 
-    protected ChatResponse toResponse(GenerationResult result) {
-        return toResponse(result, new ParsedAnswer(result.text(), List.of()));
-    }
-
-    /** A response whose message is {@code answer}: text and tool calls ({@code TOOL_EXECUTION} when it has calls). */
-    protected ChatResponse toResponse(GenerationResult result, ParsedAnswer answer) {
+    /**
+     * A response whose message is {@code answer}: text and tool calls ({@code TOOL_EXECUTION} when it has calls),
+     * with {@code thinking} (null: none) when {@code returnThinking} is set.
+     */
+    protected ChatResponse toResponse(GenerationResult result, ParsedAnswer answer, String thinking) {
         FinishReason finishReason = answer.hasToolCalls() ? FinishReason.TOOL_EXECUTION
                 : switch (result.stopReason()) {
                     case END_OF_SEQUENCE, STOP_SEQUENCE -> FinishReason.STOP;
                     case MAX_OUTPUT_TOKENS, CONTEXT_FULL, CLOSED_TO_FIT -> FinishReason.LENGTH;
                     case CANCELLED -> FinishReason.OTHER;
                 };
-        AiMessage message = answer.hasToolCalls()
-                ? AiMessage.builder().text(answer.text()).toolExecutionRequests(answer.toolCalls()).build()
-                : AiMessage.from(answer.text());
+        AiMessage message = AiMessage.builder().text(answer.text()).thinking(returnThinking ? thinking : null)
+                .toolExecutionRequests(answer.toolCalls()).build();
         return ChatResponse.builder()
                 .aiMessage(message)
                 .metadata(ChatResponseMetadata.builder()
@@ -199,6 +200,8 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
         private List<String> stopSequences;
         private List<ChatModelListener> listeners;
         private ConstraintLimits constraintLimits;
+        private Boolean enableThinking;
+        private Boolean returnThinking;
 
         protected B self() {
             return (B) this;
@@ -299,6 +302,26 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
          */
         public B constraintLimits(ConstraintLimits constraintLimits) {
             this.constraintLimits = constraintLimits;
+            return self();
+        }
+
+        /**
+         * Whether a model that reasons before answering (Qwen3, SmolLM3) thinks, unless a request's
+         * {@link OnnxChatRequestParameters#enableThinking()} says otherwise; default (null): its template's default,
+         * on. Ignored by other models.
+         */
+        public B enableThinking(Boolean enableThinking) {
+            this.enableThinking = enableThinking;
+            return self();
+        }
+
+        /**
+         * Whether the model's reasoning ({@code <think>...</think>}) is returned in {@link AiMessage#thinking()} and
+         * streamed to {@code StreamingChatResponseHandler.onPartialThinking}; default false, as LangChain4j's other
+         * providers. Either way it never reaches the answer's text.
+         */
+        public B returnThinking(Boolean returnThinking) {
+            this.returnThinking = returnThinking;
             return self();
         }
 

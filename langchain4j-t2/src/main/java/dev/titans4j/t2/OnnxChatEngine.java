@@ -102,7 +102,15 @@ public final class OnnxChatEngine implements AutoCloseable {
 
     /** As {@link #promptIds(List)}, offering {@code tools} the way the chat format's template does. */
     public int[] promptIds(List<ChatMessage> messages, List<ToolSpecification> tools) {
-        int[] text = tokenizer.encodeRaw(chatFormat.render(messages, tools, true));
+        return promptIds(messages, tools, true);
+    }
+
+    /**
+     * As {@link #promptIds(List, List)}, with thinking on or off for a format that {@link ChatFormat#thinks()
+     * thinks} (ignored by others).
+     */
+    public int[] promptIds(List<ChatMessage> messages, List<ToolSpecification> tools, boolean thinking) {
+        int[] text = tokenizer.encodeRaw(chatFormat.render(messages, tools, true, thinking));
         Integer bos = model.manifest().tokens().bosTokenId();
         if (!chatFormat.prependBos() || bos == null) {
             return text;

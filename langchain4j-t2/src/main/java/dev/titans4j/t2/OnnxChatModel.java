@@ -4,7 +4,9 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.titans4j.t2.engine.GenerationResult;
+import dev.titans4j.t2.tools.ParsedAnswer;
 import dev.titans4j.t2.tools.ToolCallException;
+import java.util.List;
 
 /**
  * A LangChain4j {@link ChatModel} running an exported model locally with ONNX Runtime.
@@ -22,7 +24,9 @@ import dev.titans4j.t2.tools.ToolCallException;
  * formats (with or without a schema) are enforced by constrained decoding. A tool call the model writes but that
  * cannot be executed (invalid JSON, unknown tool, wrong argument types) fails with
  * {@link dev.titans4j.t2.tools.ToolCallException}. Images are not supported. Several models can share one loaded
- * {@link OnnxChatEngine} ({@code engine(...)}).
+ * {@link OnnxChatEngine} ({@code engine(...)}). Models that reason first (Qwen3, SmolLM3) have their
+ * {@code <think>...</think>} split off the answer: it is the message's {@code thinking()} with
+ * {@code returnThinking(true)}, and dropped otherwise.
  */
 public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
 
@@ -37,11 +41,14 @@ public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
                 plan.svfMultipliers(), piece -> { },
                 () -> Thread.currentThread().isInterrupted());
         ChatRequestPlanner.Answers answers = plan.answers();
+        ThinkingSplitter split = answers.splitsThinking() ? ThinkingSplitter.split(result.text()) : null;
+        String text = split == null ? result.text() : split.text();
+        String thinking = split == null ? null : split.thinking();
         if (!answers.parsesToolCalls()) {
-            return toResponse(result);
+            return toResponse(result, new ParsedAnswer(text, List.of()), thinking);
         }
         try {
-            return toResponse(result, answers.syntax().parse(result.text(), answers.tools()));
+            return toResponse(result, answers.syntax().parse(text, answers.tools()), thinking);
         } catch (ToolCallException e) {
             throw explainTruncation(e, result);
         }

@@ -17,6 +17,9 @@ import java.util.Objects;
  *   <li>{@code minP}: drops tokens whose probability is below {@code minP} times the top token's; 0 = off</li>
  *   <li>{@code svfMultipliers}: Transformer² singular-value multipliers for this request (see
  *       {@code dev.titans4j.t2.svf}); null = the base model</li>
+ *   <li>{@code enableThinking}: for models that reason before answering (Qwen3, SmolLM3), whether they do, as
+ *       their template's {@code enable_thinking}; null = the template's default (on). Other models ignore it.
+ *       Requests decoded under a constraint (JSON response formats, required tool calls) never think.</li>
  * </ul>
  */
 public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
@@ -27,6 +30,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
     private final Double repetitionPenalty;
     private final Double minP;
     private final SvfMultipliers svfMultipliers;
+    private final Boolean enableThinking;
 
     protected OnnxChatRequestParameters(Builder builder) {
         super(builder);
@@ -34,6 +38,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         this.repetitionPenalty = builder.repetitionPenalty;
         this.minP = builder.minP;
         this.svfMultipliers = builder.svfMultipliers;
+        this.enableThinking = builder.enableThinking;
     }
 
     public Long seed() {
@@ -52,6 +57,10 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         return svfMultipliers;
     }
 
+    public Boolean enableThinking() {
+        return enableThinking;
+    }
+
     @Override
     public OnnxChatRequestParameters overrideWith(ChatRequestParameters that) {
         return builder().overrideWith(this).overrideWith(that).build();
@@ -64,12 +73,13 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         }
         OnnxChatRequestParameters that = (OnnxChatRequestParameters) o;
         return Objects.equals(seed, that.seed) && Objects.equals(repetitionPenalty, that.repetitionPenalty)
-                && Objects.equals(minP, that.minP) && Objects.equals(svfMultipliers, that.svfMultipliers);
+                && Objects.equals(minP, that.minP) && Objects.equals(svfMultipliers, that.svfMultipliers)
+                && Objects.equals(enableThinking, that.enableThinking);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), seed, repetitionPenalty, minP, svfMultipliers);
+        return Objects.hash(super.hashCode(), seed, repetitionPenalty, minP, svfMultipliers, enableThinking);
     }
 
     @Override
@@ -77,6 +87,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         return "OnnxChatRequestParameters{modelName=" + modelName() + ", temperature=" + temperature()
                 + ", topP=" + topP() + ", topK=" + topK() + ", minP=" + minP + ", seed=" + seed
                 + ", repetitionPenalty=" + repetitionPenalty + ", svfMultipliers=" + svfMultipliers
+                + ", enableThinking=" + enableThinking
                 + ", frequencyPenalty=" + frequencyPenalty()
                 + ", presencePenalty=" + presencePenalty() + ", maxOutputTokens=" + maxOutputTokens()
                 + ", stopSequences=" + stopSequences() + ", toolSpecifications=" + toolSpecifications()
@@ -93,6 +104,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         private Double repetitionPenalty;
         private Double minP;
         private SvfMultipliers svfMultipliers;
+        private Boolean enableThinking;
 
         @Override
         public Builder overrideWith(ChatRequestParameters parameters) {
@@ -102,6 +114,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
                 repetitionPenalty(onnx.repetitionPenalty != null ? onnx.repetitionPenalty : repetitionPenalty);
                 minP(onnx.minP != null ? onnx.minP : minP);
                 svfMultipliers(onnx.svfMultipliers != null ? onnx.svfMultipliers : svfMultipliers);
+                enableThinking(onnx.enableThinking != null ? onnx.enableThinking : enableThinking);
             }
             return this;
         }
@@ -124,6 +137,12 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         /** Transformer² multipliers for this request (e.g. from an {@code SvfAdapter} mix); null = base model. */
         public Builder svfMultipliers(SvfMultipliers svfMultipliers) {
             this.svfMultipliers = svfMultipliers;
+            return this;
+        }
+
+        /** Whether a model that reasons (Qwen3, SmolLM3) thinks first; null = its template's default (on). */
+        public Builder enableThinking(Boolean enableThinking) {
+            this.enableThinking = enableThinking;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.titans4j.t2;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onCompleteResponse;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onCompleteToolCall;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialResponse;
+import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialThinking;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialToolCall;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.withLoggingExceptions;
 
@@ -24,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A LangChain4j {@link StreamingChatModel} running an exported model locally with ONNX Runtime.
@@ -41,6 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * until it is known not to, and each call is reported, in order, with {@code onPartialToolCall} (its whole
  * arguments) then {@code onCompleteToolCall} as soon as its markup is complete; the final response carries the same
  * calls. A malformed call reaches {@code onError} as a {@link dev.titans4j.t2.tools.ToolCallException}.
+ *
+ * <p>Models that reason first (Qwen3, SmolLM3): the {@code <think>...</think>} never reaches
+ * {@code onPartialResponse}; with {@code returnThinking(true)} it streams to {@code onPartialThinking}, in pieces
+ * that concatenate exactly to the final message's {@code thinking()}, and tool calls after it are parsed as usual.
  */
 public class OnnxStreamingChatModel extends OnnxBaseChatModel implements StreamingChatModel {
 
@@ -67,22 +73,33 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
     private void stream(ChatRequest request, StreamingChatResponseHandler handler, Handle handle) {
         GenerationResult result;
         ParsedAnswer answer;
+        String thinking = null;
         try {
             ChatRequestPlanner.Plan plan = planner.prepare(request);
             ChatRequestPlanner.Answers answers = plan.answers();
-            if (answers.parsesToolCalls()) {
-                ToolCallStream calls = answers.syntax().newStream(answers.tools(), new HandlerEvents(handler, handle));
-                result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
-                        calls::push, handle::isCancelled);
+            ToolCallStream calls = answers.parsesToolCalls()
+                    ? answers.syntax().newStream(answers.tools(), new HandlerEvents(handler, handle)) : null;
+            Consumer<String> onText = calls != null ? calls::push : piece -> onPartialResponse(handler, piece, handle);
+            ThinkingSplitter splitter = answers.splitsThinking() ? new ThinkingSplitter(piece -> {
+                if (returnThinking && !handle.isCancelled()) {
+                    onPartialThinking(handler, piece, handle);
+                }
+            }, onText) : null;
+            result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
+                    splitter != null ? splitter::push : onText, handle::isCancelled);
+            if (result.stopReason() == StopReason.CANCELLED) {
+                answer = null;
+            } else {
+                if (splitter != null) {
+                    splitter.finish();
+                    thinking = splitter.thinking();
+                }
                 try {
-                    answer = result.stopReason() == StopReason.CANCELLED ? null : calls.finish();
+                    answer = calls != null ? calls.finish()
+                            : new ParsedAnswer(splitter != null ? splitter.text() : result.text(), List.of());
                 } catch (ToolCallException e) {
                     throw explainTruncation(e, result);
                 }
-            } else {
-                result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
-                        piece -> onPartialResponse(handler, piece, handle), handle::isCancelled);
-                answer = new ParsedAnswer(result.text(), List.of());
             }
         } catch (Throwable e) {
             // An Error (e.g. OutOfMemoryError from a direct KV-cache buffer) must still reach the handler, or the
@@ -96,7 +113,7 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
             return;
         }
         if (result.stopReason() != StopReason.CANCELLED) {
-            onCompleteResponse(handler, toResponse(result, answer));
+            onCompleteResponse(handler, toResponse(result, answer, thinking));
         }
     }
 
