@@ -1,15 +1,9 @@
 package dev.titans4j.t2;
 
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onCompleteResponse;
-import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onCompleteToolCall;
-import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialResponse;
-import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialThinking;
-import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.onPartialToolCall;
 import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils.withLoggingExceptions;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.response.CompleteToolCall;
-import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
@@ -17,15 +11,12 @@ import dev.titans4j.t2.engine.GenerationResult;
 import dev.titans4j.t2.engine.StopReason;
 import dev.titans4j.t2.tools.ParsedAnswer;
 import dev.titans4j.t2.tools.ToolCallException;
-import dev.titans4j.t2.tools.ToolCallStream;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * A LangChain4j {@link StreamingChatModel} running an exported model locally with ONNX Runtime.
@@ -73,33 +64,16 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
     private void stream(ChatRequest request, StreamingChatResponseHandler handler, Handle handle) {
         GenerationResult result;
         ParsedAnswer answer;
-        String thinking = null;
+        StreamedAnswer streamed = null;
         try {
             ChatRequestPlanner.Plan plan = planner.prepare(request);
-            ChatRequestPlanner.Answers answers = plan.answers();
-            ToolCallStream calls = answers.parsesToolCalls()
-                    ? answers.syntax().newStream(answers.tools(), new HandlerEvents(handler, handle)) : null;
-            Consumer<String> onText = calls != null ? calls::push : piece -> onPartialResponse(handler, piece, handle);
-            ThinkingSplitter splitter = answers.splitsThinking() ? new ThinkingSplitter(piece -> {
-                if (returnThinking && !handle.isCancelled()) {
-                    onPartialThinking(handler, piece, handle);
-                }
-            }, onText) : null;
+            streamed = new StreamedAnswer(plan.answers(), handler, handle, returnThinking);
             result = engine.generator().generate(plan.generation(), plan.selector(), plan.svfMultipliers(),
-                    splitter != null ? splitter::push : onText, handle::isCancelled);
-            if (result.stopReason() == StopReason.CANCELLED) {
-                answer = null;
-            } else {
-                if (splitter != null) {
-                    splitter.finish();
-                    thinking = splitter.thinking();
-                }
-                try {
-                    answer = calls != null ? calls.finish()
-                            : new ParsedAnswer(splitter != null ? splitter.text() : result.text(), List.of());
-                } catch (ToolCallException e) {
-                    throw explainTruncation(e, result);
-                }
+                    streamed::push, handle::isCancelled);
+            try {
+                answer = result.stopReason() == StopReason.CANCELLED ? null : streamed.finish();
+            } catch (ToolCallException e) {
+                throw explainTruncation(e, result);
             }
         } catch (Throwable e) {
             // An Error (e.g. OutOfMemoryError from a direct KV-cache buffer) must still reach the handler, or the
@@ -113,31 +87,7 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
             return;
         }
         if (result.stopReason() != StopReason.CANCELLED) {
-            onCompleteResponse(handler, toResponse(result, answer, thinking));
-        }
-    }
-
-    /** Forwards a tool-call stream's parts to the handler (handler exceptions go to its onError). */
-    private record HandlerEvents(StreamingChatResponseHandler handler, Handle handle) implements ToolCallStream.Events {
-        @Override
-        public void text(String piece) {
-            if (!handle.isCancelled()) {
-                onPartialResponse(handler, piece, handle);
-            }
-        }
-
-        @Override
-        public void partialToolCall(PartialToolCall call) {
-            if (!handle.isCancelled()) {
-                onPartialToolCall(handler, call, handle);
-            }
-        }
-
-        @Override
-        public void completeToolCall(CompleteToolCall call) {
-            if (!handle.isCancelled()) {
-                onCompleteToolCall(handler, call);
-            }
+            onCompleteResponse(handler, toResponse(result, answer, streamed.thinking()));
         }
     }
 
