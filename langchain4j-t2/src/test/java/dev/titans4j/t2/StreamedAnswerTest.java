@@ -12,9 +12,6 @@ import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
-import dev.titans4j.export.testing.SharedData;
-import dev.titans4j.t2.tokenizer.IncrementalDecoder;
-import dev.titans4j.t2.tokenizer.ModelTokenizer;
 import dev.titans4j.t2.tools.ParsedAnswer;
 import dev.titans4j.t2.tools.ToolCallSyntax;
 import java.util.ArrayList;
@@ -35,7 +32,7 @@ class StreamedAnswerTest {
     void thinkingThenTextReachTheirCallbacks() {
         Recorder handler = new Recorder();
         StreamedAnswer answer = new StreamedAnswer(answers(List.of()), handler, handler, true);
-        tokenPieces(REASONING + "It is sunny in Paris.").forEach(answer::push);
+        ThinkingSplitterTest.tokenPieces(REASONING + "It is sunny in Paris.").forEach(answer::push);
         ParsedAnswer parsed = answer.finish();
 
         assertThat(answer.thinking()).isEqualTo("The user asks about Paris.\nI call the tool.");
@@ -49,7 +46,7 @@ class StreamedAnswerTest {
     void aToolCallAfterTheThinkingIsParsed() {
         Recorder handler = new Recorder();
         StreamedAnswer answer = new StreamedAnswer(answers(List.of(WEATHER)), handler, handler, true);
-        tokenPieces(REASONING + "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}"
+        ThinkingSplitterTest.tokenPieces(REASONING + "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}"
                 + "\n</tool_call>").forEach(answer::push);
         ParsedAnswer parsed = answer.finish();
 
@@ -67,7 +64,7 @@ class StreamedAnswerTest {
     void withoutReturnThinkingTheReasoningIsDroppedNotShown() {
         Recorder handler = new Recorder();
         StreamedAnswer answer = new StreamedAnswer(answers(List.of()), handler, handler, false);
-        tokenPieces(REASONING + "It is sunny.").forEach(answer::push);
+        ThinkingSplitterTest.tokenPieces(REASONING + "It is sunny.").forEach(answer::push);
         ParsedAnswer parsed = answer.finish();
 
         assertThat(handler.thinking).isEmpty();
@@ -79,7 +76,7 @@ class StreamedAnswerTest {
     void anAnswerCutOffInsideItsReasoningHasNoText() {
         Recorder handler = new Recorder();
         StreamedAnswer answer = new StreamedAnswer(answers(List.of()), handler, handler, true);
-        tokenPieces("<think>\nThe user asks about Pa").forEach(answer::push);
+        ThinkingSplitterTest.tokenPieces("<think>\nThe user asks about Pa").forEach(answer::push);
         ParsedAnswer parsed = answer.finish();
 
         assertThat(answer.thinking()).isEqualTo("The user asks about Pa");
@@ -90,20 +87,6 @@ class StreamedAnswerTest {
 
     private static ChatRequestPlanner.Answers answers(List<ToolSpecification> tools) {
         return new ChatRequestPlanner.Answers(tools, ToolCallSyntax.hermes(), true);
-    }
-
-    private static List<String> tokenPieces(String answer) {
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(
-                SharedData.require("models/stories260K/tokenizer.json"), true, 1)) {
-            IncrementalDecoder decoder = tokenizer.newIncrementalDecoder();
-            List<String> pieces = new ArrayList<>();
-            for (int id : tokenizer.encodeRaw(answer)) {
-                pieces.add(decoder.push(id));
-            }
-            pieces.add(decoder.flush());
-            assertThat(String.join("", pieces)).isEqualTo(answer);
-            return pieces;
-        }
     }
 
     /** A handler that records the parts it gets; also the (never cancelled) handle. */

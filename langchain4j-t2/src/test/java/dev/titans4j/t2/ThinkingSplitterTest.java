@@ -65,6 +65,13 @@ class ThinkingSplitterTest {
     @Test
     void realTokenPiecesSplitTheTags() {
         String answer = "<think>\nThe cat sat.\nSo it is happy.\n</think>\n\nThe cat was happy.";
+        List<String> pieces = tokenPieces(answer);
+        assertThat(pieces).doesNotContain("<think>", "</think>"); // the tags really are cut
+        assertStreamsTo(pieces, "The cat sat.\nSo it is happy.", "The cat was happy.");
+    }
+
+    /** {@code answer} as stories260K's tokenizer decodes it, one token at a time. */
+    static List<String> tokenPieces(String answer) {
         try (ModelTokenizer tokenizer = ModelTokenizer.load(
                 SharedData.require("models/stories260K/tokenizer.json"), true, 1)) {
             IncrementalDecoder decoder = tokenizer.newIncrementalDecoder();
@@ -74,8 +81,7 @@ class ThinkingSplitterTest {
             }
             pieces.add(decoder.flush());
             assertThat(String.join("", pieces)).isEqualTo(answer);
-            assertThat(pieces).doesNotContain("<think>", "</think>"); // the tags really are cut
-            assertStreamsTo(pieces, "The cat sat.\nSo it is happy.", "The cat was happy.");
+            return pieces;
         }
     }
 

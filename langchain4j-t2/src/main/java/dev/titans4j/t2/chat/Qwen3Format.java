@@ -18,7 +18,7 @@ import java.util.List;
  * {@link AiMessage#thinking()}, or {@code <think>} markup left in the text) only after the last user query, i.e.
  * inside the current tool-calling loop; reasoning of earlier turns is dropped.
  */
-public final class Qwen3Format implements ChatFormat {
+public final class Qwen3Format extends ThinkingChatMlFormat {
 
     public static final String NAME = "qwen3";
 
@@ -28,21 +28,6 @@ public final class Qwen3Format implements ChatFormat {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public boolean thinks() {
-        return true;
-    }
-
-    @Override
-    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return render(messages, List.of(), addGenerationPrompt, true);
-    }
-
-    @Override
-    public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
-        return render(messages, tools, addGenerationPrompt, true);
     }
 
     @Override
@@ -119,16 +104,6 @@ public final class Qwen3Format implements ChatFormat {
             out.append(ToolPrompts.hermesCall(ai.toolExecutionRequests().get(c)));
         }
         out.append(ChatMl.END).append('\n');
-    }
-
-    @Override
-    public boolean prependBos() {
-        return false;
-    }
-
-    @Override
-    public List<String> stopStrings() {
-        return List.of(ChatMl.END);
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * {@code <|im_end|>}. Tools go into the block as the template's {@code xml_tools}, one JSON line each; answers call
  * them with {@code <tool_call>} JSON, as Qwen does.
  */
-public final class SmolLm3Format implements ChatFormat {
+public final class SmolLm3Format extends ThinkingChatMlFormat {
 
     public static final String NAME = "smollm3";
 
@@ -77,21 +77,6 @@ public final class SmolLm3Format implements ChatFormat {
     }
 
     @Override
-    public boolean thinks() {
-        return true;
-    }
-
-    @Override
-    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return render(messages, List.of(), addGenerationPrompt, true);
-    }
-
-    @Override
-    public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
-        return render(messages, tools, addGenerationPrompt, true);
-    }
-
-    @Override
     public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt,
                          boolean thinking) {
         MessageText.requireNotEmpty(messages);
@@ -131,16 +116,6 @@ public final class SmolLm3Format implements ChatFormat {
             out.append(ChatMl.START).append("assistant\n").append(think ? "" : EMPTY_THINK);
         }
         return out.toString();
-    }
-
-    @Override
-    public boolean prependBos() {
-        return false;
-    }
-
-    @Override
-    public List<String> stopStrings() {
-        return List.of(ChatMl.END);
     }
 
     @Override
