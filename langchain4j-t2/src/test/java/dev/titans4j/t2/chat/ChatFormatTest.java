@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,6 +165,30 @@ class ChatFormatTest {
         assertThat(ChatFormats.forManifest(manifest("chatml", "llama", false), tmp))
                 .isInstanceOfSatisfying(ChatMlFormat.class, f -> assertThat(f.defaultSystemPrompt())
                         .hasValue(ChatMlFormat.SMOLLM2_DEFAULT_SYSTEM_PROMPT));
+    }
+
+    /**
+     * The runtime path for the 2025 families: a model folder whose tokenizer config holds the real template, and the
+     * manifest naming the family the export recognised in it.
+     */
+    @Test
+    void newFamiliesComeFromTheManifestAndTheModelsOwnTemplate(@TempDir Path tmp) throws Exception {
+        Map<String, String> templates = Map.of("qwen3", "qwen3.jinja", "smollm3", "smollm3.jinja",
+                "gemma3", "gemma3.jinja", "phi3", "phi-3.5-mini.jinja", "phi4-mini", "phi-4-mini.jinja");
+        for (Map.Entry<String, String> family : templates.entrySet()) {
+            String template;
+            try (var in = ChatFormatTest.class.getResourceAsStream("/chat-templates/" + family.getValue())) {
+                template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            assertThat(dev.titans4j.export.ChatFormat.detect(template)).isEqualTo(family.getKey());
+            Files.writeString(tmp.resolve("tokenizer_config.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .createObjectNode().put("chat_template", template).toString());
+            ChatFormat format = ChatFormats.forManifest(manifest(family.getKey(), "test", false), tmp);
+            assertThat(format.name()).isEqualTo(family.getKey());
+            assertThat(format.thinks()).isEqualTo(family.getKey().equals("qwen3")
+                    || family.getKey().equals("smollm3"));
+            assertThat(format.prependBos()).isFalse(); // Gemma's <bos> is in the text
+        }
     }
 
     @Test
