@@ -31,7 +31,7 @@ import java.util.Objects;
  */
 public final class JinjaChatFormat implements ChatFormat {
 
-    public static final String NAME = "jinja";
+    public static final String NAME = dev.titans4j.export.ChatFormat.JINJA;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Object> ANY = new TypeReference<>() {
