@@ -2,6 +2,7 @@ package dev.titans4j.t2.chat.jinja;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -17,6 +18,9 @@ import jinjava.javax.el.CompositeELResolver;
  * {@code json.dumps(ensure_ascii=False)}, {@code raise_exception} and {@code strftime_now}, plus the Python string
  * and dict methods templates call. Jinjava has no {@code {% break %}}/{@code {% continue %}} (jinja2's
  * loopcontrols) and no {@code {% generation %}}: a template using them fails with a message that says so.
+ * Known differences that do not fail: booleans print as {@code true}/{@code false} (Python: {@code True}), strings
+ * cannot be indexed ({@code text[0]} is empty), and {@code not x|length == 1} parses as {@code (not x|length) == 1}
+ * (an error for most operands).
  */
 public final class JinjaTemplate {
 
@@ -83,6 +87,11 @@ public final class JinjaTemplate {
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withElResolver(resolver)
+                // Python-style printing of lists and dicts. Not UseNaturalOperatorPrecedence: it fixes
+                // 'not a|length == 1' but breaks 'not a is defined', which more templates use
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withUsePyishObjectMapper(true)
+                        .build())
                 .build());
         jinjava.getGlobalContext().registerFilter(new PythonToJson());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",

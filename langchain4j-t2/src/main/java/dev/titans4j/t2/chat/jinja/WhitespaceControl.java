@@ -3,8 +3,10 @@ package dev.titans4j.t2.chat.jinja;
 /**
  * Applies jinja2's whitespace control to a template's text, as transformers configures it ({@code trim_blocks},
  * {@code lstrip_blocks}, and the {@code -}/{@code +} tag modifiers), leaving tags without modifiers: Jinjava's own
- * handling differs (it ignores {@code {{-}, for one), so it renders the result with none of it.
+ * handling differs (it ignores {@code {{-}, for one), so it renders the result with none of it. Also spaces
+ * {@code }}} inside an expression ({@code {'a': {}}}), which Jinjava would take for the tag's end.
  * <ul>
+ *   <li>One newline at the end of the template goes ({@code keep_trailing_newline=False}).</li>
  *   <li>{@code {%-}, {@code {{-}, {@code {#-}: all whitespace before the tag goes; {@code -%}}, {@code -}}},
  *   {@code -#}}: all whitespace after it.</li>
  *   <li>lstrip_blocks: spaces and tabs between a line start and a block or comment tag go (not with {@code {%+}).</li>
@@ -16,7 +18,10 @@ final class WhitespaceControl {
     private WhitespaceControl() {
     }
 
-    static String apply(String template) {
+    static String apply(String source) {
+        // jinja2 drops one newline at the very end (keep_trailing_newline=False)
+        String template = source.endsWith("\r\n") ? source.substring(0, source.length() - 2)
+                : source.endsWith("\n") ? source.substring(0, source.length() - 1) : source;
         StringBuilder out = new StringBuilder(template.length());
         int i = 0;
         boolean stripNext = false;
@@ -49,7 +54,8 @@ final class WhitespaceControl {
             out.append(template.charAt(open)).append(kind);
             int bodyStart = open + 2 + (modifier == '-' || modifier == '+' ? 1 : 0);
             int bodyEnd = close - 2 - (rightStrip || rightKeep ? 1 : 0);
-            out.append(template, bodyStart, Math.max(bodyStart, bodyEnd));
+            String body = template.substring(bodyStart, Math.max(bodyStart, bodyEnd));
+            out.append(kind == '#' ? body : spaceClosingBraces(body));
             out.append(template, close - 2, close);
             stripNext = rightStrip;
             trimNewline = kind != '{' && !rightKeep;
@@ -81,10 +87,36 @@ final class WhitespaceControl {
         return -1;
     }
 
-    /** The index just past the tag opened at {@code open}; string literals may hold the closing characters. */
+    /** {@code }}} outside string literals becomes {@code } }}. */
+    private static String spaceClosingBraces(String body) {
+        StringBuilder out = new StringBuilder(body.length());
+        char quote = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            out.append(c);
+            if (quote != 0) {
+                if (c == '\\' && i + 1 < body.length()) {
+                    out.append(body.charAt(++i));
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '}' && i + 1 < body.length() && body.charAt(i + 1) == '}') {
+                out.append(' ');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The index just past the tag opened at {@code open}: string literals and dict or list literals inside it may
+     * hold the closing characters.
+     */
     private static int tagEnd(String s, int open, char kind) {
         char closing = kind == '{' ? '}' : kind;
         char quote = 0;
+        int depth = 0;
         for (int i = open + 2; i + 1 < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
@@ -93,8 +125,16 @@ final class WhitespaceControl {
                 } else if (c == quote) {
                     quote = 0;
                 }
-            } else if (kind != '#' && (c == '\'' || c == '"')) {
+            } else if (kind == '#') {
+                if (c == '#' && s.charAt(i + 1) == '}') {
+                    return i + 2;
+                }
+            } else if (c == '\'' || c == '"') {
                 quote = c;
+            } else if (c == '{' || c == '[' || c == '(') {
+                depth++;
+            } else if (depth > 0 && (c == '}' || c == ']' || c == ')')) {
+                depth--;
             } else if (c == closing && s.charAt(i + 1) == '}') {
                 return i + 2;
             }
