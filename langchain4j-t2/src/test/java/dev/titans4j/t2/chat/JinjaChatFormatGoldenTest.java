@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JinjaChatFormatGoldenTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** name: template file, bos_token, eos_token (as the golden scripts pass them). */
     private static final Map<String, String[]> TEMPLATES = Map.of(
             "phi-4-mini", new String[] {"phi-4-mini.jinja", "<|endoftext|>", "<|endoftext|>"},
@@ -41,10 +39,11 @@ class JinjaChatFormatGoldenTest {
             "mistral", new String[] {"mistral-v0.2.jinja", "<s>", "</s>"});
 
     static Stream<Arguments> goldens() throws IOException {
-        JsonNode conversations = read("conversations.json");
+        JsonNode conversations = ChatFormatGoldenTest.read("conversations.json");
         List<Arguments> cases = new ArrayList<>();
         for (String file : List.of("jinja-goldens.json", "goldens.json")) {
-            for (Iterator<Map.Entry<String, JsonNode>> families = read(file).fields(); families.hasNext(); ) {
+            JsonNode goldens = ChatFormatGoldenTest.read(file);
+            for (Iterator<Map.Entry<String, JsonNode>> families = goldens.fields(); families.hasNext(); ) {
                 Map.Entry<String, JsonNode> family = families.next();
                 for (Iterator<Map.Entry<String, JsonNode>> it = family.getValue().fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> golden = it.next();
@@ -94,22 +93,8 @@ class JinjaChatFormatGoldenTest {
     }
 
     static String text(String name) throws IOException {
-        try (InputStream in = resource(name)) {
+        try (InputStream in = ChatFormatGoldenTest.resource(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static JsonNode read(String name) throws IOException {
-        try (InputStream in = resource(name)) {
-            return JSON.readTree(in);
-        }
-    }
-
-    private static InputStream resource(String name) {
-        InputStream in = JinjaChatFormatGoldenTest.class.getResourceAsStream("/chat-templates/" + name);
-        if (in == null) {
-            throw new IllegalStateException("test resource chat-templates/" + name + " is missing");
-        }
-        return in;
     }
 }
