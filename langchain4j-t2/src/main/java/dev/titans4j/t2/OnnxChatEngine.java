@@ -80,8 +80,7 @@ public final class OnnxChatEngine implements AutoCloseable {
             ModelTokenizer tokenizer = ModelTokenizer.load(modelPath, manifest);
             ChatFormat format = ChatFormats.forManifest(manifest, modelPath);
             Path name = modelPath.toAbsolutePath().normalize().getFileName();
-            OnnxChatRequestParameters defaults = GenerationDefaults.read(modelPath,
-                    manifest.files().generationConfig());
+            OnnxChatRequestParameters defaults = GenerationDefaults.forManifest(manifest, modelPath);
             Path tokenizerJson = manifest.files().tokenizer() == null ? null
                     : modelPath.resolve(manifest.files().tokenizer());
             return new OnnxChatEngine(model, tokenizer, format, name == null ? "onnx-model" : name.toString(),
@@ -134,7 +133,8 @@ public final class OnnxChatEngine implements AutoCloseable {
     }
 
     /**
-     * The model's own sampling defaults (from {@code generation_config.json}: greedy unless it says
+     * The model's own sampling defaults (from {@code generation_config.json}, as the manifest records them: greedy
+     * unless it says
      * {@code do_sample}); chat models built on this engine start from these.
      */
     public OnnxChatRequestParameters modelDefaults() {
@@ -179,7 +179,7 @@ public final class OnnxChatEngine implements AutoCloseable {
                                 + "decoding needs");
                     }
                     int[] eos = stopTokenIds.stream().mapToInt(Integer::intValue).sorted().toArray();
-                    tokenVocabulary = v = TokenVocabulary.fromTokenizerJson(tokenizerJson).withEosTokenIds(eos)
+                    tokenVocabulary = v = TokenVocabulary.fromTokenizerJson(tokenizerJson, eos)
                             .prepare();
                 }
             }

@@ -1,17 +1,22 @@
 package dev.titans4j.export;
 
+import dev.titans4j.export.hf.ChatSettings;
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.manifest.FileDigest;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.onnx.GraphNames;
 import dev.titans4j.export.onnx.OnnxModelWriter;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Fills {@link ModelManifest} from the config, the options and what was written. */
+/**
+ * Fills {@link ModelManifest} from the config, the options and what was written; the chat and generation settings
+ * from the checkpoint's tokenizer and generation configs.
+ */
 final class ManifestFactory {
 
     private ManifestFactory() {
@@ -23,7 +28,7 @@ final class ManifestFactory {
      */
     static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
                                 OnnxModelWriter.Written plain, Map<String, FileDigest> digests,
-                                List<String> svfWeights) {
+                                List<String> svfWeights) throws IOException {
         ModelManifest.Dimensions dims = new ModelManifest.Dimensions(c.hiddenSize(), c.intermediateSize(),
                 c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.maxPositionEmbeddings(),
                 c.slidingWindow(), c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.attentionBias());
@@ -59,6 +64,7 @@ final class ManifestFactory {
                 c.architecture(), c.modelType(), input.toAbsolutePath().normalize().getFileName().toString(),
                 options.precision(), dims, tokens, ChatFormat.detect(c.chatTemplate()), files, inputs, outputs, kv,
                 svf, options.precision() == ModelManifest.Precision.int4 ? options.int4BlockSize() : null,
-                companion, Collections.unmodifiableMap(new LinkedHashMap<>(digests)));
+                companion, Collections.unmodifiableMap(new LinkedHashMap<>(digests)), ChatSettings.chat(input),
+                ChatSettings.generation(input));
     }
 }

@@ -11,8 +11,24 @@ class ChatFormatTest {
         assertThat(ChatFormat.detect("{% for m in messages %}<|im_start|>{{ m.role }}")).isEqualTo("chatml");
         assertThat(ChatFormat.detect("<|start_header_id|>{{ role }}<|end_header_id|>")).isEqualTo("llama3");
         assertThat(ChatFormat.detect("{{ bos_token }}[INST] {{ content }} [/INST]")).isEqualTo("mistral");
-        assertThat(ChatFormat.detect("{{ content }}")).isEqualTo("plain");
         assertThat(ChatFormat.detect(null)).isEqualTo("plain");
+        assertThat(ChatFormat.detect(" \n")).isEqualTo("plain");
+    }
+
+    @Test
+    void aTemplateNoFamilyRecognisesIsRenderedByTheRuntimeItself() {
+        assertThat(ChatFormat.detect("{{ content }}")).isEqualTo("jinja");
+        assertThat(ChatFormat.detect("{{ bos_token }}<start_of_turn>user\n")).isEqualTo("jinja");
+        assertThat(ChatFormat.names()).containsExactly("chatml", "llama3", "mistral", "plain", "jinja");
+    }
+
+    @Test
+    void defaultSystemPromptOnlyFromAFixedLiteral() {
+        assertThat(ChatFormat.defaultSystemPrompt(
+                "{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}")).isEmpty();
+        assertThat(ChatFormat.defaultSystemPrompt("'<|im_start|>system\\nLine one\\nIt\\'s two<|im_end|>\\n'"))
+                .hasValue("Line one\nIt's two");
+        assertThat(ChatFormat.defaultSystemPrompt(null)).isEmpty();
     }
 
     /** Fragments of the real templates (the whole ones are checked in langchain4j-t2's ChatFormatGoldenTest). */

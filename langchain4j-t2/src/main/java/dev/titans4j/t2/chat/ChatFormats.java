@@ -1,20 +1,16 @@
 package dev.titans4j.t2.chat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.titans4j.export.hf.ChatSettings;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.t2.tokenizer.ModelTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Finds the {@link ChatFormat} of a model: by name, from its manifest, or from its Jinja chat template. */
 public final class ChatFormats {
@@ -22,10 +18,6 @@ public final class ChatFormats {
     public static final List<String> NAMES = List.of(ChatMlFormat.NAME, Llama3Format.NAME, MistralFormat.NAME,
             Qwen3Format.NAME, SmolLm3Format.NAME, Gemma3Format.NAME, PhiFormat.PHI3, PhiFormat.PHI4_MINI,
             PlainFormat.NAME);
-
-    /** A fixed system turn inside a ChatML template: a single-quoted literal with no expression in it. */
-    private static final Pattern CHATML_DEFAULT_SYSTEM =
-            Pattern.compile("'<\\|im_start\\|>system\\\\n((?:[^'\\\\]|\\\\.)*?)<\\|im_end\\|>\\\\n'");
 
     private ChatFormats() {
     }
@@ -50,6 +42,9 @@ public final class ChatFormats {
             case PhiFormat.PHI3 -> PhiFormat.phi3();
             case PhiFormat.PHI4_MINI -> PhiFormat.phi4Mini();
             case PlainFormat.NAME -> new PlainFormat(true);
+            case JinjaChatFormat.NAME -> throw new IllegalArgumentException("the '" + JinjaChatFormat.NAME + "' chat"
+                    + " format renders a model's own template: load the model folder, or create a JinjaChatFormat"
+                    + " with the template");
             default -> throw new IllegalArgumentException("unknown chat format '" + name + "'; supported: " + NAMES);
         };
     }
@@ -73,23 +68,50 @@ public final class ChatFormats {
     }
 
     /**
-     * As {@link #forManifest(ModelManifest)}, refined by the chat template in the folder's tokenizer config: a
-     * ChatML format takes its default system prompt from it (none when the template has none), and Llama 3.1/3.2
-     * templates get their dated system preamble.
+     * The format of an exported model: the manifest's format name, refined by its chat settings (the template's
+     * default system prompt, the Llama 3.1/3.2 dated preamble), or the model's own template rendered by
+     * {@link JinjaChatFormat} when the exporter recognised no hand-written format ({@code jinja}). Manifests
+     * written before version 2 carry no chat settings: they are read from the folder's copied
+     * {@code tokenizer_config.json}, and a {@code plain} model whose template is there is rendered with it.
      */
     public static ChatFormat forManifest(ModelManifest manifest, Path modelFolder) {
+        ModelManifest.Chat chat = chatSettings(manifest, modelFolder);
+        String name = manifest.chatFormat().strip().toLowerCase(Locale.ROOT);
+        String template = chat.template();
+        boolean unrecognised = dev.titans4j.export.ChatFormat.detect(template)
+                .equals(dev.titans4j.export.ChatFormat.JINJA);
+        if (name.equals(JinjaChatFormat.NAME) || (name.equals(PlainFormat.NAME) && unrecognised
+                && !manifest.hasChatSettings())) {
+            if (template == null || template.isBlank()) {
+                throw new IllegalArgumentException(modelFolder.resolve(ModelManifest.FILE_NAME) + ": chat format '"
+                        + JinjaChatFormat.NAME + "' but no chat template is recorded; re-export the model"
+                        + " (titans4j export --input HF_DIR --output DIR)");
+            }
+            return new JinjaChatFormat(template, chat.bosToken(), chat.eosToken());
+        }
         ChatFormat format = forManifest(manifest);
-        String configFile = manifest.files().tokenizerConfig();
-        if (format instanceof PlainFormat || configFile == null) {
+        if (format instanceof PlainFormat || template == null) {
             return format;
         }
-        Path config = modelFolder.resolve(configFile);
-        if (!Files.isRegularFile(config)) {
-            return format;
-        }
-        return chatTemplate(config).flatMap(ChatFormats::fromChatTemplate)
+        return fromChatTemplate(template, chat.defaultSystemPrompt())
                 .filter(detected -> detected.name().equals(format.name()))
                 .orElse(format);
+    }
+
+    /** The manifest's chat settings; for a version 1 manifest, read from the copied tokenizer config. */
+    private static ModelManifest.Chat chatSettings(ModelManifest manifest, Path modelFolder) {
+        if (manifest.hasChatSettings()) {
+            return manifest.chat();
+        }
+        if (manifest.files().tokenizerConfig() == null) {
+            return new ModelManifest.Chat(null, null, null, null);
+        }
+        try {
+            return ChatSettings.chat(modelFolder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the chat template in " + modelFolder + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -98,14 +120,17 @@ public final class ChatFormats {
      * Date", with today's date when it calls {@code strftime_now}, else 3.1's default date), Mistral
      * ({@code [INST]}), Qwen3 (ChatML reading {@code enable_thinking}), SmolLM3 (ChatML with a "Reasoning Mode"),
      * Gemma 3 ({@code <start_of_turn>}), Phi-3 ({@code <|user|>} ... {@code <|end|>}) or Phi-4-mini (with
-     * {@code <|/tool|>}).
+     * {@code <|/tool|>}). Empty for a template no hand-written format recognises (see {@link JinjaChatFormat}).
      */
     public static Optional<ChatFormat> fromChatTemplate(String template) {
+        return fromChatTemplate(template, dev.titans4j.export.ChatFormat.defaultSystemPrompt(template).orElse(null));
+    }
+
+    private static Optional<ChatFormat> fromChatTemplate(String template, String defaultSystemPrompt) {
         // the family as the exporter recognises it for the manifest; here also the variant details
         String family = dev.titans4j.export.ChatFormat.detect(template);
         return switch (family) {
-            case dev.titans4j.export.ChatFormat.CHATML ->
-                    Optional.of(new ChatMlFormat(defaultSystemPrompt(template).orElse(null)));
+            case dev.titans4j.export.ChatFormat.CHATML -> Optional.of(new ChatMlFormat(defaultSystemPrompt));
             case dev.titans4j.export.ChatFormat.LLAMA3 -> Optional.of(!template.contains("Cutting Knowledge Date")
                     ? new Llama3Format()
                     : template.contains("strftime_now") ? Llama3Format.withTodaysDate()
@@ -116,48 +141,6 @@ public final class ChatFormats {
                  dev.titans4j.export.ChatFormat.PHI4_MINI -> Optional.of(of(family));
             default -> Optional.empty();
         };
-    }
-
-    /** The text of a fixed system turn in a ChatML template, e.g. Qwen2.5's "You are Qwen, ...". */
-    static Optional<String> defaultSystemPrompt(String template) {
-        Matcher m = CHATML_DEFAULT_SYSTEM.matcher(template);
-        return m.find() ? Optional.of(unescapeJinja(m.group(1))) : Optional.empty();
-    }
-
-    private static String unescapeJinja(String literal) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < literal.length(); i++) {
-            char c = literal.charAt(i);
-            if (c == '\\' && i + 1 < literal.length()) {
-                char e = literal.charAt(++i);
-                out.append(switch (e) {
-                    case 'n' -> '\n';
-                    case 't' -> '\t';
-                    default -> e;
-                });
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static Optional<String> chatTemplate(Path tokenizerConfig) {
-        try {
-            JsonNode template = new ObjectMapper().readTree(tokenizerConfig.toFile()).path("chat_template");
-            if (template.isTextual()) {
-                return Optional.of(template.asText());
-            }
-            // Newer configs list named templates: [{"name": "default", "template": "..."}]
-            for (JsonNode named : template) {
-                if ("default".equals(named.path("name").asText())) {
-                    return Optional.of(named.path("template").asText());
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the chat template in " + tokenizerConfig, e);
-        }
     }
 
     /**

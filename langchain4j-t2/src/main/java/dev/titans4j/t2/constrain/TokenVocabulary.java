@@ -73,13 +73,26 @@ public final class TokenVocabulary {
      * {@code tokenizer_config.json}'s {@code eos_token}; override with {@link #withEosTokenIds(int...)}.
      */
     public static TokenVocabulary fromTokenizerJson(Path tokenizerJson) {
+        return read(tokenizerJson, null);
+    }
+
+    /**
+     * Reads a Hugging Face {@code tokenizer.json} with these end-of-sequence ids (an exported model's manifest has
+     * them): no other file is read.
+     */
+    public static TokenVocabulary fromTokenizerJson(Path tokenizerJson, int... eosTokenIds) {
+        return read(tokenizerJson, eosTokenIds.clone());
+    }
+
+    private static TokenVocabulary read(Path tokenizerJson, int[] eosTokenIds) {
         try {
             JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
             TokenizerJsonReader reader = new TokenizerJsonReader(root, tokenizerJson.toString());
             byte[][] bytes = reader.tokenBytes();
             BitSet special = reader.specialTokens();
-            int[] eos = EosResolver.resolve(tokenizerJson.toAbsolutePath().getParent(), reader);
-            return new TokenVocabulary(bytes, special, eos);
+            TokenVocabulary vocabulary = new TokenVocabulary(bytes, special, eosTokenIds != null ? new int[0]
+                    : EosResolver.resolve(tokenizerJson.toAbsolutePath().getParent(), reader));
+            return eosTokenIds == null ? vocabulary : vocabulary.withEosTokenIds(eosTokenIds);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tokenizer file " + tokenizerJson + ": " + e.getMessage(), e);
         }

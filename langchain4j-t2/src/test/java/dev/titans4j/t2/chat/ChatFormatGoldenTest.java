@@ -114,13 +114,13 @@ class ChatFormatGoldenTest {
         return out;
     }
 
-    private static JsonNode read(String name) throws IOException {
+    static JsonNode read(String name) throws IOException {
         try (InputStream in = resource(name)) {
             return JSON.readTree(in);
         }
     }
 
-    private static InputStream resource(String name) {
+    static InputStream resource(String name) {
         InputStream in = ChatFormatGoldenTest.class.getResourceAsStream("/chat-templates/" + name);
         if (in == null) {
             throw new IllegalStateException("test resource chat-templates/" + name + " is missing");

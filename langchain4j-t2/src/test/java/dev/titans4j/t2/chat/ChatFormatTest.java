@@ -192,17 +192,14 @@ class ChatFormatTest {
     }
 
     @Test
-    void defaultSystemPromptOnlyFromAFixedLiteral() {
-        assertThat(ChatFormats.defaultSystemPrompt(
-                "{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}")).isEmpty();
-        assertThat(ChatFormats.defaultSystemPrompt("'<|im_start|>system\\nLine one\\nIt\\'s two<|im_end|>\\n'"))
-                .hasValue("Line one\nIt's two");
+    void noHandWrittenFormatForAnUnknownTemplate() {
         assertThat(ChatFormats.fromChatTemplate("{{ messages }}")).isEmpty();
         assertThat(ChatFormats.fromChatTemplate(null)).isEmpty();
     }
 
+    /** A version 1 manifest: no chat settings, so the folder's tokenizer config is read. */
     static ModelManifest manifest(String chatFormat, String modelType, boolean addBos) {
-        return new ModelManifest(ModelManifest.FORMAT, ModelManifest.CURRENT_VERSION, "test", "LlamaForCausalLM",
+        return new ModelManifest(ModelManifest.FORMAT, 1, "test", "LlamaForCausalLM",
                 modelType, "test", ModelManifest.Precision.fp32, null,
                 new ModelManifest.Tokens(addBos ? 1 : null, List.of(2), null, addBos), chatFormat,
                 new ModelManifest.Files("model.onnx", null, "tokenizer.json", "tokenizer_config.json", null),

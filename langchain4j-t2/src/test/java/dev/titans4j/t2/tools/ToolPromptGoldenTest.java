@@ -89,6 +89,20 @@ class ToolPromptGoldenTest {
                 .isEqualTo(goldens().path("qwen2.5").path(conversation).asText());
     }
 
+    /** The Jinja fallback offers tools as the real template does: tojson of the signatures and call arguments. */
+    @ParameterizedTest
+    @ValueSource(strings = {"offer", "offer_with_system", "round_trip", "parallel_round_trip"})
+    void qwen25_template_rendered_by_the_jinja_fallback_offers_tools_like_jinja2(String conversation)
+            throws IOException {
+        String template;
+        try (InputStream in = ToolPromptGoldenTest.class.getResourceAsStream("/chat-templates/qwen2.5.jinja")) {
+            template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        ChatFormat jinja = new dev.titans4j.t2.chat.JinjaChatFormat(template, "", "<|im_end|>");
+        assertThat(jinja.render(CONVERSATIONS.get(conversation), TOOLS, true))
+                .isEqualTo(goldens().path("qwen2.5").path(conversation).asText());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"offer", "offer_with_system", "round_trip", "parallel_round_trip"})
     void qwen3_tool_prompts_match_its_template(String conversation) throws IOException {

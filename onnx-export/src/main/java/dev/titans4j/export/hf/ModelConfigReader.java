@@ -215,7 +215,7 @@ final class ModelConfigReader {
     }
 
     /** {@code chat_template} as a string, a list of named templates (the "default" one), or chat_template.jinja. */
-    private static String chatTemplate(Path dir, JsonFile tokenizer) throws IOException {
+    static String chatTemplate(Path dir, JsonFile tokenizer) throws IOException {
         JsonNode node = tokenizer.node("chat_template");
         if (node.isTextual()) {
             return node.textValue();

@@ -86,9 +86,9 @@ final class ManifestReader {
             throw new InvalidManifestException(file + ": 'manifestVersion' must be a whole number, got "
                     + describe(version));
         }
-        if (version.intValue() != ModelManifest.CURRENT_VERSION) {
+        if (!ModelManifest.SUPPORTED_VERSIONS.contains(version.intValue())) {
             throw new InvalidManifestException(file + ": manifest version " + version.intValue()
-                    + " is not supported by this runtime (supported: " + ModelManifest.CURRENT_VERSION
+                    + " is not supported by this runtime (supported: " + ModelManifest.SUPPORTED_VERSIONS
                     + "); re-export the model with a matching titans4j version");
         }
     }
@@ -158,6 +158,14 @@ final class ManifestReader {
                 {"chatFormat", m.chatFormat()}}) {
             if (field[1] == null) {
                 throw new InvalidManifestException(file + ": missing field '" + field[0] + "'");
+            }
+        }
+        if (m.hasChatSettings()) {
+            for (Object[] field : new Object[][] {{"chat", m.chat()}, {"generation", m.generation()}}) {
+                if (field[1] == null) {
+                    throw new InvalidManifestException(file + ": missing field '" + field[0] + "' (required from"
+                            + " manifest version " + ModelManifest.CHAT_SETTINGS_VERSION + ")");
+                }
             }
         }
         if (m.files().model() == null || m.files().model().isBlank()) {

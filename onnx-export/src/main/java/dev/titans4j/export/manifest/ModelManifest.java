@@ -38,6 +38,11 @@ import java.util.Map;
  * singular values, the copied tokenizer files; not {@code manifest.json} itself), checked by {@link FileIntegrity};
  * null in manifests written before it was recorded, whose files are loaded unchecked.
  *
+ * <p>{@link #chat()} and {@link #generation()} (manifest version 2): what the runtime needs from
+ * {@code tokenizer_config.json} and {@code generation_config.json}, parsed at export time, so that it reads no
+ * Hugging Face file but the tokenizer. Version 1 manifests have neither; for those the runtime reads the copied
+ * files as before.
+ *
  * <p>Every record here ignores unknown properties: a later exporter may add optional fields without a new
  * {@link #manifestVersion()}, and older runtimes must still read the manifest.
  */
@@ -61,10 +66,16 @@ public record ModelManifest(
         Svf svf,
         Integer int4BlockSize,
         PlainCompanion plainCompanion,
-        Map<String, FileDigest> fileDigests) {
+        Map<String, FileDigest> fileDigests,
+        Chat chat,
+        Generation generation) {
 
     public static final String FORMAT = "titans4j-onnx";
-    public static final int CURRENT_VERSION = 1;
+    /** Version 2 adds {@link #chat()} and {@link #generation()}; runtimes read versions 1 and 2. */
+    public static final int CURRENT_VERSION = 2;
+    /** The first version that records {@link #chat()} and {@link #generation()}. */
+    public static final int CHAT_SETTINGS_VERSION = 2;
+    public static final List<Integer> SUPPORTED_VERSIONS = List.of(1, 2);
     public static final String FILE_NAME = "manifest.json";
 
     /** The manifest without an int4 block size (fp32/fp16, or written before the field existed). */
@@ -73,7 +84,7 @@ public record ModelManifest(
                          Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
                          KvCache kvCache, Svf svf) {
         this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
-                tokens, chatFormat, files, inputs, outputs, kvCache, svf, null, null, null);
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, null, null, null, null, null);
     }
 
     /** The manifest without a plain companion. */
@@ -82,7 +93,7 @@ public record ModelManifest(
                          Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
                          KvCache kvCache, Svf svf, Integer int4BlockSize) {
         this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
-                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, null, null);
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, null, null, null, null);
     }
 
     /** The manifest without file digests. */
@@ -91,7 +102,23 @@ public record ModelManifest(
                          Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
                          KvCache kvCache, Svf svf, Integer int4BlockSize, PlainCompanion plainCompanion) {
         this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
-                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, plainCompanion, null);
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, plainCompanion, null, null, null);
+    }
+
+    /** The manifest without chat and generation settings (as version 1 wrote it). */
+    public ModelManifest(String format, int manifestVersion, String exporterVersion, String architecture,
+                         String modelType, String sourceModel, Precision precision, Dimensions dimensions,
+                         Tokens tokens, String chatFormat, Files files, Inputs inputs, Outputs outputs,
+                         KvCache kvCache, Svf svf, Integer int4BlockSize, PlainCompanion plainCompanion,
+                         Map<String, FileDigest> fileDigests) {
+        this(format, manifestVersion, exporterVersion, architecture, modelType, sourceModel, precision, dimensions,
+                tokens, chatFormat, files, inputs, outputs, kvCache, svf, int4BlockSize, plainCompanion, fileDigests,
+                null, null);
+    }
+
+    /** Whether {@link #chat()} and {@link #generation()} were recorded (else read the Hugging Face files). */
+    public boolean hasChatSettings() {
+        return manifestVersion >= CHAT_SETTINGS_VERSION;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -112,6 +139,28 @@ public record ModelManifest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Tokens(Integer bosTokenId, List<Integer> eosTokenIds, Integer padTokenId, boolean addBosToken) {
+    }
+
+    /**
+     * How prompts are written, from the tokenizer config: the Jinja chat template itself (null when the checkpoint
+     * has none), the BOS and EOS token texts the template receives as {@code bos_token}/{@code eos_token} (null when
+     * not set), and the fixed default system prompt the template writes when the conversation has none (null when
+     * it has none). The format's name is {@link ModelManifest#chatFormat()}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Chat(String template, String bosToken, String eosToken, String defaultSystemPrompt) {
+    }
+
+    /**
+     * The model's own sampling defaults from {@code generation_config.json}, as Hugging Face's {@code generate}
+     * takes them: {@code doSample} false means greedy decoding. Null fields were not set there (Hugging Face's
+     * defaults apply: temperature 1, top-p 1, top-k 50); all null but {@code doSample} false when there is no file.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Generation(boolean doSample, Double temperature, Double topP, Integer topK, Double minP,
+                             Double repetitionPenalty, Integer maxNewTokens) {
     }
 
     /** File names relative to the model folder; {@code externalData} is null when weights are inside model.onnx. */

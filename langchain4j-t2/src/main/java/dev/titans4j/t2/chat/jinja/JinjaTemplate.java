@@ -1,0 +1,103 @@
+package dev.titans4j.t2.chat.jinja;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.titans4j.t2.chat.jinja.TemplateFunctions.TemplateRaisedException;
+import java.util.Map;
+import jinjava.javax.el.CompositeELResolver;
+
+/**
+ * Renders a Hugging Face chat template with Jinjava, set up as transformers sets up jinja2 for
+ * {@code apply_chat_template}: {@code trim_blocks} and {@code lstrip_blocks}, {@code tojson} as Python's
+ * {@code json.dumps(ensure_ascii=False)}, {@code raise_exception} and {@code strftime_now}, plus the Python string
+ * and dict methods templates call. Jinjava has no {@code {% break %}}/{@code {% continue %}} (jinja2's
+ * loopcontrols) and no {@code {% generation %}}: a template using them fails with a message that says so.
+ * Known differences that do not fail: booleans print as {@code true}/{@code false} (Python: {@code True}), strings
+ * cannot be indexed ({@code text[0]} is empty), and {@code not x|length == 1} parses as {@code (not x|length) == 1}
+ * (an error for most operands).
+ */
+public final class JinjaTemplate {
+
+    private static final Jinjava JINJAVA = create();
+
+    private final String source;
+    /** The source with jinja2's whitespace control applied (Jinjava's differs). */
+    private final String prepared;
+
+    public JinjaTemplate(String source) {
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("chat template is empty");
+        }
+        this.source = source;
+        this.prepared = WhitespaceControl.apply(source);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The rendered text.
+     *
+     * @throws IllegalArgumentException when the template refuses the input ({@code raise_exception}), with its message
+     * @throws UnsupportedFeatureException when the template needs something Jinjava cannot do
+     */
+    public String render(Map<String, Object> variables) {
+        RenderResult result = JINJAVA.renderForResult(prepared, variables);
+        for (TemplateError error : result.getErrors()) {
+            TemplateRaisedException raised = raised(error.getException());
+            if (raised != null) {
+                throw new IllegalArgumentException("the model's chat template refused the conversation: "
+                        + raised.getMessage());
+            }
+        }
+        for (TemplateError error : result.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new UnsupportedFeatureException("the model's chat template cannot be rendered by the Java Jinja"
+                        + " engine (Jinjava): " + oneLine(error.getMessage()) + "; if the model follows a hand-written"
+                        + " format, name it as \"chatFormat\" in the export's manifest.json (chatml, llama3, mistral,"
+                        + " plain)");
+            }
+        }
+        return result.getOutput();
+    }
+
+    private static TemplateRaisedException raised(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TemplateRaisedException r) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    private static Jinjava create() {
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                .withElResolver(resolver)
+                // Python-style printing of lists and dicts. Not UseNaturalOperatorPrecedence: it fixes
+                // 'not a|length == 1' but breaks 'not a is defined', which more templates use
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withUsePyishObjectMapper(true)
+                        .build())
+                .build());
+        jinjava.getGlobalContext().registerFilter(new PythonToJson());
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                TemplateFunctions.class, "raiseException", Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                TemplateFunctions.class, "strftimeNow", String.class));
+        return jinjava;
+    }
+}

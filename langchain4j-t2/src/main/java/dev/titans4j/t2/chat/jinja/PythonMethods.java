@@ -1,0 +1,153 @@
+package dev.titans4j.t2.chat.jinja;
+
+import java.beans.FeatureDescriptor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jinjava.javax.el.ELContext;
+import jinjava.javax.el.ELResolver;
+
+/**
+ * The Python {@code str} and {@code dict} methods that chat templates call ({@code content.startswith('<think>')},
+ * {@code content.split('</think>')[-1]}, {@code tool.items()}...), which Jinjava would otherwise look up as Java
+ * methods (missing, or with other semantics: Java's {@code split} takes a regex and drops trailing empty parts).
+ * Consulted before Jinjava's own resolver; anything else falls through to it.
+ */
+final class PythonMethods extends ELResolver {
+
+    @Override
+    public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
+        if (!(method instanceof String name)) {
+            return null;
+        }
+        Object[] args = params == null ? new Object[0] : params;
+        Object result;
+        if (base instanceof String s) {
+            result = string(s, name, args);
+        } else if (base instanceof Map<?, ?> map) {
+            result = dict(map, name, args);
+        } else {
+            return null;
+        }
+        if (result != NOT_HANDLED) {
+            context.setPropertyResolved(true);
+            return result;
+        }
+        return null;
+    }
+
+    private static final Object NOT_HANDLED = new Object();
+
+    private static Object string(String s, String name, Object[] args) {
+        return switch (name) {
+            case "startswith" -> args.length == 1 ? anyMatch(args[0], s::startsWith) : NOT_HANDLED;
+            case "endswith" -> args.length == 1 ? anyMatch(args[0], s::endsWith) : NOT_HANDLED;
+            case "strip" -> args.length == 0 ? s.strip() : strip(s, chars(args[0]), true, true);
+            case "lstrip" -> args.length == 0 ? s.stripLeading() : strip(s, chars(args[0]), true, false);
+            case "rstrip" -> args.length == 0 ? s.stripTrailing() : strip(s, chars(args[0]), false, true);
+            case "upper" -> s.toUpperCase(Locale.ROOT);
+            case "lower" -> s.toLowerCase(Locale.ROOT);
+            case "split" -> args.length == 0 || args[0] == null ? whitespaceSplit(s) : split(s, chars(args[0]));
+            case "replace" -> args.length == 2 ? s.replace(chars(args[0]), chars(args[1])) : NOT_HANDLED;
+            default -> NOT_HANDLED;
+        };
+    }
+
+    private static Object dict(Map<?, ?> map, String name, Object[] args) {
+        return switch (name) {
+            case "items" -> {
+                List<List<Object>> items = new ArrayList<>();
+                map.forEach((k, v) -> items.add(Arrays.asList(k, v)));
+                yield items;
+            }
+            case "keys" -> new ArrayList<>(map.keySet());
+            case "values" -> new ArrayList<>(map.values());
+            case "get" -> args.length == 1 || args.length == 2
+                    ? (map.containsKey(args[0]) ? map.get(args[0]) : args.length == 2 ? args[1] : null)
+                    : NOT_HANDLED;
+            default -> NOT_HANDLED;
+        };
+    }
+
+    /** {@code startswith} takes a string or a tuple of strings. */
+    private static boolean anyMatch(Object prefixes, java.util.function.Predicate<String> test) {
+        if (prefixes instanceof Iterable<?> list) {
+            for (Object p : list) {
+                if (test.test(chars(p))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return test.test(chars(prefixes));
+    }
+
+    private static String chars(Object o) {
+        return o == null ? "None" : o.toString();
+    }
+
+    private static String strip(String s, String chars, boolean leading, boolean trailing) {
+        int start = 0;
+        int end = s.length();
+        while (leading && start < end && chars.indexOf(s.charAt(start)) >= 0) {
+            start++;
+        }
+        while (trailing && end > start && chars.indexOf(s.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    /** Python's {@code str.split(sep)}: literal separator, empty parts kept. */
+    private static List<String> split(String s, String sep) {
+        if (sep.isEmpty()) {
+            throw new IllegalArgumentException("empty separator");
+        }
+        List<String> parts = new ArrayList<>();
+        int from = 0;
+        for (int at = s.indexOf(sep); at >= 0; at = s.indexOf(sep, from)) {
+            parts.add(s.substring(from, at));
+            from = at + sep.length();
+        }
+        parts.add(s.substring(from));
+        return parts;
+    }
+
+    private static List<String> whitespaceSplit(String s) {
+        String stripped = s.strip();
+        return stripped.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(stripped.split("\\s+")));
+    }
+
+    @Override
+    public Object getValue(ELContext context, Object base, Object property) {
+        return null;
+    }
+
+    @Override
+    public Class<?> getType(ELContext context, Object base, Object property) {
+        return null;
+    }
+
+    @Override
+    public void setValue(ELContext context, Object base, Object property, Object value) {
+        // read-only: Jinjava's resolver handles assignments
+    }
+
+    @Override
+    public boolean isReadOnly(ELContext context, Object base, Object property) {
+        return false;
+    }
+
+    @Override
+    public Iterator<FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
+        return null;
+    }
+
+    @Override
+    public Class<?> getCommonPropertyType(ELContext context, Object base) {
+        return null;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.titans4j.t2.chat.jinja;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The engine's jinja2 compatibility on the features chat templates use, against {@code jinja-snippets.json}
+ * (rendered by jinja2 in {@code render_jinja_goldens.py}), and its one-line errors.
+ */
+class JinjaTemplateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REFUSAL = "the model's chat template cannot be rendered by the Java Jinja engine"
+            + " (Jinjava): ";
+    private static final String REMEDY = "; if the model follows a hand-written format, name it as \"chatFormat\" in"
+            + " the export's manifest.json (chatml, llama3, mistral, plain)";
+
+    static Stream<Arguments> snippets() throws IOException {
+        JsonNode snippets = read("jinja-snippets.json");
+        List<Arguments> cases = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = snippets.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            cases.add(Arguments.of(e.getKey(), e.getValue().get("template").asText(),
+                    e.getValue().get("rendered").asText()));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("snippets")
+    void rendersLikeJinja2(String name, String template, String expected) throws IOException {
+        JsonNode conversation = read("conversations.json").get("system_and_turns");
+        Object messages = JSON.convertValue(conversation, Object.class);
+        assertThat(new JinjaTemplate(template).render(Map.of("messages", messages))).isEqualTo(expected);
+    }
+
+    @Test
+    void raiseExceptionRefusesTheConversationWithTheTemplatesMessage() {
+        assertThatThrownBy(() -> new JinjaTemplate("{{ raise_exception('Roles must alternate') }}").render(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the model's chat template refused the conversation: Roles must alternate");
+    }
+
+    @Test
+    void whatJinjavaLacksIsRefusedInOneLine() {
+        assertThatThrownBy(() -> new JinjaTemplate("{% for m in messages %}{% break %}{% endfor %}")
+                .render(Map.of("messages", List.of(1))))
+                .isInstanceOf(UnsupportedFeatureException.class)
+                .hasMessage(REFUSAL + "Syntax error in '{% break %}': Unknown tag: break" + REMEDY);
+        assertThatThrownBy(() -> new JinjaTemplate("{% generation %}x{% endgeneration %}").render(Map.of()))
+                .isInstanceOf(UnsupportedFeatureException.class)
+                .hasMessageStartingWith(REFUSAL).hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> new JinjaTemplate("{{ 'a' ").render(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("chat template: the tag opened at character 0 ({{ 'a' ...) is never closed");
+        assertThatThrownBy(() -> new JinjaTemplate(" ")).hasMessage("chat template is empty");
+    }
+
+    @Test
+    void strftimeNowFormatsAsPython() {
+        LocalDateTime t = LocalDateTime.of(2024, 7, 6, 9, 5, 3);
+        assertThat(TemplateFunctions.strftime(t, "%d %b %Y|%B %A %a|%H:%M:%S %y-%m %j %%"))
+                .isEqualTo("06 Jul 2024|July Saturday Sat|09:05:03 24-07 188 %");
+        assertThatThrownBy(() -> TemplateFunctions.strftime(t, "%Q"))
+                .hasMessage("strftime_now: format code %Q is not supported");
+    }
+
+    private static JsonNode read(String name) throws IOException {
+        try (InputStream in = JinjaTemplateTest.class.getResourceAsStream("/chat-templates/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource chat-templates/" + name + " is missing");
+            }
+            return JSON.readTree(in);
+        }
+    }
+}
