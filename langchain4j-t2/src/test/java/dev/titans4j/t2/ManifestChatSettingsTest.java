@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ManifestChatSettingsTest {
 
-    private static final String GEMMA_LIKE = "{{ bos_token }}{% for m in messages %}<start_of_turn>{{ m['role'] }}\n"
-            + "{{ m['content'] | trim }}<end_of_turn>\n{% endfor %}";
+    private static final String UNRECOGNISED = "{{ bos_token }}{% for m in messages %}<|turn|>{{ m['role'] }}\n"
+            + "{{ m['content'] | trim }}<|/turn|>\n{% endfor %}";
 
     @TempDir
     Path dir;
@@ -44,11 +44,11 @@ class ManifestChatSettingsTest {
 
     @Test
     void chatFormatAndSamplingComeFromTheManifestAlone() {
-        ModelManifest jinja = v2("jinja", new ModelManifest.Chat(GEMMA_LIKE, "<s>", "</s>", null),
+        ModelManifest jinja = v2("jinja", new ModelManifest.Chat(UNRECOGNISED, "<s>", "</s>", null),
                 new ModelManifest.Generation(true, 0.7, null, 20, null, 1.05, 256));
         assertThat(ChatFormats.forManifest(jinja, dir)).isInstanceOfSatisfying(JinjaChatFormat.class, f -> {
             assertThat(f.render(List.of(UserMessage.from(" Hi ")), false))
-                    .isEqualTo("<s><start_of_turn>user\nHi<end_of_turn>\n");
+                    .isEqualTo("<s><|turn|>user\nHi<|/turn|>\n");
             assertThat(f.stopStrings()).containsExactly("</s>");
             assertThat(f.prependBos()).isFalse();
         });
@@ -80,7 +80,7 @@ class ManifestChatSettingsTest {
     void anExportWithAnUnrecognisedTemplateChatsThroughItAndSoDoesItsVersion1Manifest() throws Exception {
         Path hf = TinyCheckpoint.llama().headDim(16).write(dir.resolve("hf"));
         Files.writeString(hf.resolve("tokenizer_config.json"), json.createObjectNode()
-                .put("chat_template", GEMMA_LIKE).put("bos_token", "<s>").put("eos_token", "</s>").toString());
+                .put("chat_template", UNRECOGNISED).put("bos_token", "<s>").put("eos_token", "</s>").toString());
         ObjectNode generation = (ObjectNode) json.readTree(hf.resolve("generation_config.json").toFile());
         json.writeValue(hf.resolve("generation_config.json").toFile(),
                 generation.put("do_sample", true).put("temperature", 0.6));

@@ -18,8 +18,8 @@ class ChatFormatTest {
     @Test
     void aTemplateNoFamilyRecognisesIsRenderedByTheRuntimeItself() {
         assertThat(ChatFormat.detect("{{ content }}")).isEqualTo("jinja");
-        assertThat(ChatFormat.detect("{{ bos_token }}<start_of_turn>user\n")).isEqualTo("jinja");
-        assertThat(ChatFormat.names()).containsExactly("chatml", "llama3", "mistral", "plain", "jinja");
+        assertThat(ChatFormat.detect("{{ bos_token }}<|turn|>user\n")).isEqualTo("jinja");
+        assertThat(ChatFormat.names()).containsExactly("smollm3", "qwen3", "chatml", "llama3", "mistral", "gemma3", "phi4-mini", "phi3", "plain", "jinja");
     }
 
     @Test

@@ -45,6 +45,9 @@ class JinjaChatFormatGoldenTest {
             JsonNode goldens = ChatFormatGoldenTest.read(file);
             for (Iterator<Map.Entry<String, JsonNode>> families = goldens.fields(); families.hasNext(); ) {
                 Map.Entry<String, JsonNode> family = families.next();
+                if (!TEMPLATES.containsKey(family.getKey())) {
+                    continue; // the thinking families' goldens carry a thinking switch this test does not pass
+                }
                 for (Iterator<Map.Entry<String, JsonNode>> it = family.getValue().fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> golden = it.next();
                     String[] key = golden.getKey().split("\\|");
@@ -60,11 +63,13 @@ class JinjaChatFormatGoldenTest {
      * Where Jinjava parses differently from jinja2, rendering fails with a message that says so (never a wrong
      * prompt): Llama 3.2's {@code not message.tool_calls|length == 1} binds {@code not} before {@code ==}.
      */
-    private static final Map<String, String> ENGINE_LIMITS = Map.of("llama3.2 tool_call_with_text",
+    private static final String PRECEDENCE_LIMIT =
             "the model's chat template cannot be rendered by the Java Jinja engine (Jinjava): Cannot coerce 'false' of"
                     + " class java.lang.Boolean to class java.lang.Long (incompatible type); if the model follows a"
-                    + " hand-written format, name it as \"chatFormat\" in the export's manifest.json (chatml, llama3,"
-                    + " mistral, plain)");
+                    + " hand-written format, name it as \"chatFormat\" in the export's manifest.json (smollm3, qwen3,"
+                    + " chatml, llama3, mistral, gemma3, phi4-mini, phi3, plain)";
+    private static final Map<String, String> ENGINE_LIMITS = Map.of(
+            "llama3.2 tool_call_with_text", PRECEDENCE_LIMIT, "llama3.2 reasoning_in_tool_loop", PRECEDENCE_LIMIT);
 
     @ParameterizedTest(name = "{0} {1} generationPrompt={2}")
     @MethodSource("goldens")

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ChatSettingsManifestTest {
 
     /** Gemma's turn markup: no hand-written format recognises it. */
-    static final String GEMMA_LIKE = "{{ bos_token }}{% for m in messages %}<start_of_turn>{{ m['role'] }}\n"
-            + "{{ m['content'] | trim }}<end_of_turn>\n{% endfor %}";
+    static final String UNRECOGNISED = "{{ bos_token }}{% for m in messages %}<|turn|>{{ m['role'] }}\n"
+            + "{{ m['content'] | trim }}<|/turn|>\n{% endfor %}";
 
     @TempDir
     Path dir;
@@ -45,7 +45,7 @@ class ChatSettingsManifestTest {
 
     @Test
     void theExportRecordsTheTemplateTokensAndSamplingDefaults() throws Exception {
-        String config = json.createObjectNode().put("chat_template", GEMMA_LIKE)
+        String config = json.createObjectNode().put("chat_template", UNRECOGNISED)
                 .put("eos_token", "</s>").set("bos_token", json.createObjectNode()
                         .put("__type", "AddedToken").put("content", "<s>")).toString();
         Path out = export(hf(config, "{\"do_sample\": true, \"temperature\": 0.7, \"top_p\": 0.8, \"top_k\": 20,"
@@ -55,7 +55,7 @@ class ChatSettingsManifestTest {
         assertThat(m.manifestVersion()).isEqualTo(2);
         assertThat(m.hasChatSettings()).isTrue();
         assertThat(m.chatFormat()).isEqualTo("jinja");
-        assertThat(m.chat()).isEqualTo(new ModelManifest.Chat(GEMMA_LIKE, "<s>", "</s>", null));
+        assertThat(m.chat()).isEqualTo(new ModelManifest.Chat(UNRECOGNISED, "<s>", "</s>", null));
         assertThat(m.generation()).isEqualTo(new ModelManifest.Generation(true, 0.7, 0.8, 20, null, 1.05, 256));
     }
 

@@ -30,6 +30,10 @@ public final class JinjaTemplate {
     /** The source with jinja2's whitespace control applied (Jinjava's differs). */
     private final String prepared;
 
+    /** The names a manifest may give instead of {@code jinja}. */
+    private static final String HAND_WRITTEN = String.join(", ", dev.titans4j.export.ChatFormat.names().stream()
+            .filter(name -> !name.equals(dev.titans4j.export.ChatFormat.JINJA)).toList());
+
     public JinjaTemplate(String source) {
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("chat template is empty");
@@ -61,8 +65,7 @@ public final class JinjaTemplate {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw new UnsupportedFeatureException("the model's chat template cannot be rendered by the Java Jinja"
                         + " engine (Jinjava): " + oneLine(error.getMessage()) + "; if the model follows a hand-written"
-                        + " format, name it as \"chatFormat\" in the export's manifest.json (chatml, llama3, mistral,"
-                        + " plain)");
+                        + " format, name it as \"chatFormat\" in the export's manifest.json (" + HAND_WRITTEN + ")");
             }
         }
         return result.getOutput();

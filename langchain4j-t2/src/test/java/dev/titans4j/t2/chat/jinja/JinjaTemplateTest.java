@@ -29,7 +29,7 @@ class JinjaTemplateTest {
     private static final String REFUSAL = "the model's chat template cannot be rendered by the Java Jinja engine"
             + " (Jinjava): ";
     private static final String REMEDY = "; if the model follows a hand-written format, name it as \"chatFormat\" in"
-            + " the export's manifest.json (chatml, llama3, mistral, plain)";
+            + " the export's manifest.json (smollm3, qwen3, chatml, llama3, mistral, gemma3, phi4-mini, phi3, plain)";
 
     static Stream<Arguments> snippets() throws IOException {
         JsonNode snippets = read("jinja-snippets.json");
