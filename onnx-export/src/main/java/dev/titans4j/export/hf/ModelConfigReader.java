@@ -97,9 +97,11 @@ final class ModelConfigReader {
             if (pad == null) {
                 pad = padId(generation, vocab);
             }
-            if (pad == null && config.node("pad_token_id").isMissingNode()
+            Integer defaultPad = family.defaultPadTokenId();
+            // nothing here pads: a default outside a small vocabulary is harmless, so it means none
+            if (pad == null && defaultPad != null && defaultPad < vocab && config.node("pad_token_id").isMissingNode()
                     && generation.node("pad_token_id").isMissingNode()) {
-                pad = familyDefault(config, family, "pad_token_id", family.defaultPadTokenId(), vocab);
+                pad = defaultPad;
             }
             return new SpecialTokens(bos, new ArrayList<>(eos), pad);
         }
