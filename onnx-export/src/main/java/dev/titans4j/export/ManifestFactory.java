@@ -5,6 +5,7 @@ import dev.titans4j.export.manifest.FileDigest;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.onnx.GraphNames;
 import dev.titans4j.export.onnx.OnnxModelWriter;
+import dev.titans4j.export.svf.SvfLedger;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ final class ManifestFactory {
      */
     static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
                                 OnnxModelWriter.Written plain, Map<String, FileDigest> digests,
-                                List<String> svfWeights) {
+                                List<String> svfWeights, SvfLedger svfLedger) {
         ModelConfig.Dimensions d = c.dims();
         ModelManifest.Dimensions dims = new ModelManifest.Dimensions(d.hiddenSize(), d.intermediateSize(),
                 d.numLayers(), d.numHeads(), d.numKvHeads(), d.headDim(), d.vocabSize(), d.maxPositionEmbeddings(),
@@ -47,11 +48,10 @@ final class ManifestFactory {
         ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true);
         ModelManifest.Svf svf;
         if (options.svfEnabled()) {
-            java.util.Map<String, long[]> shapes = c.expectedTensors();
             List<ModelManifest.SvfMatrix> matrices = svfWeights.stream().map(w -> {
-                long[] shape = shapes.get(w);
-                int rows = (int) shape[0];
-                int cols = (int) shape[1];
+                int[] shape = svfLedger.shape(w); // a block of a fused tensor has no checkpoint shape of its own
+                int rows = shape[0];
+                int cols = shape[1];
                 return new ModelManifest.SvfMatrix(w, GraphNames.svfInput(w), Math.min(rows, cols), rows, cols);
             }).toList();
             svf = new ModelManifest.Svf(true, options.svfForm().id(), OnnxExporter.SVF_FILE, matrices);

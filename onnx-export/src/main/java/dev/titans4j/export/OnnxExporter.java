@@ -132,7 +132,7 @@ public final class OnnxExporter {
             }
         }
         ModelManifest manifest = ManifestFactory.create(config, input, options, written, plain, digests,
-                built.svfWeights());
+                built.svfWeights(), built.svf());
         manifest.write(output);
         Map<String, Long> sizes = new LinkedHashMap<>();
         digests.forEach((file, digest) -> sizes.put(file, digest.size()));
