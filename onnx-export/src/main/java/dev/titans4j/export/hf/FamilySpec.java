@@ -138,11 +138,25 @@ public abstract class FamilySpec {
 
     /** Default: SwiGLU, {@code hidden_act} silu only. */
     Mlp mlp(JsonFile config) throws ModelConfigException {
+        return swiGlu(config);
+    }
+
+    /** SwiGLU: {@code hidden_act} silu (the default), anything else rejected. */
+    static Mlp swiGlu(JsonFile config) throws ModelConfigException {
         String act = config.optionalString("hidden_act", "silu");
         if (!act.equals("silu")) {
             throw config.error("hidden_act", "is '" + act + "'; only silu (SwiGLU) is supported");
         }
         return new Mlp(act, ModelConfig.Activation.SILU);
+    }
+
+    /** {@link #swiGlu} for configs with an {@code mlp_bias} switch (LlamaConfig, SmolLM3Config): true is rejected. */
+    static Mlp swiGluWithoutBias(JsonFile config) throws ModelConfigException {
+        Mlp mlp = swiGlu(config);
+        if (config.optionalBoolean("mlp_bias", false)) {
+            throw config.error("mlp_bias", "is true; MLP biases are not supported");
+        }
+        return mlp;
     }
 
     /** Default: {@code tie_word_embeddings} (false when absent), no scaling, no softcapping. */

@@ -30,10 +30,6 @@ final class LlamaSpec extends FamilySpec {
 
     @Override
     Mlp mlp(JsonFile config) throws ModelConfigException {
-        Mlp mlp = super.mlp(config);
-        if (config.optionalBoolean("mlp_bias", false)) {
-            throw config.error("mlp_bias", "is true; MLP biases are not supported");
-        }
-        return mlp;
+        return swiGluWithoutBias(config);
     }
 }

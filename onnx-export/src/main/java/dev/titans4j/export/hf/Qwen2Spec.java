@@ -8,7 +8,7 @@ import java.util.List;
  * {@code Qwen2ForCausalLM} (Qwen2Config): q/k/v biases always, none on o_proj; no BOS/EOS defaults and no BOS
  * prepended; per-layer sliding windows ({@code use_sliding_window}) are rejected.
  */
-final class Qwen2Spec extends FamilySpec {
+class Qwen2Spec extends FamilySpec {
 
     @Override
     public String className() {

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.function.IntPredicate;
 
 /**
- * {@code Qwen3ForCausalLM} (transformers' Qwen3Config and modeling_qwen3): per-head RMSNorm of queries and keys over
- * head_dim before RoPE ({@code q_norm}, {@code k_norm}, eps {@code rms_norm_eps}); {@code head_dim} defaults to 128,
+ * {@code Qwen3ForCausalLM}: Qwen2's defaults (32 KV heads, 32768 positions, no BOS/EOS defaults, no BOS prepended)
+ * with, per transformers' Qwen3Config and modeling_qwen3: per-head RMSNorm of queries and keys over head_dim before
+ * RoPE ({@code q_norm}, {@code k_norm}, eps {@code rms_norm_eps}); {@code head_dim} defaults to 128,
  * not hidden / heads; {@code attention_bias} (default false) switches q/k/v/o biases. Sliding windows only where
  * the config enables them: {@code sliding_window} counts only with {@code use_sliding_window}, and unless
  * {@code layer_types} lists the layers, layers {@code >= max_window_layers} (default 28) slide.
  */
-final class Qwen3Spec extends FamilySpec {
+final class Qwen3Spec extends Qwen2Spec {
 
     /** Qwen3Config's {@code sliding_window} when the key is absent. */
     static final int DEFAULT_SLIDING_WINDOW = 4096;
@@ -32,33 +33,8 @@ final class Qwen3Spec extends FamilySpec {
     }
 
     @Override
-    protected int defaultKvHeads(int heads) {
-        return 32;
-    }
-
-    @Override
     protected Integer defaultHeadDim() {
         return 128;
-    }
-
-    @Override
-    protected int defaultMaxPositions() {
-        return 32768;
-    }
-
-    @Override
-    protected boolean defaultAddBosToken() {
-        return false;
-    }
-
-    @Override
-    protected Integer defaultBosTokenId() {
-        return null;
-    }
-
-    @Override
-    protected List<Integer> defaultEosTokenIds() {
-        return List.of();
     }
 
     @Override

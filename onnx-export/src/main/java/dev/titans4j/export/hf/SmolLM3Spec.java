@@ -108,11 +108,7 @@ final class SmolLM3Spec extends FamilySpec {
 
     @Override
     Mlp mlp(JsonFile config) throws ModelConfigException {
-        Mlp mlp = super.mlp(config);
-        if (config.optionalBoolean("mlp_bias", false)) {
-            throw config.error("mlp_bias", "is true; MLP biases are not supported");
-        }
-        return mlp;
+        return swiGluWithoutBias(config);
     }
 
     @Override
