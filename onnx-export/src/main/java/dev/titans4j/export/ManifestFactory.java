@@ -6,6 +6,7 @@ import dev.titans4j.export.manifest.FileDigest;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.onnx.GraphNames;
 import dev.titans4j.export.onnx.OnnxModelWriter;
+import dev.titans4j.export.svf.SvfLedger;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -28,12 +29,15 @@ final class ManifestFactory {
      */
     static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
                                 OnnxModelWriter.Written plain, Map<String, FileDigest> digests,
-                                List<String> svfWeights) throws IOException {
-        ModelManifest.Dimensions dims = new ModelManifest.Dimensions(c.hiddenSize(), c.intermediateSize(),
-                c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.maxPositionEmbeddings(),
-                c.slidingWindow(), c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.attentionBias());
-        ModelManifest.Tokens tokens = new ModelManifest.Tokens(c.bosTokenId(), c.eosTokenIds(), c.padTokenId(),
-                c.addBosToken());
+                                List<String> svfWeights, SvfLedger svfLedger) throws IOException {
+        ModelConfig.Dimensions d = c.dims();
+        ModelManifest.Dimensions dims = new ModelManifest.Dimensions(d.hiddenSize(), d.intermediateSize(),
+                d.numLayers(), d.numHeads(), d.numKvHeads(), d.headDim(), d.vocabSize(), d.maxPositionEmbeddings(),
+                c.attention().slidingWindow(), c.norms().eps(), c.rope().global().theta(), c.embedding().tied(),
+                c.attention().qkvBias());
+        ModelConfig.Tokens t = c.tokens();
+        ModelManifest.Tokens tokens = new ModelManifest.Tokens(t.bosTokenId(), t.eosTokenIds(), t.padTokenId(),
+                t.addBosToken());
         ModelManifest.Files files = new ModelManifest.Files(OnnxExporter.MODEL_FILE,
                 written.dataFile() == null ? null : written.dataFile().getFileName().toString(),
                 digests.containsKey("tokenizer.json") ? "tokenizer.json" : null,
@@ -49,11 +53,10 @@ final class ManifestFactory {
         ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true);
         ModelManifest.Svf svf;
         if (options.svfEnabled()) {
-            java.util.Map<String, long[]> shapes = c.expectedTensors();
             List<ModelManifest.SvfMatrix> matrices = svfWeights.stream().map(w -> {
-                long[] shape = shapes.get(w);
-                int rows = (int) shape[0];
-                int cols = (int) shape[1];
+                int[] shape = svfLedger.shape(w); // a block of a fused tensor has no checkpoint shape of its own
+                int rows = shape[0];
+                int cols = shape[1];
                 return new ModelManifest.SvfMatrix(w, GraphNames.svfInput(w), Math.min(rows, cols), rows, cols);
             }).toList();
             svf = new ModelManifest.Svf(true, options.svfForm().id(), OnnxExporter.SVF_FILE, matrices);

@@ -47,6 +47,15 @@ public final class SvfLedger implements AutoCloseable {
         jobs.add(new Job(name, weight, rows, cols));
     }
 
+    /** {rows, cols} of a registered matrix (its name may be a block of a fused checkpoint tensor). */
+    public synchronized int[] shape(String name) {
+        Integer i = index.get(name);
+        if (i == null) {
+            throw new IllegalArgumentException("matrix not registered: " + name);
+        }
+        return new int[] {jobs.get(i).rows(), jobs.get(i).cols()};
+    }
+
     /** The factors of {@code name}; the second call for a name releases them. */
     public SvfFactors factors(String name) {
         CompletableFuture<SvfFactors> future;

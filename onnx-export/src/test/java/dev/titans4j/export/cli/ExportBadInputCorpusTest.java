@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.titans4j.export.hf.Families;
 import dev.titans4j.export.safetensors.DType;
 import dev.titans4j.export.testing.CorruptSafetensors;
 import dev.titans4j.export.testing.TinyCheckpoint;
@@ -217,8 +218,7 @@ class ExportBadInputCorpusTest {
                         Files.readString(hf.resolve("config.json")).replaceFirst("\\{", "{\"vocab_size\": 7, ")),
                 "config.json: not valid JSON: Duplicate field 'vocab_size' (line 9, column 15)"));
         cases.add(written("unsupported architecture", TinyCheckpoint.of("GPT2LMHeadModel").vocab(512),
-                "unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM, MistralForCausalLM,"
-                        + " Qwen2ForCausalLM"));
+                "unsupported architecture GPT2LMHeadModel; supported: " + Families.supportedList()));
         cases.add(written("hidden_act gelu", base().config("hidden_act", "gelu"),
                 "config.json: 'hidden_act' is 'gelu'; only silu (SwiGLU) is supported"));
         cases.add(written("num_hidden_layers 0", base().config("num_hidden_layers", 0),

@@ -66,4 +66,15 @@ class SvfLedgerTest {
                             + " decomposition failed (eigenvalue iteration did not converge)");
         }
     }
+
+    /** The manifest takes each matrix's shape from here: a block of a fused tensor has no checkpoint shape. */
+    @Test
+    void knowsTheShapeOfEveryRegisteredMatrix() {
+        try (SvfLedger ledger = new SvfLedger()) {
+            ledger.register("model.layers.0.mlp.gate_proj.weight", () -> new float[12 * 7], 12, 7);
+            assertThat(ledger.shape("model.layers.0.mlp.gate_proj.weight")).containsExactly(12, 7);
+            assertThatThrownBy(() -> ledger.shape("model.layers.0.mlp.up_proj.weight"))
+                    .hasMessage("matrix not registered: model.layers.0.mlp.up_proj.weight");
+        }
+    }
 }
