@@ -47,7 +47,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
 
     @Option(names = "--work", paramLabel = "DIR",
             description = "keep the checkpoint and exports here and reuse them (default: a temporary folder, deleted"
-                    + " afterwards); integration-tests/target/decode-bench reuses decode-bench's exports")
+                    + " afterwards)")
     Path work;
 
     @Option(names = "--system-tokens", paramLabel = "N", defaultValue = "1500",

@@ -37,7 +37,6 @@ public final class ServeBenchmark {
         Path dir = settings.work().resolve(settings.shape().name());
         log.println("serve-bench: " + settings.shape().describe());
         Path hf = RandomCheckpoint.ensure(settings.shape(), dir.resolve("hf"), null, 42);
-        // the decode benchmark's folder names: --work integration-tests/target/decode-bench reuses its exports
         Path fp32 = BenchExport.ensure(hf, dir.resolve("fp32-plain"), Precision.fp32,
                 Int4Quantizer.DEFAULT_BLOCK_SIZE, false, log);
         Path int4 = BenchExport.ensure(hf, dir.resolve("int4-plain"), Precision.int4,
