@@ -57,11 +57,9 @@ public record ServeResult(ServeSettings settings, List<Conversation.Run> chat, L
                 settings.repeats()));
         t.append(String.format(Locale.ROOT, "Prefix cache (fp32, %d-token system+tools prompt, %d-token answers):%n",
                 settings.systemTokens(), settings.answerTokens()));
-        t.append(String.format(Locale.ROOT, "  %-22s %8s %10s %7s %9s %9s %11s %10s %10s%n", "conversation",
-                "requests", "prefilled", "unique", "no reuse", "prefilled", "TTFT first", "TTFT last",
+        t.append(String.format(Locale.ROOT, "  %-22s %8s %10s %7s %9s %9s %12s %11s %10s%n", "conversation",
+                "requests", "prefilled", "unique", "no reuse", "pre/uniq", "TTFT first s", "TTFT last s",
                 "last/first"));
-        t.append(String.format(Locale.ROOT, "  %-22s %8s %10s %7s %9s %9s %11s %10s %10s%n", "", "", "", "", "",
-                "/unique", "s", "s", ""));
         conversationRow(t, settings.chatTurns() + "-turn chat", chat);
         conversationRow(t, settings.toolRounds() + "-round tool loop", toolLoop);
         t.append(String.format(Locale.ROOT, "Concurrent decode (greedy, %d tokens per request, tok/s):%n",
@@ -78,7 +76,7 @@ public record ServeResult(ServeSettings settings, List<Conversation.Run> chat, L
 
     private static void conversationRow(StringBuilder t, String name, List<Conversation.Run> runs) {
         Conversation.Run run = runs.get(0); // token counts are the same in every repeat
-        t.append(String.format(Locale.ROOT, "  %-22s %8d %10d %7d %9d %8.2fx %11.3f %10.3f %9.2fx%n", name,
+        t.append(String.format(Locale.ROOT, "  %-22s %8d %10d %7d %9d %8.2fx %12.3f %11.3f %9.2fx%n", name,
                 run.turns().size(), run.prefilled(), run.unique(), run.withoutReuse(), run.prefillTokenRatio(),
                 median(runs, Conversation.Run::firstTtft), median(runs, Conversation.Run::lastTtft),
                 median(runs, Conversation.Run::ttftRatio)));
