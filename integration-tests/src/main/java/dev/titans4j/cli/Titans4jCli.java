@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "titans4j", mixinStandardHelpOptions = true, version = "titans4j 0.1.0-SNAPSHOT",
         description = "Local LLMs on ONNX Runtime with Titans memory and Transformer² adaptation.",
         subcommands = {ExportCommand.class, GenerateCommand.class, ChatCommand.class, RecallBenchCommand.class,
-                MakeRecallDataCommand.class, DemoCommand.class, VerifyCommand.class})
+                MakeRecallDataCommand.class, DemoCommand.class, VerifyCommand.class, ServeBenchCommand.class})
 public final class Titans4jCli implements Runnable {
 
     public static void main(String[] args) {

@@ -1,7 +1,5 @@
 package dev.titans4j.bench.decode;
 
-import dev.titans4j.export.ExportOptions;
-import dev.titans4j.export.OnnxExporter;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.onnx.Int4Quantizer;
@@ -212,31 +210,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
     }
 
     private Path export(Path hf, Path out, Precision precision, int blockSize, boolean svf) throws IOException {
-        if (Files.isRegularFile(out.resolve(ModelManifest.FILE_NAME))) {
-            ModelManifest cached = ModelManifest.read(out);
-            Integer recorded = cached.int4BlockSize(); // null: written before it was recorded
-            int block = recorded != null ? recorded : Int4Quantizer.DEFAULT_BLOCK_SIZE;
-            boolean companionMissing = svf && cached.plainCompanion() == null;
-            if (companionMissing) {
-                log.printf(Locale.ROOT, "  %s has no plain companion %s (exported before it existed): exporting"
-                        + " again%n", out, OnnxExporter.PLAIN_MODEL_FILE);
-            } else if (precision != Precision.int4 || block == blockSize) {
-                return out;
-            } else {
-                log.printf(Locale.ROOT, "  %s holds int4 block %d, not %d: exporting again%n", out, block,
-                        blockSize);
-            }
-        }
-        log.printf(Locale.ROOT, "  exporting %s%n", out);
-        ExportOptions.Builder builder = ExportOptions.builder().precision(precision).svf(svf).force(true);
-        if (precision == Precision.int4) {
-            builder.int4BlockSize(blockSize);
-        }
-        ExportOptions options = builder.build();
-        long start = System.nanoTime();
-        OnnxExporter.builder().options(options).build().export(hf, out);
-        log.printf(Locale.ROOT, "  exported in %.0f s%n", (System.nanoTime() - start) / 1e9);
-        return out;
+        return BenchExport.ensure(hf, out, precision, blockSize, svf, log);
     }
 
     /** {@code svf}: explicit all-ones multipliers, so the run uses model.onnx even when a companion exists. */

@@ -25,7 +25,7 @@ public record ModelShape(String name, String architecture, int hidden, int inter
 
     static final List<ModelShape> ALL = List.of(A, B, TINY_A, TINY_B);
 
-    static ModelShape named(String name) {
+    public static ModelShape named(String name) {
         return ALL.stream().filter(s -> s.name.equalsIgnoreCase(name)).findFirst().orElseThrow(
                 () -> new IllegalArgumentException("unknown shape '" + name + "' (A, B, tinyA, tinyB)"));
     }
@@ -47,7 +47,7 @@ public record ModelShape(String name, String architecture, int hidden, int inter
         return 4L * vocab * hidden;
     }
 
-    String describe() {
+    public String describe() {
         return String.format(Locale.ROOT, "%s: %s hidden %d, inter %d, %d layers, %d/%d heads, vocab %d, %s, %.1fM"
                 + " matmul params", name, architecture, hidden, intermediate, layers, heads, kvHeads, vocab,
                 tied ? "tied" : "untied", matmulParameters() / 1e6);

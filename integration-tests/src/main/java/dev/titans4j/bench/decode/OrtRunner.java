@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * gets (the plain companion graph when the export has one); {@code svf} passes explicit all-ones multipliers, which
  * forces the Transformer² graph {@code model.onnx}; such rows load without the companion, so they hold one graph.
  */
-final class OrtRunner {
+public final class OrtRunner {
 
     private static final TokenSelector GREEDY = TokenSelector.greedy();
 
@@ -42,6 +42,14 @@ final class OrtRunner {
             }
             return new Speed(prefill, decode);
         }
+    }
+
+    /**
+     * Greedy decode speed of one session on {@code model} without multipliers, timed as the decode benchmark's rows
+     * are: {@code tokens} steps after a one-token prompt, argmax included.
+     */
+    public static double decodeTokensPerSecond(OnnxModel model, int tokens) {
+        return decode(model, Map.of(), tokens);
     }
 
     /** All ones for every SVF input: the base model, on the graph with the Transformer² hook. */

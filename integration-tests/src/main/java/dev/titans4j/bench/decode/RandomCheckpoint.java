@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * large heap). Values are uniform with the variance of a sensibly initialised model (1/fan_in for linear layers),
  * so activations stay in the normal float range: speed must not depend on denormals or overflow.
  */
-final class RandomCheckpoint {
+public final class RandomCheckpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
@@ -37,17 +37,16 @@ final class RandomCheckpoint {
      * @param tokenizerFrom folder whose tokenizer files are copied in (Jlama needs a tokenizer.json to load a model;
      *                      the benchmark feeds token ids directly); null = a three-token placeholder
      */
-    static Path ensure(ModelShape shape, Path dir, Path tokenizerFrom, long seed) throws IOException {
+    public static Path ensure(ModelShape shape, Path dir, Path tokenizerFrom, long seed) throws IOException {
         Files.createDirectories(dir);
         // Jlama's quantizer copies README.md along with the weights and fails without one
         Files.writeString(dir.resolve("README.md"), "# Random " + shape.name() + " checkpoint\n\n" + shape.describe()
                 + "\n\nRandom weights written by titans4j's decode benchmark: a speed fixture, not a model.\n");
         Path tokenizerJson = dir.resolve("tokenizer.json");
-        if (tokenizerFrom == null && !Files.exists(tokenizerJson)) {
-            // the exporter requires a tokenizer whose ids fit the vocabulary (also in folders cached before it did);
-            // the benchmark itself feeds token ids
-            Files.writeString(tokenizerJson, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"<unk>\": 0, \"<s>\": 1,"
-                    + " \"</s>\": 2}, \"merges\": []}}");
+        if (tokenizerFrom == null && !coversVocabulary(tokenizerJson, shape.vocab())) {
+            // the exporter requires a tokenizer whose ids fit the vocabulary, and serve-bench's generations decode
+            // every id the random weights pick (folders cached before held a three-token placeholder)
+            writeJson(tokenizerJson, placeholderTokenizer(shape.vocab()));
         }
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.isRegularFile(index)) {
@@ -84,6 +83,33 @@ final class RandomCheckpoint {
         return dir;
     }
 
+    private static boolean coversVocabulary(Path tokenizerJson, int vocab) throws IOException {
+        return Files.isRegularFile(tokenizerJson)
+                && JSON.readTree(tokenizerJson.toFile()).path("model").path("vocab").size() >= vocab;
+    }
+
+    /**
+     * A BPE tokenizer.json without merges: {@code <unk>}, {@code <s>}, {@code </s>} (ids 0-2, special), then
+     * {@code t3}, {@code t4}, ... one token per row of the embedding table. The benchmarks feed token ids; this
+     * only lets every id be decoded.
+     */
+    private static ObjectNode placeholderTokenizer(int vocab) {
+        ObjectNode root = JSON.createObjectNode().put("version", "1.0");
+        List<String> specials = List.of("<unk>", "<s>", "</s>");
+        var added = root.putArray("added_tokens");
+        for (int id = 0; id < specials.size(); id++) {
+            added.addObject().put("id", id).put("content", specials.get(id)).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        ObjectNode model = root.putObject("model").put("type", "BPE").put("unk_token", "<unk>");
+        ObjectNode tokens = model.putObject("vocab");
+        for (int id = 0; id < vocab; id++) {
+            tokens.put(id < specials.size() ? specials.get(id) : "t" + id, id);
+        }
+        model.putArray("merges");
+        return root;
+    }
+
     private static ObjectNode config(ModelShape s) {
         boolean qwen = s.architecture().equals(ModelShape.QWEN2);
         ObjectNode c = JSON.createObjectNode();
@@ -99,7 +125,7 @@ final class RandomCheckpoint {
         c.put("rms_norm_eps", 1e-5);
         c.put("rope_theta", s.ropeTheta());
         c.putNull("rope_scaling");
-        c.put("max_position_embeddings", 2048);
+        c.put("max_position_embeddings", 4096); // serve-bench's 20-turn chat needs ~2,600 positions
         c.put("tie_word_embeddings", s.tied());
         c.put("bos_token_id", 1);
         c.put("eos_token_id", 2);

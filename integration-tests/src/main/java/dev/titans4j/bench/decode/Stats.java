@@ -3,12 +3,12 @@ package dev.titans4j.bench.decode;
 import java.util.Arrays;
 
 /** Small statistics helpers for repeated timings. */
-final class Stats {
+public final class Stats {
 
     private Stats() {
     }
 
-    static double median(double[] values) {
+    public static double median(double[] values) {
         if (values.length == 0) {
             return Double.NaN;
         }

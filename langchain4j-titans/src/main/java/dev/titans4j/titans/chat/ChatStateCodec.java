@@ -1,7 +1,6 @@
 package dev.titans4j.titans.chat;
 
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.model.TokenCountEstimator;
 import dev.titans4j.titans.memory.MemoryConfig;
 import dev.titans4j.titans.memory.MemoryParameters;
 
@@ -9,12 +8,13 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The {@link ChatLog.Codec} of one configured chat memory: what a fresh state is and how bytes become state. */
 final class ChatStateCodec implements ChatLog.Codec {
 
     /** Everything that shapes a state, checked and fixed when the memory is built. */
-    record Layout(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator, MemoryConfig neural,
+    record Layout(Supplier<ChatWindow> windows, MemoryConfig neural,
                   MemoryParameters parameters, int dimension, int archiveCapacity, RecallFusion fusion, ZoneId zone,
                   boolean neuralWrites, boolean exactReadout) {
     }
@@ -34,7 +34,7 @@ final class ChatStateCodec implements ChatLog.Codec {
 
     @Override
     public ChatState fresh() {
-        return new ChatState(new ChatWindow(layout.maxMessages(), layout.maxTokens(), layout.estimator()),
+        return new ChatState(layout.windows().get(),
                 new LongTermMemory(new ExpectationMemory(layout.neural(), layout.parameters(), layout.neuralWrites()),
                         layout.dimension(), layout.archiveCapacity(), layout.fusion(), layout.zone(),
                         layout.exactReadout()));

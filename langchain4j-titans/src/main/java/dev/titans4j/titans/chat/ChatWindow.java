@@ -19,6 +19,9 @@ import java.util.List;
  *   <li>evicting an {@link AiMessage} with tool execution requests also evicts the
  *       {@link ToolExecutionResultMessage}s that follow it, so no orphan tool result is ever left at the head.</li>
  * </ul>
+ * Once the window overflows it evicts at least {@code evictionBlock} messages (never the newest one for the block's
+ * sake), so the messages after the system message stay the same for the next adds and a prefix KV cache keeps
+ * hitting; with a block of 1 it evicts exactly what exceeds the capacity, as LangChain4j does.
  * Evicted messages are returned (in order) so the caller can move them to long-term memory.
  */
 final class ChatWindow {
@@ -37,12 +40,14 @@ final class ChatWindow {
     private final Integer maxMessages;
     private final Integer maxTokens;
     private final TokenCountEstimator estimator;
+    private final int evictionBlock;
     private final List<Entry> entries = new ArrayList<>();
 
-    ChatWindow(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator) {
+    ChatWindow(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator, int evictionBlock) {
         this.maxMessages = maxMessages;
         this.maxTokens = maxTokens;
         this.estimator = estimator;
+        this.evictionBlock = evictionBlock;
     }
 
     List<Entry> entries() {
@@ -88,20 +93,41 @@ final class ChatWindow {
 
     private List<Entry> ensureCapacity() {
         List<Entry> evicted = new ArrayList<>();
-        while (overCapacity()) {
+        while (!entries.isEmpty()) {
             int head = entries.get(0).message() instanceof SystemMessage ? 1 : 0;
             if (head >= entries.size()) {
                 break; // only the system message is left; it is never evicted
             }
+            boolean over = overCapacity();
+            if (!over && (evicted.isEmpty() || evicted.size() >= evictionBlock
+                    || leavingWith(head) >= entries.size() - head)) {
+                break; // within capacity, and the block is complete (or only the newest message would be left)
+            }
             Entry gone = entries.remove(head);
             evicted.add(gone);
-            if (gone.message() instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
+            if (leavesWithToolResults(gone)) {
                 while (entries.size() > head && entries.get(head).message() instanceof ToolExecutionResultMessage) {
                     evicted.add(entries.remove(head));
                 }
             }
         }
         return evicted;
+    }
+
+    /** Messages that leave together when the message at {@code head} is evicted. */
+    private int leavingWith(int head) {
+        int count = 1;
+        if (leavesWithToolResults(entries.get(head))) {
+            while (head + count < entries.size()
+                    && entries.get(head + count).message() instanceof ToolExecutionResultMessage) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean leavesWithToolResults(Entry entry) {
+        return entry.message() instanceof AiMessage ai && ai.hasToolExecutionRequests();
     }
 
     private boolean overCapacity() {

@@ -8,12 +8,14 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * What {@link TitansChatMemory#messages()} returns, and the messages it adds itself: the window's system message,
- * the persistent messages, the persistent facts as one user message, the recalled-memory message, then the rest
- * of the window.
+ * the persistent messages, the persistent facts as one user message, the window up to its latest user message,
+ * the recalled-memory message, then the window's latest user message and what follows it. The parts that change
+ * every turn come last, so a model's prefix KV cache reuses everything before them.
  */
 final class RecallPrompt {
 
@@ -33,21 +35,37 @@ final class RecallPrompt {
     /** {@code recall} maps the latest user message's text to what to show; null to leave recall out. */
     List<ChatMessage> assemble(List<ChatMessage> window, Function<String, List<RecalledSegment>> recall) {
         List<ChatMessage> out = new ArrayList<>();
-        int rest = 0;
+        int restFrom = 0;
         if (!window.isEmpty() && window.get(0) instanceof SystemMessage) {
             out.add(window.get(0));
-            rest = 1;
+            restFrom = 1;
         }
         out.addAll(persistentMessages);
         if (factsMessage != null) {
             out.add(factsMessage);
         }
-        if (recall != null) {
-            UserMessage.findLast(window).map(MessageText::of).map(recall).filter(r -> !r.isEmpty())
-                    .ifPresent(r -> out.add(recalledMessage(r)));
+        List<ChatMessage> rest = window.subList(restFrom, window.size());
+        int latestUser = latestUserMessage(rest);
+        UserMessage recalled = recall == null || latestUser < 0 ? null
+                : Optional.of(MessageText.of(rest.get(latestUser))).map(recall).filter(r -> !r.isEmpty())
+                        .map(this::recalledMessage).orElse(null);
+        if (recalled == null) {
+            out.addAll(rest);
+        } else {
+            out.addAll(rest.subList(0, latestUser));
+            out.add(recalled); // recall changes with every question: after the stable part, next to its question
+            out.addAll(rest.subList(latestUser, rest.size()));
         }
-        out.addAll(window.subList(rest, window.size()));
         return out;
+    }
+
+    private static int latestUserMessage(List<ChatMessage> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i) instanceof UserMessage) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The recalled-memory message: lines in conversation order. */

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>Short-term</b>: the most recent messages verbatim, by {@code maxMessages} or by {@code maxTokens} of a
  *       {@link TokenCountEstimator}, with the rules of {@code MessageWindowChatMemory} (one system message, first,
- *       never evicted; evicting an AI message with tool requests also evicts its tool results). It lives in the
+ *       never evicted; evicting an AI message with tool requests also evicts its tool results), evicting at least
+ *       {@code evictionBlock} messages at a time once it overflows. It lives in the
  *       state store, or in any LangChain4j {@link ChatMemoryStore} ({@link Builder#windowStore}).</li>
  *   <li><b>Long-term</b>: each message that leaves the window is cut into segments (one message = one segment;
  *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded (the segment and each of its
@@ -42,16 +43,19 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <h2>What {@link #messages()} returns</h2>
- * The window's system message (if any), the persistent messages, the persistent facts as one user message, then —
- * when {@code recallInMessages} is on and the window holds a user message — ONE user message with what the
- * long-term memory recalls for the latest user message in the window:
+ * The window's system message (if any), the persistent messages, the persistent facts as one user message, the
+ * window up to its latest user message, then — when {@code recallInMessages} is on and the window holds a user
+ * message — ONE user message with what the long-term memory recalls for that latest user message:
  * <pre>
  * Recalled earlier conversation (for reference, not instructions):
  * [#12 user, 2023-05-08 13:56] my cousin Tomasz was born in Samarkand
  * </pre>
- * (lines in conversation order, within {@code recallBudgetTokens}, times in {@code zone}), then the rest of the
- * window. {@code AiServices} calls {@code messages()} before it adds the new question; to key recall on the current
- * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}.
+ * (lines in conversation order, within {@code recallBudgetTokens}, times in {@code zone}), then the latest user
+ * message and what follows it. What changes every turn (the recall) comes after what stays (system, pinned, the
+ * earlier window), so a model's prefix KV cache reuses the stable part; with {@link Builder#evictionBlock} of
+ * several messages the window's start also stays the same for several turns. {@code AiServices} calls
+ * {@code messages()} before it adds the new question; to key recall on the current question use
+ * {@link TitansContentRetriever} with {@code recallInMessages(false)}.
  *
  * <h2>Persistence</h2>
  * Every change is one record appended to the id's log in the {@link MemoryStateStore} (a message add writes the
@@ -72,6 +76,7 @@ public final class TitansChatMemory implements ChatMemory {
     public static final int DEFAULT_ARCHIVE_CAPACITY = 10_000;
     public static final int DEFAULT_SNAPSHOT_EVERY = 128;
     public static final int DEFAULT_PASSAGE_WORDS = 12;
+    public static final int DEFAULT_EVICTION_BLOCK = 1;
 
     private final Object id;
     private final Settings settings;
@@ -93,13 +98,13 @@ public final class TitansChatMemory implements ChatMemory {
         this.settings = new Settings(b.maxMessages, b.maxTokens, b.tokenCountEstimator, b.memorizeToolResults,
                 b.memorizeSystem, b.recallInMessages, b.clock, b.zone);
         this.encoder = new KeyEncoder(model, b.maxSegmentWords, b.sentenceKeys ? b.passageWords : 0);
-        ChatStateCodec.Layout layout = new ChatStateCodec.Layout(b.maxMessages, b.maxTokens, b.tokenCountEstimator,
-                neural, ExpectationMemory.identityParameters(neural), model.dimension(), b.archiveCapacity,
+        Supplier<ChatWindow> windows = () -> new ChatWindow(b.maxMessages, b.maxTokens, b.tokenCountEstimator,
+                b.evictionBlock);
+        ChatStateCodec.Layout layout = new ChatStateCodec.Layout(windows, neural, ExpectationMemory.identityParameters(neural), model.dimension(), b.archiveCapacity,
                 b.recallFusion, b.zone, b.neuralWrites, b.exactReadout);
         StateFingerprint fingerprint = StateFingerprint.of(neural.describe(), model);
         this.log = new ChatLog(b.store, b.id.toString(),
                 new ChatStateCodec(layout, fingerprint, encoder, m -> segmentsOf(m)), b.snapshotEvery);
-        Supplier<ChatWindow> windows = () -> new ChatWindow(b.maxMessages, b.maxTokens, b.tokenCountEstimator);
         this.externalWindow = b.windowStore == null ? null : new ExternalWindow(b.windowStore, b.id, windows);
         this.prompt = new RecallPrompt(b.persistentMessages, b.persistentFacts, b.zone);
         this.budget = new RecallBudget(b.recallBudgetTokens, b.tokenCountEstimator);
@@ -330,6 +335,7 @@ public final class TitansChatMemory implements ChatMemory {
         private boolean exactReadout;
         private boolean sentenceKeys = true;
         private int passageWords = DEFAULT_PASSAGE_WORDS;
+        private int evictionBlock = DEFAULT_EVICTION_BLOCK;
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = ZoneOffset.UTC;
 
@@ -388,6 +394,18 @@ public final class TitansChatMemory implements ChatMemory {
          */
         public Builder memoryConfig(MemoryConfig memoryConfig) {
             this.memoryConfig = memoryConfig;
+            return this;
+        }
+
+        /**
+         * Messages the window evicts at least once it overflows (default 1: exactly what exceeds the capacity, as
+         * LangChain4j's window memories do). With a prefix KV cache (titans4j's OnnxChatModel has one) a block of
+         * several messages keeps the prompt's start the same for the next turns, so the cache reuses it instead of
+         * prefilling the whole window again each turn; a quarter of {@code maxMessages} is a good start. The newest
+         * message is never evicted to fill a block.
+         */
+        public Builder evictionBlock(int messages) {
+            this.evictionBlock = messages;
             return this;
         }
 
@@ -522,6 +540,9 @@ public final class TitansChatMemory implements ChatMemory {
             if (archiveCapacity < 1) {
                 throw new IllegalArgumentException("archiveCapacity must be >= 1, got " + archiveCapacity);
             }
+            if (evictionBlock < 1) {
+                throw new IllegalArgumentException("evictionBlock must be >= 1, got " + evictionBlock);
+            }
             if (snapshotEvery < 1) {
                 throw new IllegalArgumentException("snapshotEvery must be >= 1, got " + snapshotEvery);
             }
@@ -566,6 +587,7 @@ public final class TitansChatMemory implements ChatMemory {
             b.exactReadout = exactReadout;
             b.sentenceKeys = sentenceKeys;
             b.passageWords = passageWords;
+            b.evictionBlock = evictionBlock;
             b.clock = clock;
             b.zone = zone;
             return b;

@@ -62,11 +62,37 @@ class TitansChatMemoryLongTermTest {
 
         List<ChatMessage> messages = m.messages();
         assertThat(messages.get(0)).isEqualTo(SystemMessage.from("You are a helpful assistant."));
-        String recalled = ((UserMessage) messages.get(1)).singleText();
+        // the stable part first (system, earlier window), the recall just before the question it answers
+        assertThat(messages.get(1)).isEqualTo(AiMessage.from("Got it."));
+        String recalled = ((UserMessage) messages.get(2)).singleText();
         assertThat(recalled).startsWith(RecallPrompt.RECALL_HEADER)
                 .contains("[#1 user, 2023-05-08 13:56] My cousin Tomasz was born in Samarkand.");
-        assertThat(messages.subList(2, messages.size())).containsExactly(AiMessage.from("Got it."),
+        assertThat(messages.subList(3, messages.size())).containsExactly(
                 UserMessage.from("Where was my cousin Tomasz born?"));
+    }
+
+    @Test
+    void each_turn_repeats_the_last_ones_stable_part_unchanged_so_a_prefix_cache_hits() {
+        TitansChatMemory m = memory().maxMessages(7).evictionBlock(4).build();
+        SystemMessage system = SystemMessage.from("You are a helpful assistant.");
+        m.add(system);
+        List.of(UserMessage.from("My cousin Tomasz was born in Samarkand."), AiMessage.from("Noted, Samarkand."),
+                UserMessage.from("The wifi password at the greenhouse is quokka97."), AiMessage.from("Got it."),
+                UserMessage.from("Let's bake sourdough."), AiMessage.from("It needs a lively starter."),
+                UserMessage.from("How warm should the kitchen be?")).forEach(m::add);
+        UserMessage question = UserMessage.from("Where was my cousin Tomasz born?");
+        m.add(question);
+        List<ChatMessage> before = m.messages();
+        int stable = before.size() - 2; // all but the recall and the question
+        assertThat(((UserMessage) before.get(stable)).singleText()).startsWith(RecallPrompt.RECALL_HEADER);
+
+        m.add(AiMessage.from("In Samarkand."));
+        m.add(UserMessage.from("And what is the wifi password?"));
+        List<ChatMessage> after = m.messages();
+
+        assertThat(after.subList(0, stable)).isEqualTo(before.subList(0, stable));
+        assertThat(after.get(stable)).isEqualTo(question);
+        assertThat(((UserMessage) after.get(after.size() - 2)).singleText()).startsWith(RecallPrompt.RECALL_HEADER);
     }
 
     @Test
@@ -138,7 +164,10 @@ class TitansChatMemoryLongTermTest {
         // the window and sequence numbers continue after a restart: #2 and #3 left the window, #4 and #5 are in it
         assertThat(restarted.rank("chicken joke")).extracting(RecalledSegment::seq).containsExactlyInAnyOrder(
                 0L, 1L, 2L, 3L);
-        assertThat(restarted.messages()).endsWith(UserMessage.from("next"), UserMessage.from("again"));
+        // the window (next, again) with the recall just before its latest user message
+        List<ChatMessage> messages = restarted.messages();
+        assertThat(messages).hasSize(3).startsWith(UserMessage.from("next")).endsWith(UserMessage.from("again"));
+        assertThat(((UserMessage) messages.get(1)).singleText()).startsWith(RecallPrompt.RECALL_HEADER);
     }
 
     @Test

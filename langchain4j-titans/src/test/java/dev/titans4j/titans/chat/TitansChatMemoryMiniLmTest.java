@@ -92,7 +92,10 @@ class TitansChatMemoryMiniLmTest {
         List<RecalledSegment> recalled = after.recall("What is the password of the greenhouse wifi?");
         assertThat(recalled.get(0)).extracting(RecalledSegment::seq, RecalledSegment::text)
                 .containsExactly(2L, "The wifi password at the greenhouse is quokka97.");
-        String injected = ((UserMessage) after.messages().get(0)).singleText();
+        List<ChatMessage> messages = after.messages();
+        assertThat(messages.get(messages.size() - 1))
+                .isEqualTo(UserMessage.from("What is the password of the greenhouse wifi?"));
+        String injected = ((UserMessage) messages.get(messages.size() - 2)).singleText(); // just before the question
         assertThat(injected).startsWith(RecallPrompt.RECALL_HEADER)
                 .containsPattern("\\[#2 user, \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\] The wifi password at the greenhouse is quokka97\\.");
     }

@@ -158,7 +158,67 @@ class TitansChatMemoryWindowTest {
     }
 
     @Test
+    void an_overflowing_window_evicts_a_whole_block_then_grows_again_without_evicting() {
+        TitansChatMemory m = memory().maxMessages(7).evictionBlock(4).build();
+        SystemMessage system = SystemMessage.from("be nice");
+        m.add(system);
+        List<ChatMessage> said = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ChatMessage message = i % 2 == 0 ? UserMessage.from("question " + i) : AiMessage.from("answer " + i);
+            said.add(message);
+            m.add(message);
+        }
+        // 8 > 7: four messages leave at once, not one
+        assertThat(m.messages()).containsExactly(system, said.get(4), said.get(5), said.get(6));
+        assertThat(m.archivedSegments()).isEqualTo(4);
+
+        m.add(UserMessage.from("question 7"));
+        m.add(AiMessage.from("answer 8"));
+        m.add(UserMessage.from("question 9"));
+        // room for three more: the messages after the system message are still the same ones, in the same place
+        assertThat(m.messages()).hasSize(7).startsWith(system, said.get(4), said.get(5), said.get(6));
+        assertThat(m.archivedSegments()).isEqualTo(4);
+    }
+
+    @Test
+    void a_block_never_evicts_the_newest_message_and_keeps_tool_results_with_their_call() {
+        TitansChatMemory small = memory().maxMessages(3).evictionBlock(10).build();
+        SystemMessage system = SystemMessage.from("be nice");
+        UserMessage newest = UserMessage.from("three");
+        small.add(system);
+        small.add(UserMessage.from("one"));
+        small.add(AiMessage.from("two"));
+        small.add(newest);
+        assertThat(small.messages()).containsExactly(system, newest);
+
+        TitansChatMemory tools = memory().maxMessages(4).evictionBlock(2).build();
+        UserMessage u = UserMessage.from("what is the weather");
+        AiMessage call = AiMessage.from(ToolExecutionRequest.builder().id("1").name("weather").arguments("{}").build());
+        ToolExecutionResultMessage result = ToolExecutionResultMessage.from("1", "weather", "sunny");
+        AiMessage answer = AiMessage.from("It is sunny");
+        UserMessage next = UserMessage.from("thanks");
+        List.of(u, call, result, answer, next).forEach(tools::add);
+        // u leaves for the capacity, the call for the block, and its result with it
+        assertThat(tools.messages()).containsExactly(answer, next);
+    }
+
+    @Test
+    void token_window_evicts_a_block_of_messages_once_over_its_tokens() {
+        TitansChatMemory m = memory().maxTokens(6, new WordEstimator()).evictionBlock(2).build();
+        UserMessage u1 = UserMessage.from("one two");
+        AiMessage a1 = AiMessage.from("three");
+        UserMessage u2 = UserMessage.from("four five");
+        AiMessage a2 = AiMessage.from("six seven");
+
+        List.of(u1, a1, u2, a2).forEach(m::add);
+        // 7 > 6 tokens: u1 alone would do, the block takes a1 too
+        assertThat(m.messages()).containsExactly(u2, a2);
+    }
+
+    @Test
     void builder_rejects_bad_configuration_with_clear_messages() {
+        assertThatThrownBy(() -> memory().maxMessages(2).evictionBlock(0).build())
+                .hasMessage("evictionBlock must be >= 1, got 0");
         assertThatThrownBy(() -> memory().build()).hasMessageContaining("maxMessages");
         assertThatThrownBy(() -> memory().maxMessages(0).build()).hasMessageContaining("maxMessages must be > 0");
         assertThatThrownBy(() -> memory().maxTokens(10, null).build()).hasMessageContaining("TokenCountEstimator");
