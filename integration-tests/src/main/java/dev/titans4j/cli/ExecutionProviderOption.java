@@ -1,0 +1,20 @@
+package dev.titans4j.cli;
+
+import dev.titans4j.t2.engine.ExecutionProvider;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --execution-provider} of the commands that run a model. CUDA needs the jar built with the Maven profile
+ * {@code -Pcuda}; with the default (CPU-only) build the engine refuses it in one line that says so.
+ */
+final class ExecutionProviderOption {
+
+    @Option(names = "--execution-provider", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "where ONNX Runtime runs the model: cpu (default) or cuda (needs the -Pcuda build, an"
+                    + " fp16 export, CUDA 12 and cuDNN 9)")
+    ExecutionProvider provider = ExecutionProvider.CPU;
+
+    ExecutionProvider provider() {
+        return provider;
+    }
+}
