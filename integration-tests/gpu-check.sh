@@ -10,6 +10,7 @@
 #                                                  # (tiny shape, seconds); CI runs it after 'mvn verify'
 #   integration-tests/gpu-check.sh --probe         # on a GPU machine: GPU, Java and CUDA libraries only (seconds)
 #   integration-tests/gpu-check.sh --stage DIR     # here: write what a GPU machine needs into DIR (README, "CUDA")
+#   integration-tests/gpu-check.sh --unpack PARTS DEST  # there: DIR/parts (copied in pieces) back into a DIR
 #   integration-tests/gpu-check.sh                 # on a GPU machine: the check (about 3 minutes on an H100)
 # Options after the mode go to GpuCheck (e.g. --compare-tokens 64 --runs 5; --help lists them).
 #
@@ -87,9 +88,9 @@ require_cuda_libs() {
         fi
     done
     if [ ${#missing[@]} -gt 0 ]; then
-        fail 4 "ONNX Runtime $ORT_VERSION's CUDA provider needs CUDA 12.x and cuDNN 9.x; missing here: ${missing[*]}"\
-" (found: $(printf '%s ' "${found[@]}" | tr ' ' '\n' | sort -u | tr '\n' ' ')). The CUDA 13 libraries of a"\
-" newer image do not replace them (other sonames)."
+        fail 4 "ONNX Runtime $ORT_VERSION's CUDA provider needs CUDA 12.x and cuDNN 9.x; missing here:"\
+" ${missing[*]}. CUDA 13's libraries do not replace them (other sonames): carry the CUDA 12 ones and put their"\
+" folder on LD_LIBRARY_PATH"
     fi
     LD_LIBRARY_PATH="$(printf '%s\n' "${found[@]}" | awk '!seen[$0]++' | paste -sd:)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     export LD_LIBRARY_PATH
@@ -110,21 +111,23 @@ native_option() {
     fi
 }
 
-# Here, with Maven's cache: the slim jar (CLI classes without natives), ONNX Runtime's GPU natives, a small JRE.
+# Here, with Maven's cache: the slim jar (CLI classes without natives and MiniLM), ONNX Runtime's GPU natives, a
+# small JRE; and all three again as one xz archive cut into 60 MB parts, for copies limited in size.
 stage() {
     local out=$1 cli="$ROOT/integration-tests/target/titans4j-cli.jar"
     local gpu_jar="$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime_gpu/$ORT_VERSION/onnxruntime_gpu-$ORT_VERSION.jar"
     [ -f "$cli" ] || fail 5 "build the CLI jar first: mvn -o -q package -DskipTests"
     [ -f "$gpu_jar" ] || fail 5 "$gpu_jar is missing: mvn -q -Pcuda -pl langchain4j-t2 -am compile fetches it"
-    rm -rf "$out" && mkdir -p "$out/lib" "$out/native"
+    rm -rf "$out" && mkdir -p "$out/lib" "$out/native" "$out/parts"
     cp "$cli" "$out/lib/titans4j-slim.jar"
-    # natives of every platform (ONNX Runtime CPU, DJL's tokenizers) are not needed: GpuCheck loads the GPU ones
-    zip -q -d "$out/lib/titans4j-slim.jar" 'ai/onnxruntime/native/*' 'native/*' '*.so' '*.dll' '*.dylib' >/dev/null \
-        || true
+    # GpuCheck needs none of: natives of every platform (ONNX Runtime's CPU build, DJL, JNA), the MiniLM encoder
+    zip -q -d "$out/lib/titans4j-slim.jar" 'ai/onnxruntime/native/*' 'native/*' 'com/sun/jna/*/*' '*.onnx' \
+        >/dev/null || true
     unzip -q -j -o "$gpu_jar" 'ai/onnxruntime/native/linux-x64/*' -x '*tensorrt*' -d "$out/native"
     jlink --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported \
         --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
-    du -sh "$out"/* >&2
+    tar -C "$out" -cf - lib native jre | xz -T0 -6 | split -b 60M -d - "$out/parts/stage.tar.xz."
+    du -sh "$out"/lib "$out"/native "$out"/jre "$out"/parts/* >&2
 }
 
 case "${1:-}" in
@@ -133,15 +136,28 @@ case "${1:-}" in
     exec "$(java_cmd)" -Xmx2g -cp "$(classpath)" "$MAIN" --dry-run-cpu --shape tinyB --compare-tokens 16 \
         --prompt 32 --decode 16 --runs 1 --threads 1 --work "${GPU_CHECK_WORK:-$(mktemp -d)}" "$@"
     ;;
---probe)
-    name="$(gpu_name)"
-    echo "gpu-check: GPU $name; java: $("$(java_cmd)" -version 2>&1 | head -n 1)" >&2
-    require_cuda_libs
-    echo "gpu-check: probe passed" >&2
+--probe) # reports every prerequisite, then fails on the first missing one
+    status=0
+    if name="$(gpu_name)"; then echo "gpu-check: GPU $name" >&2; else status=3; fi
+    if java="$(java_cmd 2>/dev/null)"; then
+        echo "gpu-check: java $java: $("$java" -version 2>&1 | head -n 1)" >&2
+    else
+        echo "gpu-check: no Java 17+ (stage one: --stage DIR writes DIR/jre)" >&2
+        [ $status -ne 0 ] || status=5
+    fi
+    (require_cuda_libs) || { [ $status -ne 0 ] || status=4; }
+    echo "gpu-check: CUDA libraries on this machine: $(cuda_lib_dirs | while read -r d; do ls "$d"; done 2>/dev/null \
+        | grep -E '^lib(cudart|cublas|cublasLt|cufft|curand|cudnn)\.so\.[0-9]+$' | sort -u | paste -sd' ')" >&2
+    [ $status -ne 0 ] || echo "gpu-check: probe passed" >&2
+    exit $status
     ;;
 --stage)
     [ $# -ge 2 ] || fail 5 "--stage needs a folder"
     stage "$2"
+    ;;
+--unpack) # PARTS_DIR DEST: the parts of --stage back into a staged folder
+    [ $# -ge 3 ] || fail 5 "--unpack needs the folder of the parts and a destination"
+    mkdir -p "$3" && cat "$2"/stage.tar.xz.* | xz -dc | tar -x -C "$3"
     ;;
 *)
     name="$(gpu_name)"
