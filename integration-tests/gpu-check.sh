@@ -112,7 +112,7 @@ native_option() {
 }
 
 # Here, with Maven's cache: the slim jar (CLI classes without natives and MiniLM), ONNX Runtime's GPU natives, a
-# small JRE; and all three again as one xz archive cut into 60 MB parts, for copies limited in size.
+# small JRE; and all three again as one xz archive cut into 56 MiB parts (a 64 MiB copy limit less the repository).
 stage() {
     local out=$1 cli="$ROOT/integration-tests/target/titans4j-cli.jar"
     local gpu_jar="$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime_gpu/$ORT_VERSION/onnxruntime_gpu-$ORT_VERSION.jar"
@@ -126,14 +126,15 @@ stage() {
     unzip -q -j -o "$gpu_jar" 'ai/onnxruntime/native/linux-x64/*' -x '*tensorrt*' -d "$out/native"
     jlink --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported \
         --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
-    tar -C "$out" -cf - lib native jre | xz -T0 -6 | split -b 60M -d - "$out/parts/stage.tar.xz."
+    tar -C "$out" -cf - lib native jre | xz -T0 -6 | split -b 56M -d - "$out/parts/stage.tar.xz."
     du -sh "$out"/lib "$out"/native "$out"/jre "$out"/parts/* >&2
 }
 
 case "${1:-}" in
 --dry-run-cpu)
     shift
-    exec "$(java_cmd)" -Xmx2g -cp "$(classpath)" "$MAIN" --dry-run-cpu --shape tinyB --compare-tokens 16 \
+    # shellcheck disable=SC2046 # native_option is one word or none
+    exec "$(java_cmd)" -Xmx2g $(native_option) -cp "$(classpath)" "$MAIN" --dry-run-cpu --shape tinyB --compare-tokens 16 \
         --prompt 32 --decode 16 --runs 1 --threads 1 --work "${GPU_CHECK_WORK:-$(mktemp -d)}" "$@"
     ;;
 --probe) # reports every prerequisite, then fails on the first missing one
