@@ -11,7 +11,8 @@
 #   integration-tests/gpu-check.sh --probe         # on a GPU machine: GPU, Java and CUDA libraries only (seconds)
 #   integration-tests/gpu-check.sh --stage DIR     # here: write what a GPU machine needs into DIR (README, "CUDA")
 #   integration-tests/gpu-check.sh --unpack PARTS DEST  # there: DIR/parts (copied in pieces) back into a DIR
-#   integration-tests/gpu-check.sh                 # on a GPU machine: the check (about 3 minutes on an H100)
+#   integration-tests/gpu-check.sh                 # on a GPU machine: the check (estimated 2-4 minutes: shape B
+#                                                  # checkpoint and fp16 export took 1 min on 2 busy cores here)
 # Options after the mode go to GpuCheck (e.g. --compare-tokens 64 --runs 5; --help lists them).
 #
 # What it runs: the classes of titans4j-cli.jar with ONNX Runtime's GPU natives. From a staged folder
