@@ -68,6 +68,9 @@ public final class ChatCommand implements Callable<Integer> {
     ThreadsOption threads;
 
     @Mixin
+    ExecutionProviderOption executionProvider;
+
+    @Mixin
     SamplingOptions sampling;
 
     public ChatCommand() {
@@ -89,7 +92,7 @@ public final class ChatCommand implements Callable<Integer> {
         if (input == System.in && StandardInput.isClosed()) {
             return fail(err, "standard input is closed: chat reads one message per line from it");
         }
-        try (OnnxChatEngine engine = ModelFolder.open(model, threads.threads())) {
+        try (OnnxChatEngine engine = ModelFolder.open(model, threads.threads(), executionProvider.provider())) {
             sampling.resolve(engine.modelDefaults()); // out-of-range flags fail now, not on every message
             OnnxStreamingChatModel chatModel = OnnxStreamingChatModel.builder().engine(engine)
                     .defaultRequestParameters(OnnxChatRequestParameters.builder()

@@ -81,6 +81,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    ExecutionProviderOption executionProvider;
+
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
 
@@ -112,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new CliException("--experts needs --model");
             }
             try (OnnxChatEngine engine = model == null ? null : ProgressLine.timed(progressStream, !quiet,
-                    "loading the model " + model, () -> ModelFolder.open(model, threads.threads()))) {
+                    "loading the model " + model, () -> ModelFolder.open(model, threads.threads(), executionProvider.provider()))) {
                 if (engine != null) {
                     fitToContext(script, engine, err);
                 }

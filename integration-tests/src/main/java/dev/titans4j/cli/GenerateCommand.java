@@ -63,6 +63,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    ExecutionProviderOption executionProvider;
+
     @Option(names = "--stats", description = "print token counts, speed and stop reason to stderr")
     boolean stats;
 
@@ -79,7 +82,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (raw && system != null) {
             return fail(err, "--system needs the chat format; leave out --raw", CliException.EXIT_CODE);
         }
-        try (OnnxChatEngine engine = ModelFolder.open(model, threads.threads())) {
+        try (OnnxChatEngine engine = ModelFolder.open(model, threads.threads(), executionProvider.provider())) {
             return generate(engine, out, err);
         } catch (CliException | IllegalArgumentException e) { // PromptTooLongException included
             out.flush();

@@ -4,6 +4,7 @@ import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.t2.OnnxChatEngine;
 import dev.titans4j.t2.engine.EngineException;
 import dev.titans4j.t2.engine.EngineOptions;
+import dev.titans4j.t2.engine.ExecutionProvider;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +20,14 @@ final class ModelFolder {
     }
 
     static OnnxChatEngine open(Path folder, int threads) {
+        return open(folder, threads, ExecutionProvider.CPU);
+    }
+
+    static OnnxChatEngine open(Path folder, int threads, ExecutionProvider provider) {
         check(folder);
         try {
-            return OnnxChatEngine.load(folder, EngineOptions.defaults().withIntraOpThreads(threads));
+            return OnnxChatEngine.load(folder, EngineOptions.defaults().withIntraOpThreads(threads)
+                    .withExecutionProvider(provider));
         } catch (UncheckedIOException e) {
             throw new CliException("could not read the model in " + folder + ": " + e.getCause().getMessage());
         } catch (IllegalArgumentException | EngineException e) {

@@ -2,6 +2,8 @@ package dev.titans4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +142,26 @@ class GenerateCommandTest {
         assertThat(err.toString()).contains("temperature must be");
         assertThat(run("--model", model.toString(), "--prompt", "x", "--max-tokens", "0")).isEqualTo(1);
         assertThat(err.toString()).contains("--max-tokens must be at least 1");
+    }
+
+    @Test
+    void cudaOnTheCpuOnlyBuildIsRefusedInOneLineNamingTheCudaBuild() {
+        Assumptions.assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA));
+        assertThat(run("--model", model.toString(), "--prompt", "x", "--execution-provider", "cuda")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: The CUDA execution provider was requested but the ONNX Runtime"
+                + " on the class path has none (it offers [CPU]): build with the Maven profile -Pcuda (mvn -Pcuda"
+                + " package)").hasLineCount(1);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void cpuIsTheDefaultAndAnUnknownProviderIsAUsageError() throws Exception {
+        assertThat(run("--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "8", "--raw",
+                "--ids", "--execution-provider", "CPU")).as(err.toString()).isZero();
+        assertThat(printedIds()).isEqualTo(ExportedStories.referenceIds(ExportedStories.ONCE, 8));
+        assertThat(run("--model", model.toString(), "--prompt", "x", "--execution-provider", "tpu")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--execution-provider': 'tpu' is not an"
+                + " execution provider: cpu or cuda");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.titans4j.bench.decode;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.onnx.Int4Quantizer;
+import dev.titans4j.t2.engine.ExecutionProvider;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ public final class DecodeBenchmark implements Callable<Integer> {
             description = "A (SmolLM2-135M-like), B (Qwen2.5-0.5B-like, vocab 32000), tinyA, tinyB (smoke test)")
     List<String> shapes;
 
-    @Option(names = "--precisions", split = ",", defaultValue = "fp32,int4", description = "fp32, int4")
+    @Option(names = "--precisions", split = ",", defaultValue = "fp32,int4",
+            description = "fp32, int4, fp16 (the precision --execution-provider cuda runs)")
     List<Precision> precisions;
 
     @Option(names = "--int4-block-sizes", split = ",", defaultValue = "32", paramLabel = "N",
@@ -69,6 +71,12 @@ public final class DecodeBenchmark implements Callable<Integer> {
             description = "ONNX Runtime's intra-op threads sleep instead of busy-waiting (EngineOptions."
                     + "intraOpSpinning(false)): slower on a quiet machine, far faster on a busy one")
     boolean noSpinning;
+
+    @Option(names = "--execution-provider", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "where ONNX Runtime runs the titans4j rows: cpu (default) or cuda (-Pcuda build, fp16"
+                    + " exports: --precisions fp16); their % of bound is still against this machine's memory,"
+                    + " integration-tests/gpu-check.sh gives the GPU's")
+    ExecutionProvider executionProvider = ExecutionProvider.CPU;
 
     @Option(names = "--jlama-java", paramLabel = "JAVA",
             description = "java 21+ executable for Jlama (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java); "
@@ -216,7 +224,8 @@ public final class DecodeBenchmark implements Callable<Integer> {
     /** {@code svf}: explicit all-ones multipliers, so the run uses model.onnx even when a companion exists. */
     private Row ort(ModelShape shape, Precision precision, int t, String engine, Path export, boolean svf) {
         log.printf(Locale.ROOT, "  %s %s %s, %d thread(s)...%n", shape.name(), engine, precision, t);
-        Speed speed = OrtRunner.measure(export, svf, t, !noSpinning, promptTokens, decodeTokens, runs);
+        Speed speed = OrtRunner.measure(export, svf, t, !noSpinning, promptTokens, decodeTokens, runs,
+                executionProvider);
         log.println("    " + speed.runs());
         return Row.measured(shape, engine, precision, t, speed, weightBytesPerToken(shape, precision, export, svf));
     }

@@ -3,6 +3,7 @@ package dev.titans4j.bench.decode;
 import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.t2.engine.DecoderSession;
 import dev.titans4j.t2.engine.EngineOptions;
+import dev.titans4j.t2.engine.ExecutionProvider;
 import dev.titans4j.t2.engine.OnnxModel;
 import dev.titans4j.t2.engine.TokenSelector;
 import java.nio.file.Path;
@@ -27,7 +28,13 @@ public final class OrtRunner {
 
     static Speed measure(Path exportDir, boolean svf, int threads, boolean spinning, int promptTokens,
                          int decodeTokens, int runs) {
+        return measure(exportDir, svf, threads, spinning, promptTokens, decodeTokens, runs, ExecutionProvider.CPU);
+    }
+
+    static Speed measure(Path exportDir, boolean svf, int threads, boolean spinning, int promptTokens,
+                         int decodeTokens, int runs, ExecutionProvider provider) {
         EngineOptions options = EngineOptions.defaults().withIntraOpThreads(threads).withIntraOpSpinning(spinning)
+                .withExecutionProvider(provider)
                 .withMaxContextLength(Math.max(promptTokens, decodeTokens) + 16)
                 .withPlainCompanion(!svf); // each row holds only the graph it times
         try (OnnxModel model = OnnxModel.load(exportDir, options)) {

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param intraOpThreads threads used inside one operator (matrix multiplications); 0 lets ONNX Runtime choose
  *                       (one per physical core)
- * @param executionProvider CPU (default) or CUDA
+ * @param executionProvider CPU (default) or CUDA (needs the {@code -Pcuda} build and an fp16 export; unmeasured:
+ *                          README, "The CUDA path")
  * @param cudaDeviceId the GPU to use with {@link ExecutionProvider#CUDA}
  * @param maxContextLength caps the context (KV cache length per request) below the model's own; 0 = the model's.
  *                         Each cache holds {@code 2 x layers x kvHeads x headDim x length} elements, so a smaller

@@ -4,7 +4,6 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import dev.titans4j.export.manifest.FileIntegrity;
 import dev.titans4j.export.manifest.ModelManifest;
@@ -108,6 +107,10 @@ public final class OnnxModel implements AutoCloseable {
             throw new IllegalArgumentException(folder + ": this runtime needs a graph exported with a shared"
                     + " past/present KV buffer (manifest kvCache.sharedBuffer = true); re-export the model");
         }
+        if (options.executionProvider() == ExecutionProvider.CUDA) { // before any weights are read
+            CudaProvider.requireAvailable(OrtEnvironment.getAvailableProviders());
+            CudaProvider.requireFp16(folder, manifest.precision());
+        }
         String plainFile = options.plainCompanion() && hasSvf(manifest) && manifest.plainCompanion() != null
                 ? manifest.plainCompanion().model() : null;
         String defaultFile = plainFile != null ? plainFile : manifest.files().model();
@@ -209,12 +212,7 @@ public final class OnnxModel implements AutoCloseable {
             so.setInterOpNumThreads(1);
             so.addConfigEntry(SPINNING_CONFIG_KEY, options.intraOpSpinning() ? "1" : "0");
             if (options.executionProvider() == ExecutionProvider.CUDA) {
-                if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                    throw new EngineException("The CUDA execution provider was requested but the ONNX Runtime on the"
-                            + " classpath is the CPU-only build; replace com.microsoft.onnxruntime:onnxruntime with"
-                            + " com.microsoft.onnxruntime:onnxruntime_gpu (Maven profile 'cuda') and install CUDA");
-                }
-                so.addCUDA(options.cudaDeviceId());
+                CudaProvider.addTo(so, options.cudaDeviceId());
             }
             return so;
         } catch (OrtException | RuntimeException e) {
