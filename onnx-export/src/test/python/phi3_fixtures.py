@@ -56,6 +56,14 @@ FIXTURES = {
         rope_theta=1000000.0, partial_rotary_factor=0.75, sliding_window=None,
         short_factor=[1.0, 1.0, 2.0, 2.0, 4.0, 5.0], long_factor=[2.0, 4.0, 5.0, 8.0, 10.0, 20.0],
         dtype=torch.bfloat16, shards=2, seed=12),
+    # Phi-4-mini's own rotary shape: head_dim 64 with factor 0.75 = rotary dim 48 (a cos_cache width of 24, a
+    # multiple of 8: GroupQueryAttention's fused partial rotary), GQA 2/1, tied, bf16, one layer to stay small
+    "phi4-mini-wide": dict(
+        hidden_size=128, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
+        tie_word_embeddings=True, max_position_embeddings=256, original_max_position_embeddings=16,
+        rope_theta=10000.0, partial_rotary_factor=0.75, sliding_window=None,
+        short_factor=[1.0 + 0.05 * i for i in range(24)], long_factor=[1.0 + 0.75 * i for i in range(24)],
+        dtype=torch.bfloat16, shards=1, seed=14),
     # Phi-3-mini-4k-like: no rope_scaling (plain RoPE), full rotary over head_dim 16 (fused rotary), GQA, bf16
     "phi3-default-rope": dict(
         hidden_size=64, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
