@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What ONNX Runtime 1.24.1's CPU GroupQueryAttention does with a cos/sin cache narrower than head_dim / 2 (Phi-4-mini's
@@ -21,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * part only (pair i with i + width) and passes the rest through, exactly transformers' {@code apply_rotary_pos_emb}
  * with {@code q[..., :rotary_dim]} / {@code q[..., rotary_dim:]}. The width must be a multiple of 8 (so the rotary dim
  * a multiple of 16); narrower or odd widths are refused at run time, hence the exporter's explicit rotary path there.
- * Checked on the present key (the rotated keys as cached) against a hand computation.
+ * Checked on the present key (the rotated keys as cached) against a hand computation. The table's rows are indexed by
+ * position and must reach the total sequence length.
  */
 class GroupQueryAttentionRotaryContractTest {
     @TempDir
@@ -40,9 +42,25 @@ class GroupQueryAttentionRotaryContractTest {
                 .hasMessageContaining("cos_cache dimension 1 must be <= head_size / 2 and a multiple of 8.");
     }
 
+    /**
+     * The table needs rows only up to the total sequence length, whatever the (shared) past buffer's capacity: a
+     * per-run slice of a longer table (longrope's short or long rows) is enough.
+     */
+    @ParameterizedTest(name = "past buffer {0}")
+    @ValueSource(ints = {0, 8})
+    void needsTableRowsUpToTheTotalLengthOnly(int buffer) throws Exception {
+        assertThat(run(32, 16, 3, buffer)).isLessThan(1e-6);
+        assertThatThrownBy(() -> run(32, 16, 2, buffer)).isInstanceOf(OrtException.class)
+                .hasMessageContaining("cos_cache dimension 0 shall not be less than total_sequence_length.");
+    }
+
     private double maxErrorAgainstPartialRotateHalf(int headDim, int half) throws Exception {
+        return run(headDim, half, 8, 0);
+    }
+
+    /** Three new positions after an empty cache held in a past buffer of {@code buffer} rows. */
+    private double run(int headDim, int half, int positions, int buffer) throws Exception {
         int s = 3;
-        int positions = 8;
         Graph g = new Graph("probe");
         String q = g.input("q", ElemType.FLOAT, 1L, (long) s, (long) headDim);
         String k = g.input("k", ElemType.FLOAT, 1L, (long) s, (long) headDim);
@@ -75,12 +93,13 @@ class GroupQueryAttentionRotaryContractTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
             long[] shape = {1, s, headDim};
+            long[] pastShape = {1, 1, buffer, headDim};
             Map<String, OnnxTensor> in = Map.of( // q = k = v: only the present key is read
                     "q", OnnxTensor.createTensor(env, FloatBuffer.wrap(kv), shape),
                     "k", OnnxTensor.createTensor(env, FloatBuffer.wrap(kv), shape),
                     "v", OnnxTensor.createTensor(env, FloatBuffer.wrap(kv), shape),
-                    "pk", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {1, 1, 0, headDim}),
-                    "pv", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {1, 1, 0, headDim}),
+                    "pk", OnnxTensor.createTensor(env, FloatBuffer.allocate(buffer * headDim), pastShape),
+                    "pv", OnnxTensor.createTensor(env, FloatBuffer.allocate(buffer * headDim), pastShape),
                     "sk", OnnxTensor.createTensor(env, IntBuffer.wrap(new int[] {s - 1}), new long[] {1}),
                     "tl", OnnxTensor.createTensor(env, IntBuffer.wrap(new int[] {s}), new long[0]));
             try (OrtSession.Result r = session.run(in)) {
