@@ -4,14 +4,17 @@ Run with the reference venv (never at build time; the outputs are committed as t
 
     ~/.cache/titans4j/pyref/bin/python onnx-export/src/test/python/phi3_fixtures.py
 
-Writes onnx-export/src/test/resources/phi3/<fixture>/: a Hugging Face folder in the hub's own config format
+Writes onnx-export/src/test/resources/hf-fixtures/phi3-*/ (read by HfFixture like every family's fixtures, with
+hf_fixture.py's tokenizer files and expected.json layout): a Hugging Face folder in the hub's own config format
 (``rope_scaling`` with ``type: longrope``, top-level ``rope_theta``/``partial_rotary_factor``, as
-Phi-3.5-mini/Phi-4-mini ship it), stories260K's tokenizer files (vocabulary 512), and ``expected.json``:
+Phi-3.5-mini/Phi-4-mini ship it), stories260K's tokenizer files (vocabulary 512), and ``expected.json``. Not
+hf_fixture.build(): that one writes transformers 5's own config layout and takes generate()'s ids, which are not
+the model's output once a cached generation crosses the longrope switch (below). expected.json holds:
 
 * ``rope``: transformers' own short/long inverse frequencies and attention factor (Phi3RotaryEmbedding after its
   longrope update at a short and at a long position), for the Java tests to compare with their hand-derived values;
-* ``cases``: greedy continuations. ``expected_ids`` is the model's defined output: each next token from one forward
-  pass over the whole sequence (no cache), which is what Phi3ForCausalLM.prepare_inputs_for_generation intends when
+* ``cases``: greedy continuations of random-id prompts (``text``: their decoding). ``greedy_ids`` is the model's
+  defined output: each next token from one forward pass over the whole sequence (no cache), which is what Phi3ForCausalLM.prepare_inputs_for_generation intends when
   it drops the cache at the short->long switch ("enforce re-compute cache"). Where transformers' own
   ``generate()`` (default DynamicCache) agrees it is the source (``generate_ids`` equals it); in transformers 5.17 it
   does not agree once a cached generation crosses original_max_position_embeddings: the override drops the cache but
@@ -19,7 +22,7 @@ Phi-3.5-mini/Phi-4-mini ship it), stories260K's tokenizer files (vocabulary 512)
   token after the switch sees only itself. ``generate_ids`` records that output as measured.
   ``stale_cache_ids``: a decoder that keeps the short-rotated keys already in the cache and rotates only the new
   positions with the long table (one cache, never dropped) -- what an export produces without re-prefilling;
-* ``first_logits``: the logits after each prompt (fp32 compute).
+* ``last_logits``: the logits after each prompt (fp32 compute).
 
 bf16 checkpoints are run in float32 on their bf16-rounded weights (the export computes in float32 too).
 """
@@ -32,17 +35,15 @@ from pathlib import Path
 
 import torch
 import transformers
-from transformers import Phi3Config, Phi3ForCausalLM
+from transformers import AutoTokenizer, Phi3Config, Phi3ForCausalLM
 from transformers.cache_utils import DynamicCache
 
-ROOT = Path(__file__).resolve().parents[2] / "test" / "resources" / "phi3"
-SHARED = Path(os.environ.get("TITANS4J_SHARED", Path(__file__).resolve().parents[4] / "shared"))
-TOKENIZER = SHARED / "models" / "stories260K"
+from hf_fixture import FIXTURES, TOKENIZER_FILES, TOKENIZER_SOURCE, VOCAB, _dump
 
-FIXTURES = {
+VARIANTS = {
     # Phi-3(.5)-mini-like: full rotary (head_dim 8: the explicit rotate_half path), MHA, untied, float32,
     # sliding window; base 10^4 over rotary dim 8 makes base^(2i/8) = 10^i, so inv_freq_i = 1/(factor_i * 10^i)
-    "phi3-mini-like": dict(
+    "phi3-longrope-mini": dict(
         hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
         tie_word_embeddings=False, max_position_embeddings=64, original_max_position_embeddings=16,
         rope_theta=10000.0, partial_rotary_factor=None, sliding_window=20,
@@ -50,7 +51,7 @@ FIXTURES = {
         dtype=torch.float32, shards=1, seed=11),
     # Phi-4-mini-like: partial_rotary_factor 0.75 of head_dim 16 = rotary dim 12 (GroupQueryAttention's fused
     # rotary), GQA 4/2, tied, bf16, two shards; base 10^6 over dim 12 makes base^(2i/12) = 10^i again
-    "phi4-mini-like": dict(
+    "phi3-longrope-partial-tied": dict(
         hidden_size=64, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
         tie_word_embeddings=True, max_position_embeddings=128, original_max_position_embeddings=16,
         rope_theta=1000000.0, partial_rotary_factor=0.75, sliding_window=None,
@@ -58,7 +59,7 @@ FIXTURES = {
         dtype=torch.bfloat16, shards=2, seed=12),
     # Phi-4-mini's own rotary shape: head_dim 64 with factor 0.75 = rotary dim 48 (a cos_cache width of 24, a
     # multiple of 8: GroupQueryAttention's fused partial rotary), GQA 2/1, tied, bf16, one layer to stay small
-    "phi4-mini-wide": dict(
+    "phi3-longrope-partial-fused": dict(
         hidden_size=128, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
         tie_word_embeddings=True, max_position_embeddings=256, original_max_position_embeddings=16,
         rope_theta=10000.0, partial_rotary_factor=0.75, sliding_window=None,
@@ -79,7 +80,7 @@ CASES = {"short": (6, 8), "crosses": (10, 14), "long_prompt": (20, 10)}
 def hub_config(spec):
     """config.json as the hub ships Phi-3.5/Phi-4-mini (rope_scaling/type, top-level rope_theta)."""
     cfg = {
-        "architectures": ["Phi3ForCausalLM"], "model_type": "phi3", "vocab_size": 512,
+        "architectures": ["Phi3ForCausalLM"], "model_type": "phi3", "vocab_size": VOCAB,
         "hidden_size": spec["hidden_size"], "intermediate_size": spec["intermediate_size"],
         "num_hidden_layers": spec["num_hidden_layers"], "num_attention_heads": spec["num_attention_heads"],
         "num_key_value_heads": spec["num_key_value_heads"], "hidden_act": "silu", "rms_norm_eps": 1e-5,
@@ -158,7 +159,7 @@ def rope_tables(model, orig):
 
 
 def build(name, spec):
-    out = ROOT / name
+    out = FIXTURES / name
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     cfg_json = hub_config(spec)
@@ -171,9 +172,12 @@ def build(name, spec):
     (out / "config.json").write_text(json.dumps(cfg_json, indent=2) + "\n")
     (out / "generation_config.json").write_text(json.dumps(
         {"bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0}, indent=2) + "\n")
-    for f in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
-        shutil.copy(TOKENIZER / f, out / f)
+    for f in TOKENIZER_FILES:
+        shutil.copy(TOKENIZER_SOURCE / f, out / f)
         os.chmod(out / f, 0o644)
+    for f in out.glob("*.safetensors"):
+        os.chmod(f, 0o644)
+    tokenizer = AutoTokenizer.from_pretrained(out)
 
     # reload from the folder: transformers interprets the hub-format config itself
     model = Phi3ForCausalLM.from_pretrained(out, dtype=torch.float32).eval()
@@ -186,7 +190,7 @@ def build(name, spec):
         rope = rope_tables(model, orig)
         for case, (prompt_len, count) in CASES.items():
             for attempt in range(50):
-                prompt = [1] + torch.randint(3, 512, (prompt_len - 1,), generator=gen).tolist()
+                prompt = [1] + torch.randint(3, VOCAB, (prompt_len - 1,), generator=gen).tolist()
                 expected, margin = no_cache_greedy(model, prompt, count)
                 stale = stale_cache_greedy(model, prompt, count)
                 # a crossing prompt must show the switch (stale cache != re-prefill); every prompt a clear argmax
@@ -195,17 +199,20 @@ def build(name, spec):
             generated = model.generate(torch.tensor([prompt]), max_new_tokens=count, do_sample=False,
                                        eos_token_id=None, pad_token_id=0)[0, prompt_len:].tolist()
             first = model(torch.tensor([prompt]), use_cache=False).logits[0, -1].tolist()
-            cases.append({"name": case, "prompt_ids": prompt, "expected_ids": expected,
+            cases.append({"text": tokenizer.decode(prompt[1:]), "case": case, "prompt_ids": prompt,
+                          "greedy_ids": expected,
                           "source": "generate" if generated == expected else "forward without cache",
                           "generate_ids": generated, "stale_cache_ids": stale, "min_top2_margin": margin,
-                          "first_logits": [round(v, 6) for v in first]})
+                          "last_logits": [round(v, 5) for v in first]})
             print(f"{name} {case}: prompt {prompt_len}, expected {expected}\n  generate {generated}\n"
                   f"  stale    {stale}\n  min margin {margin:.4f}", file=sys.stderr)
-    expected_json = {"transformers": transformers.__version__, "torch": torch.__version__,
+    expected_json = {"min_top2_margin": min(c["min_top2_margin"] for c in cases), "seed": spec["seed"],
+                     "dtype": "bfloat16" if spec["dtype"] == torch.bfloat16 else "float32",
+                     "transformers": transformers.__version__, "torch": torch.__version__,
                      "original_max_position_embeddings": orig, "rope": rope, "cases": cases}
-    (out / "expected.json").write_text(json.dumps(expected_json, indent=1) + "\n")
+    (out / "expected.json").write_text(_dump(expected_json))
 
 
 if __name__ == "__main__":
-    for fixture_name, fixture_spec in FIXTURES.items():
+    for fixture_name, fixture_spec in VARIANTS.items():
         build(fixture_name, fixture_spec)

@@ -59,14 +59,14 @@ class LongRopeTest {
 
     @Test
     void matchesTransformersOnTheFixtures() throws Exception {
-        assertMatchesFixture("phi3-mini-like", new double[] {1, 2, 4, 5}, new double[] {3, 5, 8, 10}, 1e4, 8, 64);
-        assertMatchesFixture("phi4-mini-like", new double[] {1, 1, 2, 2, 4, 5}, new double[] {2, 4, 5, 8, 10, 20},
+        assertMatchesFixture("phi3-longrope-mini", new double[] {1, 2, 4, 5}, new double[] {3, 5, 8, 10}, 1e4, 8, 64);
+        assertMatchesFixture("phi3-longrope-partial-tied", new double[] {1, 1, 2, 2, 4, 5}, new double[] {2, 4, 5, 8, 10, 20},
                 1e6, 12, 128);
     }
 
     private static void assertMatchesFixture(String fixture, double[] shortFactor, double[] longFactor, double theta,
                                              int rotaryDim, int maxPositions) throws Exception {
-        JsonNode rope = new ObjectMapper().readTree(Path.of("src/test/resources/phi3", fixture, "expected.json")
+        JsonNode rope = new ObjectMapper().readTree(Path.of("src/test/resources/hf-fixtures", fixture, "expected.json")
                 .toFile()).get("rope");
         LongRope ours = new LongRope(shortFactor, longFactor, 16,
                 LongRope.defaultAttentionFactor((double) maxPositions / 16, 16));
