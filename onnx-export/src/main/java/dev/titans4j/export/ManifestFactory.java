@@ -44,12 +44,14 @@ final class ManifestFactory {
                 GraphNames.LOGITS_FROM, GraphNames.PAST_KEY, GraphNames.PAST_VALUE);
         ModelManifest.Outputs outputs = new ModelManifest.Outputs(GraphNames.LOGITS, GraphNames.PRESENT_KEY,
                 GraphNames.PRESENT_VALUE, GraphNames.HIDDEN_STATES);
-        ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true);
+        dev.titans4j.export.hf.LongRope longRope = c.rope().global().longRope();
+        ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true,
+                longRope == null ? null : longRope.originalMaxPositionEmbeddings());
         ModelManifest.Svf svf;
         if (options.svfEnabled()) {
             java.util.Map<String, long[]> shapes = c.expectedTensors();
             List<ModelManifest.SvfMatrix> matrices = svfWeights.stream().map(w -> {
-                long[] shape = shapes.get(w);
+                long[] shape = shapes.containsKey(w) ? shapes.get(w) : fusedBlockShape(c, w);
                 int rows = (int) shape[0];
                 int cols = (int) shape[1];
                 return new ModelManifest.SvfMatrix(w, GraphNames.svfInput(w), Math.min(rows, cols), rows, cols);
@@ -63,5 +65,15 @@ final class ManifestFactory {
                 options.precision(), dims, tokens, ChatFormat.detect(c.chatTemplate()), files, inputs, outputs, kv,
                 svf, options.precision() == ModelManifest.Precision.int4 ? options.int4BlockSize() : null,
                 companion, Collections.unmodifiableMap(new LinkedHashMap<>(digests)));
+    }
+
+    /** [rows, columns] of a block of a fused tensor (Phi-3's gate_up_proj), which goes by its Llama-layout name. */
+    private static long[] fusedBlockShape(ModelConfig c, String weight) {
+        for (dev.titans4j.export.hf.FamilySpec.Linear linear : dev.titans4j.export.hf.FamilySpec.Linear.values()) {
+            if (weight.endsWith("." + linear.llamaName() + ".weight")) {
+                return new long[] {linear.rows(c.dims()), linear.columns(c.dims())};
+            }
+        }
+        throw new IllegalStateException("no shape known for adapted matrix " + weight);
     }
 }

@@ -10,9 +10,10 @@ public final class Families {
     public static final FamilySpec LLAMA = new LlamaSpec();
     public static final FamilySpec MISTRAL = new MistralSpec();
     public static final FamilySpec QWEN2 = new Qwen2Spec();
+    public static final FamilySpec PHI3 = new Phi3Spec();
 
     /** Every supported family; a new family is one class plus one entry here. */
-    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2);
+    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2, PHI3);
 
     private Families() {
     }
@@ -21,7 +22,7 @@ public final class Families {
         return ALL.stream().filter(f -> f.className().equals(name)).findFirst();
     }
 
-    /** {@code "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM"}, sorted, for error messages. */
+    /** {@code "LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM"}, sorted, for messages. */
     public static String supportedList() {
         return ALL.stream().map(FamilySpec::className).sorted().collect(Collectors.joining(", "));
     }
