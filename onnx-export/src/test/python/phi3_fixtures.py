@@ -26,6 +26,7 @@ the model's output once a cached generation crosses the longrope switch (below).
 
 bf16 checkpoints are run in float32 on their bf16-rounded weights (the export computes in float32 too).
 """
+import copy
 import json
 import math
 import os
@@ -163,7 +164,9 @@ def build(name, spec):
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     cfg_json = hub_config(spec)
-    config = Phi3Config(**{k: v for k, v in cfg_json.items() if k not in ("architectures", "torch_dtype")})
+    # a deep copy: Phi3Config fills the rope dict it is given in place (rope_type, rope_theta, ...)
+    config = Phi3Config(**{k: copy.deepcopy(v) for k, v in cfg_json.items()
+                           if k not in ("architectures", "torch_dtype")})
     model = Phi3ForCausalLM(config).eval()
     randomise(model, spec["hidden_size"], spec["seed"], spec["tie_word_embeddings"])
     model = model.to(spec["dtype"])
