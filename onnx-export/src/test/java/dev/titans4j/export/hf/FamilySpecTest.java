@@ -144,6 +144,6 @@ class FamilySpecTest {
     void everyRegisteredFamilyHasItsOwnClassName() {
         assertThat(Families.ALL.stream().map(FamilySpec::className).distinct().count())
                 .isEqualTo(Families.ALL.size());
-        assertThat(Families.supportedList()).isEqualTo("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
+        assertThat(Families.supportedList()).isEqualTo("LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM");
     }
 }

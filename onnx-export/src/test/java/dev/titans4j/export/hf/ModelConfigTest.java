@@ -258,7 +258,7 @@ class ModelConfigTest {
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .isInstanceOf(ModelConfigException.class)
                 .hasMessage("unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM,"
-                        + " MistralForCausalLM, Qwen2ForCausalLM");
+                        + " MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM");
     }
 
     @Test
@@ -266,7 +266,7 @@ class ModelConfigTest {
         TinyCheckpoint.llama().removeConfig("architectures").write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .hasMessage("config.json: 'architectures' is missing or not a list of class names; supported:"
-                        + " LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
+                        + " LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM");
     }
 
     @Test
