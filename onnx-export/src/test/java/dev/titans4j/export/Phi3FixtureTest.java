@@ -111,9 +111,9 @@ class Phi3FixtureTest {
         Path export = fixture.export(dir.resolve("fp32"), Precision.fp32);
         assertThat(ModelManifest.read(export).kvCache().recomputeBeyond()).isEqualTo(16);
         JsonNode crossing = crossingCase(fixture);
-        int[] prompt = ints(crossing.get("prompt_ids"));
-        int[] greedy = ints(crossing.get("greedy_ids"));
-        int[] stale = ints(crossing.get("stale_cache_ids"));
+        int[] prompt = StoriesExportTest.ints(crossing.get("prompt_ids"));
+        int[] greedy = StoriesExportTest.ints(crossing.get("greedy_ids"));
+        int[] stale = StoriesExportTest.ints(crossing.get("stale_cache_ids"));
         assertThat(prompt.length).isLessThanOrEqualTo(16);
         assertThat(prompt.length + greedy.length).isGreaterThan(17);
         assertThat(stale).isNotEqualTo(greedy);
@@ -192,13 +192,5 @@ class Phi3FixtureTest {
             }
         }
         throw new IllegalStateException(fixture.name() + " has no crossing case");
-    }
-
-    private static int[] ints(JsonNode array) {
-        int[] v = new int[array.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = array.get(i).asInt();
-        }
-        return v;
     }
 }

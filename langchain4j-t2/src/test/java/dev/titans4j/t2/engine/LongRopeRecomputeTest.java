@@ -36,9 +36,9 @@ class LongRopeRecomputeTest {
                 crossing = c;
             }
         }
-        int[] prompt = ints(crossing.get("prompt_ids"));
-        int[] expected = ints(crossing.get("greedy_ids"));
-        assertThat(ints(crossing.get("stale_cache_ids"))).isNotEqualTo(expected);
+        int[] prompt = StoriesReferenceTest.ints(crossing.get("prompt_ids"));
+        int[] expected = StoriesReferenceTest.ints(crossing.get("greedy_ids"));
+        assertThat(StoriesReferenceTest.ints(crossing.get("stale_cache_ids"))).isNotEqualTo(expected);
         try (OnnxModel model = OnnxModel.load(TestModels.export(hf, temp.resolve("onnx")),
                 EngineOptions.defaults().withIntraOpThreads(1));
              DecoderSession session = model.newSession()) {
@@ -54,13 +54,5 @@ class LongRopeRecomputeTest {
             assertThat(generated).containsExactly(expected);
             assertThat(session.position()).isEqualTo(prompt.length + expected.length - 1);
         }
-    }
-
-    private static int[] ints(JsonNode array) {
-        int[] v = new int[array.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = array.get(i).asInt();
-        }
-        return v;
     }
 }
