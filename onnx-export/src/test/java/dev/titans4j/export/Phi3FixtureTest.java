@@ -146,6 +146,28 @@ class Phi3FixtureTest {
                 .containsExactly(1 / 3.0, 1 / 50.0, 1 / 800.0, 1 / 10000.0);
     }
 
+    /** transformers 5 saves the same model with one rope_parameters object (rope_type, rope_theta, partial factor). */
+    @Test
+    void transformers5RopeParametersLayoutReadsTheSame() throws Exception {
+        ModelConfig hub = ModelConfig.load(HfFixture.load("phi3-longrope-partial-tied").folder());
+        Path saved = variant("phi3-longrope-partial-tied", c -> {
+            ObjectNode rope = (ObjectNode) c.remove("rope_scaling");
+            rope.remove("type");
+            rope.put("rope_type", "longrope").put("rope_theta", c.remove("rope_theta").doubleValue())
+                    .put("partial_rotary_factor", c.remove("partial_rotary_factor").doubleValue());
+            c.set("rope_parameters", rope);
+        });
+        ModelConfig t5 = ModelConfig.load(saved);
+        assertThat(t5.rope().rotaryDim()).isEqualTo(12);
+        assertThat(t5.rope().global().theta()).isEqualTo(1e6);
+        for (boolean longContext : new boolean[] {false, true}) {
+            assertThat(t5.rope().global().longRope().inverseFrequencies(1e6, 12, longContext))
+                    .containsExactly(hub.rope().global().longRope().inverseFrequencies(1e6, 12, longContext));
+        }
+        assertThat(t5.rope().global().longRope().attentionFactor())
+                .isEqualTo(hub.rope().global().longRope().attentionFactor());
+    }
+
     @Test
     void unsupportedRopeTypesAndMalformedFactorsFailWithTheKeyNamed() throws Exception {
         assertConfigError(c -> ((ObjectNode) c.get("rope_scaling")).put("type", "dynamic"),

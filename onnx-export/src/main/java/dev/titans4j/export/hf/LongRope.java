@@ -25,6 +25,16 @@ public record LongRope(double[] shortFactor, double[] longFactor, int originalMa
         longFactor = longFactor.clone();
     }
 
+    @Override
+    public double[] shortFactor() {
+        return shortFactor.clone();
+    }
+
+    @Override
+    public double[] longFactor() {
+        return longFactor.clone();
+    }
+
     /**
      * Reads the factors of a {@code rope_scaling}/{@code rope_parameters} object. {@code originalMax}: Phi3Config's
      * top-level {@code original_max_position_embeddings}, which transformers copies over the one in the object.
