@@ -50,7 +50,9 @@ final class ManifestFactory {
                 GraphNames.LOGITS_FROM, GraphNames.PAST_KEY, GraphNames.PAST_VALUE);
         ModelManifest.Outputs outputs = new ModelManifest.Outputs(GraphNames.LOGITS, GraphNames.PRESENT_KEY,
                 GraphNames.PRESENT_VALUE, GraphNames.HIDDEN_STATES);
-        ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true);
+        dev.titans4j.export.hf.LongRope longRope = c.rope().global().longRope();
+        ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true,
+                longRope == null ? null : longRope.originalMaxPositionEmbeddings());
         ModelManifest.Svf svf;
         if (options.svfEnabled()) {
             List<ModelManifest.SvfMatrix> matrices = svfWeights.stream().map(w -> {

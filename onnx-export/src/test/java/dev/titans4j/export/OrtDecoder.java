@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * Minimal test-side runner of an exported folder through ONNX Runtime, the way the runtime will drive it: one
  * KV buffer per layer of {@code capacity} positions passed both as {@code past_key_values.N.*} and as the pinned
- * {@code present.N.*} output (GroupQueryAttention then updates it in place), chunked prefill, then decoding.
+ * {@code present.N.*} output (GroupQueryAttention then updates it in place), chunked prefill, then decoding. Where
+ * the manifest says so ({@link ModelManifest.KvCache#mustRecompute}), a run crossing the RoPE switch feeds the whole
+ * sequence again from an empty cache, unless {@link #keepStaleCache()} was called.
  */
 final class OrtDecoder implements AutoCloseable {
 
@@ -35,6 +37,8 @@ final class OrtDecoder implements AutoCloseable {
     private final Map<String, OnnxValue> pinned = new LinkedHashMap<>();
     private final Map<String, float[]> svf = new HashMap<>();
     private int position;
+    private final List<Integer> history = new ArrayList<>();
+    private boolean keepStaleCache;
 
     OrtDecoder(Path folder, int capacity, int threads) throws Exception {
         this(folder, null, capacity, threads);
@@ -92,11 +96,26 @@ final class OrtDecoder implements AutoCloseable {
         svf.put(input, multipliers.clone());
     }
 
+    /** Never recomputes: cached keys keep the rotation they were stored with (to show what the recompute fixes). */
+    OrtDecoder keepStaleCache() {
+        keepStaleCache = true;
+        return this;
+    }
+
     /**
      * Feeds {@code tokens} after the cached ones; returns logits of every fed position ({@code allLogits}) or of
      * the last one only.
      */
     float[][] feed(int[] tokens, boolean allLogits) throws OrtException {
+        if (!keepStaleCache && manifest.kvCache().mustRecompute(position, tokens.length)) {
+            int[] all = java.util.stream.IntStream.concat(history.stream().mapToInt(Integer::intValue),
+                    Arrays.stream(tokens)).toArray();
+            int cached = position;
+            position = 0;
+            history.clear();
+            float[][] rows = feed(all, allLogits);
+            return allLogits ? Arrays.copyOfRange(rows, cached, rows.length) : rows;
+        }
         if (position + tokens.length > capacity) {
             throw new IllegalStateException("KV buffer full");
         }
@@ -121,6 +140,7 @@ final class OrtDecoder implements AutoCloseable {
                     pinned)) {
                 float[][][] logits = (float[][][]) result.get(manifest.outputs().logits()).orElseThrow().getValue();
                 position = total;
+                Arrays.stream(tokens).forEach(history::add);
                 return logits[0];
             }
         } finally {

@@ -21,6 +21,10 @@ import java.util.Set;
  * <p>The input map, the cache tensors and the {@link StepTensors} are set up once, so a decode step only rewrites
  * two one-element buffers, views the mask out of a buffer of ones and copies the logits once out of a pinned
  * output. The step tensors belong to the pooled {@link KvCache}, so a new request allocates no direct buffers.
+ *
+ * <p>A manifest with {@code kvCache.recomputeBeyond} (Phi-3 longrope) has the one run that takes the sequence past
+ * that length feed every cached token again from an empty cache, as transformers' Phi3ForCausalLM intends: the
+ * graph then rotates all positions with the long table.
  */
 public final class DecoderSession implements AutoCloseable {
 
@@ -140,6 +144,13 @@ public final class DecoderSession implements AutoCloseable {
                     model.manifest().dimensions().contextLength());
         }
         ModelManifest m = model.manifest();
+        if (m.kvCache().mustRecompute(past, s)) {
+            // Phi-3 longrope: the cached keys were rotated with the short table, which this run leaves behind
+            int[] all = Arrays.copyOf(cache.tokens(), past + s);
+            System.arraycopy(tokenIds, 0, all, past, s);
+            cache.reset();
+            return forward(all, past + logitsFrom);
+        }
         int rowCount = s - logitsFrom;
         OnnxTensor ids = null;
         OnnxTensor mask = null;

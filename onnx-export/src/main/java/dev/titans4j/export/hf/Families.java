@@ -12,9 +12,10 @@ public final class Families {
     public static final FamilySpec QWEN2 = new Qwen2Spec();
     public static final FamilySpec QWEN3 = new Qwen3Spec();
     public static final FamilySpec SMOLLM3 = new SmolLM3Spec();
+    public static final FamilySpec PHI3 = new Phi3Spec();
 
     /** Every supported family; a new family is one class plus one entry here. */
-    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2, QWEN3, SMOLLM3);
+    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2, QWEN3, SMOLLM3, PHI3);
 
     private Families() {
     }
@@ -23,7 +24,7 @@ public final class Families {
         return ALL.stream().filter(f -> f.className().equals(name)).findFirst();
     }
 
-    /** {@code "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM"}, sorted, for error messages. */
+    /** {@code "LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM"}, sorted, for messages. */
     public static String supportedList() {
         return ALL.stream().map(FamilySpec::className).sorted().collect(Collectors.joining(", "));
     }

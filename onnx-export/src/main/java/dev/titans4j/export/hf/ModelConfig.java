@@ -176,10 +176,21 @@ public record ModelConfig(
         }
     }
 
-    /** {@code rope_theta} and its {@code rope_scaling} ({@code null}: plain RoPE). */
-    public record RopeTable(double theta, RopeScaling scaling) {
+    /**
+     * {@code rope_theta} and its {@code rope_scaling} ({@code null}: plain RoPE), or a {@code longRope} (Phi-3) whose
+     * frequencies depend on the sequence length (then {@code scaling} is null).
+     */
+    public record RopeTable(double theta, RopeScaling scaling, LongRope longRope) {
 
+        public RopeTable(double theta, RopeScaling scaling) {
+            this(theta, scaling, null);
+        }
+
+        /** The inverse frequencies; for a longrope table, the short ones (see {@link LongRope}). */
         public double[] inverseFrequencies(int rotaryDim) {
+            if (longRope != null) {
+                return longRope.inverseFrequencies(theta, rotaryDim, false);
+            }
             double[] freqs = new double[rotaryDim / 2];
             for (int i = 0; i < freqs.length; i++) {
                 freqs[i] = 1.0 / Math.pow(theta, (2.0 * i) / rotaryDim);

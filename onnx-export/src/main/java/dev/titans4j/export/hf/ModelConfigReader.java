@@ -42,7 +42,10 @@ final class ModelConfigReader {
         ModelConfig.Norms norms = family.norms(config);
         ModelConfig.Mlp mlp = family.mlp(config);
         ModelConfig.Rope rope = family.rope(config, dims);
-        long rotaryValues = (long) dims.maxPositionEmbeddings() * (rope.rotaryDim() / 2);
+        LongRope longRope = rope.global().longRope();
+        long rotaryRows = dims.maxPositionEmbeddings() + (longRope == null ? 0L
+                : longRope.originalMaxPositionEmbeddings()); // longrope: the short rows come first
+        long rotaryValues = rotaryRows * (rope.rotaryDim() / 2);
         if (rotaryValues > MAX_ROTARY_TABLE_VALUES) {
             throw config.error("max_position_embeddings", dims.maxPositionEmbeddings() + " with head_dim "
                     + dims.headDim() + " needs rotary tables of " + rotaryValues + " values, more than the "

@@ -2,11 +2,18 @@ package dev.titans4j.export.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** {@code rope_theta} and {@code rope_scaling} (or transformers 5's combined {@code rope_parameters}). */
-record RopeSettings(double theta, RopeScaling scaling) {
+/**
+ * {@code rope_theta} and {@code rope_scaling} (or transformers 5's combined {@code rope_parameters}): llama3 scaling,
+ * or, for a family that reads it ({@link LongRopeShape}), Phi-3's longrope.
+ */
+record RopeSettings(double theta, RopeScaling scaling, LongRope longRope) {
+
+    /** What reading a longrope object needs: rotary dim, max_position_embeddings and the switch length. */
+    record LongRopeShape(int rotaryDim, int maxPositions, int originalMax) {
+    }
 
     ModelConfig.RopeTable table() {
-        return new ModelConfig.RopeTable(theta, scaling);
+        return new ModelConfig.RopeTable(theta, scaling, longRope);
     }
 
     static RopeSettings read(JsonFile config) throws ModelConfigException {
@@ -15,16 +22,21 @@ record RopeSettings(double theta, RopeScaling scaling) {
 
     /** {@code defaultTheta}: the config class's {@code default_theta}, used when no file sets one. */
     static RopeSettings read(JsonFile config, double defaultTheta) throws ModelConfigException {
-        JsonNode parameters = config.node("rope_parameters");
-        JsonNode scaling = config.node("rope_scaling");
+        return read(config, defaultTheta, null);
+    }
+
+    /**
+     * {@code longRope}: the shape of a longrope table for a family whose config class accepts one (Phi3Config, which
+     * also renames the old types "su" and "yarn" to longrope and refuses every other type but "default"); null
+     * elsewhere, where longrope is refused like any type but llama3.
+     */
+    static RopeSettings read(JsonFile config, double defaultTheta, LongRopeShape longRope)
+            throws ModelConfigException {
+        String key = scalingKey(config);
+        JsonNode scaling = key == null ? config.node("rope_scaling") : config.node(key);
         double theta = config.optionalDouble("rope_theta", Double.NaN);
-        String scalingKey = "rope_scaling";
-        if ((scaling.isMissingNode() || scaling.isNull()) && parameters.isObject()) {
-            scaling = parameters;
-            scalingKey = "rope_parameters";
-            if (Double.isNaN(theta) && parameters.path("rope_theta").isNumber()) {
-                theta = parameters.get("rope_theta").doubleValue();
-            }
+        if ("rope_parameters".equals(key) && Double.isNaN(theta) && scaling.path("rope_theta").isNumber()) {
+            theta = scaling.get("rope_theta").doubleValue();
         }
         if (Double.isNaN(theta)) {
             theta = defaultTheta;
@@ -32,7 +44,47 @@ record RopeSettings(double theta, RopeScaling scaling) {
         if (!(theta > 0)) {
             throw config.error("rope_theta", "must be positive, found " + theta);
         }
-        return new RopeSettings(theta, scaling(config, scalingKey, scaling));
+        if (longRope != null && scaling.isObject()) {
+            String type = type(scaling);
+            if (type.equals("su") || type.equals("yarn") || type.equals(LongRope.TYPE)) {
+                return new RopeSettings(theta, null, LongRope.read(config, key, scaling, longRope.rotaryDim(),
+                        longRope.maxPositions(), longRope.originalMax()));
+            }
+            if (!type.equals("default")) {
+                throw config.error(key, "type '" + type + "' is not supported (supported: longrope, or none)");
+            }
+        }
+        return new RopeSettings(theta, scaling(config, key == null ? "rope_scaling" : key, scaling), null);
+    }
+
+    /**
+     * The rotating part of each head: {@code int(head_dim * partial_rotary_factor)}, the factor read from the rope
+     * object first and then the top level of config.json (transformers' {@code setdefault} order), default 1.
+     */
+    static int rotaryDim(JsonFile config, int headDim) throws ModelConfigException {
+        String key = scalingKey(config);
+        JsonNode inside = key == null ? null : config.node(key).path("partial_rotary_factor");
+        double factor = inside != null && inside.isNumber() ? inside.doubleValue()
+                : config.optionalDouble("partial_rotary_factor", 1.0);
+        int rotaryDim = (int) (headDim * factor);
+        if (!(factor > 0 && factor <= 1) || rotaryDim < 2 || rotaryDim % 2 != 0) {
+            throw config.error("partial_rotary_factor", factor + " of head_dim " + headDim + " gives rotary dim "
+                    + rotaryDim + "; it must be in (0, 1] and give an even rotary dim of at least 2");
+        }
+        return rotaryDim;
+    }
+
+    /** The key of the rope object: rope_scaling when it is set, else rope_parameters when that is an object. */
+    private static String scalingKey(JsonFile config) {
+        JsonNode scaling = config.node("rope_scaling");
+        if (!scaling.isMissingNode() && !scaling.isNull()) {
+            return "rope_scaling";
+        }
+        return config.node("rope_parameters").isObject() ? "rope_parameters" : null;
+    }
+
+    private static String type(JsonNode node) {
+        return node.path("rope_type").asText(node.path("type").asText("default"));
     }
 
     private static RopeScaling scaling(JsonFile config, String key, JsonNode node) throws ModelConfigException {
@@ -42,7 +94,7 @@ record RopeSettings(double theta, RopeScaling scaling) {
         if (!node.isObject()) {
             throw config.error(key, "must be an object or null, found " + node);
         }
-        String type = node.path("rope_type").asText(node.path("type").asText("default"));
+        String type = type(node);
         if (type.equals("default")) {
             return null;
         }

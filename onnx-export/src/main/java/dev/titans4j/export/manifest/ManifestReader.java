@@ -179,6 +179,11 @@ final class ManifestReader {
             throw new InvalidManifestException(file + ": kvCache.dtype '" + m.kvCache().dtype()
                     + "' is not supported (float32, float16)");
         }
+        Integer recompute = m.kvCache().recomputeBeyond();
+        if (recompute != null && recompute < 1) {
+            throw new InvalidManifestException(file + ": kvCache.recomputeBeyond must be positive, found "
+                    + recompute);
+        }
         ModelManifest.Svf svf = m.svf();
         if (svf != null && svf.enabled() && (svf.file() == null || svf.matrices() == null
                 || svf.matrices().isEmpty())) {

@@ -206,9 +206,31 @@ public record ModelManifest(
         }
     }
 
-    /** KV cache tensors: element type ("float32" or "float16"), layout [batch, kvHeads, seq, headDim]. */
+    /**
+     * KV cache tensors: element type ("float32" or "float16"), layout [batch, kvHeads, seq, headDim].
+     *
+     * <p>{@code recomputeBeyond} (null: never): the cached keys of a sequence of at most this many tokens are
+     * rotated with a RoPE table the graph stops using once the sequence is longer (Phi-3's longrope switches from
+     * its short to its long factors there). A run that takes a sequence holding at most this many cached tokens
+     * beyond it must first drop the cache and feed the whole sequence again, as transformers' Phi3ForCausalLM does
+     * ("enforce re-compute cache"); a runtime that ignores the field keeps the stale keys and drifts from it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record KvCache(String dtype, String layout, boolean sharedBuffer) {
+    public record KvCache(String dtype, String layout, boolean sharedBuffer, Integer recomputeBeyond) {
+
+        public KvCache(String dtype, String layout, boolean sharedBuffer) {
+            this(dtype, layout, sharedBuffer, null);
+        }
+
+        /**
+         * Whether a run of {@code chunk} tokens after {@code cached} ones must recompute every position instead:
+         * the cache was filled at or below {@link #recomputeBeyond()} and the run takes the sequence past it.
+         */
+        public boolean mustRecompute(int cached, int chunk) {
+            return recomputeBeyond != null && cached > 0 && cached <= recomputeBeyond
+                    && cached + chunk > recomputeBeyond;
+        }
     }
 
     /**

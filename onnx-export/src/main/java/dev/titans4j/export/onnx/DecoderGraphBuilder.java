@@ -4,6 +4,7 @@ import dev.titans4j.export.hf.FamilySpec;
 import dev.titans4j.export.hf.FamilySpec.Linear;
 import dev.titans4j.export.hf.FamilySpec.Norm;
 import dev.titans4j.export.hf.FamilySpec.WeightRef;
+import dev.titans4j.export.hf.LongRope;
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.hf.ModelConfig.Dimensions;
 import dev.titans4j.export.hf.ModelConfig.LayerAttention;
@@ -78,6 +79,7 @@ public final class DecoderGraphBuilder {
 
     private String seqlensK;
     private String totalSeqLen;
+    private String totalSeqLen64; // int64 scalar, for slicing the rows of a longrope table
     private final Map<RopeKind, String[]> rotaryCaches = new EnumMap<>(RopeKind.class); // {cos, sin} [P, rot/2]
     private final Map<RopeKind, String[]> ropeTables = new EnumMap<>(RopeKind.class); // explicit: [S, 1, rot]
 
@@ -231,6 +233,7 @@ public final class DecoderGraphBuilder {
         String shape = g.op("Shape").in(mask).build();
         String total = g.op("Gather").in(shape, scalarLong("index1", 1)).attr("axis", 0L).build();
         totalSeqLen = g.op("Cast").in(total).attr("to", (long) ElemType.INT32.code()).out("total_seq_len").build();
+        totalSeqLen64 = total;
         if (!fusedRotary) {
             String idsShape = g.op("Shape").in(inputIds).build();
             String seqLen = g.op("Gather").in(idsShape, scalarLong("index1b", 1)).attr("axis", 0L).build();
@@ -255,16 +258,47 @@ public final class DecoderGraphBuilder {
     private void rotaryCache(RopeKind kind, String suffix) {
         int positions = dims.maxPositionEmbeddings();
         int half = config.rope().rotaryDim() / 2;
-        double[] freqs = config.rope().inverseFrequencies(kind);
-        String cos = g.initializer("cos_cache" + suffix, act, new long[] {positions, half},
-                activationData((long) positions * half, () -> RotaryTables.cos(freqs, positions)));
-        String sin = g.initializer("sin_cache" + suffix, act, new long[] {positions, half},
-                activationData((long) positions * half, () -> RotaryTables.sin(freqs, positions)));
+        String cos;
+        String sin;
+        LongRope longRope = config.rope().table(kind).longRope();
+        if (longRope != null) {
+            cos = longRopeRows(kind, suffix, longRope, true);
+            sin = longRopeRows(kind, suffix, longRope, false);
+        } else {
+            double[] freqs = config.rope().inverseFrequencies(kind);
+            cos = g.initializer("cos_cache" + suffix, act, new long[] {positions, half},
+                    activationData((long) positions * half, () -> RotaryTables.cos(freqs, positions)));
+            sin = g.initializer("sin_cache" + suffix, act, new long[] {positions, half},
+                    activationData((long) positions * half, () -> RotaryTables.sin(freqs, positions)));
+        }
         rotaryCaches.put(kind, new String[] {cos, sin});
         if (!fusedRotary) {
             ropeTables.put(kind, new String[] {explicitRotaryTable(cos, "rope_cos" + suffix),
                     explicitRotaryTable(sin, "rope_sin" + suffix)});
         }
+    }
+
+    /**
+     * This run's rows of a longrope table ({@link RotaryTables#longRope}: short rows, then long rows): positions
+     * {@code [0, total)} of the long table when the sequence is longer than the original length, of the short table
+     * otherwise, as transformers picks inv_freq from {@code max(position_ids) + 1} per forward call. Slicing only
+     * {@code total} rows keeps the per-run copy as small as the sequence.
+     */
+    private String longRopeRows(RopeKind kind, String suffix, LongRope longRope, boolean cos) {
+        int positions = dims.maxPositionEmbeddings();
+        int original = longRope.originalMaxPositionEmbeddings();
+        int rotaryDim = config.rope().rotaryDim();
+        double theta = config.rope().table(kind).theta();
+        long rows = (long) original + positions;
+        String name = (cos ? "cos_cache" : "sin_cache") + suffix;
+        String table = g.initializer(name + "_short_long", act, new long[] {rows, rotaryDim / 2},
+                activationData(rows * (rotaryDim / 2),
+                        () -> RotaryTables.longRope(longRope, theta, rotaryDim, positions, cos)));
+        String originalLength = g.constLongs(name + "_original", original);
+        String useLong = g.op("Greater").in(totalSeqLen64, originalLength).build();
+        String start = g.op("Where").in(useLong, originalLength, g.constLongs(name + "_zero", 0)).build();
+        String end = g.op("Add").in(start, totalSeqLen64).build();
+        return g.op("Slice").in(table, start, end, g.constLongs(name + "_axis", 0)).name(name).build();
     }
 
     /** [S, 1, rotaryDim] = the cache rows of this chunk's positions, duplicated for both halves. */

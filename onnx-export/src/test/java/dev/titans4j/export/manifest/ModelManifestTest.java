@@ -194,4 +194,25 @@ class ModelManifestTest {
         assertThatThrownBy(() -> ModelManifest.read(empty)).hasMessageContaining("not found")
                 .hasMessageContaining("titans4j export");
     }
+
+    /** Phi-3 longrope's switch: only a run that takes a cache filled at or below the bound past it recomputes. */
+    @Test
+    void recomputeBeyondIsOptionalPositiveAndDecidesWhichRunsRecompute() throws Exception {
+        ModelManifest.KvCache kv = new ModelManifest.KvCache("float32", "BNSH", true, 16);
+        assertThat(kv.mustRecompute(10, 6)).isFalse(); // 16 tokens: still short
+        assertThat(kv.mustRecompute(16, 1)).isTrue(); // the 17th token switches to the long table
+        assertThat(kv.mustRecompute(10, 7)).isTrue();
+        assertThat(kv.mustRecompute(0, 20)).isFalse(); // a first run already longer uses the long table throughout
+        assertThat(kv.mustRecompute(17, 1)).isFalse(); // recomputed (or long) already
+        assertThat(new ModelManifest.KvCache("float32", "BNSH", true).mustRecompute(16, 1)).isFalse();
+
+        Path out = exported();
+        Path file = out.resolve(ModelManifest.FILE_NAME);
+        assertThat(json.readTree(file.toFile()).get("kvCache").has("recomputeBeyond")).isFalse();
+        ObjectNode node = (ObjectNode) json.readTree(file.toFile());
+        ((ObjectNode) node.get("kvCache")).put("recomputeBeyond", 0);
+        json.writeValue(file.toFile(), node);
+        assertThatThrownBy(() -> ModelManifest.read(out))
+                .hasMessageEndingWith("manifest.json: kvCache.recomputeBeyond must be positive, found 0");
+    }
 }
