@@ -11,7 +11,8 @@ little-endian [positions, vocab]: transformers' logits over prompt 0 followed by
 forward pass without cache).
 
 Every expectation comes from a model re-loaded from the written folder with from_pretrained, so the files on disk
-are what transformers interprets, and from eager attention. The cases:
+are what transformers interprets, computing in float32 with eager attention (sdpa gives the same ids), the
+embedding scale rounded to the stored dtype as transformers' default load does (see stored_dtype_scale). The cases:
   hub_f32_tied      config.json in the form of the Hub's gemma-3-1b/270m files (transformers 4.50: rope_theta,
                     rope_local_base_freq, rope_scaling null, sliding_window_pattern, no layer_types); 6 layers
                     with pattern 3 -> sliding, sliding, full, sliding, sliding, full; query_pre_attn_scalar differs
@@ -118,6 +119,14 @@ def to_hub_form(folder, cfg):
         json.dump(c, f, indent=2, sort_keys=True)
 
 
+def stored_dtype_scale(model, dtype):
+    """transformers multiplies the embeddings by embed_scale.to(weight.dtype): loaded as stored (transformers 5's
+    default dtype "auto"), a bf16 checkpoint uses sqrt(hidden) rounded to bf16 (sqrt(48) = 6.928 -> 6.9375), the
+    value Gemma was trained with. The float32 reference keeps that rounding, as the export does."""
+    embed = model.model.embed_tokens
+    embed.embed_scale.fill_(torch.tensor(embed.scalar_embed_scale).to(dtype).item())
+
+
 def greedy(model, prompt):
     """generate's greedy search for NEW_TOKENS ids (EOS switched off: the runtime's stop rule is not under test)."""
     model.generation_config.eos_token_id = None
@@ -149,6 +158,8 @@ def main():
         # what transformers makes of the files: fp32 compute (the export's), eager and sdpa
         ref = Gemma3ForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager").eval()
         sdpa = Gemma3ForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="sdpa").eval()
+        for m in (ref, sdpa):
+            stored_dtype_scale(m, case["dtype"])
         gen = torch.Generator().manual_seed(100 + case["seed"])
         prompts = [[2] + torch.randint(3, VOCAB, (n - 1,), generator=gen).tolist() for n in PROMPT_LENGTHS]
         expected = []
@@ -171,7 +182,7 @@ def main():
                 bf16_ids = [greedy(native, p) for p in prompts]
         with open(os.path.join(folder, "logits.f32"), "wb") as f:
             f.write(struct.pack("<%df" % logits.numel(), *logits.flatten().tolist()))
-        doc = dict(case=name, transformers="5.17.0", torch=torch.__version__, compute="float32, eager attention",
+        doc = dict(case=name, transformers="5.17.0", torch=torch.__version__, compute="float32, eager attention, embed_scale rounded to the stored dtype",
                    layer_types=ref.config.layer_types, sliding_window=ref.config.sliding_window,
                    rope_parameters=ref.config.rope_parameters, min_top1_margin=round(margin, 6),
                    logits_shape=list(logits.shape), greedy=expected)
