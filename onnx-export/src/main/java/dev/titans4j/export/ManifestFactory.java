@@ -24,11 +24,14 @@ final class ManifestFactory {
     static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
                                 OnnxModelWriter.Written plain, Map<String, FileDigest> digests,
                                 List<String> svfWeights) {
-        ModelManifest.Dimensions dims = new ModelManifest.Dimensions(c.hiddenSize(), c.intermediateSize(),
-                c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.maxPositionEmbeddings(),
-                c.slidingWindow(), c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.attentionBias());
-        ModelManifest.Tokens tokens = new ModelManifest.Tokens(c.bosTokenId(), c.eosTokenIds(), c.padTokenId(),
-                c.addBosToken());
+        ModelConfig.Dimensions d = c.dims();
+        ModelManifest.Dimensions dims = new ModelManifest.Dimensions(d.hiddenSize(), d.intermediateSize(),
+                d.numLayers(), d.numHeads(), d.numKvHeads(), d.headDim(), d.vocabSize(), d.maxPositionEmbeddings(),
+                c.attention().slidingWindow(), c.norms().eps(), c.rope().global().theta(), c.embedding().tied(),
+                c.attention().qkvBias());
+        ModelConfig.Tokens t = c.tokens();
+        ModelManifest.Tokens tokens = new ModelManifest.Tokens(t.bosTokenId(), t.eosTokenIds(), t.padTokenId(),
+                t.addBosToken());
         ModelManifest.Files files = new ModelManifest.Files(OnnxExporter.MODEL_FILE,
                 written.dataFile() == null ? null : written.dataFile().getFileName().toString(),
                 digests.containsKey("tokenizer.json") ? "tokenizer.json" : null,

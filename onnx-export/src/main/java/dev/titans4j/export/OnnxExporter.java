@@ -12,6 +12,7 @@ import dev.titans4j.export.onnx.DecoderGraphBuilder;
 import dev.titans4j.export.onnx.Graph;
 import dev.titans4j.export.onnx.Initializer;
 import dev.titans4j.export.onnx.OnnxModelWriter;
+import dev.titans4j.export.onnx.WeightSource;
 import dev.titans4j.export.safetensors.Checkpoint;
 import dev.titans4j.export.safetensors.DType;
 import dev.titans4j.export.safetensors.SafetensorsWriter;
@@ -81,8 +82,8 @@ public final class OnnxExporter {
             throw new ExportException("input folder not found: " + input);
         }
         ModelConfig config = ModelConfig.load(input);
-        if (config.headDim() % 8 != 0) {
-            throw new ExportException(input.resolve("config.json") + ": head_dim " + config.headDim()
+        if (config.dims().headDim() % 8 != 0) {
+            throw new ExportException(input.resolve("config.json") + ": head_dim " + config.dims().headDim()
                     + " is not supported: ONNX Runtime's GroupQueryAttention needs a multiple of 8");
         }
         try (Checkpoint checkpoint = Checkpoint.open(input)) {
@@ -91,7 +92,7 @@ public final class OnnxExporter {
             WordEmbeddings wordEmbeddings = WordEmbeddings.of(config, checkpoint);
             try (StagedOutput staged = StagedOutput.prepare(output, options.force(), STALE_FILES)) {
                 DecoderGraphBuilder.Result built = DecoderGraphBuilder.build(config, wordEmbeddings,
-                        checkpoint::floats,
+                        WeightSource.of(checkpoint),
                         new DecoderGraphBuilder.Options(options.precision(), options.svfForm(),
                                 options.int4BlockSize()));
                 ExportResult result;

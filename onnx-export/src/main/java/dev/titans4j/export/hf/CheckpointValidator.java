@@ -70,9 +70,9 @@ public final class CheckpointValidator {
             }
         }
         int stored = layers.size();
-        if (config.numLayers() > stored) {
+        if (config.dims().numLayers() > stored) {
             throw new CheckpointMismatchException(checkpoint.directory() + ": config.json has num_hidden_layers "
-                    + config.numLayers() + " but the weights hold " + stored + " layers");
+                    + config.dims().numLayers() + " but the weights hold " + stored + " layers");
         }
     }
 

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Builds a {@link ModelConfig} from a Hugging Face folder, applying the defaults of transformers' LlamaConfig,
- * MistralConfig and Qwen2Config where a key is absent, and rejecting what the exporter cannot reproduce exactly.
+ * Builds a {@link ModelConfig} from a Hugging Face folder: finds the {@link FamilySpec} of {@code architectures}, lets
+ * it read config.json (its transformers defaults where a key is absent; rejecting what the exporter cannot reproduce
+ * exactly), then reads the special tokens and the chat template.
  */
 final class ModelConfigReader {
 
@@ -19,9 +20,6 @@ final class ModelConfigReader {
     static final String GENERATION_CONFIG = "generation_config.json";
     static final String TOKENIZER_CONFIG = "tokenizer_config.json";
     static final String CHAT_TEMPLATE_FILE = "chat_template.jinja";
-
-    /** transformers' MistralConfig default when {@code sliding_window} is absent (an explicit null means none). */
-    static final int MISTRAL_DEFAULT_SLIDING_WINDOW = 4096;
 
     /**
      * The cos and sin tables (max_position_embeddings x head_dim / 2 each) are built in memory and stored in the
@@ -37,150 +35,85 @@ final class ModelConfigReader {
         JsonFile generation = JsonFile.readOptional(dir, GENERATION_CONFIG);
         JsonFile tokenizer = JsonFile.readOptional(dir, TOKENIZER_CONFIG);
 
-        Architecture arch = architecture(config);
-        String modelType = config.optionalString("model_type", arch.modelType());
-
-        int hidden = config.positiveInt("hidden_size");
-        int intermediate = config.positiveInt("intermediate_size");
-        int layers = config.positiveInt("num_hidden_layers");
-        int heads = config.positiveInt("num_attention_heads");
-        int kvHeads = config.positiveInt("num_key_value_heads", defaultKvHeads(arch, heads));
-        int vocab = config.positiveInt("vocab_size");
-        if (heads % kvHeads != 0) {
-            throw config.error("num_attention_heads", "(" + heads + ") is not a multiple of num_key_value_heads ("
-                    + kvHeads + ")");
-        }
-        int headDim = headDim(config, hidden, heads);
-
-        double eps = config.optionalDouble("rms_norm_eps", 1e-6);
-        if (!(eps > 0)) {
-            throw config.error("rms_norm_eps", "must be positive, found " + eps);
-        }
-        String act = config.optionalString("hidden_act", "silu");
-        if (!act.equals("silu")) {
-            throw config.error("hidden_act", "is '" + act + "'; only silu (SwiGLU) is supported");
-        }
-        RopeSettings rope = RopeSettings.read(config);
-
-        // Qwen2: q/k/v biases always, none on o_proj; Llama: attention_bias switches all four; Mistral: none
-        boolean llama = arch == Architecture.LLAMA;
-        boolean llamaBias = llama && config.optionalBoolean("attention_bias", false);
-        boolean qkvBias = arch == Architecture.QWEN2 || llamaBias;
-        if (llama && config.optionalBoolean("mlp_bias", false)) {
-            throw config.error("mlp_bias", "is true; MLP biases are not supported");
-        }
-
-        int maxPositions = config.positiveInt("max_position_embeddings", defaultMaxPositions(arch));
-        long rotaryValues = (long) maxPositions * (headDim / 2);
+        FamilySpec family = family(config);
+        String modelType = config.optionalString("model_type", family.modelType());
+        ModelConfig.Dimensions dims = family.dimensions(config);
+        ModelConfig.Attention attention = family.attention(config, dims);
+        ModelConfig.Norms norms = family.norms(config);
+        ModelConfig.Mlp mlp = family.mlp(config);
+        ModelConfig.Rope rope = family.rope(config, dims);
+        long rotaryValues = (long) dims.maxPositionEmbeddings() * (rope.rotaryDim() / 2);
         if (rotaryValues > MAX_ROTARY_TABLE_VALUES) {
-            throw config.error("max_position_embeddings", maxPositions + " with head_dim " + headDim + " needs rotary"
-                    + " tables of " + rotaryValues + " values, more than the " + MAX_ROTARY_TABLE_VALUES
-                    + " the exporter builds (1 GiB a table)");
+            throw config.error("max_position_embeddings", dims.maxPositionEmbeddings() + " with head_dim "
+                    + dims.headDim() + " needs rotary tables of " + rotaryValues + " values, more than the "
+                    + MAX_ROTARY_TABLE_VALUES + " the exporter builds (1 GiB a table)");
         }
-        SpecialTokens tokens = SpecialTokens.read(config, generation, arch, vocab);
-
-        return new ModelConfig(arch.className(), modelType, hidden, intermediate, layers, heads, kvHeads, headDim,
-                vocab, eps, rope.theta(), rope.scaling(), config.optionalBoolean("tie_word_embeddings", false),
-                qkvBias, llamaBias, false, slidingWindow(config, arch), maxPositions, tokens.bos(), tokens.eos(),
-                tokens.pad(), act,
-                tokenizer.optionalBoolean("add_bos_token", arch != Architecture.QWEN2),
+        ModelConfig.Embedding embedding = family.embedding(config, dims);
+        SpecialTokens ids = SpecialTokens.read(config, generation, family, dims.vocabSize());
+        ModelConfig.Tokens tokens = new ModelConfig.Tokens(ids.bos(), ids.eos(), ids.pad(),
+                tokenizer.optionalBoolean("add_bos_token", family.defaultAddBosToken()));
+        return new ModelConfig(family, modelType, dims, attention, rope, norms, mlp, embedding, tokens,
                 chatTemplate(dir, tokenizer));
     }
 
-    private static Architecture architecture(JsonFile config) throws ModelConfigException {
+    private static FamilySpec family(JsonFile config) throws ModelConfigException {
         JsonNode list = config.node("architectures");
         if (!list.isArray() || list.isEmpty() || !list.get(0).isTextual()) {
             throw config.error("architectures", "is missing or not a list of class names; supported: "
-                    + Architecture.supportedList());
+                    + Families.supportedList());
         }
         String name = list.get(0).textValue();
-        return Architecture.fromClassName(name).orElseThrow(() -> new ModelConfigException(
-                "unsupported architecture " + name + "; supported: " + Architecture.supportedList()));
-    }
-
-    private static int headDim(JsonFile config, int hidden, int heads) throws ModelConfigException {
-        int headDim;
-        if (config.has("head_dim")) {
-            headDim = config.positiveInt("head_dim");
-        } else if (hidden % heads != 0) {
-            throw config.error("hidden_size", "(" + hidden + ") is not a multiple of num_attention_heads ("
-                    + heads + ") and no head_dim is given");
-        } else {
-            headDim = hidden / heads;
-        }
-        if (headDim % 2 != 0) {
-            throw config.error("head_dim", "must be even for rotary embeddings, found " + headDim);
-        }
-        return headDim;
-    }
-
-    private static Integer slidingWindow(JsonFile config, Architecture arch) throws ModelConfigException {
-        switch (arch) {
-            case MISTRAL -> {
-                if (config.node("sliding_window").isMissingNode()) {
-                    return MISTRAL_DEFAULT_SLIDING_WINDOW;
-                }
-                return config.has("sliding_window") ? config.positiveInt("sliding_window") : null;
-            }
-            case QWEN2 -> {
-                if (config.optionalBoolean("use_sliding_window", false)) {
-                    throw config.error("use_sliding_window", "is true; Qwen2 per-layer sliding-window attention is"
-                            + " not supported");
-                }
-                return null;
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
-    /** LlamaConfig: same as the query heads; MistralConfig: 8; Qwen2Config: 32. */
-    private static int defaultKvHeads(Architecture arch, int heads) {
-        return switch (arch) {
-            case LLAMA -> heads;
-            case MISTRAL -> 8;
-            case QWEN2 -> 32;
-        };
-    }
-
-    private static int defaultMaxPositions(Architecture arch) {
-        return switch (arch) {
-            case LLAMA -> 2048;
-            case MISTRAL -> 4096 * 32;
-            case QWEN2 -> 32768;
-        };
+        return Families.forClassName(name).orElseThrow(() -> new ModelConfigException(
+                UnsupportedArchitecture.message(name, config)));
     }
 
     /**
      * BOS, EOS and PAD ids. config.json first, then generation_config.json; when neither sets them, LlamaConfig and
-     * MistralConfig default to BOS 1 / EOS 2 and Qwen2Config to none. EOS may be an int or a list in either file;
+     * MistralConfig default to BOS 1 / EOS 2 and Qwen2Config to none (each {@link FamilySpec} says). EOS may be an
+     * int or a list in either file;
      * the result is their union, config.json's ids first. Every id must be a row of the embedding table
      * ({@code 0 <= id < vocab_size}), checked where it is read so the message names its file.
      */
     record SpecialTokens(Integer bos, List<Integer> eos, Integer pad) {
 
-        static SpecialTokens read(JsonFile config, JsonFile generation, Architecture arch, int vocab)
+        static SpecialTokens read(JsonFile config, JsonFile generation, FamilySpec family, int vocab)
                 throws ModelConfigException {
-            boolean llamaDefaults = arch != Architecture.QWEN2;
             Integer bos = id(config, "bos_token_id", vocab);
             if (bos == null) {
                 bos = id(generation, "bos_token_id", vocab);
             }
-            if (bos == null && llamaDefaults) {
-                bos = 1;
+            if (bos == null) {
+                bos = familyDefault(config, family, "bos_token_id", family.defaultBosTokenId(), vocab);
             }
             Set<Integer> eos = new LinkedHashSet<>();
             addIds(config, eos, vocab);
             addIds(generation, eos, vocab);
-            if (eos.isEmpty() && llamaDefaults) {
-                eos.add(2);
+            if (eos.isEmpty()) {
+                for (Integer id : family.defaultEosTokenIds()) {
+                    eos.add(familyDefault(config, family, "eos_token_id", id, vocab));
+                }
             }
             Integer pad = padId(config, vocab);
             if (pad == null) {
                 pad = padId(generation, vocab);
             }
+            Integer defaultPad = family.defaultPadTokenId();
+            // nothing here pads: a default outside a small vocabulary is harmless, so it means none
+            if (pad == null && defaultPad != null && defaultPad < vocab && config.node("pad_token_id").isMissingNode()
+                    && generation.node("pad_token_id").isMissingNode()) {
+                pad = defaultPad;
+            }
             return new SpecialTokens(bos, new ArrayList<>(eos), pad);
+        }
+
+        /** A config class's default id, which a small vocabulary may not have (then nothing would work). */
+        private static Integer familyDefault(JsonFile config, FamilySpec family, String key, Integer id, int vocab)
+                throws ModelConfigException {
+            if (id != null && id >= vocab) {
+                throw new ModelConfigException(config.name() + ": no file sets '" + key + "', and the "
+                        + family.className() + " default " + id + " is not a token id: vocab_size is " + vocab);
+            }
+            return id;
         }
 
         private static Integer id(JsonFile file, String key, int vocab) throws ModelConfigException {

@@ -5,7 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** {@code rope_theta} and {@code rope_scaling} (or transformers 5's combined {@code rope_parameters}). */
 record RopeSettings(double theta, RopeScaling scaling) {
 
+    ModelConfig.RopeTable table() {
+        return new ModelConfig.RopeTable(theta, scaling);
+    }
+
     static RopeSettings read(JsonFile config) throws ModelConfigException {
+        return read(config, 10000.0);
+    }
+
+    /** {@code defaultTheta}: the config class's {@code default_theta}, used when no file sets one. */
+    static RopeSettings read(JsonFile config, double defaultTheta) throws ModelConfigException {
         JsonNode parameters = config.node("rope_parameters");
         JsonNode scaling = config.node("rope_scaling");
         double theta = config.optionalDouble("rope_theta", Double.NaN);
@@ -18,7 +27,7 @@ record RopeSettings(double theta, RopeScaling scaling) {
             }
         }
         if (Double.isNaN(theta)) {
-            theta = 10000.0;
+            theta = defaultTheta;
         }
         if (!(theta > 0)) {
             throw config.error("rope_theta", "must be positive, found " + theta);

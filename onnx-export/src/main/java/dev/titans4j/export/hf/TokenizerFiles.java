@@ -34,12 +34,12 @@ public final class TokenizerFiles {
         JsonNode vocab = model.path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
             for (Map.Entry<String, JsonNode> token : vocab.properties()) {
-                ids.add(tokenId(tokenizer, "model.vocab", token.getKey(), token.getValue(), config.vocabSize()));
+                ids.add(tokenId(tokenizer, "model.vocab", token.getKey(), token.getValue(), config.dims().vocabSize()));
             }
         } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], id = position
-            if (vocab.size() > config.vocabSize()) {
+            if (vocab.size() > config.dims().vocabSize()) {
                 throw tokenizer.error("model.vocab", "has " + vocab.size() + " pieces, more than vocab_size "
-                        + config.vocabSize());
+                        + config.dims().vocabSize());
             }
             for (int id = 0; id < vocab.size(); id++) {
                 ids.add(id);
@@ -49,10 +49,10 @@ public final class TokenizerFiles {
         }
         for (JsonNode added : tokenizer.node("added_tokens")) {
             String content = added.path("content").asText("?");
-            ids.add(tokenId(tokenizer, "added_tokens", content, added.path("id"), config.vocabSize()));
+            ids.add(tokenId(tokenizer, "added_tokens", content, added.path("id"), config.dims().vocabSize()));
         }
-        if (config.bosTokenId() != null && !ids.contains(config.bosTokenId())) {
-            throw new ModelConfigException(TOKENIZER + ": no token has the BOS id " + config.bosTokenId()
+        if (config.tokens().bosTokenId() != null && !ids.contains(config.tokens().bosTokenId())) {
+            throw new ModelConfigException(TOKENIZER + ": no token has the BOS id " + config.tokens().bosTokenId()
                     + " (bos_token_id)");
         }
     }

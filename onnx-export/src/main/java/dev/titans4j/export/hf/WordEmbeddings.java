@@ -38,7 +38,7 @@ public record WordEmbeddings(String embedding, String head) {
     public static WordEmbeddings of(ModelConfig config, Checkpoint checkpoint) throws IOException {
         String embed = WeightNames.EMBED_TOKENS;
         String head = WeightNames.LM_HEAD;
-        if (!config.tieWordEmbeddings()) {
+        if (!config.embedding().tied()) {
             return new WordEmbeddings(embed, head);
         }
         boolean hasEmbed = checkpoint.has(embed);
@@ -60,7 +60,7 @@ public record WordEmbeddings(String embedding, String head) {
         String head = WeightNames.LM_HEAD;
         boolean hasEmbed = checkpoint.has(embed);
         boolean hasHead = checkpoint.has(head);
-        if (config.tieWordEmbeddings()) {
+        if (config.embedding().tied()) {
             return hasEmbed || hasHead ? List.of() : List.of("tensor '" + embed + "' is missing, and there is no '"
                     + head + "' to tie it to (config.json has tie_word_embeddings true)");
         }

@@ -1,6 +1,14 @@
 package dev.titans4j.export.onnx;
 
+import dev.titans4j.export.hf.FamilySpec;
+import dev.titans4j.export.hf.FamilySpec.Linear;
+import dev.titans4j.export.hf.FamilySpec.Norm;
+import dev.titans4j.export.hf.FamilySpec.WeightRef;
 import dev.titans4j.export.hf.ModelConfig;
+import dev.titans4j.export.hf.ModelConfig.Dimensions;
+import dev.titans4j.export.hf.ModelConfig.LayerAttention;
+import dev.titans4j.export.hf.ModelConfig.NormPlacement;
+import dev.titans4j.export.hf.ModelConfig.RopeKind;
 import dev.titans4j.export.hf.WeightNames;
 import dev.titans4j.export.hf.WordEmbeddings;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
@@ -8,11 +16,15 @@ import dev.titans4j.export.svf.SvfLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Builds the ONNX decoder graph of a Llama-family model (Llama, Mistral, Qwen2) on ONNX Runtime's fused ops:
+ * Builds the ONNX decoder graph of a Llama-style decoder on ONNX Runtime's fused ops, asking the model's
+ * {@link FamilySpec} (its graph and weight hooks) where families differ:
  * {@code SimplifiedLayerNormalization}/{@code SkipSimplifiedLayerNormalization} (RMSNorm fused with the residual
  * add), {@code GroupQueryAttention} (rotary embedding, causal/sliding-window attention and the KV cache in BNSH
  * layout, shared past/present buffer capable), SwiGLU MLP, final norm, and an LM head applied only from
@@ -22,6 +34,11 @@ import java.util.function.Supplier;
  * computed inside the graph from {@code attention_mask}, so callers only feed ids, mask, logits_from and the
  * cache. GroupQueryAttention's fused rotary needs head_dim to be a multiple of 16; smaller heads (e.g. 8) get an
  * explicit rotate_half RoPE in front of the attention op instead.
+ *
+ * <p>Family variants, all driven by the config and the spec: per-head q/k RMSNorm before RoPE, fused projections
+ * (sliced by rows at export), SiLU or tanh-GELU gating, pre or sandwich norm placement, a norm weight offset, an
+ * embedding scale, per-layer windows and rotary tables (or none), partial rotary dims, attention scale and
+ * softcapping, and final logit softcapping.
  */
 public final class DecoderGraphBuilder {
 
@@ -47,6 +64,8 @@ public final class DecoderGraphBuilder {
     private static final long INT64_MAX = Long.MAX_VALUE;
 
     private final ModelConfig config;
+    private final FamilySpec family;
+    private final Dimensions dims;
     private final WordEmbeddings wordEmbeddings;
     private final WeightSource weights;
     private final Options options;
@@ -59,19 +78,19 @@ public final class DecoderGraphBuilder {
 
     private String seqlensK;
     private String totalSeqLen;
-    private String cosCache;
-    private String sinCache;
-    private String ropeCos; // explicit-rotary path: [S, 1, headDim]
-    private String ropeSin;
+    private final Map<RopeKind, String[]> rotaryCaches = new EnumMap<>(RopeKind.class); // {cos, sin} [P, rot/2]
+    private final Map<RopeKind, String[]> ropeTables = new EnumMap<>(RopeKind.class); // explicit: [S, 1, rot]
 
     private DecoderGraphBuilder(ModelConfig config, WordEmbeddings wordEmbeddings, WeightSource weights,
                                 Options options) {
         this.config = config;
+        this.family = config.family();
+        this.dims = config.dims();
         this.wordEmbeddings = wordEmbeddings;
         this.weights = weights;
         this.options = options;
         this.act = options.precision() == Precision.fp16 ? ElemType.FLOAT16 : ElemType.FLOAT;
-        this.fusedRotary = config.headDim() % 16 == 0;
+        this.fusedRotary = dims.headDim() % 16 == 0 && config.rope().rotaryDim() % 16 == 0;
         this.linears = new LinearEmitter(g, options.precision(), act, options.int4BlockSize());
     }
 
@@ -92,10 +111,10 @@ public final class DecoderGraphBuilder {
         rotaryCaches();
         // tied float weights: one [hidden, vocab] matrix serves both the LM head and the embedding lookup
         String tiedTable = wordEmbeddings.shared() && linears.storesFloatMatrices()
-                ? linears.transposedWeight("lm_head", config.vocabSize(), config.hiddenSize(),
+                ? linears.transposedWeight("lm_head", dims.vocabSize(), dims.hiddenSize(),
                         () -> read(wordEmbeddings.embedding()))
                 : null;
-        String embeddings = tiedTable != null ? embedFromTransposed(tiedTable, inputIds) : embed(inputIds);
+        String embeddings = scaled(tiedTable != null ? embedFromTransposed(tiedTable, inputIds) : embed(inputIds));
         String normed = decoderLayers(embeddings, pasts);
         head(normed, logitsFrom, tiedTable);
     }
@@ -103,20 +122,20 @@ public final class DecoderGraphBuilder {
     /** past_key_values.N.key/value [batch, kvHeads, past_sequence_length, headDim]; the shared buffer binds here. */
     private List<String[]> pastInputs() {
         List<String[]> pasts = new ArrayList<>();
-        for (int layer = 0; layer < config.numLayers(); layer++) {
-            Object[] dims = {"batch_size", (long) config.numKvHeads(), "past_sequence_length",
-                    (long) config.headDim()};
+        for (int layer = 0; layer < dims.numLayers(); layer++) {
+            Object[] shape = {"batch_size", (long) dims.numKvHeads(), "past_sequence_length",
+                    (long) dims.headDim()};
             pasts.add(new String[] {
-                    g.input(String.format(GraphNames.PAST_KEY, layer), act, dims),
-                    g.input(String.format(GraphNames.PAST_VALUE, layer), act, dims)});
+                    g.input(String.format(GraphNames.PAST_KEY, layer), act, shape),
+                    g.input(String.format(GraphNames.PAST_VALUE, layer), act, shape)});
         }
         return pasts;
     }
 
     private String embed(String inputIds) {
-        long hidden = config.hiddenSize();
-        String table = g.initializer(WeightNames.EMBED_TOKENS, act, new long[] {config.vocabSize(), hidden},
-                activationData(config.vocabSize() * hidden, () -> read(wordEmbeddings.embedding())));
+        long hidden = dims.hiddenSize();
+        String table = g.initializer(WeightNames.EMBED_TOKENS, act, new long[] {dims.vocabSize(), hidden},
+                activationData(dims.vocabSize() * hidden, () -> read(wordEmbeddings.embedding())));
         return g.op("Gather").in(table, inputIds).name("embed").build();
     }
 
@@ -126,24 +145,40 @@ public final class DecoderGraphBuilder {
         return g.op("Transpose").in(columns).ints("perm", 1, 2, 0).build();
     }
 
+    /** The family's embedding scale (Gemma: sqrt(hidden) in the checkpoint's dtype), when it has one. */
+    private String scaled(String embeddings) {
+        Float scale = family.embeddingScale(config, weights.dtype(wordEmbeddings.embedding()));
+        if (scale == null) {
+            return embeddings;
+        }
+        String factor = g.initializer(g.fresh("embed_scale"), act, new long[0],
+                activationData(1, () -> new float[] {scale}));
+        return g.op("Mul").in(embeddings, factor).name("embed_scale").build();
+    }
+
     /**
      * All layers. Each residual add is fused into the next RMSNorm (SkipSimplifiedLayerNormalization returns the
-     * normalised sum and the sum itself); the last one applies the final norm. Returns the final hidden states.
+     * normalised sum and the sum itself); the last one applies the final norm. With sandwich norms each sublayer's
+     * output is normalised before its residual add. Returns the final hidden states.
      */
     private String decoderLayers(String embeddings, List<String[]> pasts) {
         String residual = embeddings;
-        String normed = g.op("SimplifiedLayerNormalization")
-                .in(embeddings, norm(WeightNames.layer(0, WeightNames.INPUT_LAYERNORM)))
-                .attr("axis", -1L).attr("epsilon", (float) config.rmsNormEps()).attr("stash_type", 1L)
-                .name("layers.0.input_layernorm").build();
-        for (int layer = 0; layer < config.numLayers(); layer++) {
+        String normed = plainNorm(embeddings, family.norm(0, Norm.ATTENTION_INPUT), "layers.0.input_layernorm");
+        boolean sandwich = config.norms().placement() == NormPlacement.SANDWICH;
+        for (int layer = 0; layer < dims.numLayers(); layer++) {
             String attn = attention(layer, normed, pasts.get(layer));
-            String[] post = skipNorm(attn, residual,
-                    WeightNames.layer(layer, WeightNames.POST_ATTENTION_LAYERNORM), "layers." + layer + ".post_norm");
+            if (sandwich) {
+                attn = plainNorm(attn, family.norm(layer, Norm.ATTENTION_OUTPUT), "layers." + layer + ".attn_norm");
+            }
+            String[] post = skipNorm(attn, residual, family.norm(layer, Norm.MLP_INPUT),
+                    "layers." + layer + ".post_norm");
             String mlp = mlp(layer, post[0]);
-            boolean last = layer == config.numLayers() - 1;
+            if (sandwich) {
+                mlp = plainNorm(mlp, family.norm(layer, Norm.MLP_OUTPUT), "layers." + layer + ".mlp_norm");
+            }
+            boolean last = layer == dims.numLayers() - 1;
             String[] next = last ? skipNorm(mlp, post[1], WeightNames.FINAL_NORM, "final_norm")
-                    : skipNorm(mlp, post[1], WeightNames.layer(layer + 1, WeightNames.INPUT_LAYERNORM),
+                    : skipNorm(mlp, post[1], family.norm(layer + 1, Norm.ATTENTION_INPUT),
                             "layers." + (layer + 1) + ".input_layernorm");
             normed = next[0];
             residual = next[1];
@@ -153,12 +188,16 @@ public final class DecoderGraphBuilder {
 
     /** LM head on positions logits_from.. only; outputs logits, hidden_states and the present caches. */
     private void head(String normed, String logitsFrom, String tiedTable) {
-        int hidden = config.hiddenSize();
+        int hidden = dims.hiddenSize();
         String selected = g.op("Slice").in(normed, logitsFrom, g.constLongs("slice_end", INT64_MAX),
                 g.constLongs("slice_axis", 1)).name("logits_from").build();
         String logits = tiedTable != null ? linears.matMul(selected, "lm_head", tiedTable)
-                : linears.apply(selected, "lm_head", config.vocabSize(), hidden,
+                : linears.apply(selected, "lm_head", dims.vocabSize(), hidden,
                         () -> read(wordEmbeddings.head()));
+        Double cap = config.embedding().finalLogitSoftcap();
+        if (cap != null) {
+            logits = softcap(logits, cap.floatValue(), "final_logit_softcap");
+        }
         String hiddenStates = normed;
         if (act == ElemType.FLOAT16) {
             logits = g.op("Cast").in(logits).attr("to", (long) ElemType.FLOAT.code()).build();
@@ -166,14 +205,22 @@ public final class DecoderGraphBuilder {
         }
         g.op("Identity").in(logits).out(GraphNames.LOGITS).build();
         g.op("Identity").in(hiddenStates).out(GraphNames.HIDDEN_STATES).build();
-        g.output(GraphNames.LOGITS, ElemType.FLOAT, "batch_size", "logits_length", (long) config.vocabSize());
+        g.output(GraphNames.LOGITS, ElemType.FLOAT, "batch_size", "logits_length", (long) dims.vocabSize());
         g.output(GraphNames.HIDDEN_STATES, ElemType.FLOAT, "batch_size", "sequence_length", (long) hidden);
-        for (int layer = 0; layer < config.numLayers(); layer++) {
-            Object[] dims = {"batch_size", (long) config.numKvHeads(), "present_sequence_length",
-                    (long) config.headDim()};
-            g.output(String.format(GraphNames.PRESENT_KEY, layer), act, dims);
-            g.output(String.format(GraphNames.PRESENT_VALUE, layer), act, dims);
+        for (int layer = 0; layer < dims.numLayers(); layer++) {
+            Object[] shape = {"batch_size", (long) dims.numKvHeads(), "present_sequence_length",
+                    (long) dims.headDim()};
+            g.output(String.format(GraphNames.PRESENT_KEY, layer), act, shape);
+            g.output(String.format(GraphNames.PRESENT_VALUE, layer), act, shape);
         }
+    }
+
+    /** {@code cap * tanh(x / cap)}. */
+    private String softcap(String x, float cap, String label) {
+        String c = g.initializer(g.fresh(label), act, new long[0], activationData(1, () -> new float[] {cap}));
+        String divided = g.op("Div").in(x, c).build();
+        String squashed = g.op("Tanh").in(divided).build();
+        return g.op("Mul").in(squashed, c).name(label).build();
     }
 
     /** seqlens_k = sum(mask) − 1 (int32 [batch]); total_sequence_length = mask width (int32 scalar). */
@@ -192,21 +239,35 @@ public final class DecoderGraphBuilder {
         }
     }
 
+    /** One cos/sin table pair per rotary table a layer uses (global first, then the sliding layers' own). */
     private void rotaryCaches() {
-        int positions = config.maxPositionEmbeddings();
-        int half = config.headDim() / 2;
-        double[] freqs = config.ropeInverseFrequencies();
-        cosCache = g.initializer("cos_cache", act, new long[] {positions, half},
-                activationData((long) positions * half, () -> RotaryTables.cos(freqs, positions)));
-        sinCache = g.initializer("sin_cache", act, new long[] {positions, half},
-                activationData((long) positions * half, () -> RotaryTables.sin(freqs, positions)));
-        if (!fusedRotary) {
-            ropeCos = explicitRotaryTable(cosCache, "rope_cos");
-            ropeSin = explicitRotaryTable(sinCache, "rope_sin");
+        for (RopeKind kind : List.of(RopeKind.GLOBAL, RopeKind.LOCAL)) {
+            boolean used = false;
+            for (int layer = 0; layer < dims.numLayers(); layer++) {
+                used |= family.layerAttention(config, layer).rope() == kind;
+            }
+            if (used) {
+                rotaryCache(kind, kind == RopeKind.GLOBAL ? "" : "_local");
+            }
         }
     }
 
-    /** [S, 1, headDim] = the cache rows of this chunk's positions, duplicated for both halves. */
+    private void rotaryCache(RopeKind kind, String suffix) {
+        int positions = dims.maxPositionEmbeddings();
+        int half = config.rope().rotaryDim() / 2;
+        double[] freqs = config.rope().inverseFrequencies(kind);
+        String cos = g.initializer("cos_cache" + suffix, act, new long[] {positions, half},
+                activationData((long) positions * half, () -> RotaryTables.cos(freqs, positions)));
+        String sin = g.initializer("sin_cache" + suffix, act, new long[] {positions, half},
+                activationData((long) positions * half, () -> RotaryTables.sin(freqs, positions)));
+        rotaryCaches.put(kind, new String[] {cos, sin});
+        if (!fusedRotary) {
+            ropeTables.put(kind, new String[] {explicitRotaryTable(cos, "rope_cos" + suffix),
+                    explicitRotaryTable(sin, "rope_sin" + suffix)});
+        }
+    }
+
+    /** [S, 1, rotaryDim] = the cache rows of this chunk's positions, duplicated for both halves. */
     private String explicitRotaryTable(String cache, String label) {
         String rows = g.op("Gather").in(cache, "position_ids").attr("axis", 0L).build();
         String full = g.op("Concat").in(rows, rows).attr("axis", -1L).build();
@@ -214,74 +275,149 @@ public final class DecoderGraphBuilder {
     }
 
     private String attention(int layer, String x, String[] past) {
-        int hidden = config.hiddenSize();
         String p = "layers." + layer + ".attn.";
-        String q = projection(layer, WeightNames.Q_PROJ, x, config.qDim(), hidden, config.attentionBias());
-        String k = projection(layer, WeightNames.K_PROJ, x, config.kvDim(), hidden, config.attentionBias());
-        String v = projection(layer, WeightNames.V_PROJ, x, config.kvDim(), hidden, config.attentionBias());
-        if (!fusedRotary) {
-            q = explicitRotary(q, config.numHeads(), p + "q_rope");
-            k = explicitRotary(k, config.numKvHeads(), p + "k_rope");
+        String q = projection(layer, Linear.Q, x);
+        String k = projection(layer, Linear.K, x);
+        String v = projection(layer, Linear.V, x);
+        if (config.attention().qkNorm()) {
+            q = headNorm(q, dims.numHeads(), family.norm(layer, Norm.QUERY), p + "q_norm");
+            k = headNorm(k, dims.numKvHeads(), family.norm(layer, Norm.KEY), p + "k_norm");
+        }
+        LayerAttention kind = family.layerAttention(config, layer);
+        boolean rope = kind.rope() != RopeKind.NONE;
+        if (!fusedRotary && rope) {
+            q = explicitRotary(q, dims.numHeads(), p + "q_rope", ropeTables.get(kind.rope()));
+            k = explicitRotary(k, dims.numKvHeads(), p + "k_rope", ropeTables.get(kind.rope()));
         }
         Graph.NodeBuilder gqa = g.msOp("GroupQueryAttention").name(p + "gqa")
                 .in(q, k, v, past[0], past[1], seqlensK, totalSeqLen);
-        if (fusedRotary) {
-            gqa.in(cosCache, sinCache).attr("do_rotary", 1L).attr("rotary_interleaved", 0L);
+        if (fusedRotary && rope) {
+            String[] caches = rotaryCaches.get(kind.rope());
+            gqa.in(caches[0], caches[1]).attr("do_rotary", 1L).attr("rotary_interleaved", 0L);
         }
-        gqa.attr("num_heads", (long) config.numHeads()).attr("kv_num_heads", (long) config.numKvHeads());
-        if (config.slidingWindow() != null) {
+        gqa.attr("num_heads", (long) dims.numHeads()).attr("kv_num_heads", (long) dims.numKvHeads());
+        if (kind.window() != null) {
             // HF: key j visible from query i iff i - j < window. ORT 1.24.1's CPU kernel attends to the last
             // local_window_size keys (measured against the reference: window - 1 hides one key too many)
-            gqa.attr("local_window_size", (long) config.slidingWindow());
+            gqa.attr("local_window_size", (long) kind.window());
+        }
+        if (config.attention().scale() != null) {
+            gqa.attr("scale", config.attention().scale().floatValue());
+        }
+        if (config.attention().softcap() != null) {
+            gqa.attr("softcap", config.attention().softcap().floatValue());
         }
         String out = gqa.out(g.fresh(p + "out"), String.format(GraphNames.PRESENT_KEY, layer),
                 String.format(GraphNames.PRESENT_VALUE, layer)).build();
-        return projection(layer, WeightNames.O_PROJ, out, hidden, config.qDim(), config.attentionOutputBias());
+        return projection(layer, Linear.O, out);
     }
 
-    /** rotate_half RoPE on [B, S, heads·headDim] with the precomputed [S, 1, headDim] tables. */
-    private String explicitRotary(String x, int heads, String label) {
-        int hd = config.headDim();
+    /** RMSNorm of each head over head_dim (Qwen3/Gemma 3 q_norm, k_norm) on [B, S, heads·headDim]. */
+    private String headNorm(String x, int heads, String weightName, String label) {
+        int hd = dims.headDim();
         String shaped = g.op("Reshape").in(x, g.constLongs(label + "_shape", 0, 0, heads, hd)).build();
+        String weight = g.initializer(weightName, act, new long[] {hd},
+                activationData(hd, () -> family.normWeight(config, read(weightName))));
+        String normed = g.op("SimplifiedLayerNormalization").in(shaped, weight)
+                .attr("axis", -1L).attr("epsilon", (float) config.norms().eps()).attr("stash_type", 1L)
+                .name(label).build();
+        return g.op("Reshape").in(normed, g.constLongs(label + "_flat", 0, 0, -1)).build();
+    }
+
+    /**
+     * rotate_half RoPE on [B, S, heads·headDim] with the precomputed [S, 1, rotaryDim] tables {cos, sin}; with a
+     * partial rotary dim only the leading rotaryDim values of each head rotate, the rest pass through.
+     */
+    private String explicitRotary(String x, int heads, String label, String[] tables) {
+        int hd = dims.headDim();
+        int rd = config.rope().rotaryDim();
+        String shaped = g.op("Reshape").in(x, g.constLongs(label + "_shape", 0, 0, heads, hd)).build();
+        String rotating = shaped;
+        String passing = null;
+        if (rd < hd) {
+            rotating = g.fresh(label + "_rot");
+            passing = g.fresh(label + "_pass");
+            g.op("Split").in(shaped, g.constLongs(label + "_partial", rd, hd - rd)).attr("axis", -1L)
+                    .out(rotating, passing).build();
+        }
         String first = g.fresh(label + "_x1");
         String second = g.fresh(label + "_x2");
-        g.op("Split").in(shaped, g.constLongs(label + "_split", hd / 2, hd / 2)).attr("axis", -1L)
+        g.op("Split").in(rotating, g.constLongs(label + "_split", rd / 2, rd / 2)).attr("axis", -1L)
                 .out(first, second).build();
         String negated = g.op("Neg").in(second).build();
         String rotated = g.op("Concat").in(negated, first).attr("axis", -1L).build();
-        String a = g.op("Mul").in(shaped, ropeCos).build();
-        String b = g.op("Mul").in(rotated, ropeSin).build();
+        String a = g.op("Mul").in(rotating, tables[0]).build();
+        String b = g.op("Mul").in(rotated, tables[1]).build();
         String sum = g.op("Add").in(a, b).build();
+        if (passing != null) {
+            sum = g.op("Concat").in(sum, passing).attr("axis", -1L).build();
+        }
         return g.op("Reshape").in(sum, g.constLongs(label + "_flat", 0, 0, -1)).build();
     }
 
-    private String projection(int layer, String projection, String x, int out, int in, boolean bias) {
-        String weightName = WeightNames.weight(layer, projection);
-        String y = linears.apply(x, "layers." + layer + "." + projection, out, in, () -> read(weightName));
-        if (bias) {
-            String biasName = WeightNames.bias(layer, projection);
-            String b = g.initializer(biasName, act, new long[] {out}, activationData(out, () -> read(biasName)));
+    private String projection(int layer, Linear which, String x) {
+        int out = Math.toIntExact(which.rows(dims));
+        int in = Math.toIntExact(which.columns(dims));
+        WeightRef weight = family.linear(config, layer, which);
+        String y = linears.apply(x, "layers." + layer + "." + which.llamaName(), out, in, () -> rows(weight, in));
+        WeightRef bias = family.linearBias(config, layer, which);
+        if (bias != null) {
+            // a block of a fused bias goes by its Llama-layout name: initializer names must be unique
+            String name = sharedTensor(layer, which, bias, true) ? WeightNames.bias(layer, which.llamaName())
+                    : bias.tensor();
+            String b = g.initializer(name, act, new long[] {out}, activationData(out, () -> rows(bias, 1)));
             y = g.op("Add").in(y, b).build();
         }
         return y;
     }
 
-    private String mlp(int layer, String x) {
-        int hidden = config.hiddenSize();
-        int inter = config.intermediateSize();
-        String gate = adaptedLinear(layer, WeightNames.GATE_PROJ, x, inter, hidden);
-        String up = adaptedLinear(layer, WeightNames.UP_PROJ, x, inter, hidden);
-        String sig = g.op("Sigmoid").in(gate).build();
-        String silu = g.op("Mul").in(gate, sig).build();
-        String product = g.op("Mul").in(silu, up).build();
-        return adaptedLinear(layer, WeightNames.DOWN_PROJ, product, hidden, inter);
+    /** Whether another projection of the layer reads the same tensor (a fused qkv or gate_up). */
+    private boolean sharedTensor(int layer, Linear which, WeightRef ref, boolean bias) {
+        for (Linear other : Linear.values()) {
+            WeightRef o = bias ? family.linearBias(config, layer, other) : family.linear(config, layer, other);
+            if (other != which && o != null && o.tensor().equals(ref.tensor())) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** An MLP linear layer; with the Transformer² hook, in the SVD basis with a multiplier input [rank]. */
-    private String adaptedLinear(int layer, String projection, String x, int out, int in) {
-        String weightName = WeightNames.weight(layer, projection);
-        String label = "layers." + layer + "." + projection;
-        Supplier<float[]> weight = () -> read(weightName);
+    /** The weight's rows (all of a whole tensor, or the projection's block of a fused one), [rows, columns]. */
+    private float[] rows(WeightRef ref, int columns) {
+        float[] all = read(ref.tensor());
+        long first = ref.firstRow() * columns;
+        long end = first + ref.rows() * columns;
+        return first == 0 && end == all.length ? all : Arrays.copyOfRange(all, (int) first, (int) end);
+    }
+
+    private String mlp(int layer, String x) {
+        String gate = adaptedLinear(layer, Linear.GATE, x);
+        String up = adaptedLinear(layer, Linear.UP, x);
+        String activated;
+        switch (config.mlp().activation()) {
+            case SILU -> {
+                String sig = g.op("Sigmoid").in(gate).build();
+                activated = g.op("Mul").in(gate, sig).build();
+            }
+            case GELU_TANH -> activated = g.op("Gelu").in(gate).attr("approximate", "tanh").build();
+            default -> throw new IllegalStateException("activation " + config.mlp().activation());
+        }
+        String product = g.op("Mul").in(activated, up).build();
+        return adaptedLinear(layer, Linear.DOWN, product);
+    }
+
+    /**
+     * An MLP linear layer; with the Transformer² hook, in the SVD basis with a multiplier input [rank]. A block of
+     * a fused tensor goes by its Llama-layout name there, so each adapted matrix keeps a name of its own.
+     */
+    private String adaptedLinear(int layer, Linear which, String x) {
+        int out = Math.toIntExact(which.rows(dims));
+        int in = Math.toIntExact(which.columns(dims));
+        WeightRef ref = family.linear(config, layer, which);
+        String weightName = sharedTensor(layer, which, ref, false) ? WeightNames.weight(layer, which.llamaName())
+                : ref.tensor();
+        String label = "layers." + layer + "." + which.llamaName();
+        Supplier<float[]> weight = () -> rows(ref, in);
         if (options.svfForm() == null) {
             return linears.apply(x, label, out, in, weight);
         }
@@ -306,9 +442,18 @@ public final class DecoderGraphBuilder {
         return y;
     }
 
+    /** A hidden-size norm weight, with the family's weight offset folded in. */
     private String norm(String weightName) {
-        int hidden = config.hiddenSize();
-        return g.initializer(weightName, act, new long[] {hidden}, activationData(hidden, () -> read(weightName)));
+        int hidden = dims.hiddenSize();
+        return g.initializer(weightName, act, new long[] {hidden},
+                activationData(hidden, () -> family.normWeight(config, read(weightName))));
+    }
+
+    /** SimplifiedLayerNormalization (RMSNorm) over the hidden size. */
+    private String plainNorm(String x, String weightName, String label) {
+        return g.op("SimplifiedLayerNormalization").in(x, norm(weightName))
+                .attr("axis", -1L).attr("epsilon", (float) config.norms().eps()).attr("stash_type", 1L)
+                .name(label).build();
     }
 
     /** SkipSimplifiedLayerNormalization: returns {normalised(x + skip), x + skip}. */
@@ -316,7 +461,7 @@ public final class DecoderGraphBuilder {
         String normed = g.fresh(label);
         String sum = g.fresh(label + "_residual");
         g.msOp("SkipSimplifiedLayerNormalization").name(label).in(x, skip, norm(weightName))
-                .attr("epsilon", (float) config.rmsNormEps()).out(normed, "", "", sum).build();
+                .attr("epsilon", (float) config.norms().eps()).out(normed, "", "", sum).build();
         return new String[] {normed, sum};
     }
 

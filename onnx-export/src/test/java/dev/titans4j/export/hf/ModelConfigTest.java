@@ -24,26 +24,25 @@ class ModelConfigTest {
         ModelConfig c = ModelConfig.load(SharedData.require("models/stories260K"));
 
         assertThat(c.architecture()).isEqualTo("LlamaForCausalLM");
-        assertThat(c.family()).isEqualTo(Architecture.LLAMA);
+        assertThat(c.family()).isSameAs(Families.LLAMA);
         assertThat(c.modelType()).isEqualTo("llama");
-        assertThat(List.of(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(),
-                c.headDim(), c.vocabSize(), c.maxPositionEmbeddings())).containsExactly(64, 172, 5, 8, 4, 8, 512, 512);
-        assertThat(c.rmsNormEps()).isEqualTo(1e-5);
-        assertThat(c.ropeTheta()).isEqualTo(10000.0);
-        assertThat(c.ropeScaling()).isNull();
-        assertThat(c.tieWordEmbeddings()).isTrue();
-        assertThat(c.attentionBias()).isFalse();
-        assertThat(c.attentionOutputBias()).isFalse();
-        assertThat(c.mlpBias()).isFalse();
-        assertThat(c.slidingWindow()).isNull();
-        assertThat(c.bosTokenId()).isEqualTo(1);
-        assertThat(c.eosTokenIds()).containsExactly(2);
-        assertThat(c.padTokenId()).isNull();
-        assertThat(c.hiddenAct()).isEqualTo("silu");
-        assertThat(c.addBosToken()).isTrue();
+        assertThat(c.dims()).isEqualTo(new ModelConfig.Dimensions(64, 172, 5, 8, 4, 8, 512, 512));
+        assertThat(c.norms().eps()).isEqualTo(1e-5);
+        assertThat(c.rope().global().theta()).isEqualTo(10000.0);
+        assertThat(c.rope().global().scaling()).isNull();
+        assertThat(c.embedding().tied()).isTrue();
+        assertThat(c.attention().qkvBias()).isFalse();
+        assertThat(c.attention().outputBias()).isFalse();
+        assertThat(c.attention().slidingWindow()).isNull();
+        assertThat(c.tokens().bosTokenId()).isEqualTo(1);
+        assertThat(c.tokens().eosTokenIds()).containsExactly(2);
+        assertThat(c.tokens().padTokenId()).isNull();
+        assertThat(c.mlp().hiddenAct()).isEqualTo("silu");
+        assertThat(c.tokens().addBosToken()).isTrue();
         assertThat(c.chatTemplate()).isNull();
-        assertThat(c.kvGroupSize()).isEqualTo(2);
-        assertThat(c.parameterCount()).isEqualTo(512 * 64 + 5 * (2 * 64 + 64 * 64 * 2 + 32 * 64 * 2 + 3 * 64 * 172) + 64);
+        assertThat(c.dims().kvGroupSize()).isEqualTo(2);
+        assertThat(c.parameterCount())
+                .isEqualTo(512 * 64 + 5 * (2 * 64 + 64 * 64 * 2 + 32 * 64 * 2 + 3 * 64 * 172) + 64);
     }
 
     @Test
@@ -52,10 +51,10 @@ class ModelConfigTest {
                 .write(dir);
         ModelConfig c = ModelConfig.load(dir);
 
-        assertThat(c.ropeScaling()).isEqualTo(RopeScaling.llama3(8, 1, 4, 64));
-        assertThat(c.ropeTheta()).isEqualTo(500000.0);
-        assertThat(c.attentionBias()).isTrue();
-        assertThat(c.attentionOutputBias()).isTrue();
+        assertThat(c.rope().global().scaling()).isEqualTo(RopeScaling.llama3(8, 1, 4, 64));
+        assertThat(c.rope().global().theta()).isEqualTo(500000.0);
+        assertThat(c.attention().qkvBias()).isTrue();
+        assertThat(c.attention().outputBias()).isTrue();
         assertThat(c.expectedTensors()).containsKeys("model.layers.1.self_attn.o_proj.bias",
                 "model.layers.0.self_attn.k_proj.bias");
     }
@@ -67,7 +66,7 @@ class ModelConfigTest {
         TinyCheckpoint.llama().hidden(256).heads(2).kvHeads(1).ropeTheta(500000)
                 .llama3RopeScaling(8, 1, 4, 8192).write(dir);
         ModelConfig c = ModelConfig.load(dir);
-        double[] scaled = c.ropeInverseFrequencies();
+        double[] scaled = c.rope().inverseFrequencies(ModelConfig.RopeKind.GLOBAL);
         assertThat(scaled).hasSize(64);
         for (int i = 0; i < 64; i++) {
             double plain = 1.0 / Math.pow(500000, 2.0 * i / 128);
@@ -91,10 +90,10 @@ class ModelConfigTest {
     void ropeTypeMayBeSpelledTypeAndDefaultMeansNone() throws IOException {
         TinyCheckpoint.llama().config("rope_scaling", Map.of("type", "llama3", "factor", 2.0,
                 "low_freq_factor", 1.0, "high_freq_factor", 2.0, "original_max_position_embeddings", 32)).write(dir);
-        assertThat(ModelConfig.load(dir).ropeScaling()).isEqualTo(RopeScaling.llama3(2, 1, 2, 32));
+        assertThat(ModelConfig.load(dir).rope().global().scaling()).isEqualTo(RopeScaling.llama3(2, 1, 2, 32));
 
         TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "default")).write(dir);
-        assertThat(ModelConfig.load(dir).ropeScaling()).isNull();
+        assertThat(ModelConfig.load(dir).rope().global().scaling()).isNull();
     }
 
     @Test
@@ -104,8 +103,8 @@ class ModelConfigTest {
                         "low_freq_factor", 1.0, "high_freq_factor", 4.0, "original_max_position_embeddings", 8192))
                 .write(dir);
         ModelConfig c = ModelConfig.load(dir);
-        assertThat(c.ropeTheta()).isEqualTo(500000.0);
-        assertThat(c.ropeScaling()).isEqualTo(RopeScaling.llama3(32, 1, 4, 8192));
+        assertThat(c.rope().global().theta()).isEqualTo(500000.0);
+        assertThat(c.rope().global().scaling()).isEqualTo(RopeScaling.llama3(32, 1, 4, 8192));
     }
 
     @Test
@@ -132,11 +131,11 @@ class ModelConfigTest {
 
         assertThat(c.architecture()).isEqualTo("Qwen2ForCausalLM");
         assertThat(c.modelType()).isEqualTo("qwen2");
-        assertThat(c.attentionBias()).isTrue();
-        assertThat(c.attentionOutputBias()).isFalse();
-        assertThat(c.slidingWindow()).as("use_sliding_window is false").isNull();
-        assertThat(c.addBosToken()).isFalse();
-        assertThat(c.eosTokenIds()).containsExactly(2, 5);
+        assertThat(c.attention().qkvBias()).isTrue();
+        assertThat(c.attention().outputBias()).isFalse();
+        assertThat(c.attention().slidingWindow()).as("use_sliding_window is false").isNull();
+        assertThat(c.tokens().addBosToken()).isFalse();
+        assertThat(c.tokens().eosTokenIds()).containsExactly(2, 5);
         assertThat(c.expectedTensors()).containsKey("model.layers.0.self_attn.q_proj.bias")
                 .doesNotContainKey("model.layers.0.self_attn.o_proj.bias")
                 .doesNotContainKey("lm_head.weight");
@@ -155,25 +154,25 @@ class ModelConfigTest {
     void mistralSlidingWindow() throws IOException {
         TinyCheckpoint.mistral().slidingWindow(16).write(dir);
         ModelConfig c = ModelConfig.load(dir);
-        assertThat(c.slidingWindow()).isEqualTo(16);
-        assertThat(c.attentionBias()).isFalse();
-        assertThat(c.addBosToken()).isTrue();
+        assertThat(c.attention().slidingWindow()).isEqualTo(16);
+        assertThat(c.attention().qkvBias()).isFalse();
+        assertThat(c.tokens().addBosToken()).isTrue();
 
         TinyCheckpoint.mistral().slidingWindow(null).write(dir);
-        assertThat(ModelConfig.load(dir).slidingWindow()).as("explicit null").isNull();
+        assertThat(ModelConfig.load(dir).attention().slidingWindow()).as("explicit null").isNull();
 
         TinyCheckpoint.mistral().removeConfig("sliding_window").write(dir);
-        assertThat(ModelConfig.load(dir).slidingWindow()).as("MistralConfig default").isEqualTo(4096);
+        assertThat(ModelConfig.load(dir).attention().slidingWindow()).as("MistralConfig default").isEqualTo(4096);
     }
 
     @Test
     void headDimDefaultsToHiddenOverHeadsButMayBeExplicit() throws IOException {
         TinyCheckpoint.llama().hidden(32).heads(4).write(dir);
-        assertThat(ModelConfig.load(dir).headDim()).isEqualTo(8);
+        assertThat(ModelConfig.load(dir).dims().headDim()).isEqualTo(8);
 
         TinyCheckpoint.mistral().hidden(32).heads(4).kvHeads(2).headDim(16).write(dir);
         ModelConfig c = ModelConfig.load(dir);
-        assertThat(c.headDim()).isEqualTo(16);
+        assertThat(c.dims().headDim()).isEqualTo(16);
         assertThat(c.expectedTensors().get("model.layers.0.self_attn.q_proj.weight")).containsExactly(64, 32);
         assertThat(c.expectedTensors().get("model.layers.0.self_attn.o_proj.weight")).containsExactly(32, 64);
         assertThat(c.expectedTensors().get("model.layers.0.self_attn.v_proj.weight")).containsExactly(32, 32);
@@ -186,34 +185,34 @@ class ModelConfigTest {
                 .removeConfig("max_position_embeddings").removeConfig("rope_scaling").removeConfig("attention_bias")
                 .write(dir);
         ModelConfig c = ModelConfig.load(dir);
-        assertThat(c.numKvHeads()).isEqualTo(c.numHeads());
-        assertThat(c.ropeTheta()).isEqualTo(10000.0);
-        assertThat(c.rmsNormEps()).isEqualTo(1e-6);
-        assertThat(c.tieWordEmbeddings()).isFalse();
-        assertThat(c.hiddenAct()).isEqualTo("silu");
-        assertThat(c.maxPositionEmbeddings()).isEqualTo(2048);
-        assertThat(c.attentionBias()).isFalse();
+        assertThat(c.dims().numKvHeads()).isEqualTo(c.dims().numHeads());
+        assertThat(c.rope().global().theta()).isEqualTo(10000.0);
+        assertThat(c.norms().eps()).isEqualTo(1e-6);
+        assertThat(c.embedding().tied()).isFalse();
+        assertThat(c.mlp().hiddenAct()).isEqualTo("silu");
+        assertThat(c.dims().maxPositionEmbeddings()).isEqualTo(2048);
+        assertThat(c.attention().qkvBias()).isFalse();
     }
 
     @Test
     void keyValueHeadDefaultsFollowEachConfigClass() throws IOException {
         TinyCheckpoint.mistral().hidden(64).heads(16).removeConfig("num_key_value_heads").write(dir);
-        assertThat(ModelConfig.load(dir).numKvHeads()).as("MistralConfig default").isEqualTo(8);
+        assertThat(ModelConfig.load(dir).dims().numKvHeads()).as("MistralConfig default").isEqualTo(8);
 
         TinyCheckpoint.qwen2().hidden(64).heads(32).removeConfig("num_key_value_heads").write(dir);
-        assertThat(ModelConfig.load(dir).numKvHeads()).as("Qwen2Config default").isEqualTo(32);
+        assertThat(ModelConfig.load(dir).dims().numKvHeads()).as("Qwen2Config default").isEqualTo(32);
     }
 
     @Test
     void eosIdsAreTheUnionOfConfigAndGenerationConfig() throws IOException {
         TinyCheckpoint.llama().config("eos_token_id", List.of(61, 63)).eosTokenIds(61, 62, 63).write(dir);
-        assertThat(ModelConfig.load(dir).eosTokenIds()).containsExactly(61, 63, 62);
+        assertThat(ModelConfig.load(dir).tokens().eosTokenIds()).containsExactly(61, 63, 62);
     }
 
     @Test
     void aNegativePadTokenIdMeansNoPaddingToken() throws Exception {
         TinyCheckpoint.llama().config("pad_token_id", -1).write(dir);
-        assertThat(ModelConfigReader.read(dir).padTokenId()).isNull();
+        assertThat(ModelConfigReader.read(dir).tokens().padTokenId()).isNull();
     }
 
     @Test
@@ -221,14 +220,14 @@ class ModelConfigTest {
         TinyCheckpoint.llama().removeConfig("bos_token_id").removeConfig("eos_token_id").write(dir);
         Files.delete(dir.resolve("generation_config.json"));
         ModelConfig llama = ModelConfig.load(dir);
-        assertThat(llama.bosTokenId()).isEqualTo(1);
-        assertThat(llama.eosTokenIds()).containsExactly(2);
+        assertThat(llama.tokens().bosTokenId()).isEqualTo(1);
+        assertThat(llama.tokens().eosTokenIds()).containsExactly(2);
 
         TinyCheckpoint.qwen2().removeConfig("bos_token_id").removeConfig("eos_token_id").write(dir);
         Files.delete(dir.resolve("generation_config.json"));
         ModelConfig qwen = ModelConfig.load(dir);
-        assertThat(qwen.bosTokenId()).isNull();
-        assertThat(qwen.eosTokenIds()).isEmpty();
+        assertThat(qwen.tokens().bosTokenId()).isNull();
+        assertThat(qwen.tokens().eosTokenIds()).isEmpty();
 
         TinyCheckpoint.qwen2().config("pad_token_id", 7).config("eos_token_id", "2").write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
@@ -241,7 +240,7 @@ class ModelConfigTest {
         Files.writeString(dir.resolve("tokenizer_config.json"),
                 "{\"add_bos_token\": true, \"chat_template\": \"{{ messages }}\"}");
         ModelConfig c = ModelConfig.load(dir);
-        assertThat(c.addBosToken()).isTrue();
+        assertThat(c.tokens().addBosToken()).isTrue();
         assertThat(c.chatTemplate()).isEqualTo("{{ messages }}");
 
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"chat_template\": [{\"name\": \"tool_use\","

@@ -148,7 +148,7 @@ class ReferenceModelTinyTest {
         Path path = TinyCheckpoint.llama().hidden(256).heads(2).kvHeads(1).ropeTheta(500000)
                 .llama3RopeScaling(8, 1, 4, 8192).write(dir);
         double[] reference = ReferenceModel.load(path).inverseFrequencies();
-        double[] exporter = ModelConfig.load(path).ropeInverseFrequencies();
+        double[] exporter = ModelConfig.load(path).rope().inverseFrequencies(ModelConfig.RopeKind.GLOBAL);
         assertThat(exporter).hasSize(64);
         for (int i = 0; i < 64; i++) {
             assertThat(exporter[i]).isCloseTo(reference[i], within(1e-15 * reference[i]));
