@@ -12,9 +12,10 @@ public final class Families {
     public static final FamilySpec QWEN2 = new Qwen2Spec();
     public static final FamilySpec QWEN3 = new Qwen3Spec();
     public static final FamilySpec SMOLLM3 = new SmolLM3Spec();
+    public static final FamilySpec GEMMA3 = new Gemma3Spec();
 
     /** Every supported family; a new family is one class plus one entry here. */
-    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2, QWEN3, SMOLLM3);
+    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2, QWEN3, SMOLLM3, GEMMA3);
 
     private Families() {
     }

@@ -112,7 +112,7 @@ class ModelConfigTest {
         TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "yarn", "factor", 4.0)).write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .isInstanceOf(ModelConfigException.class)
-                .hasMessage("config.json: 'rope_scaling' type 'yarn' is not supported (supported: llama3, or none)");
+                .hasMessage("config.json: 'rope_scaling' type 'yarn' is not supported (supported: llama3, linear, or none)");
 
         TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "llama3", "factor", 8.0)).write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
