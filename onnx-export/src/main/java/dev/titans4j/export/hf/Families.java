@@ -24,7 +24,7 @@ public final class Families {
         return ALL.stream().filter(f -> f.className().equals(name)).findFirst();
     }
 
-    /** {@code "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM"}, sorted, for error messages. */
+    /** {@code "Gemma3ForCausalLM, LlamaForCausalLM, ..."}, sorted, for error messages. */
     public static String supportedList() {
         return ALL.stream().map(FamilySpec::className).sorted().collect(Collectors.joining(", "));
     }

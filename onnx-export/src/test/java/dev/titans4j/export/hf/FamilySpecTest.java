@@ -144,7 +144,7 @@ class FamilySpecTest {
     void everyRegisteredFamilyHasItsOwnClassName() {
         assertThat(Families.ALL.stream().map(FamilySpec::className).distinct().count())
                 .isEqualTo(Families.ALL.size());
-        assertThat(Families.supportedList()).isEqualTo("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
-                + " SmolLM3ForCausalLM");
+        assertThat(Families.supportedList()).isEqualTo("Gemma3ForCausalLM, LlamaForCausalLM, MistralForCausalLM,"
+                + " Qwen2ForCausalLM, Qwen3ForCausalLM, SmolLM3ForCausalLM");
     }
 }

@@ -257,8 +257,9 @@ class ModelConfigTest {
         TinyCheckpoint.of("GPT2LMHeadModel").write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .isInstanceOf(ModelConfigException.class)
-                .hasMessage("unsupported architecture GPT2LMHeadModel; supported: LlamaForCausalLM,"
-                        + " MistralForCausalLM, Qwen2ForCausalLM");
+                .hasMessage("unsupported architecture GPT2LMHeadModel; supported: Gemma3ForCausalLM,"
+                        + " LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
+                        + " SmolLM3ForCausalLM");
     }
 
     @Test
@@ -266,7 +267,8 @@ class ModelConfigTest {
         TinyCheckpoint.llama().removeConfig("architectures").write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .hasMessage("config.json: 'architectures' is missing or not a list of class names; supported:"
-                        + " LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM");
+                        + " Gemma3ForCausalLM, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM,"
+                        + " Qwen3ForCausalLM, SmolLM3ForCausalLM");
     }
 
     @Test
