@@ -174,8 +174,16 @@ class Gemma3ConfigTest {
                 + " layer (12), found [\"sliding_attention\",\"full_attention\"]");
         ObjectNode yarn = hubConfig();
         yarn.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 8.0);
-        assertThatThrownBy(() -> load(yarn)).hasMessageStartingWith("config.json: 'rope_scaling' type 'yarn' is"
-                + " not supported");
+        assertThatThrownBy(() -> load(yarn)).hasMessage("config.json: 'rope_scaling' type 'yarn' is not supported"
+                + " (supported: llama3, linear, or none)");
+        ObjectNode noFactor = hubConfig();
+        noFactor.putObject("rope_scaling").put("rope_type", "linear");
+        assertThatThrownBy(() -> load(noFactor)).hasMessage("config.json: 'rope_scaling' linear scaling is missing"
+                + " the number 'factor'");
+        ObjectNode noWindow = hubConfig();
+        noWindow.putNull("sliding_window");
+        assertThatThrownBy(() -> load(noWindow)).hasMessage("config.json: 'sliding_window' is null, but there are"
+                + " sliding_attention layers");
     }
 
     @Test
