@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * greedy ids (logits.f32, one uncached forward) against the export fed the same tokens in one prefill. Every
  * position from the window (4) on depends on which keys each sliding layer sees and on both rotary tables, so a
  * window off by one, a swapped rotary base, a missing (1 + w), the wrong attention scale or embedding scale moves
- * these logits far beyond the bound (transformers itself changes 11-19 of 30 argmaxes with the window off by one).
+ * these logits far beyond the bound (GroupQueryAttentionSemanticsTest and Gemma3HandCheckTest show the window's
+ * effect directly).
  */
 class Gemma3ExportTest {
 
