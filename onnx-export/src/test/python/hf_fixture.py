@@ -27,7 +27,7 @@ DEFAULT_PROMPTS = ["Once upon a time", "The little dog was happy because",
 
 
 def build(name, config, *, dtype="float32", max_shard_size=None, seed=0, new_tokens=16, prompts=DEFAULT_PROMPTS,
-          norm_center=1.0, logits_kept=None):
+          norm_center=1.0, embed_std=0.5, logits_kept=None, prepare=None):
     """Writes hf-fixtures/<name>: config.json, generation_config.json, safetensors (+ index when sharded),
     the stories260K tokenizer files, and expected.json with transformers' greedy ids and last-position logits.
 
@@ -37,6 +37,9 @@ def build(name, config, *, dtype="float32", max_shard_size=None, seed=0, new_tok
         with dtype=torch.float32).
     max_shard_size: e.g. "40KB" to write several shards and model.safetensors.index.json.
     norm_center: RMSNorm weights are norm_center + N(0, 0.1^2) (0.0 for Gemma's (1 + w) norms).
+    embed_std: embeddings are N(0, embed_std^2) (Gemma multiplies them by sqrt(hidden): 1/sqrt(hidden) keeps them
+        unit-sized; larger ones make a tied model repeat its last token).
+    prepare: called with the reference model after loading (see reference()).
     """
     out = FIXTURES / name
     if out.exists():
@@ -47,7 +50,7 @@ def build(name, config, *, dtype="float32", max_shard_size=None, seed=0, new_tok
     hf_config = AutoConfig.for_model(cfg.pop("model_type"), **{k: v for k, v in cfg.items()})
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(hf_config, dtype=torch.float32, attn_implementation="eager")
-    _randomize(model, seed, norm_center)
+    _randomize(model, seed, norm_center, embed_std)
     if dtype == "bfloat16":
         model = model.to(torch.bfloat16)
     elif dtype != "float32":
@@ -59,7 +62,7 @@ def build(name, config, *, dtype="float32", max_shard_size=None, seed=0, new_tok
     model.save_pretrained(out, **save)
     for f in TOKENIZER_FILES:
         shutil.copy(TOKENIZER_SOURCE / f, out / f)
-    expected = reference(out, prompts, new_tokens, logits_kept)
+    expected = reference(out, prompts, new_tokens, logits_kept, prepare)
     expected.update(seed=seed, dtype=dtype, transformers=transformers.__version__, torch=torch.__version__)
     (out / "expected.json").write_text(_dump(expected))
     size = sum(p.stat().st_size for p in out.iterdir())
@@ -68,7 +71,7 @@ def build(name, config, *, dtype="float32", max_shard_size=None, seed=0, new_tok
     return out
 
 
-def _randomize(model, seed, norm_center):
+def _randomize(model, seed, norm_center, embed_std=0.5):
     """Weights that keep activations of unit size and logits a few units apart (the initializer_range default
     of 0.02 would make every logit nearly equal, and greedy ids a coin toss between runtimes)."""
     g = torch.Generator().manual_seed(seed)
@@ -79,16 +82,19 @@ def _randomize(model, seed, norm_center):
             elif name.endswith(".bias"):
                 p.copy_(0.1 * torch.randn(p.shape, generator=g))
             elif "embed_tokens" in name:
-                p.copy_(0.5 * torch.randn(p.shape, generator=g))
+                p.copy_(embed_std * torch.randn(p.shape, generator=g))
             elif name == "lm_head.weight":
                 p.copy_(4 / math.sqrt(p.shape[1]) * torch.randn(p.shape, generator=g))
             else:
                 p.copy_(torch.randn(p.shape, generator=g) / math.sqrt(p.shape[-1]))
 
 
-def reference(folder, prompts, new_tokens, logits_kept=None):
-    """Loads the saved folder back (float32, eager attention) and runs transformers' greedy generate."""
+def reference(folder, prompts, new_tokens, logits_kept=None, prepare=None):
+    """Loads the saved folder back (float32, eager attention) and runs transformers' greedy generate.
+    prepare(model), when given, adjusts the loaded model first (e.g. a buffer transformers derives from the dtype)."""
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
+    if prepare is not None:
+        prepare(model)
     model.eval()
     tok = AutoTokenizer.from_pretrained(folder)
     cases = []

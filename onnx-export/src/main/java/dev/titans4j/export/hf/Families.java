@@ -13,9 +13,10 @@ public final class Families {
     public static final FamilySpec QWEN3 = new Qwen3Spec();
     public static final FamilySpec SMOLLM3 = new SmolLM3Spec();
     public static final FamilySpec PHI3 = new Phi3Spec();
+    public static final FamilySpec GEMMA3 = new Gemma3Spec();
 
     /** Every supported family; a new family is one class plus one entry here. */
-    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2, QWEN3, SMOLLM3, PHI3);
+    public static final List<FamilySpec> ALL = List.of(LLAMA, MISTRAL, QWEN2, QWEN3, SMOLLM3, PHI3, GEMMA3);
 
     private Families() {
     }
@@ -24,7 +25,7 @@ public final class Families {
         return ALL.stream().filter(f -> f.className().equals(name)).findFirst();
     }
 
-    /** {@code "LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM"}, sorted, for messages. */
+    /** {@code "Gemma3ForCausalLM, LlamaForCausalLM, ..."}, sorted, for error messages. */
     public static String supportedList() {
         return ALL.stream().map(FamilySpec::className).sorted().collect(Collectors.joining(", "));
     }

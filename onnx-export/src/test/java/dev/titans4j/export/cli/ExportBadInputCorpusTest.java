@@ -218,7 +218,9 @@ class ExportBadInputCorpusTest {
                         Files.readString(hf.resolve("config.json")).replaceFirst("\\{", "{\"vocab_size\": 7, ")),
                 "config.json: not valid JSON: Duplicate field 'vocab_size' (line 9, column 15)"));
         cases.add(written("unsupported architecture", TinyCheckpoint.of("GPT2LMHeadModel").vocab(512),
-                "unsupported architecture GPT2LMHeadModel; supported: " + Families.supportedList()));
+                "unsupported architecture GPT2LMHeadModel; supported: Gemma3ForCausalLM, LlamaForCausalLM,"
+                        + " MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
+                        + " SmolLM3ForCausalLM"));
         cases.add(written("hidden_act gelu", base().config("hidden_act", "gelu"),
                 "config.json: 'hidden_act' is 'gelu'; only silu (SwiGLU) is supported"));
         cases.add(written("num_hidden_layers 0", base().config("num_hidden_layers", 0),

@@ -144,7 +144,8 @@ class FamilySpecTest {
     void everyRegisteredFamilyHasItsOwnClassName() {
         assertThat(Families.ALL.stream().map(FamilySpec::className).distinct().count())
                 .isEqualTo(Families.ALL.size());
-        assertThat(Families.supportedList()).isEqualTo("LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM,"
+        assertThat(Families.supportedList()).isEqualTo("Gemma3ForCausalLM, LlamaForCausalLM, MistralForCausalLM,"
+                + " Phi3ForCausalLM,"
                 + " Qwen2ForCausalLM, Qwen3ForCausalLM, SmolLM3ForCausalLM");
     }
 }

@@ -112,7 +112,7 @@ class ModelConfigTest {
         TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "yarn", "factor", 4.0)).write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .isInstanceOf(ModelConfigException.class)
-                .hasMessage("config.json: 'rope_scaling' type 'yarn' is not supported (supported: llama3, or none)");
+                .hasMessage("config.json: 'rope_scaling' type 'yarn' is not supported (supported: llama3, linear, or none)");
 
         TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "llama3", "factor", 8.0)).write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
@@ -257,15 +257,18 @@ class ModelConfigTest {
         TinyCheckpoint.of("GPT2LMHeadModel").write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
                 .isInstanceOf(ModelConfigException.class)
-                .hasMessage("unsupported architecture GPT2LMHeadModel; supported: " + Families.supportedList());
+                .hasMessage("unsupported architecture GPT2LMHeadModel; supported: Gemma3ForCausalLM,"
+                        + " LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM, Qwen2ForCausalLM,"
+                        + " Qwen3ForCausalLM, SmolLM3ForCausalLM");
     }
 
     @Test
     void missingArchitectures() throws IOException {
         TinyCheckpoint.llama().removeConfig("architectures").write(dir);
         assertThatThrownBy(() -> ModelConfig.load(dir))
-                .hasMessage("config.json: 'architectures' is missing or not a list of class names; supported: "
-                        + Families.supportedList());
+                .hasMessage("config.json: 'architectures' is missing or not a list of class names; supported:"
+                        + " Gemma3ForCausalLM, LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM,"
+                        + " Qwen2ForCausalLM, Qwen3ForCausalLM, SmolLM3ForCausalLM");
     }
 
     @Test
