@@ -195,7 +195,7 @@ class Gemma3ConfigTest {
         config.putObject("vision_config").put("hidden_size", 1152);
         assertThatThrownBy(() -> load(config)).hasMessage("unsupported architecture Gemma3ForConditionalGeneration"
                 + " (multimodal with a vision tower, not supported; export a text-only *ForCausalLM checkpoint);"
-                + " supported: Gemma3ForCausalLM, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM,"
-                + " Qwen3ForCausalLM, SmolLM3ForCausalLM");
+                + " supported: Gemma3ForCausalLM, LlamaForCausalLM, MistralForCausalLM, Phi3ForCausalLM,"
+                + " Qwen2ForCausalLM, Qwen3ForCausalLM, SmolLM3ForCausalLM");
     }
 }
