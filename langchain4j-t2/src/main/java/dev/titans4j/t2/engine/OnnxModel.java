@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import dev.titans4j.export.manifest.FileIntegrity;
 import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.export.onnx.DecoderGraphBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -72,6 +73,9 @@ public final class OnnxModel implements AutoCloseable {
     private final KvCachePool caches;
     /** Null when {@link EngineOptions#prefixCacheBytes()} is 0. */
     private final PrefixCache prefixes;
+    private final KvBudget kvBudget;
+    /** Null when requests decode alone: maxBatchSize 1, or a graph whose rows cannot differ in length. */
+    private final BatchScheduler batches;
     /** Runs hold the read lock; close takes the write lock, so it waits for runs in flight instead of crashing them. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -91,6 +95,16 @@ public final class OnnxModel implements AutoCloseable {
                 contextLength, manifest.kvCache().dtype()), MAX_IDLE_CACHES);
         long prefixBytes = Math.min(options.prefixCacheBytes(), Runtime.getRuntime().maxMemory() / 4);
         this.prefixes = prefixBytes > 0 ? new PrefixCache(prefixBytes) : null;
+        long requestBytes = 2L * d.numLayers() * d.numKvHeads() * d.headDim() * contextLength
+                * KvCache.elementBytes(KvCache.javaType(manifest.kvCache().dtype()));
+        try {
+            this.kvBudget = KvBudget.of(options.kvCacheBytes(), requestBytes, contextLength);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(folder + ": " + e.getMessage(), e);
+        }
+        int maxRows = Math.min(options.maxBatchSize(), kvBudget.maxRequests());
+        this.batches = maxRows > 1 && DecoderGraphBuilder.fusesRotary(d.headDim())
+                ? new BatchScheduler(this, maxRows) : null;
     }
 
     /** Loads an exported folder (it must hold {@code manifest.json}). */
@@ -378,6 +392,21 @@ public final class OnnxModel implements AutoCloseable {
         caches.release(cache);
     }
 
+    /** A pooled cache outside any session (a batch row's copy for the prefix cache); {@link #release} it. */
+    KvCache acquireCache() {
+        return caches.acquire();
+    }
+
+    /** The budget every request is admitted under. */
+    KvBudget kvBudget() {
+        return kvBudget;
+    }
+
+    /** The decode batches of concurrent requests, or null when each request decodes alone. */
+    BatchScheduler batches() {
+        return batches;
+    }
+
     OrtEnvironment environment() {
         return env;
     }
@@ -458,6 +487,9 @@ public final class OnnxModel implements AutoCloseable {
             }
             closed = true;
             caches.close();
+            if (batches != null) {
+                batches.close();
+            }
             clearPrefixCache();
             identitySvf.values().forEach(OnnxTensor::close);
             GraphSession svf = svfGraph;

@@ -71,8 +71,18 @@ public final class DecoderGraphBuilder {
         this.weights = weights;
         this.options = options;
         this.act = options.precision() == Precision.fp16 ? ElemType.FLOAT16 : ElemType.FLOAT;
-        this.fusedRotary = config.headDim() % 16 == 0;
+        this.fusedRotary = fusesRotary(config.headDim());
         this.linears = new LinearEmitter(g, options.precision(), act, options.int4BlockSize());
+    }
+
+    /**
+     * Whether the graph of a model with this head size lets GroupQueryAttention apply the rotary embedding (its fused
+     * rotary needs a multiple of 16). Only then are positions taken per batch row from the attention mask; the
+     * explicit rotary derives one position range from the mask's width for the whole batch, so rows of different
+     * lengths cannot share a run.
+     */
+    public static boolean fusesRotary(int headDim) {
+        return headDim % 16 == 0;
     }
 
     /** {@code wordEmbeddings}: the stored tensors that serve as the token embedding and the LM head. */
