@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Test;
  * Per run, interleaved: one stream with batching off ({@code maxBatchSize 1}: the decode path before batching), one
  * stream with batching on, 4 concurrent streams with batching on, and 4 with it off. A figure is the decoded tokens
  * of all streams over the time from the moment every stream has its prompt prefilled to the last one's end (the
- * streams wait for each other after prefill), so it is decode throughput; medians over the runs.
+ * streams wait for each other after prefill), so it is decode throughput; medians over the runs. Then one stream on
+ * against off in {@code -Dpairs=N} (default 10) back-to-back pairs, the median of the per-pair ratios (the check
+ * that a lone request is no slower than before batching existed).
  */
 class BatchDecodeBenchmark {
 
@@ -84,9 +86,34 @@ class BatchDecodeBenchmark {
                             medians.get("4 streams, batching on") / one, one / medians.get("1 stream, batching off"),
                             medians.get("4 streams, batching on") / medians.get("4 streams, batching off"),
                             on.batches().largestStep(), loadAverage());
+                    singleStreamPairs(off, on, tokenizer, Integer.getInteger("pairs", 10), decode);
                 }
             }
         }
+    }
+
+    /**
+     * One stream with batching on against off in {@code pairs} back-to-back pairs (order alternating), so load that
+     * drifts over the run hits both sides of a pair alike: the median of the per-pair ratios.
+     */
+    private static void singleStreamPairs(OnnxModel off, OnnxModel on, ModelTokenizer tokenizer, int pairs,
+                                          int decode) throws Exception {
+        double[] ratios = new double[pairs];
+        double[] offs = new double[pairs];
+        double[] ons = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            if (p % 2 == 0) {
+                offs[p] = streams(off, tokenizer, 1, decode, 100 + p);
+                ons[p] = streams(on, tokenizer, 1, decode, 100 + p);
+            } else {
+                ons[p] = streams(on, tokenizer, 1, decode, 100 + p);
+                offs[p] = streams(off, tokenizer, 1, decode, 100 + p);
+            }
+            ratios[p] = ons[p] / offs[p];
+        }
+        System.out.printf(Locale.ROOT, "  1 stream in %d alternating pairs: batching off %.1f tok/s, on %.1f tok/s"
+                        + " (medians); on / off per pair: median %.3fx (pairs %s); load average %.2f%n", pairs,
+                median(offs), median(ons), median(ratios), format(ratios), loadAverage());
     }
 
     private static void record(Map<String, double[]> figures, String name, int run, int runs, double value) {
@@ -171,7 +198,7 @@ class BatchDecodeBenchmark {
     private static String format(double[] values) {
         StringBuilder s = new StringBuilder();
         for (double v : values) {
-            s.append(s.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f", v));
+            s.append(s.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v));
         }
         return s.toString();
     }
