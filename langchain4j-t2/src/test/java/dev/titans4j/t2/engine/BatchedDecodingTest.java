@@ -191,51 +191,58 @@ class BatchedDecodingTest {
         }
     }
 
+    /**
+     * Three requests join in order (rows 0, 1, 2: each starts the next once it decodes, and waits for the next one's
+     * prompt), the middle one is cancelled, so the last row moves into its place while the others keep decoding.
+     */
     @Test
     void a_cancelled_request_leaves_its_batch_and_the_others_continue() throws Exception {
         try (OnnxModel alone = OnnxModel.load(TestModels.tinyStories656K(), options.withMaxBatchSize(1));
              OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options);
              ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), alone.manifest())) {
-            CountDownLatch firstPicks = new CountDownLatch(3);
+            CountDownLatch middlePicked = new CountDownLatch(1);
+            CountDownLatch lastPicked = new CountDownLatch(1);
             AtomicBoolean cancel = new AtomicBoolean();
-            AtomicReference<Future<?>> cancelled = new AtomicReference<>();
+            AtomicReference<Future<GenerationResult>> middle = new AtomicReference<>();
+            AtomicReference<Future<GenerationResult>> last = new AtomicReference<>();
             AtomicReference<List<Integer>> afterCancel = new AtomicReference<>();
-            ExecutorService pool = Executors.newFixedThreadPool(3);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                Future<GenerationResult> a = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                GenerationResult first = new Generator(batched, tokenizer).generate(
                         request(tokenizer, PROMPTS[0], 60), greedyWatching(pick -> {
-                            if (pick == 1) {
-                                firstPicks.countDown();
-                                await(firstPicks);
+                            if (pick == 2) {
+                                middle.set(pool.submit(() -> new Generator(batched, tokenizer).generate(
+                                        request(tokenizer, PROMPTS[1], 60), greedyWatching(p -> {
+                                            if (p == 1) {
+                                                middlePicked.countDown();
+                                            }
+                                            if (p == 2) {
+                                                last.set(pool.submit(() -> new Generator(batched, tokenizer)
+                                                        .generate(request(tokenizer, PROMPTS[2], 50),
+                                                                greedyWatching(q -> {
+                                                                    if (q == 1) {
+                                                                        lastPicked.countDown();
+                                                                    }
+                                                                }), t -> { }, () -> false)));
+                                                await(lastPicked);
+                                            }
+                                            if (p == 8) {
+                                                cancel.set(true);
+                                            }
+                                        }), t -> { }, cancel::get)));
+                                await(middlePicked);
                             }
-                            if (cancelled.get().isDone() && afterCancel.get() == null) {
+                            if (middle.get() != null && middle.get().isDone() && afterCancel.get() == null) {
                                 afterCancel.set(batched.batches().batchSizes());
                             }
-                        }), p -> { }, () -> false));
-                cancelled.set(pool.submit(() -> new Generator(batched, tokenizer).generate(
-                        request(tokenizer, PROMPTS[1], 60), greedyWatching(pick -> {
-                            if (pick == 1) {
-                                firstPicks.countDown();
-                                await(firstPicks);
-                            }
-                            if (pick == 5) {
-                                cancel.set(true);
-                            }
-                        }), p -> { }, cancel::get)));
-                Future<GenerationResult> c = pool.submit(() -> new Generator(batched, tokenizer).generate(
-                        request(tokenizer, PROMPTS[2], 60), greedyWatching(pick -> {
-                            if (pick == 1) {
-                                firstPicks.countDown();
-                                await(firstPicks);
-                            }
-                        }), p -> { }, () -> false));
-                GenerationResult b = (GenerationResult) cancelled.get().get(60, TimeUnit.SECONDS);
-                assertThat(b.stopReason()).isEqualTo(StopReason.CANCELLED);
-                assertThat(b.outputIds()).isEqualTo(alone(alone, tokenizer, PROMPTS[1], 5, Map.of()).outputIds());
-                assertThat(a.get(60, TimeUnit.SECONDS).outputIds())
-                        .isEqualTo(alone(alone, tokenizer, PROMPTS[0], 60, Map.of()).outputIds());
-                assertThat(c.get(60, TimeUnit.SECONDS).outputIds())
-                        .isEqualTo(alone(alone, tokenizer, PROMPTS[2], 60, Map.of()).outputIds());
+                        }), p -> { }, () -> false);
+                GenerationResult cancelled = middle.get().get(60, TimeUnit.SECONDS);
+                assertThat(cancelled.stopReason()).isEqualTo(StopReason.CANCELLED);
+                assertThat(cancelled.outputIds())
+                        .isEqualTo(alone(alone, tokenizer, PROMPTS[1], 8, Map.of()).outputIds());
+                assertThat(first.outputIds()).isEqualTo(alone(alone, tokenizer, PROMPTS[0], 60, Map.of()).outputIds());
+                assertThat(last.get().get(60, TimeUnit.SECONDS).outputIds())
+                        .isEqualTo(alone(alone, tokenizer, PROMPTS[2], 50, Map.of()).outputIds());
             } finally {
                 pool.shutdownNow();
             }
