@@ -86,7 +86,10 @@ class BatchDecodeBenchmark {
                             medians.get("4 streams, batching on") / one, one / medians.get("1 stream, batching off"),
                             medians.get("4 streams, batching on") / medians.get("4 streams, batching off"),
                             on.batches().largestStep(), loadAverage());
-                    singleStreamPairs(off, on, tokenizer, Integer.getInteger("pairs", 10), decode);
+                    int pairs = Integer.getInteger("pairs", 10);
+                    if (pairs > 0) {
+                        singleStreamPairs(off, on, tokenizer, pairs, decode);
+                    }
                 }
             }
         }
