@@ -4,6 +4,7 @@ import dev.titans4j.export.hf.ChatSettings;
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.manifest.FileDigest;
 import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.export.onnx.DecoderGraphBuilder;
 import dev.titans4j.export.onnx.GraphNames;
 import dev.titans4j.export.onnx.OnnxModelWriter;
 import dev.titans4j.export.svf.SvfLedger;
@@ -52,7 +53,8 @@ final class ManifestFactory {
                 GraphNames.PRESENT_VALUE, GraphNames.HIDDEN_STATES);
         dev.titans4j.export.hf.LongRope longRope = c.rope().global().longRope();
         ModelManifest.KvCache kv = new ModelManifest.KvCache(OnnxExporter.kvDtype(options.precision()), "BNSH", true,
-                longRope == null ? null : longRope.originalMaxPositionEmbeddings());
+                longRope == null ? null : longRope.originalMaxPositionEmbeddings(),
+                longRope == null && DecoderGraphBuilder.fusesRotary(d.headDim(), c.rope().rotaryDim()));
         ModelManifest.Svf svf;
         if (options.svfEnabled()) {
             List<ModelManifest.SvfMatrix> matrices = svfWeights.stream().map(w -> {

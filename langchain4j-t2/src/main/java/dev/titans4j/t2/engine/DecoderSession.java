@@ -32,7 +32,7 @@ public final class DecoderSession implements AutoCloseable {
     /** The plain companion or model.onnx, chosen by the model when the session opened. */
     private final GraphSession graph;
     private final KvCache cache;
-    private final Map<String, OnnxTensor> ownedSvf = new HashMap<>();
+    private SvfInputs svf;
     /** SVF multipliers, past keys/values and logits_from, fixed; ids and mask are replaced per run. */
     private final Map<String, OnnxTensor> inputs;
     private final Map<String, OnnxTensor> pinnedPresent = new LinkedHashMap<>();
@@ -51,14 +51,15 @@ public final class DecoderSession implements AutoCloseable {
         this.cache = cache;
         ModelManifest m = model.manifest();
         try {
-            this.inputs = new HashMap<>(svfInputs(model, svfMultipliers));
+            this.svf = SvfInputs.of(model, graph, svfMultipliers);
+            this.inputs = new HashMap<>(svf.inputs());
             this.step = cache.stepTensors(model.environment(), model.vocabSize()); // pooled with the cache
         } catch (OrtException e) {
             closeOwnedSvf();
             model.release(cache);
             throw new EngineException("Could not create the decoder's input tensors", e);
         } catch (RuntimeException e) {
-            closeOwnedSvf(); // tensors made for earlier entries before a later one was rejected
+            closeOwnedSvf();
             model.release(cache);
             throw e;
         }
@@ -83,27 +84,6 @@ public final class DecoderSession implements AutoCloseable {
     /** The per-run tensors this session uses (owned by its cache); for tests. */
     StepTensors stepTensors() {
         return step;
-    }
-
-    /** The identity multipliers of a graph with SVF inputs, with the given ones in place of theirs. */
-    private Map<String, OnnxTensor> svfInputs(OnnxModel model, Map<String, float[]> multipliers) {
-        if (!graph.svfInputs()) {
-            return Map.of();
-        }
-        Map<String, OnnxTensor> inputs = new LinkedHashMap<>(model.identitySvf());
-        for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
-            long rank = inputs.get(e.getKey()).getInfo().getShape()[0];
-            try {
-                OnnxTensor t = OnnxTensor.createTensor(model.environment(), FloatBuffer.wrap(e.getValue()),
-                        new long[] {rank});
-                ownedSvf.put(e.getKey(), t);
-                inputs.put(e.getKey(), t);
-            } catch (OrtException ex) {
-                closeOwnedSvf();
-                throw new EngineException("Could not create SVF input '" + e.getKey() + "'", ex);
-            }
-        }
-        return inputs;
     }
 
     /** Runs the prompt (or a further chunk of it) and returns the logits after its last token. */
@@ -199,6 +179,11 @@ public final class DecoderSession implements AutoCloseable {
         return rows;
     }
 
+    /** What this session's keys and values depend on besides the tokens: its graph and multipliers. */
+    PrefixCache.Key prefixKey() {
+        return prefixKey;
+    }
+
     /** The graph this session runs. */
     GraphSession graph() {
         return graph;
@@ -267,8 +252,10 @@ public final class DecoderSession implements AutoCloseable {
     }
 
     private void closeOwnedSvf() {
-        ownedSvf.values().forEach(OnnxTensor::close);
-        ownedSvf.clear();
+        if (svf != null) {
+            svf.close();
+            svf = null;
+        }
     }
 
     private static void closeAll(OnnxTensor... tensors) {

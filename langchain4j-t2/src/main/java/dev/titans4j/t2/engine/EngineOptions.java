@@ -40,10 +40,21 @@ import java.util.Objects;
  * @param prefillChunkTokens the most prompt tokens the {@link Generator} runs at once (default
  *                           {@link #DEFAULT_PREFILL_CHUNK_TOKENS}; 0 = the whole prompt in one run): between chunks
  *                           it checks for cancellation and reports progress, so a long prompt can be cancelled
+ * @param maxBatchSize the most concurrent requests the {@link Generator} decodes in one batched model run (default
+ *                     {@link #DEFAULT_MAX_BATCH_SIZE}; 1 = every request decodes alone). Requests join a batch after
+ *                     their own prefill and leave it when they end; requests with different Transformer² multipliers
+ *                     decode in different batches. Graphs whose rotary embedding is not fused into the attention
+ *                     (head_dim not a multiple of 16) always decode alone.
+ * @param kvCacheBytes the KV memory of all requests in flight together (default {@link #DEFAULT_KV_CACHE_BYTES};
+ *                     0 = no limit). Each request counts one context of KV ({@code 2 x layers x kvHeads x headDim x
+ *                     contextLength x element bytes}) from admission to its end; a request that would exceed the
+ *                     budget waits (first come, first served, cancellable) until another ends. Loading fails when
+ *                     one request alone exceeds it. The prefix cache has its own budget.
  */
 public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvider, int cudaDeviceId,
                             int maxContextLength, boolean intraOpSpinning, boolean plainCompanion,
-                            boolean verifyChecksums, long prefixCacheBytes, int prefillChunkTokens) {
+                            boolean verifyChecksums, long prefixCacheBytes, int prefillChunkTokens,
+                            int maxBatchSize, long kvCacheBytes) {
 
     /** 256 MiB: the KV of about 5,800 positions of SmolLM2-135M in fp32. */
     public static final long DEFAULT_PREFIX_CACHE_BYTES = 256L << 20;
@@ -52,6 +63,10 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
      * the noise in the prefix cache benchmark (BENCHMARKS.md).
      */
     public static final int DEFAULT_PREFILL_CHUNK_TOKENS = 256;
+    /** 8 concurrent requests per batched decode step. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 8;
+    /** 4 GiB: 11 requests at SmolLM2-135M's full 8,192-token context in fp32. */
+    public static final long DEFAULT_KV_CACHE_BYTES = 4L << 30;
 
     public EngineOptions {
         if (intraOpThreads < 0) {
@@ -74,6 +89,21 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
             throw new IllegalArgumentException("prefillChunkTokens must be >= 0 (0 = the whole prompt at once), got "
                     + prefillChunkTokens);
         }
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be >= 1 (1 = no batching), got " + maxBatchSize);
+        }
+        if (kvCacheBytes < 0) {
+            throw new IllegalArgumentException("kvCacheBytes must be >= 0 (0 = no limit), got " + kvCacheBytes);
+        }
+    }
+
+    /** The options before batched decoding existed: batching and the KV budget at their defaults. */
+    public EngineOptions(int intraOpThreads, ExecutionProvider executionProvider, int cudaDeviceId,
+                         int maxContextLength, boolean intraOpSpinning, boolean plainCompanion,
+                         boolean verifyChecksums, long prefixCacheBytes, int prefillChunkTokens) {
+        this(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning, plainCompanion,
+                verifyChecksums, prefixCacheBytes, prefillChunkTokens, DEFAULT_MAX_BATCH_SIZE,
+                DEFAULT_KV_CACHE_BYTES);
     }
 
     /** The options before {@code plainCompanion} existed: sessions without multipliers use the companion. */
@@ -103,49 +133,68 @@ public record EngineOptions(int intraOpThreads, ExecutionProvider executionProvi
 
     public EngineOptions withIntraOpThreads(int threads) {
         return new EngineOptions(threads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, maxBatchSize,
+                kvCacheBytes);
     }
 
     public EngineOptions withExecutionProvider(ExecutionProvider provider) {
         return new EngineOptions(intraOpThreads, provider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, maxBatchSize,
+                kvCacheBytes);
     }
 
     public EngineOptions withCudaDeviceId(int deviceId) {
         return new EngineOptions(intraOpThreads, executionProvider, deviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, maxBatchSize,
+                kvCacheBytes);
     }
 
     public EngineOptions withMaxContextLength(int length) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, length, intraOpSpinning,
-                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, maxBatchSize,
+                kvCacheBytes);
     }
 
     public EngineOptions withIntraOpSpinning(boolean spinning) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, spinning,
-                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, maxBatchSize,
+                kvCacheBytes);
     }
 
     public EngineOptions withPlainCompanion(boolean usePlainCompanion) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                usePlainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens);
+                usePlainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, maxBatchSize,
+                kvCacheBytes);
     }
 
     /** Compare each file's CRC32C with the manifest on load (reads every file once more), not only its size. */
     public EngineOptions withVerifyChecksums(boolean verify) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verify, prefixCacheBytes, prefillChunkTokens);
+                plainCompanion, verify, prefixCacheBytes, prefillChunkTokens, maxBatchSize,
+                kvCacheBytes);
     }
 
     /** The prefix cache's budget in bytes (0 turns it off); see {@link #prefixCacheBytes()}. */
     public EngineOptions withPrefixCacheBytes(long bytes) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums, bytes, prefillChunkTokens);
+                plainCompanion, verifyChecksums, bytes, prefillChunkTokens, maxBatchSize, kvCacheBytes);
     }
 
     /** The most prompt tokens run at once (0 = the whole prompt); see {@link #prefillChunkTokens()}. */
     public EngineOptions withPrefillChunkTokens(int tokens) {
         return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
-                plainCompanion, verifyChecksums, prefixCacheBytes, tokens);
+                plainCompanion, verifyChecksums, prefixCacheBytes, tokens, maxBatchSize, kvCacheBytes);
+    }
+
+    /** The most requests decoded in one batched run (1 = no batching); see {@link #maxBatchSize()}. */
+    public EngineOptions withMaxBatchSize(int size) {
+        return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, size, kvCacheBytes);
+    }
+
+    /** The KV memory of all requests in flight (0 = no limit); see {@link #kvCacheBytes()}. */
+    public EngineOptions withKvCacheBytes(long bytes) {
+        return new EngineOptions(intraOpThreads, executionProvider, cudaDeviceId, maxContextLength, intraOpSpinning,
+                plainCompanion, verifyChecksums, prefixCacheBytes, prefillChunkTokens, maxBatchSize, bytes);
     }
 }

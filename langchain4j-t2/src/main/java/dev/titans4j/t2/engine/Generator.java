@@ -22,6 +22,13 @@ import java.util.function.Consumer;
  * cancellation before each; a generation that ends normally offers its sequence (prompt plus the tokens fed back)
  * to the prefix cache, a cancelled or failed one does not. Either way its own KV cache goes back to the pool.
  *
+ * <p>Concurrent calls on one model share decode steps ({@link EngineOptions#maxBatchSize()}): after its own prefill
+ * a request joins a batch of the requests on the same graph with the same multipliers, one model run then decodes a
+ * token for each, and a request leaves when it ends; its output is the same as alone (greedy ids identical, see
+ * README). Everything else stays per request and on the caller's thread: the token selector on the request's own
+ * logits, stop sequences, {@code onText}, cancellation. Before it starts, a request waits while the KV budget
+ * ({@link EngineOptions#kvCacheBytes()}) is spent by others.
+ *
  * <p>Thread-safe (stateless apart from the shared model and tokenizer); each call opens its own
  * {@link DecoderSession}.
  */
@@ -39,8 +46,8 @@ public final class Generator {
      * Generates a continuation of {@code request.promptIds()}.
      *
      * @param onText receives text pieces as they become final (called on the caller's thread)
-     * @param cancelled polled before every model run (each prefill chunk, each decoded token); when true,
-     *                  generation ends with {@link StopReason#CANCELLED}
+     * @param cancelled polled while waiting for the KV budget and before every model run (each prefill chunk, each
+     *                  decoded token); when true, generation ends with {@link StopReason#CANCELLED}
      * @throws PromptTooLongException before running the model when the prompt leaves no room for output
      */
     public GenerationResult generate(GenerationRequest request, TokenSelector selector, Consumer<String> onText,
@@ -67,12 +74,13 @@ public final class Generator {
             throw new PromptTooLongException(prompt.length, model.contextLength(),
                     model.manifest().dimensions().contextLength());
         }
-        try (DecoderSession session = model.newSession(svfMultipliers)) {
-            GenerationResult result = run(session, request, selector, onText, cancelled, progress);
-            if (result.stopReason() != StopReason.CANCELLED) {
-                session.keepPrefix();
-            }
-            return result;
+        model.checkMultipliers(svfMultipliers); // a bad request fails before it waits for the budget
+        KvBudget.Lease lease = model.kvBudget().admit(cancelled);
+        if (lease == null) {
+            return new GenerationResult("", List.of(), prompt.length, StopReason.CANCELLED, 0);
+        }
+        try (lease; DecoderSession session = model.newSession(svfMultipliers)) {
+            return run(session, request, selector, onText, cancelled, progress);
         }
     }
 
@@ -95,37 +103,49 @@ public final class Generator {
         if (logits == null) {
             return new GenerationResult("", output, prompt.length, StopReason.CANCELLED, reused);
         }
-        StopReason reason;
-        while (true) {
-            int token = selector.select(logits);
-            output.add(token);
-            if (request.endOfSequenceIds().contains(token)) {
-                reason = StopReason.END_OF_SEQUENCE;
-                break;
+        TokenFeed feed = null;
+        StopReason reason = null;
+        try {
+            while (true) {
+                int token = selector.select(logits);
+                output.add(token);
+                if (request.endOfSequenceIds().contains(token)) {
+                    reason = StopReason.END_OF_SEQUENCE;
+                    break;
+                }
+                emit.accept(stops.push(decoder.push(token)));
+                if (stops.stopped()) {
+                    reason = StopReason.STOP_SEQUENCE;
+                    break;
+                }
+                // before the length check: output complete at exactly maxOutputTokens is a normal end, not a cut-off
+                if (selector.finished()) {
+                    reason = StopReason.END_OF_SEQUENCE;
+                    break;
+                }
+                if (output.size() >= request.maxOutputTokens()) {
+                    reason = StopReason.MAX_OUTPUT_TOKENS;
+                    break;
+                }
+                if (feed == null) {
+                    feed = decodeFeed(session); // only now: a one-token answer never joins a batch
+                }
+                if (feed.position() >= feed.capacity()) {
+                    reason = StopReason.CONTEXT_FULL;
+                    break;
+                }
+                if (cancelled.getAsBoolean()) {
+                    reason = StopReason.CANCELLED;
+                    break;
+                }
+                logits = feed.decode(token);
             }
-            emit.accept(stops.push(decoder.push(token)));
-            if (stops.stopped()) {
-                reason = StopReason.STOP_SEQUENCE;
-                break;
+        } finally {
+            // also when the selector or onText threw: a batch must not wait for this request's next token
+            if (feed == null) {
+                feed = TokenFeed.of(session);
             }
-            // before the length check: output complete at exactly maxOutputTokens is a normal end, not a cut-off
-            if (selector.finished()) {
-                reason = StopReason.END_OF_SEQUENCE;
-                break;
-            }
-            if (output.size() >= request.maxOutputTokens()) {
-                reason = StopReason.MAX_OUTPUT_TOKENS;
-                break;
-            }
-            if (session.position() >= session.capacity()) {
-                reason = StopReason.CONTEXT_FULL;
-                break;
-            }
-            if (cancelled.getAsBoolean()) {
-                reason = StopReason.CANCELLED;
-                break;
-            }
-            logits = session.decode(token);
+            feed.finish(reason != null && reason != StopReason.CANCELLED);
         }
         if ((reason == StopReason.END_OF_SEQUENCE || reason == StopReason.MAX_OUTPUT_TOKENS)
                 && selector.shortenedToFit()) {
@@ -139,6 +159,20 @@ public final class Generator {
             }
         }
         return new GenerationResult(text.toString(), output, prompt.length, reason, reused);
+    }
+
+    /**
+     * The request's row in a decode batch shared with concurrent requests (its prompt copied there, its session's
+     * cache returned to the pool), or its own session when the model decodes every request alone.
+     */
+    private TokenFeed decodeFeed(DecoderSession session) {
+        BatchScheduler batches = model.batches();
+        if (batches == null) {
+            return TokenFeed.of(session);
+        }
+        TokenFeed member = batches.join(session);
+        session.close();
+        return member;
     }
 
     /**

@@ -40,13 +40,8 @@ public final class KvCache implements AutoCloseable {
         this.capacity = capacity;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
-        OnnxJavaType type = switch (dtype) {
-            case "float32" -> OnnxJavaType.FLOAT;
-            case "float16" -> OnnxJavaType.FLOAT16;
-            default -> throw new IllegalArgumentException("Unsupported KV cache dtype '" + dtype
-                    + "' (supported: float32, float16)");
-        };
-        this.elementBytes = type == OnnxJavaType.FLOAT ? 4 : 2;
+        OnnxJavaType type = javaType(dtype);
+        this.elementBytes = elementBytes(type);
         long bytes = (long) kvHeads * capacity * headDim * elementBytes;
         if (bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("A KV cache layer of " + bytes + " bytes is too large for one buffer;"
@@ -76,6 +71,20 @@ public final class KvCache implements AutoCloseable {
         this.keyBuffers = List.copyOf(kb);
         this.valueBuffers = List.copyOf(vb);
         this.tokens = new int[capacity];
+    }
+
+    /** The element type of a manifest's {@code kvCache.dtype}. */
+    static OnnxJavaType javaType(String dtype) {
+        return switch (dtype) {
+            case "float32" -> OnnxJavaType.FLOAT;
+            case "float16" -> OnnxJavaType.FLOAT16;
+            default -> throw new IllegalArgumentException("Unsupported KV cache dtype '" + dtype
+                    + "' (supported: float32, float16)");
+        };
+    }
+
+    static int elementBytes(OnnxJavaType type) {
+        return type == OnnxJavaType.FLOAT ? 4 : 2;
     }
 
     private static void closeAll(List<OnnxTensor> k, List<OnnxTensor> v) {
@@ -147,6 +156,11 @@ public final class KvCache implements AutoCloseable {
         for (int head = 0; head < kvHeads; head++) {
             target.put(headOffset(head), source, head * sourcePositions * rowBytes, positions * rowBytes);
         }
+    }
+
+    /** One layer's key or value buffer ({@code [kvHeads, capacity, headDim]}), for copying into a batch row. */
+    ByteBuffer buffer(int layer, boolean key) {
+        return (key ? keyBuffers : valueBuffers).get(layer);
     }
 
     private int headOffset(int head) {

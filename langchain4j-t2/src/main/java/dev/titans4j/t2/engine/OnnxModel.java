@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.titans4j.export.manifest.FileIntegrity;
 import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.export.onnx.DecoderGraphBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -71,6 +72,9 @@ public final class OnnxModel implements AutoCloseable {
     private final KvCachePool caches;
     /** Null when {@link EngineOptions#prefixCacheBytes()} is 0. */
     private final PrefixCache prefixes;
+    private final KvBudget kvBudget;
+    /** Null when requests decode alone: maxBatchSize 1, or a graph whose rows cannot differ in length. */
+    private final BatchScheduler batches;
     /** Runs hold the read lock; close takes the write lock, so it waits for runs in flight instead of crashing them. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -90,6 +94,19 @@ public final class OnnxModel implements AutoCloseable {
                 contextLength, manifest.kvCache().dtype()), MAX_IDLE_CACHES);
         long prefixBytes = Math.min(options.prefixCacheBytes(), Runtime.getRuntime().maxMemory() / 4);
         this.prefixes = prefixBytes > 0 ? new PrefixCache(prefixBytes) : null;
+        long requestBytes = 2L * d.numLayers() * d.numKvHeads() * d.headDim() * contextLength
+                * KvCache.elementBytes(KvCache.javaType(manifest.kvCache().dtype()));
+        try {
+            this.kvBudget = KvBudget.of(options.kvCacheBytes(), requestBytes, contextLength);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(folder + ": " + e.getMessage(), e);
+        }
+        int maxRows = Math.min(options.maxBatchSize(), kvBudget.maxRequests());
+        // manifests from before batchRows: the Llama/Qwen2/Mistral graphs of then rotated the whole head
+        Boolean batchRows = manifest.kvCache().batchRows();
+        boolean rowsShareRuns = batchRows != null ? batchRows
+                : DecoderGraphBuilder.fusesRotary(d.headDim(), d.headDim());
+        this.batches = maxRows > 1 && rowsShareRuns ? new BatchScheduler(this, maxRows) : null;
     }
 
     /** Loads an exported folder (it must hold {@code manifest.json}). */
@@ -376,6 +393,21 @@ public final class OnnxModel implements AutoCloseable {
         caches.release(cache);
     }
 
+    /** A pooled cache outside any session (a batch row's copy for the prefix cache); {@link #release} it. */
+    KvCache acquireCache() {
+        return caches.acquire();
+    }
+
+    /** The budget every request is admitted under. */
+    KvBudget kvBudget() {
+        return kvBudget;
+    }
+
+    /** The decode batches of concurrent requests, or null when each request decodes alone. */
+    BatchScheduler batches() {
+        return batches;
+    }
+
     OrtEnvironment environment() {
         return env;
     }
@@ -456,6 +488,9 @@ public final class OnnxModel implements AutoCloseable {
             }
             closed = true;
             caches.close();
+            if (batches != null) {
+                batches.close();
+            }
             clearPrefixCache();
             identitySvf.values().forEach(OnnxTensor::close);
             GraphSession svf = svfGraph;

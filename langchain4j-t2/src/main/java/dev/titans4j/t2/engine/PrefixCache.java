@@ -156,6 +156,13 @@ final class PrefixCache {
             });
         }
 
+        /** The multipliers other than the identity, input name to values (a copy). */
+        Map<String, float[]> multipliers() {
+            Map<String, float[]> copy = new TreeMap<>();
+            multipliers.forEach((input, values) -> copy.put(input, values.clone()));
+            return copy;
+        }
+
         private static boolean allOnes(float[] values) {
             for (float v : values) {
                 if (v != 1f) {

@@ -214,13 +214,23 @@ public record ModelManifest(
      * its short to its long factors there). A run that takes a sequence holding at most this many cached tokens
      * beyond it must first drop the cache and feed the whole sequence again, as transformers' Phi3ForCausalLM does
      * ("enforce re-compute cache"); a runtime that ignores the field keeps the stale keys and drifts from it.
+     *
+     * <p>{@code batchRows} (null in manifests written before it): whether sequences of different lengths can share
+     * one run as rows of a batch, i.e. the graph takes every row's positions from its own mask row. False when RoPE
+     * is applied outside the attention op (one position range for the whole run) or the RoPE table is chosen per
+     * run from the longest row (longrope).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record KvCache(String dtype, String layout, boolean sharedBuffer, Integer recomputeBeyond) {
+    public record KvCache(String dtype, String layout, boolean sharedBuffer, Integer recomputeBeyond,
+                          Boolean batchRows) {
 
         public KvCache(String dtype, String layout, boolean sharedBuffer) {
-            this(dtype, layout, sharedBuffer, null);
+            this(dtype, layout, sharedBuffer, null, null);
+        }
+
+        public KvCache(String dtype, String layout, boolean sharedBuffer, Integer recomputeBeyond) {
+            this(dtype, layout, sharedBuffer, recomputeBeyond, null);
         }
 
         /**

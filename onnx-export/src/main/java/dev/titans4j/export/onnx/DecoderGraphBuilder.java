@@ -92,8 +92,18 @@ public final class DecoderGraphBuilder {
         this.weights = weights;
         this.options = options;
         this.act = options.precision() == Precision.fp16 ? ElemType.FLOAT16 : ElemType.FLOAT;
-        this.fusedRotary = dims.headDim() % 16 == 0 && config.rope().rotaryDim() % 16 == 0;
+        this.fusedRotary = fusesRotary(dims.headDim(), config.rope().rotaryDim());
         this.linears = new LinearEmitter(g, options.precision(), act, options.int4BlockSize());
+    }
+
+    /**
+     * Whether the graph of a model with this head size and rotary dim lets GroupQueryAttention apply the rotary
+     * embedding (its fused rotary needs multiples of 16). Only then are positions taken per batch row from the
+     * attention mask; the explicit rotary derives one position range from the mask's width for the whole batch, so
+     * rows of different lengths cannot share a run.
+     */
+    public static boolean fusesRotary(int headDim, int rotaryDim) {
+        return headDim % 16 == 0 && rotaryDim % 16 == 0;
     }
 
     /** {@code wordEmbeddings}: the stored tensors that serve as the token embedding and the LM head. */

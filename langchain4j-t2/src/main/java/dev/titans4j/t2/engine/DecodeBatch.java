@@ -1,0 +1,291 @@
+package dev.titans4j.t2.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.titans4j.export.manifest.ModelManifest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Concurrent requests on one graph with the same Transformer² multipliers, decoded together: one model run per step
+ * feeds every member's last token and returns every member's next logits, so the weights are read once per step
+ * instead of once per request.
+ *
+ * <p>Each member runs on its own caller thread: it chooses its token, emits its text and checks its own stops and
+ * cancellation, then {@link Member#decode submits} the token and waits. The step runs on the thread whose submission
+ * completes the set (the last member to submit), inside this batch's lock; a member joining or leaving waits for a
+ * running step and takes effect before the next. A slow member (a long streaming callback) therefore delays the
+ * others' next step, not their current one.
+ *
+ * <p>The KV of member i is row i of a {@link KvSlotPool}; rows are kept contiguous (a leaving member's row is filled
+ * by the last one), the pool grows by doubling up to {@code maxRows}, and a full batch refuses new members (the
+ * {@link BatchScheduler} then opens another).
+ */
+final class DecodeBatch {
+
+    /** The slot pool and the step tensors sized for it, reused together by the next batch. */
+    record Memory(KvSlotPool kv, BatchTensors step) implements AutoCloseable {
+        @Override
+        public void close() {
+            kv.close();
+            step.close();
+        }
+    }
+
+    private final OnnxModel model;
+    private final BatchScheduler scheduler;
+    private final GraphSession graph;
+    private final PrefixCache.Key key;
+    private final SvfInputs svf;
+    private final int maxRows;
+    private final int capacity;
+    private final ModelManifest.Inputs inputNames;
+    private final Map<String, OnnxTensor> inputs = new HashMap<>();
+    private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+    private final List<Member> members = new ArrayList<>();
+    private Memory memory;
+    private int[] stepTokens;
+    private int[] stepLengths;
+    private boolean closed;
+
+    DecodeBatch(OnnxModel model, BatchScheduler scheduler, GraphSession graph, PrefixCache.Key key, int maxRows,
+                Memory reused) {
+        this.model = model;
+        this.scheduler = scheduler;
+        this.graph = graph;
+        this.key = key;
+        this.maxRows = maxRows;
+        this.capacity = model.contextLength();
+        this.inputNames = model.manifest().inputs();
+        this.svf = SvfInputs.of(model, graph, key.multipliers());
+        this.memory = reused != null ? reused : allocate(1);
+        this.stepTokens = new int[maxRows];
+        this.stepLengths = new int[maxRows];
+        inputs.putAll(svf.inputs());
+    }
+
+    private Memory allocate(int rows) {
+        ModelManifest.Dimensions d = model.manifest().dimensions();
+        KvSlotPool kv = new KvSlotPool(model.environment(), rows, d.numLayers(), d.numKvHeads(), d.headDim(),
+                capacity, model.manifest().kvCache().dtype());
+        try {
+            return new Memory(kv, new BatchTensors(model.environment(), rows, capacity, model.vocabSize()));
+        } catch (OrtException e) {
+            kv.close();
+            throw new EngineException("Could not create the batch's step tensors: " + e.getMessage(), e);
+        }
+    }
+
+    PrefixCache.Key key() {
+        return key;
+    }
+
+    /**
+     * Adds the request whose prompt {@code session} holds, copying its positions into a free row; null when this
+     * batch is full or has ended (its last member left).
+     */
+    synchronized Member join(DecoderSession session) {
+        if (closed || members.size() >= maxRows) {
+            return null;
+        }
+        if (members.size() == memory.kv().rows()) {
+            grow(Math.min(maxRows, memory.kv().rows() * 2));
+        }
+        KvCache cache = session.kvCache();
+        Member m = new Member(members.size(), cache.tokens());
+        memory.kv().copyIn(cache, m.length, m.row);
+        members.add(m);
+        return m;
+    }
+
+    /** Moves the members' rows into a larger pool (once per doubling, not per step). */
+    private void grow(int rows) {
+        Memory larger = allocate(rows);
+        for (Member m : members) {
+            memory.kv().copyRow(m.row, m.length, larger.kv(), m.row);
+        }
+        memory.close();
+        memory = larger;
+    }
+
+    private synchronized float[] step(Member m, int token) {
+        if (m.left) {
+            throw new IllegalStateException("This request has left its decode batch");
+        }
+        if (m.length + 1 > capacity) {
+            throw new IllegalStateException("The context of " + capacity + " tokens is full");
+        }
+        m.pending = token;
+        m.submitted = true;
+        m.logits = null;
+        m.failure = null;
+        boolean interrupted = false;
+        while (m.logits == null && m.failure == null) {
+            if (allSubmitted()) {
+                runStep();
+            } else {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the step may already include this row: finish it, then tell the caller
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (m.failure != null) {
+            throw m.failure;
+        }
+        return m.logits;
+    }
+
+    private boolean allSubmitted() {
+        for (Member m : members) {
+            if (!m.submitted) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void runStep() {
+        int batch = members.size();
+        for (int b = 0; b < batch; b++) {
+            stepTokens[b] = members.get(b).pending;
+            stepLengths[b] = members.get(b).length;
+        }
+        KvSlotPool kv = memory.kv();
+        BatchTensors step = memory.step();
+        ModelManifest m = model.manifest();
+        OnnxTensor mask = null;
+        try {
+            inputs.put(inputNames.inputIds(), step.ids(stepTokens, batch));
+            mask = step.mask(stepLengths, batch);
+            inputs.put(inputNames.attentionMask(), mask);
+            inputs.put(inputNames.logitsFrom(), step.logitsFrom());
+            outputs.clear();
+            for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
+                inputs.put(inputNames.pastKey(layer), kv.keys(layer, batch));
+                inputs.put(inputNames.pastValue(layer), kv.values(layer, batch));
+                outputs.put(m.outputs().presentKey(layer), kv.keys(layer, batch));
+                outputs.put(m.outputs().presentValue(layer), kv.values(layer, batch));
+            }
+            outputs.put(m.outputs().logits(), step.logits(batch));
+            try (OrtSession.Result ignored = model.run(graph, inputs, Set.of(), outputs)) {
+                for (int b = 0; b < batch; b++) {
+                    Member member = members.get(b);
+                    member.tokens[member.length++] = member.pending;
+                    member.logits = step.logitsRow(b);
+                }
+            }
+            scheduler.stepped(batch);
+        } catch (OrtException e) {
+            fail(new EngineException("ONNX Runtime failed on a decode step of " + batch + " requests: "
+                    + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            if (mask != null) {
+                mask.close();
+            }
+            members.forEach(member -> member.submitted = false);
+            notifyAll();
+        }
+    }
+
+    private void fail(RuntimeException e) {
+        members.forEach(member -> member.failure = e);
+    }
+
+    /**
+     * Removes {@code m}: its row is copied into a pooled cache for the prefix cache first when {@code keepPrefix},
+     * and the last row moves into its place. The batch ends with its last member.
+     */
+    private void leave(Member m, boolean keepPrefix) {
+        KvCache kept = null;
+        boolean emptied;
+        synchronized (this) {
+            if (m.left) {
+                return;
+            }
+            if (keepPrefix && model.prefixCache() != null) {
+                kept = model.acquireCache();
+                memory.kv().copyOut(m.row, m.length, kept);
+                kept.restored(Arrays.copyOf(m.tokens, m.length));
+            }
+            m.left = true;
+            Member last = members.remove(members.size() - 1);
+            if (last != m) {
+                memory.kv().copyRow(last.row, last.length, memory.kv(), m.row);
+                last.row = m.row;
+                members.set(m.row, last);
+            }
+            emptied = members.isEmpty();
+            closed = emptied;
+            notifyAll(); // the others may all be waiting for this member's token
+        }
+        if (kept != null) {
+            try {
+                model.prefixCache().keep(key, kept);
+            } finally {
+                model.release(kept);
+            }
+        }
+        if (emptied) {
+            svf.close();
+            scheduler.retire(this, memory);
+        }
+    }
+
+    synchronized int size() {
+        return members.size();
+    }
+
+    /** One request's row in the batch; used by that request's thread only. */
+    final class Member implements TokenFeed {
+
+        private final int[] tokens = new int[capacity];
+        private int row;
+        private int length;
+        private int pending;
+        private boolean submitted;
+        private boolean left;
+        private float[] logits;
+        private RuntimeException failure;
+
+        private Member(int row, int[] prompt) {
+            this.row = row;
+            System.arraycopy(prompt, 0, tokens, 0, prompt.length);
+            this.length = prompt.length;
+        }
+
+        @Override
+        public float[] decode(int token) {
+            return step(this, token);
+        }
+
+        @Override
+        public int position() {
+            synchronized (DecodeBatch.this) {
+                return length;
+            }
+        }
+
+        @Override
+        public int capacity() {
+            return capacity;
+        }
+
+        @Override
+        public void finish(boolean keepPrefix) {
+            leave(this, keepPrefix);
+        }
+    }
+}
