@@ -51,14 +51,6 @@ public final class OrtRunner {
         }
     }
 
-    /**
-     * Greedy decode speed of one session on {@code model} without multipliers, timed as the decode benchmark's rows
-     * are: {@code tokens} steps after a one-token prompt, argmax included.
-     */
-    public static double decodeTokensPerSecond(OnnxModel model, int tokens) {
-        return decode(model, Map.of(), tokens);
-    }
-
     /** All ones for every SVF input: the base model, on the graph with the Transformer² hook. */
     private static Map<String, float[]> identityMultipliers(OnnxModel model) {
         ModelManifest.Svf svf = model.manifest().svf();

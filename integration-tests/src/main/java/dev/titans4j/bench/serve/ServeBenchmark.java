@@ -1,7 +1,6 @@
 package dev.titans4j.bench.serve;
 
 import dev.titans4j.bench.decode.BenchExport;
-import dev.titans4j.bench.decode.OrtRunner;
 import dev.titans4j.bench.decode.RandomCheckpoint;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
 import dev.titans4j.export.onnx.Int4Quantizer;
@@ -78,17 +77,23 @@ public final class ServeBenchmark {
         }
     }
 
-    /** One request, {@code streams} concurrent requests and a bare session loop, interleaved per repeat. */
+    /**
+     * One request, {@code streams} concurrent requests, and one request on the engine with batching off
+     * ({@code withMaxBatchSize(1)}: the decode path as it was before batching), interleaved per repeat.
+     */
     private ServeResult.Streams streams(Path export, String precision) throws InterruptedException {
         EngineOptions options = options().withMaxContextLength(ConcurrentStreams.PROMPT_TOKENS
                 + settings.decodeTokens() + 8);
         double[] one = new double[settings.repeats()];
         double[] many = new double[settings.repeats()];
-        double[] session = new double[settings.repeats()];
+        double[] unbatched = new double[settings.repeats()];
         try (OnnxModel model = OnnxModel.load(export, options);
+             OnnxModel alone = OnnxModel.load(export, options.withMaxBatchSize(1));
              ModelTokenizer tokenizer = ModelTokenizer.load(export, model.manifest())) {
             Generator generator = new Generator(model, tokenizer);
+            Generator unbatchedGenerator = new Generator(alone, tokenizer);
             warmUp(generator);
+            warmUp(unbatchedGenerator);
             for (int r = 0; r < settings.repeats(); r++) {
                 log.printf(Locale.ROOT, "  %s: 1 and %d streams, repeat %d of %d%n", precision, settings.streams(),
                         r + 1, settings.repeats());
@@ -96,10 +101,11 @@ public final class ServeBenchmark {
                         settings.decodeTokens(), 100 + r);
                 many[r] = ConcurrentStreams.decodeTokensPerSecond(generator, model.vocabSize(), settings.streams(),
                         settings.decodeTokens(), 200 + r);
-                session[r] = OrtRunner.decodeTokensPerSecond(model, settings.decodeTokens());
+                unbatched[r] = ConcurrentStreams.decodeTokensPerSecond(unbatchedGenerator, alone.vocabSize(), 1,
+                        settings.decodeTokens(), 100 + r);
             }
         }
-        return new ServeResult.Streams(one, many, session);
+        return new ServeResult.Streams(one, many, unbatched);
     }
 
     private EngineOptions options() {

@@ -14,16 +14,16 @@ public record ServeResult(ServeSettings settings, List<Conversation.Run> chat, L
      *
      * @param one     one request through the public generation API (tok/s)
      * @param many    {@code streams} concurrent requests through it (aggregate tok/s)
-     * @param session one {@code DecoderSession} driven directly, as the decode benchmark times it (tok/s)
+     * @param unbatched one request on the engine with batching off, the decode path before batching (tok/s)
      */
-    public record Streams(double[] one, double[] many, double[] session) {
+    public record Streams(double[] one, double[] many, double[] unbatched) {
 
         public double speedup() {
             return Stats.median(many) / Stats.median(one);
         }
 
         public double singleStreamRatio() {
-            return Stats.median(one) / Stats.median(session);
+            return Stats.median(one) / Stats.median(unbatched);
         }
     }
 
@@ -37,7 +37,7 @@ public record ServeResult(ServeSettings settings, List<Conversation.Run> chat, L
                 median(toolLoop, Conversation.Run::prefillTokenRatio));
     }
 
-    /** The slower precision's one stream against its session loop. */
+    /** The slower precision's one stream against one stream with batching off. */
     public double singleStreamRatio() {
         return Math.min(fp32.singleStreamRatio(), int4.singleStreamRatio());
     }
@@ -65,11 +65,11 @@ public record ServeResult(ServeSettings settings, List<Conversation.Run> chat, L
         t.append(String.format(Locale.ROOT, "Concurrent decode (greedy, %d tokens per request, tok/s):%n",
                 settings.decodeTokens()));
         t.append(String.format(Locale.ROOT, "  %-9s %9s %11s %8s %13s %14s%n", "precision", "1 stream",
-                settings.streams() + " streams", "speedup", "session loop", "1 stream/loop"));
+                settings.streams() + " streams", "speedup", "batching off", "1 stream/off"));
         streamsRow(t, "fp32", fp32);
         streamsRow(t, "int4", int4);
-        t.append("  (1 stream and N streams: Generator.generate on request threads; session loop: one DecoderSession"
-                + " driven directly, as decode-bench times it; the engine has no batching switch)");
+        t.append("  (Generator.generate on request threads; batching off: one request on the engine loaded with"
+                + " EngineOptions.withMaxBatchSize(1), the decode path as it was before batching)");
         t.append(System.lineSeparator());
         return t.toString();
     }
@@ -84,7 +84,7 @@ public record ServeResult(ServeSettings settings, List<Conversation.Run> chat, L
 
     private static void streamsRow(StringBuilder t, String precision, Streams s) {
         t.append(String.format(Locale.ROOT, "  %-9s %9.1f %11.1f %7.2fx %13.1f %13.2fx%n", precision,
-                Stats.median(s.one()), Stats.median(s.many()), s.speedup(), Stats.median(s.session()),
+                Stats.median(s.one()), Stats.median(s.many()), s.speedup(), Stats.median(s.unbatched()),
                 s.singleStreamRatio()));
     }
 
