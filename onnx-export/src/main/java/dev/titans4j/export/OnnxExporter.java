@@ -29,9 +29,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns a Hugging Face Llama-family checkpoint folder into a titans4j model folder: {@code model.onnx} (+
- * {@code model.onnx.data}), the tokenizer files, {@code svf.safetensors} (Transformer² singular values) and
- * {@code manifest.json}. With the Transformer² hook on, also {@code model-plain.onnx} (+ data), the same decoder
+ * Turns a Hugging Face checkpoint folder of a supported architecture (one {@code FamilySpec} each) into a titans4j
+ * model folder: {@code model.onnx} (+ {@code model.onnx.data}), the tokenizer files, {@code svf.safetensors}
+ * (Transformer² singular values) and {@code manifest.json}. With the Transformer² hook on, also {@code model-plain.onnx} (+ data), the same decoder
  * without the hook, unless {@link ExportOptions#plainCompanion()} is off. Config, tokenizer and weights are validated
  * before the output folder is touched (see {@link #export}).
  *

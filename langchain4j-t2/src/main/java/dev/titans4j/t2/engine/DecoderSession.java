@@ -42,6 +42,8 @@ public final class DecoderSession implements AutoCloseable {
     private final StepTensors step;
     /** What the keys and values depend on besides the tokens, for the prefix cache. */
     private final PrefixCache.Key prefixKey;
+    /** {@link #prefixKey} for sequences past {@code kvCache.recomputeBeyond}; null when the manifest has none. */
+    private final PrefixCache.Key switchedPrefixKey;
     private boolean closed;
 
     /** {@code svfMultipliers} were checked by the model; a graph without SVF inputs gets an empty map. */
@@ -74,6 +76,7 @@ public final class DecoderSession implements AutoCloseable {
         pinnedPresentAndLogits.put(m.outputs().logits(), step.logitsRow());
         this.requestedLogits = Set.of(m.outputs().logits());
         this.prefixKey = new PrefixCache.Key(graph, svfMultipliers);
+        this.switchedPrefixKey = m.kvCache().recomputeBeyond() == null ? null : prefixKey.afterRopeSwitch();
     }
 
     /** The KV cache this session holds; for tests. */
@@ -205,6 +208,13 @@ public final class DecoderSession implements AutoCloseable {
      * to {@link #prefill} (its logits are needed). The graph derives positions from the attention mask's length
      * (cached positions plus the chunk), so the rest of the prompt continues exactly where the copy ends.
      *
+     * <p>With {@code kvCache.recomputeBeyond} (Phi-3 longrope) a sequence longer than it holds keys rotated with the
+     * long table throughout (it was prefilled past it or recomputed when it crossed it), a shorter one keys rotated
+     * with the short table. Only more than {@code recomputeBeyond} positions of a long sequence are restored: a fresh
+     * run of such a prefix rotates it with the long table too. A shorter prefix of it would mix long-rotated keys with
+     * short-rotated new ones for as long as the sequence stays short, so it is not reused (short sequences are; when
+     * the new sequence crosses the length, {@link #forward} recomputes it anyway).
+     *
      * @return the positions restored (0 when nothing matched or the cache is off)
      * @throws IllegalStateException when the session already holds positions
      */
@@ -217,8 +227,17 @@ public final class DecoderSession implements AutoCloseable {
                     + cache.length());
         }
         PrefixCache prefixes = model.prefixCache();
-        PrefixCache.Match match = prefixes == null ? null : prefixes.longestPrefix(prefixKey, prompt,
-                prompt.length - 1);
+        if (prefixes == null) {
+            return 0;
+        }
+        PrefixCache.Match match = prefixes.longestPrefix(prefixKey, prompt, prompt.length - 1);
+        if (switchedPrefixKey != null) {
+            PrefixCache.Match switched = prefixes.longestPrefix(switchedPrefixKey, prompt, prompt.length - 1);
+            if (switched != null && switched.length() > model.manifest().kvCache().recomputeBeyond()
+                    && (match == null || switched.length() > match.length())) {
+                match = switched;
+            }
+        }
         if (match == null) {
             return 0;
         }
@@ -233,7 +252,9 @@ public final class DecoderSession implements AutoCloseable {
         }
         PrefixCache prefixes = model.prefixCache();
         if (prefixes != null) {
-            prefixes.keep(prefixKey, cache);
+            boolean switched = switchedPrefixKey != null
+                    && cache.length() > model.manifest().kvCache().recomputeBeyond();
+            prefixes.keep(switched ? switchedPrefixKey : prefixKey, cache);
         }
     }
 

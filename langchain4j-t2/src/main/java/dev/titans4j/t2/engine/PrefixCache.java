@@ -19,7 +19,9 @@ import java.util.TreeMap;
  * thousands of positions), far less than running the model over them.
  *
  * <p>An entry is only used by requests with the same {@link Key}: the same graph (plain companion or SVF graph) and
- * exactly the same Transformer² multipliers, since the keys and values depend on the weights.
+ * exactly the same Transformer² multipliers, since the keys and values depend on the weights; for a graph whose
+ * RoPE table changes past a length ({@code kvCache.recomputeBeyond}, Phi-3 longrope), also the same side of that
+ * length (see {@link DecoderSession#reusePrefix}).
  *
  * <p>Bounded by bytes (keys, values and ids of every entry); the least recently used entries go first. A new entry
  * replaces the entries of its key that it extends (the previous turn of the same chat). Thread-safe.
@@ -146,6 +148,8 @@ final class PrefixCache {
 
         private final GraphSession graph;
         private final TreeMap<String, float[]> multipliers = new TreeMap<>();
+        /** Whether the keys were rotated with the table a graph switches to past a length (Phi-3's long one). */
+        private final boolean switchedRope;
 
         Key(GraphSession graph, Map<String, float[]> multipliers) {
             this.graph = Objects.requireNonNull(graph, "graph");
@@ -154,6 +158,21 @@ final class PrefixCache {
                     this.multipliers.put(input, values.clone());
                 }
             });
+            this.switchedRope = false;
+        }
+
+        private Key(Key base) {
+            this.graph = base.graph;
+            this.multipliers.putAll(base.multipliers);
+            this.switchedRope = true;
+        }
+
+        /**
+         * This key for sequences longer than {@code kvCache.recomputeBeyond}: their keys were rotated with the
+         * other RoPE table, so they must never be restored into a sequence that a fresh run rotates with the first.
+         */
+        Key afterRopeSwitch() {
+            return new Key(this);
         }
 
         /** The multipliers other than the identity, input name to values (a copy). */
@@ -174,7 +193,7 @@ final class PrefixCache {
 
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof Key other) || graph != other.graph
+            if (!(o instanceof Key other) || graph != other.graph || switchedRope != other.switchedRope
                     || !multipliers.keySet().equals(other.multipliers.keySet())) {
                 return false;
             }
@@ -188,7 +207,7 @@ final class PrefixCache {
 
         @Override
         public int hashCode() {
-            int h = System.identityHashCode(graph);
+            int h = System.identityHashCode(graph) * 2 + (switchedRope ? 1 : 0);
             for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
                 h = 31 * h + e.getKey().hashCode() * 17 + Arrays.hashCode(e.getValue());
             }

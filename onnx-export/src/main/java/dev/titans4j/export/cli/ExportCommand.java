@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export", mixinStandardHelpOptions = true, version = "titans4j export " + OnnxExporter.VERSION,
         sortOptions = false,
-        description = {"Converts a Hugging Face Llama-family checkpoint (Llama, Mistral, Qwen2) into an ONNX model "
-                + "folder for titans4j: model.onnx (+ model.onnx.data), model-plain.onnx (the same graph without the "
+        description = {"Converts a Hugging Face checkpoint (Llama, Mistral, Qwen2, Qwen3, SmolLM3, Phi-3/Phi-4-mini, "
+                + "Gemma 3 text) into an ONNX model folder for titans4j: model.onnx (+ model.onnx.data), model-plain.onnx (the same graph without the "
                 + "Transformer² hook, for requests that mix no experts), tokenizer files, svf.safetensors and "
                 + "manifest.json."},
         exitCodeListHeading = "%nExit codes:%n",
