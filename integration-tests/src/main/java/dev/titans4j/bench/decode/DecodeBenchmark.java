@@ -74,7 +74,7 @@ public final class DecodeBenchmark implements Callable<Integer> {
 
     @Option(names = "--execution-provider", paramLabel = "cpu|cuda", defaultValue = "cpu",
             description = "where ONNX Runtime runs the titans4j rows: cpu (default) or cuda (-Pcuda build, fp16"
-                    + " exports: --precisions fp16); their % of bound is still against this machine's memory,"
+                    + " exports: --precisions fp16); their %% of bound is still against this machine's memory,"
                     + " integration-tests/gpu-check.sh gives the GPU's")
     ExecutionProvider executionProvider = ExecutionProvider.CPU;
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HfFixtureRuntimeTest {
 
     /** Where onnx-export keeps the fixtures, relative to this module (surefire runs in the module folder). */
-    private static final Path FIXTURES = Path.of("../onnx-export/src/test/resources/hf-fixtures");
+    static final Path FIXTURES = Path.of("../onnx-export/src/test/resources/hf-fixtures");
 
     private record Case(String text, int[] promptIds, List<Integer> greedyIds) {
     }

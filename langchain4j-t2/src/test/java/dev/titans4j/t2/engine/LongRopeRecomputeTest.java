@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.titans4j.t2.TestModels;
-import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,10 +26,9 @@ class LongRopeRecomputeTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"phi3-longrope-mini", "phi3-longrope-partial-fused"})
     void decodingAcrossTheSwitchMatchesTransformers(String fixture) throws Exception {
-        URL url = getClass().getClassLoader().getResource("hf-fixtures/" + fixture);
-        Assumptions.assumeTrue(url != null && "file".equals(url.getProtocol()),
-                "the exporter's test fixtures are not on the classpath as files");
-        Path hf = Path.of(url.toURI());
+        Path hf = HfFixtureRuntimeTest.FIXTURES.resolve(fixture);
+        Assumptions.assumeTrue(Files.isRegularFile(hf.resolve("expected.json")),
+                "hf-fixtures not found at " + hf.toAbsolutePath().normalize() + ": skipped");
         JsonNode crossing = null;
         for (JsonNode c : new ObjectMapper().readTree(hf.resolve("expected.json").toFile()).get("cases")) {
             if ("crosses".equals(c.get("case").asText())) {
