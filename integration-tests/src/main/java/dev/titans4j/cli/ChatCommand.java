@@ -6,6 +6,7 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.titans4j.export.IoProblems;
 import dev.titans4j.t2.OnnxChatEngine;
@@ -73,6 +74,13 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    ThinkingOption thinking;
+
+    @Option(names = "--show-thinking",
+            description = "thinking models: stream the reasoning to standard error (the answer stays on standard output)")
+    boolean showThinking;
+
     public ChatCommand() {
         this(System.in);
     }
@@ -96,11 +104,13 @@ public final class ChatCommand implements Callable<Integer> {
             sampling.resolve(engine.modelDefaults()); // out-of-range flags fail now, not on every message
             OnnxStreamingChatModel chatModel = OnnxStreamingChatModel.builder().engine(engine)
                     .defaultRequestParameters(OnnxChatRequestParameters.builder()
-                            .overrideWith(sampling.overrides()).maxOutputTokens(maxTokens).build())
+                            .overrideWith(sampling.overrides()).maxOutputTokens(maxTokens)
+                            .enableThinking(thinking.enabled()).build())
+                    .returnThinking(showThinking)
                     .build();
             converse(chatModel, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT))), out, err);
+                    .onUnmappableCharacter(CodingErrorAction.REPORT))), out, showThinking ? err : null, err);
             return CommandLine.ExitCode.OK;
         } catch (CliException | IllegalArgumentException e) {
             return fail(err, CliException.oneLine(e));
@@ -109,8 +119,9 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private void converse(OnnxStreamingChatModel chatModel, BufferedReader lines, PrintWriter out, PrintWriter err)
-            throws IOException {
+    /** {@code reasoning}: where the model's reasoning streams, or null to leave it out. */
+    private void converse(OnnxStreamingChatModel chatModel, BufferedReader lines, PrintWriter out,
+                          PrintWriter reasoning, PrintWriter err) throws IOException {
         List<ChatMessage> conversation = new ArrayList<>();
         startOver(conversation);
         while (true) {
@@ -135,7 +146,7 @@ public final class ChatCommand implements Callable<Integer> {
             }
             conversation.add(UserMessage.from(line));
             try {
-                conversation.add(answer(chatModel, conversation, out));
+                conversation.add(answer(chatModel, conversation, out, reasoning));
                 if (out.checkError()) {
                     return; // nobody reads the answers any more; the exit code says so
                 }
@@ -150,7 +161,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     /** Streams one answer to {@code out} and returns it, once complete. */
     private static AiMessage answer(OnnxStreamingChatModel chatModel, List<ChatMessage> conversation,
-                                    PrintWriter out) {
+                                    PrintWriter out, PrintWriter reasoning) {
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         chatModel.chat(ChatRequest.builder().messages(List.copyOf(conversation)).build(),
                 new StreamingChatResponseHandler() {
@@ -158,6 +169,14 @@ public final class ChatCommand implements Callable<Integer> {
                     public void onPartialResponse(String piece) {
                         out.print(piece);
                         out.flush();
+                    }
+
+                    @Override
+                    public void onPartialThinking(PartialThinking piece) {
+                        if (reasoning != null) {
+                            reasoning.print(piece.text());
+                            reasoning.flush();
+                        }
                     }
 
                     @Override

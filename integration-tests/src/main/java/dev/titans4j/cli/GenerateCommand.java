@@ -61,6 +61,9 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean ids;
 
     @Mixin
+    ThinkingOption thinking;
+
+    @Mixin
     ThreadsOption threads;
 
     @Mixin
@@ -79,6 +82,9 @@ public final class GenerateCommand implements Callable<Integer> {
         if (maxTokens < 1) {
             return fail(err, "--max-tokens must be at least 1, got " + maxTokens, CliException.EXIT_CODE);
         }
+        if (raw && thinking.enabled() != null) {
+            return fail(err, "--thinking needs the chat format; leave out --raw", CliException.EXIT_CODE);
+        }
         if (raw && system != null) {
             return fail(err, "--system needs the chat format; leave out --raw", CliException.EXIT_CODE);
         }
@@ -95,7 +101,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private int generate(OnnxChatEngine engine, PrintWriter out, PrintWriter err) {
         SamplingParameters parameters = sampling.resolve(engine.modelDefaults());
-        int[] promptIds = raw ? engine.tokenizer().encode(prompt) : engine.promptIds(messages());
+        int[] promptIds = raw ? engine.tokenizer().encode(prompt)
+                : thinking.enabled() == null ? engine.promptIds(messages())
+                : engine.promptIds(messages(), List.of(), thinking.enabled());
         GenerationRequest request = raw
                 ? new GenerationRequest(promptIds, maxTokens, endOfSequenceIds(engine), List.of())
                 : new GenerationRequest(promptIds, maxTokens, engine.stopTokenIds(), engine.formatTextStops());

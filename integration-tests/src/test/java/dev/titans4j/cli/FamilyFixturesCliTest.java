@@ -139,6 +139,27 @@ class FamilyFixturesCliTest {
         assertThat(transcript.substring(ChatCommand.PROMPT.length(), transcript.lastIndexOf(ChatCommand.PROMPT))
                 .strip()).isEqualTo(answer);
 
+        // --thinking off renders enable_thinking=false in both commands: chat answers what generate does
+        CommandLine noThinking = new CommandLine(new ChatCommand(
+                new ByteArrayInputStream("Hello!\n/exit\n".getBytes(StandardCharsets.UTF_8))));
+        StringWriter noThinkingOut = new StringWriter();
+        noThinking.setOut(new PrintWriter(noThinkingOut, true));
+        noThinking.setErr(new PrintWriter(err, true));
+        assertThat(noThinking.execute("--model", model.toString(), "--max-tokens", "8", "--threads", "1",
+                "--thinking", "off", "--show-thinking")).as(err.toString()).isZero();
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "Hello!", "--max-tokens", "8",
+                "--threads", "1", "--thinking", "off")).as(err.toString()).isZero();
+        String noThinkingAnswer = out.toString().strip();
+        String noThinkingTranscript = noThinkingOut.toString();
+        assertThat(noThinkingTranscript.substring(ChatCommand.PROMPT.length(),
+                noThinkingTranscript.lastIndexOf(ChatCommand.PROMPT)).strip()).isEqualTo(noThinkingAnswer);
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "Hello!", "--raw", "--thinking", "off"))
+                .isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("error: --thinking needs the chat format; leave out --raw");
+        assertThat(run("generate", "--model", model.toString(), "--prompt", "Hello!", "--thinking", "maybe"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("'maybe' is not a thinking switch: on or off");
+
         // the prompt the model reads is transformers' rendering (jinja2 goldens), tokenized without BOS as
         // apply_chat_template does: thinking on and, with enable_thinking=false, the empty think block
         JsonNode goldens = json.readTree(TEMPLATES.resolve("goldens.json").toFile()).get("qwen3");
