@@ -1,5 +1,9 @@
 package dev.titans4j.export;
 
+import static dev.titans4j.export.HandArithmetic.gaussian;
+import static dev.titans4j.export.HandArithmetic.identity;
+import static dev.titans4j.export.HandArithmetic.rmsNorm;
+import static dev.titans4j.export.HandArithmetic.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.titans4j.export.safetensors.DType;
@@ -62,8 +66,8 @@ class Gemma3HandCheckTest {
                 .add(p + "input_layernorm.weight", DType.F32, new long[] {HIDDEN}, inputNorm)
                 .add(p + "self_attn.q_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, gaussian(random, 256, 1))
                 .add(p + "self_attn.k_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, gaussian(random, 256, 1))
-                .add(p + "self_attn.v_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity())
-                .add(p + "self_attn.o_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity())
+                .add(p + "self_attn.v_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity(HIDDEN))
+                .add(p + "self_attn.o_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity(HIDDEN))
                 .add(p + "self_attn.q_norm.weight", DType.F32, new long[] {8}, minusOne)
                 .add(p + "self_attn.k_norm.weight", DType.F32, new long[] {8}, gaussian(random, 8, 0.3))
                 .add(p + "post_attention_layernorm.weight", DType.F32, new long[] {HIDDEN}, postAttentionNorm)
@@ -88,8 +92,8 @@ class Gemma3HandCheckTest {
         boolean sliding = layerType.equals("sliding_attention");
         double[][] n = new double[tokens.length][];
         for (int t = 0; t < tokens.length; t++) {
-            double[] x = row(embed, tokens[t], Math.sqrt(HIDDEN));
-            n[t] = rmsNorm(x, inputNorm);
+            double[] x = row(embed, tokens[t], HIDDEN, (float) Math.sqrt(HIDDEN));
+            n[t] = rmsNorm(x, inputNorm, 1f, EPS);
             int first = sliding ? Math.max(0, t - WINDOW + 1) : 0; // HF: key s visible iff t - W < s <= t
             double[] mean = new double[HIDDEN];
             for (int s = first; s <= t; s++) {
@@ -97,12 +101,12 @@ class Gemma3HandCheckTest {
                     mean[i] += n[s][i] / (t - first + 1);
                 }
             }
-            double[] attn = rmsNorm(mean, postAttentionNorm);
+            double[] attn = rmsNorm(mean, postAttentionNorm, 1f, EPS);
             double[] h = new double[HIDDEN];
             for (int i = 0; i < HIDDEN; i++) {
                 h[i] = x[i] + attn[i];
             }
-            double[] f = rmsNorm(h, finalNorm);
+            double[] f = rmsNorm(h, finalNorm, 1f, EPS);
             for (int v = 0; v < VOCAB; v++) {
                 double logit = 0;
                 for (int i = 0; i < HIDDEN; i++) {
@@ -112,43 +116,5 @@ class Gemma3HandCheckTest {
                         .isCloseTo(CAP * Math.tanh(logit / CAP), Offset.offset(1e-4));
             }
         }
-    }
-
-    /** Gemma3RMSNorm: the stored weight w scales by (1 + w). */
-    private static double[] rmsNorm(double[] x, float[] w) {
-        double meanSquare = 0;
-        for (double v : x) {
-            meanSquare += v * v / x.length;
-        }
-        double scale = 1 / Math.sqrt(meanSquare + EPS);
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = x[i] * scale * (1 + w[i]);
-        }
-        return y;
-    }
-
-    private static double[] row(float[] table, int token, double scale) {
-        double[] r = new double[HIDDEN];
-        for (int i = 0; i < HIDDEN; i++) {
-            r[i] = table[token * HIDDEN + i] * (float) scale;
-        }
-        return r;
-    }
-
-    private static float[] identity() {
-        float[] m = new float[HIDDEN * HIDDEN];
-        for (int i = 0; i < HIDDEN; i++) {
-            m[i * HIDDEN + i] = 1;
-        }
-        return m;
-    }
-
-    private static float[] gaussian(Random random, int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (random.nextGaussian() * std);
-        }
-        return v;
     }
 }

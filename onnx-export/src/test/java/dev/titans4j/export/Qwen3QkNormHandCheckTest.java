@@ -1,5 +1,9 @@
 package dev.titans4j.export;
 
+import static dev.titans4j.export.HandArithmetic.gaussian;
+import static dev.titans4j.export.HandArithmetic.identity;
+import static dev.titans4j.export.HandArithmetic.rmsNorm;
+import static dev.titans4j.export.HandArithmetic.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.titans4j.export.safetensors.DType;
@@ -48,8 +52,8 @@ class Qwen3QkNormHandCheckTest {
                 .add(p + "input_layernorm.weight", DType.F32, new long[] {HIDDEN}, inputNorm)
                 .add(p + "self_attn.q_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, gaussian(random, 256, 1))
                 .add(p + "self_attn.k_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, gaussian(random, 256, 1))
-                .add(p + "self_attn.v_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity())
-                .add(p + "self_attn.o_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity())
+                .add(p + "self_attn.v_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity(HIDDEN))
+                .add(p + "self_attn.o_proj.weight", DType.F32, new long[] {HIDDEN, HIDDEN}, identity(HIDDEN))
                 .add(p + "self_attn.q_norm.weight", DType.F32, new long[] {8},
                         zeroNorm.equals("q_norm") ? new float[8] : headNorm)
                 .add(p + "self_attn.k_norm.weight", DType.F32, new long[] {8},
@@ -71,14 +75,14 @@ class Qwen3QkNormHandCheckTest {
         }
         double[] sum = new double[HIDDEN];
         for (int t = 0; t < tokens.length; t++) {
-            double[] x = row(embed, tokens[t]);
-            double[] n = rmsNorm(x, inputNorm);
+            double[] x = row(embed, tokens[t], HIDDEN, 1f);
+            double[] n = rmsNorm(x, inputNorm, 0f, EPS);
             double[] h = new double[HIDDEN];
             for (int i = 0; i < HIDDEN; i++) {
                 sum[i] += n[i];
                 h[i] = x[i] + sum[i] / (t + 1);
             }
-            double[] f = rmsNorm(h, finalNorm);
+            double[] f = rmsNorm(h, finalNorm, 0f, EPS);
             for (int v = 0; v < VOCAB; v++) {
                 double logit = 0;
                 for (int i = 0; i < HIDDEN; i++) {
@@ -88,43 +92,6 @@ class Qwen3QkNormHandCheckTest {
                         .isCloseTo(logit, org.assertj.core.data.Offset.offset(1e-4));
             }
         }
-    }
-
-    private static double[] rmsNorm(double[] x, float[] weight) {
-        double meanSquare = 0;
-        for (double v : x) {
-            meanSquare += v * v / x.length;
-        }
-        double scale = 1 / Math.sqrt(meanSquare + EPS);
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = x[i] * scale * weight[i];
-        }
-        return y;
-    }
-
-    private static double[] row(float[] table, int token) {
-        double[] r = new double[HIDDEN];
-        for (int i = 0; i < HIDDEN; i++) {
-            r[i] = table[token * HIDDEN + i];
-        }
-        return r;
-    }
-
-    private static float[] identity() {
-        float[] m = new float[HIDDEN * HIDDEN];
-        for (int i = 0; i < HIDDEN; i++) {
-            m[i * HIDDEN + i] = 1;
-        }
-        return m;
-    }
-
-    private static float[] gaussian(Random random, int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (random.nextGaussian() * std);
-        }
-        return v;
     }
 
     private static float[] around1(Random random, int n) {
