@@ -13,7 +13,6 @@ import java.nio.file.Path;
  */
 public final class ChatSettings {
 
-    static final String SPECIAL_TOKENS_MAP = "special_tokens_map.json";
 
     private ChatSettings() {
     }
@@ -21,7 +20,7 @@ public final class ChatSettings {
     /** The chat template, BOS/EOS token texts and default system prompt of a Hugging Face (or exported) folder. */
     public static ModelManifest.Chat chat(Path dir) throws IOException {
         JsonFile tokenizer = JsonFile.readOptional(dir, ModelConfigReader.TOKENIZER_CONFIG);
-        JsonFile specials = JsonFile.readOptional(dir, SPECIAL_TOKENS_MAP);
+        JsonFile specials = JsonFile.readOptional(dir, TokenizerFiles.SPECIAL_TOKENS_MAP);
         String template = ModelConfigReader.chatTemplate(dir, tokenizer);
         return new ModelManifest.Chat(template, token(tokenizer, specials, "bos_token"),
                 token(tokenizer, specials, "eos_token"), ChatFormat.defaultSystemPrompt(template).orElse(null));

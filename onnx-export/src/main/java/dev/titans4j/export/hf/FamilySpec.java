@@ -221,8 +221,8 @@ public abstract class FamilySpec {
         Dimensions d = c.dims();
         long hidden = d.hiddenSize();
         shapes.put(WeightNames.EMBED_TOKENS, new long[] {d.vocabSize(), hidden});
+        List<Norm> norms = layerNorms(c);
         for (int layer = 0; layer < d.numLayers(); layer++) {
-            List<Norm> norms = layerNorms(c);
             shapes.put(norm(layer, Norm.ATTENTION_INPUT), new long[] {hidden});
             for (Linear l : List.of(Linear.Q, Linear.K, Linear.V)) {
                 addRows(shapes, linear(c, layer, l), l.columns(d));
@@ -350,11 +350,6 @@ public abstract class FamilySpec {
 
         public static WeightRef whole(String tensor, long rows) {
             return new WeightRef(tensor, 0, rows);
-        }
-
-        /** Whether this is a slice of a fused tensor. */
-        public boolean sliced(long tensorRows) {
-            return firstRow != 0 || rows != tensorRows;
         }
     }
 }

@@ -16,10 +16,6 @@ record RopeSettings(double theta, RopeScaling scaling, LongRope longRope) {
         return new ModelConfig.RopeTable(theta, scaling, longRope);
     }
 
-    static RopeSettings read(JsonFile config) throws ModelConfigException {
-        return read(config, 10000.0);
-    }
-
     /** {@code defaultTheta}: the config class's {@code default_theta}, used when no file sets one. */
     static RopeSettings read(JsonFile config, double defaultTheta) throws ModelConfigException {
         return read(config, defaultTheta, null);

@@ -360,11 +360,7 @@ public final class DecoderGraphBuilder {
     private String headNorm(String x, int heads, String weightName, String label) {
         int hd = dims.headDim();
         String shaped = g.op("Reshape").in(x, g.constLongs(label + "_shape", 0, 0, heads, hd)).build();
-        String weight = g.initializer(weightName, act, new long[] {hd},
-                activationData(hd, () -> family.normWeight(config, read(weightName))));
-        String normed = g.op("SimplifiedLayerNormalization").in(shaped, weight)
-                .attr("axis", -1L).attr("epsilon", (float) config.norms().eps()).attr("stash_type", 1L)
-                .name(label).build();
+        String normed = plainNorm(shaped, weightName, hd, label);
         return g.op("Reshape").in(normed, g.constLongs(label + "_flat", 0, 0, -1)).build();
     }
 
@@ -488,14 +484,23 @@ public final class DecoderGraphBuilder {
 
     /** A hidden-size norm weight, with the family's weight offset folded in. */
     private String norm(String weightName) {
-        int hidden = dims.hiddenSize();
-        return g.initializer(weightName, act, new long[] {hidden},
-                activationData(hidden, () -> family.normWeight(config, read(weightName))));
+        return norm(weightName, dims.hiddenSize());
+    }
+
+    /** A norm weight of {@code size} values, with the family's weight offset folded in. */
+    private String norm(String weightName, int size) {
+        return g.initializer(weightName, act, new long[] {size},
+                activationData(size, () -> family.normWeight(config, read(weightName))));
     }
 
     /** SimplifiedLayerNormalization (RMSNorm) over the hidden size. */
     private String plainNorm(String x, String weightName, String label) {
-        return g.op("SimplifiedLayerNormalization").in(x, norm(weightName))
+        return plainNorm(x, weightName, dims.hiddenSize(), label);
+    }
+
+    /** SimplifiedLayerNormalization (RMSNorm) over the last axis, of {@code size} values. */
+    private String plainNorm(String x, String weightName, int size, String label) {
+        return g.op("SimplifiedLayerNormalization").in(x, norm(weightName, size))
                 .attr("axis", -1L).attr("epsilon", (float) config.norms().eps()).attr("stash_type", 1L)
                 .name(label).build();
     }
