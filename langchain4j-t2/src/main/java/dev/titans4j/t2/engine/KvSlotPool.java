@@ -61,10 +61,6 @@ final class KvSlotPool implements AutoCloseable {
         return rows;
     }
 
-    int layers() {
-        return keys.length;
-    }
-
     /** Layer {@code layer}'s keys of the first {@code batch} rows, {@code [batch, kvHeads, capacity, headDim]}. */
     OnnxTensor keys(int layer, int batch) throws OrtException {
         return view(keyViews, keys, layer, batch);

@@ -102,10 +102,11 @@ public final class OnnxModel implements AutoCloseable {
             throw new IllegalArgumentException(folder + ": " + e.getMessage(), e);
         }
         int maxRows = Math.min(options.maxBatchSize(), kvBudget.maxRequests());
-        // manifests from before batchRows: the Llama/Qwen2/Mistral graphs of then rotated the whole head
+        // manifests from before batchRows: the rule the exporter writes it by, with the whole head rotated
         Boolean batchRows = manifest.kvCache().batchRows();
         boolean rowsShareRuns = batchRows != null ? batchRows
-                : DecoderGraphBuilder.fusesRotary(d.headDim(), d.headDim());
+                : manifest.kvCache().recomputeBeyond() == null
+                        && DecoderGraphBuilder.fusesRotary(d.headDim(), d.headDim());
         this.batches = maxRows > 1 && rowsShareRuns ? new BatchScheduler(this, maxRows) : null;
     }
 
