@@ -1,9 +1,7 @@
 package dev.titans4j.bench.decode;
 
-import dev.titans4j.export.ExportOptions;
-import dev.titans4j.export.OnnxExporter;
-import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
+import dev.titans4j.export.onnx.Int4Quantizer;
 import dev.titans4j.t2.engine.DecoderSession;
 import dev.titans4j.t2.engine.EngineException;
 import dev.titans4j.t2.engine.EngineOptions;
@@ -12,7 +10,6 @@ import dev.titans4j.t2.engine.OnnxModel;
 import dev.titans4j.t2.engine.TokenSelector;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -113,14 +110,8 @@ public final class GpuCheck implements Callable<Integer> {
 
     private Path fp16Export(ModelShape shape) throws IOException {
         Path hf = RandomCheckpoint.ensure(shape, work.resolve(shape.name()).resolve("hf"), null, 42);
-        Path export = work.resolve(shape.name()).resolve("fp16");
-        if (!Files.isRegularFile(export.resolve(ModelManifest.FILE_NAME))) {
-            long start = System.nanoTime();
-            OnnxExporter.builder().options(ExportOptions.builder().precision(Precision.fp16).svf(false).force(true)
-                    .build()).build().export(hf, export);
-            log.printf(Locale.ROOT, "  exported fp16 in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, export);
-        }
-        return export;
+        return BenchExport.ensure(hf, work.resolve(shape.name()).resolve("fp16"), Precision.fp16,
+                Int4Quantizer.DEFAULT_BLOCK_SIZE, false, log);
     }
 
     /** The device fed the reference's tokens: prefill of the prompt, then one decode step per reference token. */
