@@ -215,10 +215,12 @@ final class DecodeBatch {
             if (m.left) {
                 return;
             }
-            if (keepPrefix && model.prefixCache() != null) {
+            int[] sequence = keepPrefix && model.prefixCache() != null ? Arrays.copyOf(m.tokens, m.length) : null;
+            // a sequence the prefix cache already holds is not copied out of its row (under this lock) again
+            if (sequence != null && !model.prefixCache().holds(key, sequence)) {
                 kept = model.acquireCache();
                 memory.kv().copyOut(m.row, m.length, kept);
-                kept.restored(Arrays.copyOf(m.tokens, m.length));
+                kept.restored(sequence);
             }
             m.left = true;
             Member last = members.remove(members.size() - 1);

@@ -102,7 +102,7 @@ final class PrefixCache {
     }
 
     /** Whether an entry of {@code key} already starts with {@code tokens} (it then becomes the most recent). */
-    private synchronized boolean holds(Key key, int[] tokens) {
+    synchronized boolean holds(Key key, int[] tokens) {
         for (Entry e : entries) {
             if (e.key.equals(key) && e.snapshot.startsWith(tokens)) {
                 touch(e);
