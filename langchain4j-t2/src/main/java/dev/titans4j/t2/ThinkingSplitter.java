@@ -1,5 +1,6 @@
 package dev.titans4j.t2;
 
+import dev.titans4j.t2.chat.Strip;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +67,7 @@ final class ThinkingSplitter {
         finished = true;
         String rest = take(held.length());
         if (state == State.THINKING) {
-            emitThinking(trailingNewlinesRemoved(rest)); // the reasoning's closing newlines go, as with </think>
+            emitThinking(Strip.trailingNewlines(rest)); // the reasoning's closing newlines go, as with </think>
         } else if (state != State.AFTER_THINKING) {
             emitText(rest);
         }
@@ -106,7 +107,7 @@ final class ThinkingSplitter {
         dropLeadingNewlinesIfFirst();
         int close = held.indexOf(CLOSE);
         if (close >= 0) {
-            emitThinking(trailingNewlinesRemoved(held.substring(0, close)));
+            emitThinking(Strip.trailingNewlines(held.substring(0, close)));
             take(close + CLOSE.length());
             state = State.AFTER_THINKING;
             return true;
@@ -163,14 +164,6 @@ final class ThinkingSplitter {
             }
         }
         return -1;
-    }
-
-    private static String trailingNewlinesRemoved(String s) {
-        int end = s.length();
-        while (end > 0 && s.charAt(end - 1) == '\n') {
-            end--;
-        }
-        return s.substring(0, end);
     }
 
     private String take(int n) {

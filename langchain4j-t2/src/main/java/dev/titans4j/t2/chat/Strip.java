@@ -1,16 +1,16 @@
 package dev.titans4j.t2.chat;
 
 /** Python's {@code str.strip('\n')} and its one-sided forms, as the templates call them. */
-final class Strip {
+public final class Strip {
 
     private Strip() {
     }
 
-    static String newlines(String s) {
+    public static String newlines(String s) {
         return leadingNewlines(trailingNewlines(s));
     }
 
-    static String leadingNewlines(String s) {
+    public static String leadingNewlines(String s) {
         int from = 0;
         while (from < s.length() && s.charAt(from) == '\n') {
             from++;
@@ -18,7 +18,7 @@ final class Strip {
         return s.substring(from);
     }
 
-    static String trailingNewlines(String s) {
+    public static String trailingNewlines(String s) {
         int to = s.length();
         while (to > 0 && s.charAt(to - 1) == '\n') {
             to--;
