@@ -11,7 +11,6 @@ import dev.titans4j.export.hf.ModelConfig.Norms;
 import dev.titans4j.export.hf.ModelConfig.Rope;
 import dev.titans4j.export.hf.ModelConfig.RopeKind;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * {@code Gemma3ForCausalLM}, the text-only Gemma 3 (transformers 5.17 {@code Gemma3TextConfig}, modeling_gemma3.py).
@@ -93,24 +92,17 @@ final class Gemma3Spec extends FamilySpec {
             throw config.error("use_bidirectional_attention", "is true; only causal (decoder) Gemma 3 is supported");
         }
         int pattern = config.positiveInt("sliding_window_pattern", DEFAULT_SLIDING_WINDOW_PATTERN);
-        IntPredicate sliding = LayerTypes.sliding(config, dims.numLayers(), i -> (i + 1) % pattern != 0);
-        Integer window = null;
-        if (LayerTypes.firstSliding(sliding, dims.numLayers()) >= 0) {
-            if (config.node("sliding_window").isMissingNode()) {
-                window = DEFAULT_SLIDING_WINDOW;
-            } else if (!config.has("sliding_window")) {
-                throw config.error("sliding_window", "is null, but there are sliding_attention layers");
-            } else {
-                window = config.positiveInt("sliding_window");
-            }
-        }
+        SlidingWindow.Layers sliding = SlidingWindow.layers(config, dims.numLayers(), i -> (i + 1) % pattern != 0);
+        // read only when a layer slides: transformers never uses it otherwise
+        Integer window = sliding.window(config,
+                sliding.any() ? SlidingWindow.size(config, DEFAULT_SLIDING_WINDOW) : null);
         double scalar = config.optionalDouble("query_pre_attn_scalar", 256);
         if (!(scalar > 0)) {
             throw config.error("query_pre_attn_scalar", "must be positive, found " + scalar);
         }
         LayerAttention local = new LayerAttention(window, RopeKind.LOCAL);
         LayerAttention global = new LayerAttention(null, RopeKind.GLOBAL);
-        List<LayerAttention> layers = Attention.perLayer(dims.numLayers(), i -> sliding.test(i) ? local : global);
+        List<LayerAttention> layers = Attention.perLayer(dims.numLayers(), i -> sliding.slides(i) ? local : global);
         return new Attention(false, false, true, window, layers, 1 / Math.sqrt(scalar), null);
     }
 

@@ -35,14 +35,4 @@ final class LayerTypes {
         }
         return i -> sliding[i];
     }
-
-    /** The first sliding layer, or -1 (checked lazily up to the first hit, so a derived rule stays cheap). */
-    static int firstSliding(IntPredicate sliding, int numLayers) {
-        for (int i = 0; i < numLayers; i++) {
-            if (sliding.test(i)) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

@@ -31,12 +31,7 @@ final class MistralSpec extends FamilySpec {
 
     @Override
     Attention attention(JsonFile config, Dimensions dims) throws ModelConfigException {
-        Integer window;
-        if (config.node("sliding_window").isMissingNode()) {
-            window = DEFAULT_SLIDING_WINDOW;
-        } else {
-            window = config.has("sliding_window") ? config.positiveInt("sliding_window") : null;
-        }
+        Integer window = SlidingWindow.size(config, DEFAULT_SLIDING_WINDOW);
         return new Attention(false, false, false, window, Attention.uniform(dims.numLayers(), window), null, null);
     }
 }

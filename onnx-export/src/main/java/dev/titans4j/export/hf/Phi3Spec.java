@@ -51,7 +51,7 @@ final class Phi3Spec extends FamilySpec {
 
     @Override
     Attention attention(JsonFile config, Dimensions dims) throws ModelConfigException {
-        Integer window = config.has("sliding_window") ? config.positiveInt("sliding_window") : null;
+        Integer window = SlidingWindow.size(config, null);
         return new Attention(false, false, false, window, Attention.uniform(dims.numLayers(), window), null, null);
     }
 

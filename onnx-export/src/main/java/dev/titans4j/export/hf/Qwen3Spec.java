@@ -5,7 +5,6 @@ import dev.titans4j.export.hf.ModelConfig.Dimensions;
 import dev.titans4j.export.hf.ModelConfig.LayerAttention;
 import dev.titans4j.export.hf.ModelConfig.RopeKind;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * {@code Qwen3ForCausalLM}: Qwen2's defaults (32 KV heads, 32768 positions, no BOS/EOS defaults, no BOS prepended)
@@ -40,24 +39,16 @@ final class Qwen3Spec extends Qwen2Spec {
     @Override
     Attention attention(JsonFile config, Dimensions dims) throws ModelConfigException {
         boolean bias = config.optionalBoolean("attention_bias", false);
-        Integer window = null;
-        if (config.optionalBoolean("use_sliding_window", false)) {
-            window = config.node("sliding_window").isMissingNode() ? DEFAULT_SLIDING_WINDOW
-                    : config.has("sliding_window") ? config.positiveInt("sliding_window") : null;
-        }
+        // Qwen3Config: sliding_window = sliding_window if use_sliding_window else None
+        Integer size = config.optionalBoolean("use_sliding_window", false)
+                ? SlidingWindow.size(config, DEFAULT_SLIDING_WINDOW) : null;
         int maxWindowLayers = config.optionalInt("max_window_layers", DEFAULT_MAX_WINDOW_LAYERS);
-        Integer w = window;
-        IntPredicate sliding = LayerTypes.sliding(config, dims.numLayers(), i -> w != null && i >= maxWindowLayers);
-        boolean derived = !config.has("layer_types");
-        int first = derived ? (window != null && maxWindowLayers < dims.numLayers() ? Math.max(0, maxWindowLayers)
-                : -1) : LayerTypes.firstSliding(sliding, dims.numLayers());
-        if (first >= 0 && window == null) {
-            throw config.error("layer_types", "marks layer " + first + " sliding_attention, but sliding_window is"
-                    + " not in effect (use_sliding_window false or sliding_window null): transformers has no window"
-                    + " for it");
-        }
+        SlidingWindow.Layers sliding = SlidingWindow.layers(config, dims.numLayers(),
+                size == null ? null : i -> i >= maxWindowLayers);
+        Integer window = sliding.window(config, size, "sliding_window is not in effect (use_sliding_window false or"
+                + " sliding_window null)");
         List<LayerAttention> layers = Attention.perLayer(dims.numLayers(),
-                i -> new LayerAttention(sliding.test(i) ? w : null, RopeKind.GLOBAL));
-        return new Attention(bias, bias, true, first >= 0 ? window : null, layers, null, null);
+                i -> new LayerAttention(sliding.slides(i) ? window : null, RopeKind.GLOBAL));
+        return new Attention(bias, bias, true, window, layers, null, null);
     }
 }

@@ -67,21 +67,15 @@ final class SmolLM3Spec extends FamilySpec {
         boolean bias = config.optionalBoolean("attention_bias", false);
         int layers = dims.numLayers();
         IntPredicate rope = usesRope(config, layers);
-        Integer window = config.has("sliding_window") ? config.positiveInt("sliding_window") : null;
+        Integer size = SlidingWindow.size(config, null);
         boolean useWindow = config.optionalBoolean("use_sliding_window", false);
-        IntPredicate sliding = LayerTypes.sliding(config, layers,
-                i -> useWindow && window != null && !rope.test(i));
-        // derived: only no-RoPE layers slide, so the scan stops at the first one (num_hidden_layers may be absurd
-        // until the checkpoint check)
-        int scan = config.has("layer_types") || (useWindow && window != null) ? layers : 0;
-        int first = LayerTypes.firstSliding(sliding, scan);
-        if (first >= 0 && window == null) {
-            throw config.error("layer_types", "marks layer " + first + " sliding_attention, but sliding_window is"
-                    + " null: transformers has no window for it");
-        }
+        // SmolLM3Config: only no-RoPE layers slide, and only with use_sliding_window and a window
+        SlidingWindow.Layers sliding = SlidingWindow.layers(config, layers,
+                useWindow && size != null ? i -> !rope.test(i) : null);
+        Integer window = sliding.window(config, size);
         List<LayerAttention> plan = Attention.perLayer(layers, i -> new LayerAttention(
-                sliding.test(i) ? window : null, rope.test(i) ? RopeKind.GLOBAL : RopeKind.NONE));
-        return new Attention(bias, bias, false, first >= 0 ? window : null, plan, null, null);
+                sliding.slides(i) ? window : null, rope.test(i) ? RopeKind.GLOBAL : RopeKind.NONE));
+        return new Attention(bias, bias, false, window, plan, null, null);
     }
 
     /** Whether layer i applies RoPE: {@code no_rope_layers[i]} (1 = yes), or the interval rule. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.titans4j.export.hf.ModelConfig.LayerAttention;
 import dev.titans4j.export.hf.ModelConfig.RopeKind;
@@ -184,6 +185,27 @@ class Gemma3ConfigTest {
         noWindow.putNull("sliding_window");
         assertThatThrownBy(() -> load(noWindow)).hasMessage("config.json: 'sliding_window' is null, but there are"
                 + " sliding_attention layers");
+    }
+
+    @Test
+    void slidingWindowCountsOnlyWhenALayerSlides() throws IOException {
+        ObjectNode allFull = hubConfig().put("sliding_window", 0);
+        ArrayNode types = allFull.putArray("layer_types");
+        for (int i = 0; i < 12; i++) {
+            types.add("full_attention");
+        }
+        ModelConfig c = load(allFull);
+        assertThat(c.attention().slidingWindow()).isNull();
+        assertThat(c.attention().layers()).containsOnly(new LayerAttention(null, RopeKind.GLOBAL));
+
+        ObjectNode oneSliding = allFull.deepCopy();
+        oneSliding.putNull("sliding_window");
+        ((ArrayNode) oneSliding.get("layer_types")).set(3, "sliding_attention");
+        assertThatThrownBy(() -> load(oneSliding)).hasMessage("config.json: 'layer_types' marks layer 3"
+                + " sliding_attention, but sliding_window is null: transformers has no window for it");
+        oneSliding.remove("sliding_window");
+        assertThat(load(oneSliding).attention().layers().get(3)).as("Gemma3TextConfig default")
+                .isEqualTo(new LayerAttention(4096, RopeKind.LOCAL));
     }
 
     @Test
