@@ -1,6 +1,5 @@
 package dev.titans4j.export;
 
-import dev.titans4j.export.hf.ChatSettings;
 import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.manifest.FileDigest;
 import dev.titans4j.export.manifest.ModelManifest;
@@ -8,7 +7,6 @@ import dev.titans4j.export.onnx.DecoderGraphBuilder;
 import dev.titans4j.export.onnx.GraphNames;
 import dev.titans4j.export.onnx.OnnxModelWriter;
 import dev.titans4j.export.svf.SvfLedger;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills {@link ModelManifest} from the config, the options and what was written; the chat and generation settings
- * from the checkpoint's tokenizer and generation configs.
+ * Fills {@link ModelManifest} from the config (chat and generation settings included), the options and what was
+ * written.
  */
 final class ManifestFactory {
 
@@ -30,7 +28,7 @@ final class ManifestFactory {
      */
     static ModelManifest create(ModelConfig c, Path input, ExportOptions options, OnnxModelWriter.Written written,
                                 OnnxModelWriter.Written plain, Map<String, FileDigest> digests,
-                                List<String> svfWeights, SvfLedger svfLedger) throws IOException {
+                                List<String> svfWeights, SvfLedger svfLedger) {
         ModelConfig.Dimensions d = c.dims();
         ModelManifest.Dimensions dims = new ModelManifest.Dimensions(d.hiddenSize(), d.intermediateSize(),
                 d.numLayers(), d.numHeads(), d.numKvHeads(), d.headDim(), d.vocabSize(), d.maxPositionEmbeddings(),
@@ -71,7 +69,6 @@ final class ManifestFactory {
                 c.architecture(), c.modelType(), input.toAbsolutePath().normalize().getFileName().toString(),
                 options.precision(), dims, tokens, ChatFormat.detect(c.chatTemplate()), files, inputs, outputs, kv,
                 svf, options.precision() == ModelManifest.Precision.int4 ? options.int4BlockSize() : null,
-                companion, Collections.unmodifiableMap(new LinkedHashMap<>(digests)), ChatSettings.chat(input),
-                ChatSettings.generation(input));
+                companion, Collections.unmodifiableMap(new LinkedHashMap<>(digests)), c.chat(), c.generation());
     }
 }

@@ -1,5 +1,6 @@
 package dev.titans4j.export.hf;
 
+import dev.titans4j.export.manifest.ModelManifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,9 +12,10 @@ import java.util.Objects;
  * {@code tokenizer_config.json}, with the defaults of the architecture's transformers config class applied (each
  * {@link FamilySpec} declares them). Grouped into small records by the part of the model they describe.
  *
- * @param family       the architecture ({@code architectures[0]}) and its export rules
- * @param modelType    {@code model_type}
- * @param chatTemplate the Jinja chat template, or null (base models)
+ * @param family     the architecture ({@code architectures[0]}) and its export rules
+ * @param modelType  {@code model_type}
+ * @param chat       the chat template (null for base models), special token texts and default system prompt
+ * @param generation the sampling defaults of {@code generation_config.json}
  */
 public record ModelConfig(
         FamilySpec family,
@@ -25,7 +27,8 @@ public record ModelConfig(
         Mlp mlp,
         Embedding embedding,
         Tokens tokens,
-        String chatTemplate) {
+        ModelManifest.Chat chat,
+        ModelManifest.Generation generation) {
 
     public ModelConfig {
         Objects.requireNonNull(family, "family");
@@ -36,6 +39,8 @@ public record ModelConfig(
         Objects.requireNonNull(mlp, "mlp");
         Objects.requireNonNull(embedding, "embedding");
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(chat, "chat");
+        Objects.requireNonNull(generation, "generation");
         if (attention.layers().size() != dims.numLayers()) {
             throw new IllegalArgumentException("attention plan has " + attention.layers().size() + " layers, config "
                     + dims.numLayers());
@@ -50,6 +55,11 @@ public record ModelConfig(
     /** The class name of {@code config.json}'s {@code architectures}, e.g. {@code LlamaForCausalLM}. */
     public String architecture() {
         return family.className();
+    }
+
+    /** The Jinja chat template, or null (base models). */
+    public String chatTemplate() {
+        return chat.template();
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.titans4j.export.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,14 +11,12 @@ import java.util.Set;
 /**
  * Builds a {@link ModelConfig} from a Hugging Face folder: finds the {@link FamilySpec} of {@code architectures}, lets
  * it read config.json (its transformers defaults where a key is absent; rejecting what the exporter cannot reproduce
- * exactly), then reads the special tokens and the chat template.
+ * exactly), then reads the special tokens and the chat and generation settings. Each file is read once.
  */
 final class ModelConfigReader {
 
     static final String CONFIG = "config.json";
     static final String GENERATION_CONFIG = "generation_config.json";
-    static final String TOKENIZER_CONFIG = "tokenizer_config.json";
-    static final String CHAT_TEMPLATE_FILE = "chat_template.jinja";
 
     /**
      * The cos and sin tables (max_position_embeddings x head_dim / 2 each) are built in memory and stored in the
@@ -33,7 +30,7 @@ final class ModelConfigReader {
     static ModelConfig read(Path dir) throws IOException {
         JsonFile config = JsonFile.read(dir, CONFIG);
         JsonFile generation = JsonFile.readOptional(dir, GENERATION_CONFIG);
-        JsonFile tokenizer = JsonFile.readOptional(dir, TOKENIZER_CONFIG);
+        TokenizerFiles tokenizer = TokenizerFiles.read(dir);
 
         FamilySpec family = family(config);
         String modelType = config.optionalString("model_type", family.modelType());
@@ -54,9 +51,9 @@ final class ModelConfigReader {
         ModelConfig.Embedding embedding = family.embedding(config, dims);
         SpecialTokens ids = SpecialTokens.read(config, generation, family, dims.vocabSize());
         ModelConfig.Tokens tokens = new ModelConfig.Tokens(ids.bos(), ids.eos(), ids.pad(),
-                tokenizer.optionalBoolean("add_bos_token", family.defaultAddBosToken()));
+                tokenizer.addBosToken(family.defaultAddBosToken()));
         return new ModelConfig(family, modelType, dims, attention, rope, norms, mlp, embedding, tokens,
-                chatTemplate(dir, tokenizer));
+                ChatSettings.chat(tokenizer), ChatSettings.generation(generation));
     }
 
     private static FamilySpec family(JsonFile config) throws ModelConfigException {
@@ -148,23 +145,5 @@ final class ModelConfigReader {
             }
             return id;
         }
-    }
-
-    /** {@code chat_template} as a string, a list of named templates (the "default" one), or chat_template.jinja. */
-    static String chatTemplate(Path dir, JsonFile tokenizer) throws IOException {
-        JsonNode node = tokenizer.node("chat_template");
-        if (node.isTextual()) {
-            return node.textValue();
-        }
-        if (node.isArray()) {
-            for (JsonNode named : node) {
-                if ("default".equals(named.path("name").asText()) && named.path("template").isTextual()) {
-                    return named.path("template").textValue();
-                }
-            }
-            throw tokenizer.error("chat_template", "is a list without a template named 'default'");
-        }
-        Path jinja = dir.resolve(CHAT_TEMPLATE_FILE);
-        return Files.isRegularFile(jinja) ? Files.readString(jinja) : null;
     }
 }

@@ -15,6 +15,7 @@ import dev.titans4j.export.hf.ModelConfig.Norms;
 import dev.titans4j.export.hf.ModelConfig.Rope;
 import dev.titans4j.export.hf.ModelConfig.RopeTable;
 import dev.titans4j.export.hf.ModelConfig.Tokens;
+import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.safetensors.DType;
 import dev.titans4j.export.testing.TinyCheckpoint;
 import java.nio.file.Path;
@@ -78,7 +79,8 @@ class FamilySpecTest {
                 new Attention(false, false, qkNorm, null, Attention.uniform(1, null), null, null),
                 new Rope(8, new RopeTable(10000, null), null), new Norms(1e-6, placement, offset),
                 new Mlp("silu", ModelConfig.Activation.SILU), new Embedding(false, embeddingScale, null),
-                new Tokens(1, List.of(2), null, true), null);
+                new Tokens(1, List.of(2), null, true), new ModelManifest.Chat(null, null, null, null),
+                new ModelManifest.Generation(false, null, null, null, null, null, null));
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.titans4j.export.OnnxExporter;
 import dev.titans4j.export.hf.ChatSettings;
+import dev.titans4j.export.hf.ModelConfig;
 import dev.titans4j.export.hf.ModelConfigException;
 import dev.titans4j.export.testing.TinyCheckpoint;
 import java.io.IOException;
@@ -107,6 +108,19 @@ class ChatSettingsManifestTest {
         Files.writeString(folder.resolve("generation_config.json"), "{\"temperature\": \"hot\"}");
         assertThatThrownBy(() -> ChatSettings.generation(folder))
                 .hasMessage("generation_config.json: 'temperature' must be a number, found \"hot\"");
+    }
+
+    @Test
+    void chatSettingsAreReadWithTheConfigSoTheirErrorsStopTheExportBeforeItWrites() throws Exception {
+        Path hf = hf("{\"eos_token\": [1]}", "{\"top_k\": 2.5}");
+        String message = "tokenizer_config.json: 'eos_token' must be a string or an object with 'content', found [1]";
+        assertThatThrownBy(() -> ModelConfig.load(hf)).isInstanceOf(ModelConfigException.class).hasMessage(message);
+        assertThatThrownBy(() -> export(hf)).hasMessage(message);
+        assertThat(dir.resolve("out")).doesNotExist();
+
+        Files.writeString(hf.resolve("tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
+        assertThatThrownBy(() -> ModelConfig.load(hf))
+                .hasMessage("generation_config.json: 'top_k' must be an integer, found 2.5");
     }
 
     private void edit(Path out, java.util.function.Consumer<ObjectNode> change) throws IOException {
