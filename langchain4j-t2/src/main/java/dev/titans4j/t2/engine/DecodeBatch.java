@@ -52,7 +52,9 @@ final class DecodeBatch {
     private Memory memory;
     private int[] stepTokens;
     private int[] stepLengths;
-    private boolean closed;
+    /** Written under this batch's lock; read without it by {@link #hasRoom}, as a running step holds the lock. */
+    private volatile int size;
+    private volatile boolean closed;
 
     DecodeBatch(OnnxModel model, BatchScheduler scheduler, GraphSession graph, PrefixCache.Key key, int maxRows,
                 Memory reused) {
@@ -86,6 +88,11 @@ final class DecodeBatch {
         return key;
     }
 
+    /** Whether a {@link #join} may succeed now; it can still refuse, when others filled or ended it since. */
+    boolean hasRoom() {
+        return !closed && size < maxRows;
+    }
+
     /**
      * Adds the request whose prompt {@code session} holds, copying its positions into a free row; null when this
      * batch is full or has ended (its last member left).
@@ -101,6 +108,7 @@ final class DecodeBatch {
         Member m = new Member(members.size(), cache.tokens());
         memory.kv().copyIn(cache, m.length, m.row);
         members.add(m);
+        size = members.size();
         return m;
     }
 
@@ -229,6 +237,7 @@ final class DecodeBatch {
                 last.row = m.row;
                 members.set(m.row, last);
             }
+            size = members.size();
             emptied = members.isEmpty();
             closed = emptied;
             notifyAll(); // the others may all be waiting for this member's token
@@ -246,8 +255,8 @@ final class DecodeBatch {
         }
     }
 
-    synchronized int size() {
-        return members.size();
+    int size() {
+        return size;
     }
 
     /** One request's row in the batch; used by that request's thread only. */
