@@ -46,8 +46,11 @@ final class DecodeBatch {
     private final int maxRows;
     private final int capacity;
     private final ModelManifest.Inputs inputNames;
+    /** A step's inputs and pinned outputs; the views of {@link #memory} in them are for {@link #viewsBatch} rows. */
     private final Map<String, OnnxTensor> inputs = new HashMap<>();
     private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+    private Memory viewsMemory;
+    private int viewsBatch;
     private final List<Member> members = new ArrayList<>();
     private Memory memory;
     private int[] stepTokens;
@@ -169,23 +172,13 @@ final class DecodeBatch {
             stepTokens[b] = members.get(b).pending;
             stepLengths[b] = members.get(b).length;
         }
-        KvSlotPool kv = memory.kv();
         BatchTensors step = memory.step();
-        ModelManifest m = model.manifest();
         OnnxTensor mask = null;
         try {
+            useViews(batch);
             inputs.put(inputNames.inputIds(), step.ids(stepTokens, batch));
             mask = step.mask(stepLengths, batch);
             inputs.put(inputNames.attentionMask(), mask);
-            inputs.put(inputNames.logitsFrom(), step.logitsFrom());
-            outputs.clear();
-            for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
-                inputs.put(inputNames.pastKey(layer), kv.keys(layer, batch));
-                inputs.put(inputNames.pastValue(layer), kv.values(layer, batch));
-                outputs.put(m.outputs().presentKey(layer), kv.keys(layer, batch));
-                outputs.put(m.outputs().presentValue(layer), kv.values(layer, batch));
-            }
-            outputs.put(m.outputs().logits(), step.logits(batch));
             try (OrtSession.Result ignored = model.run(graph, inputs, Set.of(), outputs)) {
                 for (int b = 0; b < batch; b++) {
                     Member member = members.get(b);
@@ -206,6 +199,25 @@ final class DecodeBatch {
             members.forEach(member -> member.submitted = false);
             notifyAll();
         }
+    }
+
+    /** Puts the views of the memory's first {@code batch} rows into the step maps, unless they hold them already. */
+    private void useViews(int batch) throws OrtException {
+        if (viewsMemory == memory && viewsBatch == batch) {
+            return;
+        }
+        KvSlotPool kv = memory.kv();
+        ModelManifest m = model.manifest();
+        for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
+            inputs.put(inputNames.pastKey(layer), kv.keys(layer, batch));
+            inputs.put(inputNames.pastValue(layer), kv.values(layer, batch));
+            outputs.put(m.outputs().presentKey(layer), kv.keys(layer, batch));
+            outputs.put(m.outputs().presentValue(layer), kv.values(layer, batch));
+        }
+        inputs.put(inputNames.logitsFrom(), memory.step().logitsFrom());
+        outputs.put(m.outputs().logits(), memory.step().logits(batch));
+        viewsMemory = memory;
+        viewsBatch = batch;
     }
 
     private void fail(RuntimeException e) {
