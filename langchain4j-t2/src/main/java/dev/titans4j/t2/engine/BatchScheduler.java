@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Puts each request that finished its prefill into a {@link DecodeBatch} of requests on the same graph with the
  * same Transformer² multipliers (the {@link PrefixCache.Key}), opening a batch when none has room, and keeps the
  * memory of the last batch that ended for the next one, so a lone request allocates nothing (as the
- * {@link KvCachePool} does for prefill). Thread-safe.
+ * {@link KvCachePool} does for prefill). Thread-safe: its lock guards only the list of open batches, never a batch's
+ * own lock, so a request waiting to join a batch that is running a step (and copying its KV into a row then) holds up
+ * no other request's join or retirement.
  */
 final class BatchScheduler implements AutoCloseable {
 
@@ -30,22 +32,34 @@ final class BatchScheduler implements AutoCloseable {
      * Moves the request in {@code session} (prompt prefilled) into a batch; the session's own cache is no longer
      * used for it (the caller closes the session to return it).
      */
-    synchronized DecodeBatch.Member join(DecoderSession session) {
+    DecodeBatch.Member join(DecoderSession session) {
+        while (true) {
+            // outside this lock: the batch takes the member after its running step, if it still has room then
+            DecodeBatch.Member member = choose(session).join(session);
+            if (member != null) {
+                return member;
+            }
+        }
+    }
+
+    /**
+     * An open batch of the session's key that seemed to have room, else a new one. A batch may fill up or end before
+     * the request gets to it; its join then refuses, and the request chooses again (a full or ended batch is
+     * skipped then, so this ends).
+     */
+    private synchronized DecodeBatch choose(DecoderSession session) {
         if (closed) {
             throw new IllegalStateException("The model is closed");
         }
         PrefixCache.Key key = session.prefixKey();
         for (DecodeBatch batch : open) {
-            if (batch.key().equals(key)) {
-                DecodeBatch.Member member = batch.join(session);
-                if (member != null) {
-                    return member;
-                }
+            if (batch.key().equals(key) && batch.hasRoom()) {
+                return batch;
             }
         }
         DecodeBatch batch = new DecodeBatch(model, this, session.graph(), key, maxRows, idle.getAndSet(null));
         open.add(batch);
-        return batch.join(session);
+        return batch;
     }
 
     /** Called by a batch whose last member left: its memory serves the next batch. */
@@ -70,14 +84,21 @@ final class BatchScheduler implements AutoCloseable {
         return largestStep.get();
     }
 
-    /** Batches with members now (for tests). */
+    /** The open batches' sizes now (for tests). */
     synchronized List<Integer> batchSizes() {
         return open.stream().map(DecodeBatch::size).toList();
     }
 
+    /** The open batches now (for tests). */
+    synchronized List<DecodeBatch> openBatches() {
+        return List.copyOf(open);
+    }
+
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) { // a join choosing now opens no batch after this
+            closed = true;
+        }
         DecodeBatch.Memory memory = idle.getAndSet(null);
         if (memory != null) {
             memory.close();

@@ -46,13 +46,18 @@ final class DecodeBatch {
     private final int maxRows;
     private final int capacity;
     private final ModelManifest.Inputs inputNames;
+    /** A step's inputs and pinned outputs; the views of {@link #memory} in them are for {@link #viewsBatch} rows. */
     private final Map<String, OnnxTensor> inputs = new HashMap<>();
     private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+    private Memory viewsMemory;
+    private int viewsBatch;
     private final List<Member> members = new ArrayList<>();
     private Memory memory;
     private int[] stepTokens;
     private int[] stepLengths;
-    private boolean closed;
+    /** Written under this batch's lock; read without it by {@link #hasRoom}, as a running step holds the lock. */
+    private volatile int size;
+    private volatile boolean closed;
 
     DecodeBatch(OnnxModel model, BatchScheduler scheduler, GraphSession graph, PrefixCache.Key key, int maxRows,
                 Memory reused) {
@@ -86,6 +91,11 @@ final class DecodeBatch {
         return key;
     }
 
+    /** Whether a {@link #join} may succeed now; it can still refuse, when others filled or ended it since. */
+    boolean hasRoom() {
+        return !closed && size < maxRows;
+    }
+
     /**
      * Adds the request whose prompt {@code session} holds, copying its positions into a free row; null when this
      * batch is full or has ended (its last member left).
@@ -101,6 +111,7 @@ final class DecodeBatch {
         Member m = new Member(members.size(), cache.tokens());
         memory.kv().copyIn(cache, m.length, m.row);
         members.add(m);
+        size = members.size();
         return m;
     }
 
@@ -161,23 +172,13 @@ final class DecodeBatch {
             stepTokens[b] = members.get(b).pending;
             stepLengths[b] = members.get(b).length;
         }
-        KvSlotPool kv = memory.kv();
         BatchTensors step = memory.step();
-        ModelManifest m = model.manifest();
         OnnxTensor mask = null;
         try {
+            useViews(batch);
             inputs.put(inputNames.inputIds(), step.ids(stepTokens, batch));
             mask = step.mask(stepLengths, batch);
             inputs.put(inputNames.attentionMask(), mask);
-            inputs.put(inputNames.logitsFrom(), step.logitsFrom());
-            outputs.clear();
-            for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
-                inputs.put(inputNames.pastKey(layer), kv.keys(layer, batch));
-                inputs.put(inputNames.pastValue(layer), kv.values(layer, batch));
-                outputs.put(m.outputs().presentKey(layer), kv.keys(layer, batch));
-                outputs.put(m.outputs().presentValue(layer), kv.values(layer, batch));
-            }
-            outputs.put(m.outputs().logits(), step.logits(batch));
             try (OrtSession.Result ignored = model.run(graph, inputs, Set.of(), outputs)) {
                 for (int b = 0; b < batch; b++) {
                     Member member = members.get(b);
@@ -198,6 +199,25 @@ final class DecodeBatch {
             members.forEach(member -> member.submitted = false);
             notifyAll();
         }
+    }
+
+    /** Puts the views of the memory's first {@code batch} rows into the step maps, unless they hold them already. */
+    private void useViews(int batch) throws OrtException {
+        if (viewsMemory == memory && viewsBatch == batch) {
+            return;
+        }
+        KvSlotPool kv = memory.kv();
+        ModelManifest m = model.manifest();
+        for (int layer = 0; layer < m.dimensions().numLayers(); layer++) {
+            inputs.put(inputNames.pastKey(layer), kv.keys(layer, batch));
+            inputs.put(inputNames.pastValue(layer), kv.values(layer, batch));
+            outputs.put(m.outputs().presentKey(layer), kv.keys(layer, batch));
+            outputs.put(m.outputs().presentValue(layer), kv.values(layer, batch));
+        }
+        inputs.put(inputNames.logitsFrom(), memory.step().logitsFrom());
+        outputs.put(m.outputs().logits(), memory.step().logits(batch));
+        viewsMemory = memory;
+        viewsBatch = batch;
     }
 
     private void fail(RuntimeException e) {
@@ -229,6 +249,7 @@ final class DecodeBatch {
                 last.row = m.row;
                 members.set(m.row, last);
             }
+            size = members.size();
             emptied = members.isEmpty();
             closed = emptied;
             notifyAll(); // the others may all be waiting for this member's token
@@ -246,8 +267,8 @@ final class DecodeBatch {
         }
     }
 
-    synchronized int size() {
-        return members.size();
+    int size() {
+        return size;
     }
 
     /** One request's row in the batch; used by that request's thread only. */

@@ -22,9 +22,7 @@ import java.util.List;
 public final class KvCache implements AutoCloseable {
 
     private final int capacity;
-    private final int kvHeads;
-    private final int headDim;
-    private final int elementBytes;
+    private final HeadLayout layout;
     private final List<OnnxTensor> keys;
     private final List<OnnxTensor> values;
     /** The tensors' buffers, for copying positions in and out (ONNX Runtime writes into them in place). */
@@ -38,11 +36,9 @@ public final class KvCache implements AutoCloseable {
 
     KvCache(OrtEnvironment env, int layers, int kvHeads, int headDim, int capacity, String dtype) {
         this.capacity = capacity;
-        this.kvHeads = kvHeads;
-        this.headDim = headDim;
         OnnxJavaType type = javaType(dtype);
-        this.elementBytes = elementBytes(type);
-        long bytes = (long) kvHeads * capacity * headDim * elementBytes;
+        this.layout = new HeadLayout(kvHeads, capacity, headDim, elementBytes(type));
+        long bytes = layout.bytes();
         if (bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("A KV cache layer of " + bytes + " bytes is too large for one buffer;"
                     + " lower maxContextLength");
@@ -131,7 +127,7 @@ public final class KvCache implements AutoCloseable {
 
     /** Bytes one position takes in one layer's key (or value) tensor, all heads together. */
     int positionBytes() {
-        return kvHeads * headDim * elementBytes;
+        return layout.positionBytes();
     }
 
     /**
@@ -139,11 +135,7 @@ public final class KvCache implements AutoCloseable {
      * head ({@code [kvHeads, positions, headDim]}, the tensor's layout without the unused tail of each head).
      */
     void copyOut(int layer, boolean key, int positions, byte[] target) {
-        ByteBuffer source = (key ? keyBuffers : valueBuffers).get(layer);
-        int run = positions * headDim * elementBytes;
-        for (int head = 0; head < kvHeads; head++) {
-            source.get(headOffset(head), target, head * run, run);
-        }
+        layout.pack(buffer(layer, key), positions, target);
     }
 
     /**
@@ -151,20 +143,12 @@ public final class KvCache implements AutoCloseable {
      * for {@code sourcePositions} positions) into this cache.
      */
     void copyIn(int layer, boolean key, byte[] source, int sourcePositions, int positions) {
-        ByteBuffer target = (key ? keyBuffers : valueBuffers).get(layer);
-        int rowBytes = headDim * elementBytes;
-        for (int head = 0; head < kvHeads; head++) {
-            target.put(headOffset(head), source, head * sourcePositions * rowBytes, positions * rowBytes);
-        }
+        layout.unpack(source, sourcePositions, buffer(layer, key), positions);
     }
 
-    /** One layer's key or value buffer ({@code [kvHeads, capacity, headDim]}), for copying into a batch row. */
+    /** One layer's key or value buffer (laid out as {@link HeadLayout}), for copying into a batch row. */
     ByteBuffer buffer(int layer, boolean key) {
         return (key ? keyBuffers : valueBuffers).get(layer);
-    }
-
-    private int headOffset(int head) {
-        return head * capacity * headDim * elementBytes;
     }
 
     /** Marks the first {@code ids.length} positions, just written by {@link #copyIn}, as holding {@code ids}. */

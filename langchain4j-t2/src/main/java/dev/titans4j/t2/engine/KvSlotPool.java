@@ -23,8 +23,7 @@ final class KvSlotPool implements AutoCloseable {
     private final int kvHeads;
     private final int capacity;
     private final int headDim;
-    /** Bytes of one head of one row ({@code capacity x headDim} elements). */
-    private final int headBytes;
+    private final HeadLayout layout;
     private final int rowBytes;
     private final ByteBuffer[] keys;
     private final ByteBuffer[] values;
@@ -40,13 +39,13 @@ final class KvSlotPool implements AutoCloseable {
         this.kvHeads = kvHeads;
         this.capacity = capacity;
         this.headDim = headDim;
-        this.headBytes = capacity * headDim * KvCache.elementBytes(type);
-        long bytes = (long) rows * kvHeads * headBytes;
+        this.layout = new HeadLayout(kvHeads, capacity, headDim, KvCache.elementBytes(type));
+        long bytes = rows * layout.bytes();
         if (bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("A batch of " + rows + " KV rows needs " + bytes + " bytes per layer,"
                     + " over one buffer's 2 GB; lower maxBatchSize or maxContextLength");
         }
-        this.rowBytes = kvHeads * headBytes;
+        this.rowBytes = (int) layout.bytes();
         this.keys = new ByteBuffer[layers];
         this.values = new ByteBuffer[layers];
         for (int layer = 0; layer < layers; layer++) {
@@ -86,32 +85,24 @@ final class KvSlotPool implements AutoCloseable {
     /** Writes the first {@code positions} positions of {@code source} (an equally shaped cache) into {@code row}. */
     void copyIn(KvCache source, int positions, int row) {
         for (int layer = 0; layer < keys.length; layer++) {
-            copyHeads(source.buffer(layer, true), 0, keys[layer], row * rowBytes, positions);
-            copyHeads(source.buffer(layer, false), 0, values[layer], row * rowBytes, positions);
+            layout.copy(source.buffer(layer, true), 0, keys[layer], row * rowBytes, positions);
+            layout.copy(source.buffer(layer, false), 0, values[layer], row * rowBytes, positions);
         }
     }
 
     /** Writes the first {@code positions} positions of {@code row} into {@code target}. */
     void copyOut(int row, int positions, KvCache target) {
         for (int layer = 0; layer < keys.length; layer++) {
-            copyHeads(keys[layer], row * rowBytes, target.buffer(layer, true), 0, positions);
-            copyHeads(values[layer], row * rowBytes, target.buffer(layer, false), 0, positions);
+            layout.copy(keys[layer], row * rowBytes, target.buffer(layer, true), 0, positions);
+            layout.copy(values[layer], row * rowBytes, target.buffer(layer, false), 0, positions);
         }
     }
 
     /** Copies the first {@code positions} positions of row {@code from} into row {@code to} of {@code target}. */
     void copyRow(int from, int positions, KvSlotPool target, int to) {
         for (int layer = 0; layer < keys.length; layer++) {
-            copyHeads(keys[layer], from * rowBytes, target.keys[layer], to * target.rowBytes, positions);
-            copyHeads(values[layer], from * rowBytes, target.values[layer], to * target.rowBytes, positions);
-        }
-    }
-
-    /** Both sides hold {@code [kvHeads, capacity, headDim]} from their base offsets; only used positions move. */
-    private void copyHeads(ByteBuffer source, int sourceBase, ByteBuffer target, int targetBase, int positions) {
-        int run = positions * headDim * KvCache.elementBytes(type);
-        for (int head = 0; head < kvHeads; head++) {
-            target.put(targetBase + head * headBytes, source, sourceBase + head * headBytes, run);
+            layout.copy(keys[layer], from * rowBytes, target.keys[layer], to * target.rowBytes, positions);
+            layout.copy(values[layer], from * rowBytes, target.values[layer], to * target.rowBytes, positions);
         }
     }
 

@@ -7,6 +7,9 @@ import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.t2.TestModels;
 import dev.titans4j.t2.generation.SamplingParameters;
 import dev.titans4j.t2.tokenizer.ModelTokenizer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * (head_dim 16, rotary fused into GroupQueryAttention, so rows of different lengths share a run) every request's
  * output is the one it gets alone on a model that never batches, greedy ids exactly (batched MatMuls round like
  * batch-1 ones on ONNX Runtime's CPU kernels here) and seeded sampling too; requests join mid-generation, leave when
- * cancelled, decode with their own expert mix only beside the same mix, and wait for the KV budget.
+ * cancelled, decode with their own expert mix only beside the same mix, and wait for the KV budget. A request waiting
+ * to join a batch that is stepping holds up no other request, and many joining and leaving at once (batches filling
+ * up, ending, opening) still get their outputs alone.
  */
 class BatchedDecodingTest {
 
@@ -394,6 +400,190 @@ class BatchedDecodingTest {
                 .hasMessage("maxBatchSize must be >= 1 (1 = no batching), got 0");
         assertThatThrownBy(() -> options.withKvCacheBytes(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("kvCacheBytes must be >= 0 (0 = no limit), got -1");
+    }
+
+    /** Waits until {@code thread} is blocked on a lock that {@code owner} holds. */
+    private static void awaitBlockedBy(AtomicReference<Thread> thread, Thread owner) throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Thread t = thread.get();
+            ThreadInfo info = t == null ? null : threads.getThreadInfo(t.getId());
+            if (info != null && info.getThreadState() == Thread.State.BLOCKED
+                    && info.getLockOwnerId() == owner.getId()) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("The request never waited for the batch's lock");
+    }
+
+    /**
+     * The test holds a batch's lock, as its step would while a large model runs; a request of the same mix waits for
+     * it to join that batch, and meanwhile a request of another mix prefills, decodes in a batch of its own and ends.
+     */
+    @Test
+    void a_join_waiting_for_a_running_step_holds_up_no_other_request() throws Exception {
+        try (OnnxModel alone = OnnxModel.load(TestModels.tinyStories656K(), options.withMaxBatchSize(1));
+             OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options);
+             ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), alone.manifest())) {
+            Map<String, float[]> otherMix = mix(batched, 1.1f);
+            GenerationResult otherAlone = alone(alone, tokenizer, PROMPTS[2], 30, otherMix);
+            CountDownLatch firstDecoding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Thread> joinerThread = new AtomicReference<>();
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                Future<GenerationResult> first = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                        request(tokenizer, PROMPTS[0], 30), greedyWatching(pick -> {
+                            if (pick == 2) { // in its batch since its first decode
+                                firstDecoding.countDown();
+                                await(release);
+                            }
+                        }), p -> { }, () -> false));
+                await(firstDecoding);
+                List<DecodeBatch> open = batched.batches().openBatches();
+                assertThat(open).hasSize(1);
+                Future<GenerationResult> joiner;
+                synchronized (open.get(0)) {
+                    joiner = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                            request(tokenizer, PROMPTS[1], 30), greedyWatching(pick -> {
+                                if (pick == 1) {
+                                    joinerThread.set(Thread.currentThread());
+                                }
+                            }), p -> { }, () -> false));
+                    awaitBlockedBy(joinerThread, Thread.currentThread());
+                    Future<GenerationResult> other = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                            request(tokenizer, PROMPTS[2], 30), TokenSelector.greedy(), otherMix, p -> { },
+                            () -> false));
+                    assertThat(other.get(30, TimeUnit.SECONDS).outputIds()).isEqualTo(otherAlone.outputIds());
+                    assertThat(joiner).isNotDone();
+                }
+                release.countDown();
+                assertThat(first.get(60, TimeUnit.SECONDS).outputIds())
+                        .isEqualTo(alone(alone, tokenizer, PROMPTS[0], 30, Map.of()).outputIds());
+                assertThat(joiner.get(60, TimeUnit.SECONDS).outputIds())
+                        .isEqualTo(alone(alone, tokenizer, PROMPTS[1], 30, Map.of()).outputIds());
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+            assertThat(batched.batches().largestStep()).as("the joiner decoded beside the first").isEqualTo(2);
+            assertThat(batched.batches().batchSizes()).isEmpty();
+        }
+    }
+
+    private record Job(String prompt, int maxTokens, Map<String, float[]> mix) {
+    }
+
+    /**
+     * Eight threads of two mixes run three requests each on batches of at most three rows; their first requests all
+     * join at once, so batches fill up and further ones open, and later ones join and leave while others decode.
+     * Every output is the one the request gets alone, and every batch ends.
+     */
+    @Test
+    void many_requests_joining_and_leaving_at_once_each_get_their_output_alone() throws Exception {
+        int threads = 8;
+        int rounds = 3;
+        try (OnnxModel alone = OnnxModel.load(TestModels.tinyStories656K(), options.withMaxBatchSize(1));
+             OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options.withMaxBatchSize(3));
+             ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), alone.manifest())) {
+            List<Map<String, float[]>> mixes = List.of(Map.of(), mix(batched, 0.9f));
+            Job[][] jobs = new Job[threads][rounds];
+            List<List<List<Integer>>> expected = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<List<Integer>> ownExpected = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    Job job = new Job(PROMPTS[(t + r) % PROMPTS.length], 20 + 5 * ((t + 2 * r) % 4),
+                            mixes.get(t % 2));
+                    jobs[t][r] = job;
+                    ownExpected.add(alone(alone, tokenizer, job.prompt(), job.maxTokens(), job.mix()).outputIds());
+                }
+                expected.add(ownExpected);
+            }
+            CountDownLatch firstPicks = new CountDownLatch(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<List<List<Integer>>>> futures = new ArrayList<>();
+                for (Job[] ownJobs : jobs) {
+                    futures.add(pool.submit(() -> {
+                        List<List<Integer>> outputs = new ArrayList<>();
+                        for (int r = 0; r < rounds; r++) {
+                            Job job = ownJobs[r];
+                            outputs.add(new Generator(batched, tokenizer).generate(
+                                    request(tokenizer, job.prompt(), job.maxTokens()),
+                                    r == 0 ? gatedGreedy(firstPicks) : TokenSelector.greedy(), job.mix(), p -> { },
+                                    () -> false).outputIds());
+                        }
+                        return outputs;
+                    }));
+                }
+                for (int t = 0; t < threads; t++) {
+                    assertThat(futures.get(t).get(60, TimeUnit.SECONDS)).as("thread %d", t)
+                            .isEqualTo(expected.get(t));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(batched.batches().largestStep()).isBetween(2, 3);
+            assertThat(batched.batches().batchSizes()).isEmpty();
+        }
+    }
+
+    /**
+     * Closing the model while three requests decode in a batch (one pauses between tokens once all three are in it,
+     * so the others wait for it) and a fourth has prefilled but not joined yet ends each with a clear error: the
+     * batch's next step finds the model closed, and so does the fourth's join.
+     */
+    @Test
+    void closing_the_model_ends_batched_and_joining_requests_with_a_clear_error() throws Exception {
+        OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), batched.manifest())) {
+            CountDownLatch prefilled = new CountDownLatch(3);
+            CountDownLatch paused = new CountDownLatch(2); // a member of the full batch, and the fourth request
+            AtomicBoolean memberPaused = new AtomicBoolean();
+            CountDownLatch closed = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<GenerationResult>> futures = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    boolean member = i < 3;
+                    // no end-of-sequence id: the members decode until the close stops them
+                    GenerationRequest request = new GenerationRequest(tokenizer.encode(PROMPTS[i]), 400, Set.of(),
+                            List.of());
+                    futures.add(pool.submit(() -> new Generator(batched, tokenizer).generate(request,
+                            greedyWatching(pick -> {
+                                if (member && pick == 1) {
+                                    prefilled.countDown();
+                                    await(prefilled);
+                                }
+                                boolean pause = member
+                                        ? batched.batches().batchSizes().equals(List.of(3))
+                                                && memberPaused.compareAndSet(false, true)
+                                        : pick == 1;
+                                if (pause) {
+                                    paused.countDown();
+                                    await(closed);
+                                }
+                            }), p -> { }, () -> false)));
+                }
+                await(paused);
+                assertThat(batched.batches().batchSizes()).containsExactly(3);
+                batched.close();
+                closed.countDown();
+                for (int i = 0; i < 4; i++) {
+                    int n = i;
+                    assertThatThrownBy(() -> futures.get(n).get(60, TimeUnit.SECONDS))
+                            .isInstanceOf(ExecutionException.class).cause()
+                            .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                }
+            } finally {
+                closed.countDown();
+                pool.shutdownNow();
+                batched.close();
+            }
+            assertThat(batched.batches().batchSizes()).isEmpty();
+        }
     }
 
     @Test
