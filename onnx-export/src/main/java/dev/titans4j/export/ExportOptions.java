@@ -75,8 +75,9 @@ public final class ExportOptions {
 
     /**
      * Whether the export also writes {@code model-plain.onnx}, the graph without the Transformer² hook, which the
-     * runtime uses for requests that mix no experts (the hook costs 16-27% of decode speed even with identity
-     * multipliers: 0.73-0.84x of the plain graph's tokens/s in the quiet decode benchmark). True by default with the hook on; always false with it off (model.onnx is then plain).
+     * runtime uses for requests that mix no experts (the hook slows decoding even with identity multipliers:
+     * BENCHMARKS.md, "Decode speed"). True by default with the hook on; always false with it off (model.onnx is
+     * then plain).
      */
     public boolean plainCompanion() {
         return plainCompanion;

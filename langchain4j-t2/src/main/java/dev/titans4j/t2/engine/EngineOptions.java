@@ -16,13 +16,13 @@ import java.util.Objects;
  * @param intraOpSpinning whether ONNX Runtime's intra-op threads busy-wait between operators
  *                        ({@code session.intra_op.allow_spinning}; ONNX Runtime's default, and ours). Decoding runs
  *                        hundreds of short parallel operators per token: on cores kept for inference spinning is
- *                        faster (SmolLM2-135M shape, 2 threads, quiet 2-core machine: int4 227 vs 163 tok/s, fp32
- *                        76 vs 68), but spinning threads compete with every other thread for the cores, and on a
- *                        busy machine 2 spinning threads decoded 2-5x slower than 2 that sleep. Turn it off when
- *                        the application or other processes need the same cores.
+ *                        faster, but spinning threads compete with every other thread for the cores and lose
+ *                        several times over on a busy machine (BENCHMARKS.md, "Intra-op spinning"). Turn it off
+ *                        when the application or other processes need the same cores.
  * @param plainCompanion whether sessions without Transformer² multipliers run the export's plain companion graph
- *                       ({@code model-plain.onnx}; the SVF graph with identity multipliers decodes at
- *                       0.73-0.84x its speed, a 16-27% cost, in the quiet decode benchmark) when the export has one (default true). The SVF graph {@code model.onnx} is
+ *                       ({@code model-plain.onnx}; the SVF graph decodes slower even with identity multipliers:
+ *                       BENCHMARKS.md, "Decode speed") when the export has one (default true). The SVF graph
+ *                       {@code model.onnx} is
  *                       then loaded on the first request that mixes experts, after which both graphs' weights are
  *                       in memory. False: always {@code model.onnx}, one copy of the weights, for applications
  *                       that mix experts on every request.

@@ -32,8 +32,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * threads open {@link DecoderSession}s on it concurrently; each session takes its own {@link KvCache} from a pool.
  *
  * <p>Two graphs: when the manifest names a plain companion ({@code plainCompanion.model}, the decoder without the
- * Transformer² hook, which costs 16-27% of decode speed: the SVF graph ran at 0.73-0.84x in the quiet decode
- * benchmark), sessions without multipliers run it, and {@code model.onnx}
+ * Transformer² hook, whose extra matmuls slow every decode step: BENCHMARKS.md, "Decode speed"), sessions without
+ * multipliers run it, and {@code model.onnx}
  * (the SVF graph) is loaded only when the first session with a non-empty multiplier map is opened. From then on
  * both graphs' weights are held in memory; {@link EngineOptions#withPlainCompanion(boolean)
  * withPlainCompanion(false)} keeps only {@code model.onnx} for applications that mix experts on every request.

@@ -2,10 +2,9 @@ package dev.titans4j.export.onnx;
 
 /**
  * How the graph applies Transformer² singular-value multipliers {@code m} to an adapted weight
- * {@code W = U·diag(s)·Vᵀ}. The default is {@link #FACTORISED}, chosen by measurement (SvfDecodeBenchmark,
- * SmolLM2-135M shape, fp32, ORT 1.24.1 CPU, 2 threads, decode steps interleaved, two runs): factorised
- * 0.83-0.85x the plain graph's tokens/s, residual 0.60-0.64x. Decoding is bound by weight bytes read: the
- * factorised MLP reads (in + out)·r instead of in·out values (model 658 MB vs 538 MB), the residual form both.
+ * {@code W = U·diag(s)·Vᵀ}. The default is {@link #FACTORISED}, chosen by measurement (SvfDecodeBenchmark; figures
+ * in BENCHMARKS.md, "Transformer² hook"). Decoding is bound by weight bytes read: the factorised form reads
+ * (in + out)·r instead of in·out values per adapted matrix, the residual form both.
  */
 public enum SvfForm {
     /** {@code y = ((x·V·diag(s)) ⊙ m)·Uᵀ}: two thinner matmuls, (in + out)·r multiply-adds instead of in·out. */
