@@ -7,8 +7,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --thinking on|off} of the commands that prompt through the chat format: for models that reason before
- * answering (Qwen3, SmolLM3), the template's {@code enable_thinking}. Left out, the template's default (on); other
- * formats ignore it.
+ * answering (Qwen3, SmolLM3, {@code jinja} templates), the template's {@code enable_thinking}. Left out, the
+ * template's default (Qwen3, SmolLM3: on); other formats, and templates without that switch, ignore it.
  */
 final class ThinkingOption {
 
@@ -16,8 +16,8 @@ final class ThinkingOption {
     enum Switch { ON, OFF }
 
     @Option(names = "--thinking", paramLabel = "on|off", converter = Converter.class,
-            description = "thinking models (Qwen3, SmolLM3): reason before answering (on) or answer at once (off);"
-                    + " default: the chat template's default (on)")
+            description = "thinking models (Qwen3, SmolLM3, jinja templates with enable_thinking): reason before"
+                    + " answering (on) or answer at once (off); default: the chat template's default")
     Switch value;
 
     /** Null when not given. */

@@ -31,10 +31,11 @@ import java.util.Map;
  * without a schema, any JSON object). With optional tools and a JSON format the answer is either one tool call
  * (in the family's syntax) or the JSON; forced calls win over a format.
  *
- * <p>Thinking: a family that reasons first ({@code ChatFormat.thinks()}) thinks unless the request's
- * {@code enableThinking} says false, or its answer is constrained (JSON formats, forced calls): a grammar holds
- * from the first token, where reasoning would have to go, so those prompts switch thinking off as the template's
- * {@code enable_thinking=false} does. Answers of such families are split into thinking and text.
+ * <p>Thinking: a family that reasons first ({@code ChatFormat.thinks()}) thinks as the request's
+ * {@code enableThinking} says (unset: the template's default), unless its answer is constrained (JSON formats,
+ * forced calls): a grammar holds from the first token, where reasoning would have to go, so those prompts switch
+ * thinking off as the template's {@code enable_thinking=false} does. Answers of such families are split into
+ * thinking and text; an answer to a prompt that already opened {@code <think>} starts in the thinking.
  */
 final class ChatRequestPlanner {
 
@@ -64,10 +65,16 @@ final class ChatRequestPlanner {
     }
 
     /**
-     * How to read the answer: reasoning first when {@code splitsThinking}, then tool calls of {@code tools} in
-     * {@code syntax}, or (no tools) plain text.
+     * How to read the answer: reasoning first when {@code splitsThinking} (from its first character when
+     * {@code startsInThinking}: the prompt opened it), then tool calls of {@code tools} in {@code syntax}, or (no
+     * tools) plain text.
      */
-    record Answers(List<ToolSpecification> tools, ToolCallSyntax syntax, boolean splitsThinking) {
+    record Answers(List<ToolSpecification> tools, ToolCallSyntax syntax, boolean splitsThinking,
+                   boolean startsInThinking) {
+        Answers(List<ToolSpecification> tools, ToolCallSyntax syntax, boolean splitsThinking) {
+            this(tools, syntax, splitsThinking, false);
+        }
+
         boolean parsesToolCalls() {
             return !tools.isEmpty();
         }
@@ -96,7 +103,8 @@ final class ChatRequestPlanner {
         ChatRequestParameters parameters = request.parameters();
         List<ToolSpecification> tools = offeredTools(parameters);
         JsonConstraint constraint = constraint(parameters, tools);
-        int[] promptIds = engine.promptIds(request.messages(), tools, thinking(parameters, constraint));
+        OnnxChatEngine.Prompt prompt = engine.prompt(request.messages(), tools, thinking(parameters, constraint));
+        int[] promptIds = prompt.ids();
         int context = engine.model().contextLength();
         if (promptIds.length >= context) {
             throw new PromptTooLongException(promptIds.length, context,
@@ -131,14 +139,22 @@ final class ChatRequestPlanner {
             }
             selector = new ConstrainedSelector(decoder, selector, eos[0], maxOutputTokens);
         }
-        Answers answers = new Answers(tools, engine.chatFormat().toolCallSyntax(), engine.chatFormat().thinks());
+        boolean thinks = engine.chatFormat().thinks();
+        // a grammar holds from the first token: a constrained answer is never read as reasoning
+        boolean startsInThinking = thinks && constraint == null && ThinkingSplitter.opensReasoning(prompt.text());
+        Answers answers = new Answers(tools, engine.chatFormat().toolCallSyntax(), thinks, startsInThinking);
         return new Plan(generation, selector, svf, answers);
     }
 
-    /** Whether the prompt lets the model think: not under a constraint, else as asked (default on). */
-    private static boolean thinking(ChatRequestParameters p, JsonConstraint constraint) {
-        boolean asked = !(p instanceof OnnxChatRequestParameters onnx && Boolean.FALSE.equals(onnx.enableThinking()));
-        return asked && constraint == null;
+    /**
+     * Whether the prompt lets the model think: off under a constraint, else as asked, or null (not asked) for the
+     * template's default.
+     */
+    private static Boolean thinking(ChatRequestParameters p, JsonConstraint constraint) {
+        if (constraint != null) {
+            return false;
+        }
+        return p instanceof OnnxChatRequestParameters onnx ? onnx.enableThinking() : null;
     }
 
     /** The tools to offer: none when the request has none or forbids calls ({@code ToolChoice.NONE}). */

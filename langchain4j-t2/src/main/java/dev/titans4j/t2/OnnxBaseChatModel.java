@@ -306,9 +306,9 @@ abstract class OnnxBaseChatModel implements AutoCloseable {
         }
 
         /**
-         * Whether a model that reasons before answering (Qwen3, SmolLM3) thinks, unless a request's
-         * {@link OnnxChatRequestParameters#enableThinking()} says otherwise; default (null): its template's default,
-         * on. Ignored by other models.
+         * Whether a model that reasons before answering (Qwen3, SmolLM3, a {@code jinja} template's
+         * {@code enable_thinking}) thinks, unless a request's {@link OnnxChatRequestParameters#enableThinking()} says
+         * otherwise; default (null): its template's default (Qwen3, SmolLM3: on). Ignored by other models.
          */
         public B enableThinking(Boolean enableThinking) {
             this.enableThinking = enableThinking;

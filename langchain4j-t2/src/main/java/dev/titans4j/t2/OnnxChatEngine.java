@@ -99,25 +99,39 @@ public final class OnnxChatEngine implements AutoCloseable {
         return promptIds(messages, List.of());
     }
 
-    /** As {@link #promptIds(List)}, offering {@code tools} the way the chat format's template does. */
+    /**
+     * As {@link #promptIds(List)}, offering {@code tools} the way the chat format's template does; thinking as the
+     * template's default.
+     */
     public int[] promptIds(List<ChatMessage> messages, List<ToolSpecification> tools) {
-        return promptIds(messages, tools, true);
+        return prompt(messages, tools, null).ids();
     }
 
     /**
      * As {@link #promptIds(List, List)}, with thinking on or off for a format that {@link ChatFormat#thinks()
-     * thinks} (ignored by others).
+     * thinks}, as the template's {@code enable_thinking} (ignored by hand-written formats that do not think).
      */
     public int[] promptIds(List<ChatMessage> messages, List<ToolSpecification> tools, boolean thinking) {
-        int[] text = tokenizer.encodeRaw(chatFormat.render(messages, tools, true, thinking));
+        return prompt(messages, tools, thinking).ids();
+    }
+
+    /** A rendered prompt and its token ids. */
+    record Prompt(String text, int[] ids) {
+    }
+
+    /** The prompt with thinking switched on or off, or (null) as the template's default. */
+    Prompt prompt(List<ChatMessage> messages, List<ToolSpecification> tools, Boolean thinking) {
+        String text = thinking == null ? chatFormat.render(messages, tools, true)
+                : chatFormat.render(messages, tools, true, thinking);
+        int[] encoded = tokenizer.encodeRaw(text);
         Integer bos = model.manifest().tokens().bosTokenId();
         if (!chatFormat.prependBos() || bos == null) {
-            return text;
+            return new Prompt(text, encoded);
         }
-        int[] ids = new int[text.length + 1];
+        int[] ids = new int[encoded.length + 1];
         ids[0] = bos;
-        System.arraycopy(text, 0, ids, 1, text.length);
-        return ids;
+        System.arraycopy(encoded, 0, ids, 1, encoded.length);
+        return new Prompt(text, ids);
     }
 
     public OnnxModel model() {

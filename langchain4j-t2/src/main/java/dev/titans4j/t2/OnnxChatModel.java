@@ -24,9 +24,9 @@ import java.util.List;
  * formats (with or without a schema) are enforced by constrained decoding. A tool call the model writes but that
  * cannot be executed (invalid JSON, unknown tool, wrong argument types) fails with
  * {@link dev.titans4j.t2.tools.ToolCallException}. Images are not supported. Several models can share one loaded
- * {@link OnnxChatEngine} ({@code engine(...)}). Models that reason first (Qwen3, SmolLM3) have their
- * {@code <think>...</think>} split off the answer: it is the message's {@code thinking()} with
- * {@code returnThinking(true)}, and dropped otherwise.
+ * {@link OnnxChatEngine} ({@code engine(...)}). Models that reason first (Qwen3, SmolLM3, {@code jinja} templates
+ * with {@code <think>}) have their {@code <think>...</think>} split off the answer: it is the message's
+ * {@code thinking()} with {@code returnThinking(true)}, and dropped otherwise.
  */
 public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
 
@@ -41,7 +41,8 @@ public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
                 plan.svfMultipliers(), piece -> { },
                 () -> Thread.currentThread().isInterrupted());
         ChatRequestPlanner.Answers answers = plan.answers();
-        ThinkingSplitter split = answers.splitsThinking() ? ThinkingSplitter.split(result.text()) : null;
+        ThinkingSplitter split = answers.splitsThinking()
+                ? ThinkingSplitter.split(result.text(), answers.startsInThinking()) : null;
         String text = split == null ? result.text() : split.text();
         String thinking = split == null ? null : split.thinking();
         if (!answers.parsesToolCalls()) {

@@ -17,8 +17,9 @@ import java.util.Objects;
  *   <li>{@code minP}: drops tokens whose probability is below {@code minP} times the top token's; 0 = off</li>
  *   <li>{@code svfMultipliers}: Transformer² singular-value multipliers for this request (see
  *       {@code dev.titans4j.t2.svf}); null = the base model</li>
- *   <li>{@code enableThinking}: for models that reason before answering (Qwen3, SmolLM3), whether they do, as
- *       their template's {@code enable_thinking}; null = the template's default (on). Other models ignore it.
+ *   <li>{@code enableThinking}: for models that reason before answering (Qwen3, SmolLM3, templates rendered as
+ *       {@code jinja}), whether they do, as their template's {@code enable_thinking}; null = the template's default
+ *       (Qwen3, SmolLM3: on). Other models, and templates without that switch, ignore it.
  *       Requests decoded under a constraint (JSON response formats, required tool calls) never think.</li>
  * </ul>
  */
@@ -140,7 +141,7 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
             return this;
         }
 
-        /** Whether a model that reasons (Qwen3, SmolLM3) thinks first; null = its template's default (on). */
+        /** Whether a model that reasons (Qwen3, SmolLM3, {@code jinja}) thinks first; null = its template's default. */
         public Builder enableThinking(Boolean enableThinking) {
             this.enableThinking = enableThinking;
             return this;

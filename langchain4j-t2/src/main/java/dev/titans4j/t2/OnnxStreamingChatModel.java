@@ -35,9 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arguments) then {@code onCompleteToolCall} as soon as its markup is complete; the final response carries the same
  * calls. A malformed call reaches {@code onError} as a {@link dev.titans4j.t2.tools.ToolCallException}.
  *
- * <p>Models that reason first (Qwen3, SmolLM3): the {@code <think>...</think>} never reaches
- * {@code onPartialResponse}; with {@code returnThinking(true)} it streams to {@code onPartialThinking}, in pieces
- * that concatenate exactly to the final message's {@code thinking()}, and tool calls after it are parsed as usual.
+ * <p>Models that reason first (Qwen3, SmolLM3, {@code jinja} templates with {@code <think>}): the
+ * {@code <think>...</think>} never reaches {@code onPartialResponse}; with {@code returnThinking(true)} it streams
+ * to {@code onPartialThinking}, in pieces that concatenate exactly to the final message's {@code thinking()}, and
+ * tool calls after it are parsed as usual.
  */
 public class OnnxStreamingChatModel extends OnnxBaseChatModel implements StreamingChatModel {
 

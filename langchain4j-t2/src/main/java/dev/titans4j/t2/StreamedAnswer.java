@@ -36,7 +36,7 @@ final class StreamedAnswer {
             text.append(piece);
             events.text(piece);
         };
-        this.splitter = answers.splitsThinking() ? new ThinkingSplitter(piece -> {
+        this.splitter = answers.splitsThinking() ? new ThinkingSplitter(answers.startsInThinking(), piece -> {
             if (returnThinking && !handle.isCancelled()) {
                 onPartialThinking(handler, piece, handle);
             }

@@ -11,8 +11,11 @@ import java.util.function.Consumer;
  *
  * <p>A piece may end inside a tag or inside a run of newlines: that part is held until the next piece decides it,
  * so the pieces reported to each consumer concatenate exactly to {@link #thinking()} and {@link #text()}. An answer
- * that stops inside its reasoning (the token limit) has that reasoning as its thinking and no text. Not
- * thread-safe; one per answer.
+ * that stops inside its reasoning (the token limit) has that reasoning as its thinking and no text.
+ *
+ * <p>After a prompt that already opened the reasoning ({@link #opensReasoning}: DeepSeek-R1-Distill's and QwQ's
+ * generation prompts end in {@code <think>\n}) the answer starts inside it, without the tag (one written anyway is
+ * dropped), and its text begins after {@code </think>}. Not thread-safe; one per answer.
  */
 final class ThinkingSplitter {
 
@@ -26,18 +29,38 @@ final class ThinkingSplitter {
     private final StringBuilder held = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
     private final StringBuilder text = new StringBuilder();
+    private final boolean opened;
     private State state = State.START;
     private boolean reasoned;
     private boolean finished;
 
     ThinkingSplitter(Consumer<String> onThinking, Consumer<String> onText) {
+        this(false, onThinking, onText);
+    }
+
+    /** @param opened the prompt ended inside an opened {@code <think>}: the answer starts in the reasoning */
+    ThinkingSplitter(boolean opened, Consumer<String> onThinking, Consumer<String> onText) {
+        this.opened = opened;
         this.onThinking = onThinking;
         this.onText = onText;
     }
 
+    /**
+     * Whether a rendered prompt ends inside an opened {@code <think>} (whitespace after it at most), so that the
+     * model's answer starts in its reasoning.
+     */
+    static boolean opensReasoning(String prompt) {
+        return prompt.stripTrailing().endsWith(OPEN);
+    }
+
     /** The split of a whole answer. */
     static ThinkingSplitter split(String answer) {
-        ThinkingSplitter splitter = new ThinkingSplitter(piece -> { }, piece -> { });
+        return split(answer, false);
+    }
+
+    /** The split of a whole answer; {@code opened} as for {@link #ThinkingSplitter(boolean, Consumer, Consumer)}. */
+    static ThinkingSplitter split(String answer, boolean opened) {
+        ThinkingSplitter splitter = new ThinkingSplitter(opened, piece -> { }, piece -> { });
         splitter.push(answer);
         splitter.finish();
         return splitter;
@@ -66,7 +89,10 @@ final class ThinkingSplitter {
         }
         finished = true;
         String rest = take(held.length());
-        if (state == State.THINKING) {
+        if (state == State.START && opened) {
+            reasoned = true; // whitespace or the start of a tag, inside the reasoning
+            emitThinking(Strip.newlines(rest));
+        } else if (state == State.THINKING) {
             emitThinking(Strip.trailingNewlines(rest)); // the reasoning's closing newlines go, as with </think>
         } else if (state != State.AFTER_THINKING) {
             emitText(rest);
@@ -82,7 +108,7 @@ final class ThinkingSplitter {
         return text.toString();
     }
 
-    /** Leading whitespace, then {@code <think>} or not. */
+    /** Leading whitespace, then {@code <think>} or not (inside opened reasoning: the reasoning itself). */
     private boolean start() {
         int i = 0;
         while (i < held.length() && Character.isWhitespace(held.charAt(i))) {
@@ -98,6 +124,11 @@ final class ThinkingSplitter {
         }
         if (OPEN.startsWith(rest)) {
             return false; // whitespace, or the start of the tag: wait
+        }
+        if (opened) {
+            state = State.THINKING;
+            reasoned = true;
+            return true;
         }
         state = State.TEXT;
         return true;

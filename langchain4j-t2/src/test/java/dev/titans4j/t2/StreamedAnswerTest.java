@@ -90,7 +90,7 @@ class StreamedAnswerTest {
     }
 
     /** A handler that records the parts it gets; also the (never cancelled) handle. */
-    private static final class Recorder implements StreamingChatResponseHandler, StreamingHandle {
+    static final class Recorder implements StreamingChatResponseHandler, StreamingHandle {
         final List<String> thinking = new ArrayList<>();
         final List<String> text = new ArrayList<>();
         final List<CompleteToolCall> completeCalls = new ArrayList<>();

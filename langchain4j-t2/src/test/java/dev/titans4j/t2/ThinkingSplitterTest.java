@@ -61,6 +61,50 @@ class ThinkingSplitterTest {
         }
     }
 
+    /**
+     * answer after a prompt that opened {@code <think>} (DeepSeek-R1-Distill's {@code <｜Assistant｜><think>\n}),
+     * expected thinking (null: none), expected text.
+     */
+    static Stream<Arguments> answersInOpenedReasoning() {
+        return Stream.of(
+                Arguments.of("Okay, a greeting.\nI greet back.\n</think>\n\nHello!", "Okay, a greeting.\nI greet back.",
+                        "Hello!"),
+                Arguments.of("\nHmm.</think>Hi", "Hmm.", "Hi"),
+                // the tag written anyway opens the same reasoning
+                Arguments.of("<think>\nHmm.\n</think>\n\nHi", "Hmm.", "Hi"),
+                // later tags are answer text, as after a closed block
+                Arguments.of("a</think>b <think>c</think>", "a", "b <think>c</think>"),
+                // never closed (the token limit, or a model that does not reason): all of it is thinking
+                Arguments.of("Once upon a time\n", "Once upon a time", ""),
+                Arguments.of("<thi", "<thi", ""),
+                Arguments.of("\n\n", null, ""),
+                Arguments.of("</think>\n\nParis.", null, "Paris."),
+                Arguments.of("", null, ""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("answersInOpenedReasoning")
+    void anAnswerToAPromptThatOpenedTheReasoningStartsInIt(String answer, String thinking, String text) {
+        for (int i = 0; i <= answer.length(); i++) {
+            for (int j = i; j <= answer.length(); j++) {
+                assertStreamsTo(true, List.of(answer.substring(0, i), answer.substring(i, j), answer.substring(j)),
+                        thinking, text);
+            }
+        }
+        ThinkingSplitter split = ThinkingSplitter.split(answer, true);
+        assertThat(split.thinking()).isEqualTo(thinking);
+        assertThat(split.text()).isEqualTo(text);
+    }
+
+    @Test
+    void aPromptOpensTheReasoningWhenItEndsInsideAnOpenedThinkTag() {
+        assertThat(ThinkingSplitter.opensReasoning("<｜User｜>Hi<｜Assistant｜><think>\n")).isTrue();
+        assertThat(ThinkingSplitter.opensReasoning("<|im_start|>assistant\n<think>\n")).isTrue();
+        assertThat(ThinkingSplitter.opensReasoning("<|im_start|>assistant\n<think>\n\n</think>\n\n")).isFalse();
+        assertThat(ThinkingSplitter.opensReasoning("<|im_start|>assistant\n")).isFalse();
+        assertThat(ThinkingSplitter.opensReasoning("<think>\nplanned</think><|im_start|>assistant\n")).isFalse();
+    }
+
     /** The pieces a real tokenizer decodes, one token at a time, with the tags spread over several tokens. */
     @Test
     void realTokenPiecesSplitTheTags() {
@@ -109,9 +153,13 @@ class ThinkingSplitterTest {
     }
 
     private static void assertStreamsTo(List<String> pieces, String thinking, String text) {
+        assertStreamsTo(false, pieces, thinking, text);
+    }
+
+    private static void assertStreamsTo(boolean opened, List<String> pieces, String thinking, String text) {
         StringBuilder streamedThinking = new StringBuilder();
         StringBuilder streamedText = new StringBuilder();
-        ThinkingSplitter splitter = new ThinkingSplitter(piece -> {
+        ThinkingSplitter splitter = new ThinkingSplitter(opened, piece -> {
             assertThat(piece).isNotEmpty();
             streamedThinking.append(piece);
         }, piece -> {

@@ -46,8 +46,11 @@ public interface ChatFormat {
     }
 
     /**
-     * Whether the family reasons before it answers, writing {@code <think>...</think>} first (Qwen3, SmolLM3), and
-     * switches that with its template's {@code enable_thinking}.
+     * Whether the family reasons before it answers, writing {@code <think>...</think>} first (Qwen3, SmolLM3, ChatML
+     * whose generation prompt opens {@code <think>}, {@code jinja} templates that handle those tags), and may switch
+     * that with its template's {@code enable_thinking}. Its answers are split into reasoning and text; when a
+     * prompt already ends inside an opened {@code <think>} (DeepSeek-R1-Distill, QwQ), the answer starts in the
+     * reasoning.
      */
     default boolean thinks() {
         return false;
@@ -55,7 +58,8 @@ public interface ChatFormat {
 
     /**
      * As {@link #render(List, List, boolean)} with thinking switched on or off, as the template's
-     * {@code enable_thinking} does; formats that do not {@link #thinks() think} ignore {@code thinking}.
+     * {@code enable_thinking} does; hand-written formats that do not {@link #thinks() think} ignore {@code thinking},
+     * {@code jinja} passes it to the template (which may ignore it).
      */
     default String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt,
                           boolean thinking) {

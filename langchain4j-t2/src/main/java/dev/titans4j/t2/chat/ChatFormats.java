@@ -116,11 +116,12 @@ public final class ChatFormats {
 
     /**
      * Recognises a Hugging Face Jinja chat template: ChatML ({@code <|im_start|>}, with its fixed default system
-     * prompt if it has one), Llama 3 ({@code <|start_header_id|>}; 3.1/3.2 when it writes "Cutting Knowledge
-     * Date", with today's date when it calls {@code strftime_now}, else 3.1's default date), Mistral
-     * ({@code [INST]}), Qwen3 (ChatML reading {@code enable_thinking}), SmolLM3 (ChatML with a "Reasoning Mode"),
-     * Gemma 3 ({@code <start_of_turn>}), Phi-3 ({@code <|user|>} ... {@code <|end|>}) or Phi-4-mini (with
-     * {@code <|/tool|>}). Empty for a template no hand-written format recognises (see {@link JinjaChatFormat}).
+     * prompt if it has one, opening {@code <think>} if its generation prompt does), Llama 3
+     * ({@code <|start_header_id|>}; 3.1/3.2 when it writes "Cutting Knowledge Date", with today's date when it
+     * calls {@code strftime_now}, else 3.1's default date), Mistral ({@code [INST]}), Qwen3 (ChatML reading
+     * {@code enable_thinking}), SmolLM3 (ChatML with a "Reasoning Mode"), Gemma 3 ({@code <start_of_turn>}), Phi-3
+     * ({@code <|user|>} ... {@code <|end|>}) or Phi-4-mini (with {@code <|/tool|>}). Empty for a template no
+     * hand-written format recognises (see {@link JinjaChatFormat}).
      */
     public static Optional<ChatFormat> fromChatTemplate(String template) {
         return fromChatTemplate(template, dev.titans4j.export.ChatFormat.defaultSystemPrompt(template).orElse(null));
@@ -130,7 +131,8 @@ public final class ChatFormats {
         // the family as the exporter recognises it for the manifest; here also the variant details
         String family = dev.titans4j.export.ChatFormat.detect(template);
         return switch (family) {
-            case dev.titans4j.export.ChatFormat.CHATML -> Optional.of(new ChatMlFormat(defaultSystemPrompt));
+            case dev.titans4j.export.ChatFormat.CHATML -> Optional.of(new ChatMlFormat(defaultSystemPrompt,
+                    ChatMlFormat.opensThinking(template)));
             case dev.titans4j.export.ChatFormat.LLAMA3 -> Optional.of(!template.contains("Cutting Knowledge Date")
                     ? new Llama3Format()
                     : template.contains("strftime_now") ? Llama3Format.withTodaysDate()

@@ -25,6 +25,11 @@ import java.util.Optional;
  * user turn of {@code <tool_response>\n...\n</tool_response>} blocks. Offered tools go into the system turn as
  * Qwen2.5's {@code # Tools} section with one JSON signature per line inside {@code <tools></tools>}, after the
  * conversation's system text or else the default system prompt (empty without one).
+ *
+ * <p>Reasoning without a switch (QwQ-32B, Qwen3-Thinking-2507: ChatML whose generation prompt is
+ * {@code <|im_start|>assistant\n<think>\n}, see {@link #opensThinking(String)}): with {@code opensThinking} the
+ * generation prompt opens {@code <think>} and the format {@linkplain #thinks() thinks}, so answers start in the
+ * reasoning; earlier answers are written as their text after the last {@code </think>}, as those templates do.
  */
 public final class ChatMlFormat implements ChatFormat {
 
@@ -34,7 +39,12 @@ public final class ChatMlFormat implements ChatFormat {
     public static final String SMOLLM2_DEFAULT_SYSTEM_PROMPT =
             "You are a helpful AI assistant named SmolLM, trained by Hugging Face";
 
+    /** The generation prompt of ChatML templates that always reason, as the template's source writes it. */
+    private static final String THINKING_GENERATION_PROMPT = "'<|im_start|>assistant\\n<think>\\n'";
+    private static final String THINK_CLOSE = "</think>";
+
     private final String defaultSystemPrompt;
+    private final boolean opensThinking;
 
     /** ChatML without a default system prompt. */
     public ChatMlFormat() {
@@ -42,7 +52,23 @@ public final class ChatMlFormat implements ChatFormat {
     }
 
     public ChatMlFormat(String defaultSystemPrompt) {
+        this(defaultSystemPrompt, false);
+    }
+
+    /** @param opensThinking the generation prompt opens {@code <think>} (see the class comment) */
+    public ChatMlFormat(String defaultSystemPrompt, boolean opensThinking) {
         this.defaultSystemPrompt = defaultSystemPrompt;
+        this.opensThinking = opensThinking;
+    }
+
+    /** Whether a ChatML template's generation prompt opens {@code <think>} (QwQ-32B, Qwen3-Thinking-2507). */
+    public static boolean opensThinking(String chatTemplate) {
+        return chatTemplate != null && chatTemplate.contains(THINKING_GENERATION_PROMPT);
+    }
+
+    @Override
+    public boolean thinks() {
+        return opensThinking;
     }
 
     public Optional<String> defaultSystemPrompt() {
@@ -86,14 +112,22 @@ public final class ChatMlFormat implements ChatFormat {
                     out.append('\n').append(ToolPrompts.hermesCall(call));
                 }
                 out.append(ChatMl.END).append('\n');
+            } else if (message instanceof AiMessage && opensThinking && i < messages.size() - 1) {
+                ChatMl.turn(out, "assistant", afterReasoning(MessageText.of(message)));
             } else {
                 ChatMl.turn(out, ChatMl.role(message), MessageText.of(message));
             }
         }
         if (addGenerationPrompt) {
-            out.append(ChatMl.START).append("assistant\n");
+            out.append(ChatMl.START).append("assistant\n").append(opensThinking ? "<think>\n" : "");
         }
         return out.toString();
+    }
+
+    /** The templates' {@code content.split('</think>')[-1].lstrip('\n')}. */
+    private static String afterReasoning(String text) {
+        int close = text.lastIndexOf(THINK_CLOSE);
+        return Strip.leadingNewlines(close < 0 ? text : text.substring(close + THINK_CLOSE.length()));
     }
 
     @Override
@@ -108,6 +142,7 @@ public final class ChatMlFormat implements ChatFormat {
 
     @Override
     public String toString() {
-        return NAME + (defaultSystemPrompt == null ? "" : " (default system prompt: " + defaultSystemPrompt + ")");
+        return NAME + (defaultSystemPrompt == null ? "" : " (default system prompt: " + defaultSystemPrompt + ")")
+                + (opensThinking ? " (opens <think>)" : "");
     }
 }

@@ -23,11 +23,15 @@ import java.util.Objects;
  * A model's own Hugging Face chat template, rendered with a Java Jinja engine: the format for checkpoints whose
  * template matches no hand-written format. The template gets what transformers' {@code apply_chat_template} passes:
  * {@code messages} (role, content; assistant {@code tool_calls} as {@code {"type": "function", "id", "function":
- * {"name", "arguments"}}} with the arguments as an object; tool results with {@code tool_call_id} and {@code name}),
- * {@code tools} (function signatures, absent when none are offered), {@code add_generation_prompt},
- * {@code bos_token} and {@code eos_token}, plus any {@linkplain #withVariables extra variables} (such as
- * {@code enable_thinking}). The rendered text carries BOS when the template writes it, so none is prepended.
- * Limits: see {@link JinjaTemplate}.
+ * {"name", "arguments"}}} with the arguments as an object, and an {@link AiMessage#thinking()} as
+ * {@code reasoning_content}; tool results with {@code tool_call_id} and {@code name}), {@code tools} (function
+ * signatures, absent when none are offered), {@code add_generation_prompt}, {@code bos_token} and
+ * {@code eos_token}, plus any {@linkplain #withVariables extra variables} (such as {@code date_string}).
+ * The rendered text carries BOS when the template writes it, so none is prepended. Limits: see {@link JinjaTemplate}.
+ *
+ * <p>Reasoning: a template that mentions {@code <think>} tags {@linkplain #thinks() thinks}. A render with thinking
+ * switched on or off passes {@code enable_thinking} (templates without that switch ignore it); a render without the
+ * switch leaves it undefined, so the template's own default applies.
  */
 public final class JinjaChatFormat implements ChatFormat {
 
@@ -41,6 +45,7 @@ public final class JinjaChatFormat implements ChatFormat {
     private final String bosToken;
     private final String eosToken;
     private final Map<String, Object> variables;
+    private final boolean thinks;
 
     /**
      * @param bosToken the tokenizer's BOS token text ({@code bos_token}), or null
@@ -55,6 +60,7 @@ public final class JinjaChatFormat implements ChatFormat {
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         this.variables = variables;
+        this.thinks = template.source().contains("<think>") || template.source().contains("</think>");
     }
 
     /** This format with extra template variables (transformers' {@code **kwargs}), e.g. {@code date_string}. */
@@ -87,6 +93,24 @@ public final class JinjaChatFormat implements ChatFormat {
      */
     @Override
     public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
+        return render(messages, tools, addGenerationPrompt, null);
+    }
+
+    /** As {@link #render(List, List, boolean)} with the template's {@code enable_thinking} set to {@code thinking}. */
+    @Override
+    public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt,
+                         boolean thinking) {
+        return render(messages, tools, addGenerationPrompt, Boolean.valueOf(thinking));
+    }
+
+    /** Whether the template handles reasoning in {@code <think>} tags (see the class comment). */
+    @Override
+    public boolean thinks() {
+        return thinks;
+    }
+
+    private String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt,
+                          Boolean thinking) {
         MessageText.requireNotEmpty(messages);
         Map<String, Object> context = new HashMap<>(variables);
         context.put("messages", hfMessages(messages));
@@ -94,6 +118,9 @@ public final class JinjaChatFormat implements ChatFormat {
             List<Object> signatures = new ArrayList<>();
             tools.forEach(tool -> signatures.add(JSON.convertValue(ToolSignatures.typed(tool), ANY)));
             context.put("tools", signatures);
+        }
+        if (thinking != null) {
+            context.put("enable_thinking", thinking);
         }
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken == null ? "" : bosToken);
@@ -127,6 +154,9 @@ public final class JinjaChatFormat implements ChatFormat {
                 m.put("name", t.toolName());
             }
             m.put("content", content);
+            if (message instanceof AiMessage a && a.thinking() != null) {
+                m.put("reasoning_content", a.thinking());
+            }
             if (message instanceof AiMessage a && a.hasToolExecutionRequests()) {
                 List<Object> calls = new ArrayList<>();
                 for (ToolExecutionRequest call : a.toolExecutionRequests()) {

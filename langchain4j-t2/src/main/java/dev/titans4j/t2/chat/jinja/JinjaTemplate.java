@@ -17,7 +17,9 @@ import jinjava.javax.el.CompositeELResolver;
  * {@code apply_chat_template}: {@code trim_blocks} and {@code lstrip_blocks}, {@code tojson} as Python's
  * {@code json.dumps(ensure_ascii=False)}, {@code raise_exception} and {@code strftime_now}, plus the Python string
  * and dict methods templates call. Jinjava has no {@code {% break %}}/{@code {% continue %}} (jinja2's
- * loopcontrols) and no {@code {% generation %}}: a template using them fails with a message that says so.
+ * loopcontrols), no {@code {% generation %}} and no slice steps ({@code messages[::-1]}), and it binds a named
+ * argument before arithmetic ({@code namespace(n=x|length - 1)}, as Qwen3's templates write): a template using them
+ * fails with a message that says so.
  * Known differences that do not fail: booleans print as {@code true}/{@code false} (Python: {@code True}), strings
  * cannot be indexed ({@code text[0]} is empty), and {@code not x|length == 1} parses as {@code (not x|length) == 1}
  * (an error for most operands).
