@@ -53,9 +53,9 @@ import java.util.function.Supplier;
  * (lines in conversation order, within {@code recallBudgetTokens}, times in {@code zone}), then the latest user
  * message and what follows it. What changes every turn (the recall) comes after what stays (system, pinned, the
  * earlier window), so a model's prefix KV cache reuses the stable part; since the window evicts down to half its
- * capacity at once (see {@link Builder#evictionBlock}), the window's start also stays the same for several turns. {@code AiServices} calls
- * {@code messages()} before it adds the new question; to key recall on the current question use
- * {@link TitansContentRetriever} with {@code recallInMessages(false)}.
+ * capacity at once (see {@link Builder#evictionBlock}), the window's start also stays the same for several turns.
+ * {@code AiServices} calls {@code messages()} before it adds the new question; to key recall on the current
+ * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}.
  *
  * <h2>Persistence</h2>
  * Every change is one record appended to the id's log in the {@link MemoryStateStore} (a message add writes the
