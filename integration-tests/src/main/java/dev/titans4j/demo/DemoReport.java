@@ -29,8 +29,8 @@ public final class DemoReport {
         out.printf("  %d facts come up in sessions 1-%d, then %d questions are asked at the end.%n",
                 script.questions().size(), factSessions, script.questions().size());
         out.println("Memories, given about the same number of tokens:");
-        out.printf("  titans  TitansChatMemory: last %d messages + up to %d tokens recalled (%s + neural memory)%n",
-                memories.windowMessages(), memories.recallTokens(), encoder);
+        out.printf("  titans  TitansChatMemory: up to the last %d messages (down to half when it overflows) + up to %d tokens "
+                + "recalled (%s + neural memory)%n", memories.windowMessages(), memories.recallTokens(), encoder);
         out.printf("  window  MessageWindowChatMemory: last %d messages%n", memories.plainWindowMessages());
         out.flush();
     }

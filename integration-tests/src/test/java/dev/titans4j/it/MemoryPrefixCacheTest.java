@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * generator, prefix cache on), counting per turn the prompt tokens the cache supplied and those prefilled: the
  * memory's layout decides how much of each prompt repeats the last one. Compares the layout before issue 14 (the
  * recall right after the system message, the window evicted one message at a time; rebuilt here by moving the
- * recall message back there) with the current one (recall just before the latest user message), each with eviction
- * blocks of 1 and 6 messages, in one long session and in sessions of 5 turns that each start with an empty window
- * (what came before is in long-term memory). Prints the figures (BENCHMARKS.md, chat-memory section).
+ * recall message back there) with the current one (recall just before the latest user message), with eviction
+ * blocks of 1 to 6 messages and the default (down to half the window), in one long session and in sessions of 5
+ * turns that each start with an empty window (what came before is in long-term memory). Prints the figures
+ * (BENCHMARKS.md, chat-memory section).
  */
 class MemoryPrefixCacheTest {
 
@@ -78,14 +79,22 @@ class MemoryPrefixCacheTest {
     void blockEvictionWithTheRecallAfterTheStablePartLetsThePrefixCacheReuseTheWindow() {
         Chat old = chat("recall first, block 1 (before)", 1, true, TURNS);
         Chat oldBlocks = chat("recall first, block " + BLOCK, BLOCK, true, TURNS);
-        Chat block1 = chat("recall before question, block 1", 1, false, TURNS);
-        Chat blocks = chat("recall before question, block " + BLOCK, BLOCK, false, TURNS);
-        print("one session", List.of(old, oldBlocks, block1, blocks));
+        List<Chat> chats = new ArrayList<>(List.of(old, oldBlocks));
+        for (int block : new int[] {1, 2, 3, 4, BLOCK}) {
+            chats.add(chat("recall before question, block " + block, block, false, TURNS));
+        }
+        Chat block1 = chats.get(2);
+        Chat blocks = chats.get(chats.size() - 1);
+        Chat half = chat("recall before question, default", null, false, TURNS);
+        chats.add(half);
+        print("one session", chats);
 
         assertThat(blocks.prefilled()).as("block eviction keeps the window's start for several turns")
                 .isLessThan(block1.prefilled());
         assertThat(blocks.prefilled()).as("the new layout against the one before issue 14").isLessThan(
                 old.prefilled());
+        assertThat(half.prefilled()).as("the default (down to half the window) against LangChain4j's block of 1")
+                .isLessThan(block1.prefilled());
     }
 
     @Test
@@ -113,11 +122,17 @@ class MemoryPrefixCacheTest {
         chats.forEach(c -> System.out.println("  " + c.describe()));
     }
 
-    /** Every {@code sessionTurns} turns the window is emptied into long-term memory (a new session). */
-    private static Chat chat(String layout, int evictionBlock, boolean recallFirst, int sessionTurns) {
+    /**
+     * Every {@code sessionTurns} turns the window is emptied into long-term memory (a new session);
+     * {@code evictionBlock} null: the builder's default.
+     */
+    private static Chat chat(String layout, Integer evictionBlock, boolean recallFirst, int sessionTurns) {
         engine.model().clearPrefixCache(); // each chat starts cold
-        TitansChatMemory memory = TitansChatMemory.builder().maxMessages(WINDOW).evictionBlock(evictionBlock)
-                .recallBudgetTokens(40).build();
+        TitansChatMemory.Builder builder = TitansChatMemory.builder().maxMessages(WINDOW).recallBudgetTokens(40);
+        if (evictionBlock != null) {
+            builder.evictionBlock(evictionBlock);
+        }
+        TitansChatMemory memory = builder.build();
         SystemMessage system = SystemMessage.from("You tell short stories for children.");
         memory.add(system);
         List<int[]> turns = new ArrayList<>();

@@ -19,9 +19,12 @@ import java.util.List;
  *   <li>evicting an {@link AiMessage} with tool execution requests also evicts the
  *       {@link ToolExecutionResultMessage}s that follow it, so no orphan tool result is ever left at the head.</li>
  * </ul>
- * Once the window overflows it evicts at least {@code evictionBlock} messages (never the newest one for the block's
- * sake), so the messages after the system message stay the same for the next adds and a prefix KV cache keeps
- * hitting; with a block of 1 it evicts exactly what exceeds the capacity, as LangChain4j does.
+ * Once the window overflows it evicts, oldest first, what exceeds the capacity and then goes on, so that the messages
+ * after the system message stay the same for the next adds and a prefix KV cache keeps hitting: by default until
+ * the window is within half its capacity ({@code 2 × messages ≤ maxMessages}, or {@code 2 × tokens ≤ maxTokens});
+ * with an {@code evictionBlock} until at least that many messages left (a block of 1: exactly what exceeds the
+ * capacity, as LangChain4j does). Going on never evicts the newest message, nor an AI message whose tool results
+ * are the newest.
  * Evicted messages are returned (in order) so the caller can move them to long-term memory.
  */
 final class ChatWindow {
@@ -40,10 +43,11 @@ final class ChatWindow {
     private final Integer maxMessages;
     private final Integer maxTokens;
     private final TokenCountEstimator estimator;
-    private final int evictionBlock;
+    private final Integer evictionBlock;
     private final List<Entry> entries = new ArrayList<>();
 
-    ChatWindow(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator, int evictionBlock) {
+    /** {@code evictionBlock} null: evict down to half the capacity. */
+    ChatWindow(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator, Integer evictionBlock) {
         this.maxMessages = maxMessages;
         this.maxTokens = maxTokens;
         this.estimator = estimator;
@@ -98,10 +102,9 @@ final class ChatWindow {
             if (head >= entries.size()) {
                 break; // only the system message is left; it is never evicted
             }
-            boolean over = overCapacity();
-            if (!over && (evicted.isEmpty() || evicted.size() >= evictionBlock
+            if (!overCapacity() && (evicted.isEmpty() || evictedEnough(evicted)
                     || leavingWith(head) >= entries.size() - head)) {
-                break; // within capacity, and the block is complete (or only the newest message would be left)
+                break; // within capacity, and evicted enough (or only the newest message would be left)
             }
             Entry gone = entries.remove(head);
             evicted.add(gone);
@@ -112,6 +115,16 @@ final class ChatWindow {
             }
         }
         return evicted;
+    }
+
+    private boolean evictedEnough(List<Entry> evicted) {
+        if (evictionBlock != null) {
+            return evicted.size() >= evictionBlock;
+        }
+        if (maxMessages != null) {
+            return 2L * entries.size() <= maxMessages;
+        }
+        return 2L * estimator.estimateTokenCountInMessages(messages()) <= maxTokens;
     }
 
     /** Messages that leave together when the message at {@code head} is evicted. */

@@ -27,9 +27,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>Short-term</b>: the most recent messages verbatim, by {@code maxMessages} or by {@code maxTokens} of a
  *       {@link TokenCountEstimator}, with the rules of {@code MessageWindowChatMemory} (one system message, first,
- *       never evicted; evicting an AI message with tool requests also evicts its tool results), evicting at least
- *       {@code evictionBlock} messages at a time once it overflows. It lives in the
- *       state store, or in any LangChain4j {@link ChatMemoryStore} ({@link Builder#windowStore}).</li>
+ *       never evicted; evicting an AI message with tool requests also evicts its tool results); once it overflows
+ *       it evicts down to half its capacity, or at least {@code evictionBlock} messages if one is set. It lives in
+ *       the state store, or in any LangChain4j {@link ChatMemoryStore} ({@link Builder#windowStore}).</li>
  *   <li><b>Long-term</b>: each message that leaves the window is cut into segments (one message = one segment;
  *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded (the segment and each of its
  *       sentences) and archived with its provenance (sequence number, speaker, time), and its key is written into a
@@ -52,10 +52,10 @@ import java.util.function.Supplier;
  * </pre>
  * (lines in conversation order, within {@code recallBudgetTokens}, times in {@code zone}), then the latest user
  * message and what follows it. What changes every turn (the recall) comes after what stays (system, pinned, the
- * earlier window), so a model's prefix KV cache reuses the stable part; with {@link Builder#evictionBlock} of
- * several messages the window's start also stays the same for several turns. {@code AiServices} calls
- * {@code messages()} before it adds the new question; to key recall on the current question use
- * {@link TitansContentRetriever} with {@code recallInMessages(false)}.
+ * earlier window), so a model's prefix KV cache reuses the stable part; since the window evicts down to half its
+ * capacity at once (see {@link Builder#evictionBlock}), the window's start also stays the same for several turns.
+ * {@code AiServices} calls {@code messages()} before it adds the new question; to key recall on the current
+ * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}.
  *
  * <h2>Persistence</h2>
  * Every change is one record appended to the id's log in the {@link MemoryStateStore} (a message add writes the
@@ -76,7 +76,6 @@ public final class TitansChatMemory implements ChatMemory {
     public static final int DEFAULT_ARCHIVE_CAPACITY = 10_000;
     public static final int DEFAULT_SNAPSHOT_EVERY = 128;
     public static final int DEFAULT_PASSAGE_WORDS = 12;
-    public static final int DEFAULT_EVICTION_BLOCK = 1;
 
     private final Object id;
     private final Settings settings;
@@ -335,7 +334,7 @@ public final class TitansChatMemory implements ChatMemory {
         private boolean exactReadout;
         private boolean sentenceKeys = true;
         private int passageWords = DEFAULT_PASSAGE_WORDS;
-        private int evictionBlock = DEFAULT_EVICTION_BLOCK;
+        private Integer evictionBlock; // null: evict down to half the capacity
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = ZoneOffset.UTC;
 
@@ -398,11 +397,14 @@ public final class TitansChatMemory implements ChatMemory {
         }
 
         /**
-         * Messages the window evicts at least once it overflows (default 1: exactly what exceeds the capacity, as
-         * LangChain4j's window memories do). With a prefix KV cache (titans4j's OnnxChatModel has one) a block of
-         * several messages keeps the prompt's start the same for the next turns, so the cache reuses it instead of
-         * prefilling the whole window again each turn; a quarter of {@code maxMessages} is a good start. The newest
-         * message is never evicted to fill a block.
+         * Messages the window evicts at least once it overflows; 1 = exactly what exceeds the capacity, as
+         * LangChain4j's window memories do. Default (not set): evict, oldest first, until the window is within half
+         * its capacity ({@code 2 × messages ≤ maxMessages}, or {@code 2 × tokens ≤ maxTokens}; the system message
+         * counts and is never evicted). Evicting several messages at once keeps the prompt's start the same for the
+         * next turns, so a prefix KV cache (titans4j's OnnxChatModel has one, providers' prompt caching too) reuses
+         * it instead of prefilling the whole window again each turn; what leaves goes to long-term memory and is
+         * recalled. Beyond what exceeds the capacity the newest message is never evicted, nor an AI message whose
+         * tool results are the newest; tool results always leave with their AI message.
          */
         public Builder evictionBlock(int messages) {
             this.evictionBlock = messages;
@@ -540,7 +542,7 @@ public final class TitansChatMemory implements ChatMemory {
             if (archiveCapacity < 1) {
                 throw new IllegalArgumentException("archiveCapacity must be >= 1, got " + archiveCapacity);
             }
-            if (evictionBlock < 1) {
+            if (evictionBlock != null && evictionBlock < 1) {
                 throw new IllegalArgumentException("evictionBlock must be >= 1, got " + evictionBlock);
             }
             if (snapshotEvery < 1) {

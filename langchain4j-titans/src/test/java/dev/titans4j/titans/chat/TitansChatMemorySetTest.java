@@ -19,9 +19,14 @@ class TitansChatMemorySetTest {
 
     private static final UserMessage PINNED = UserMessage.from("Task: plan a trip to Uzbekistan.");
 
-    private static TitansChatMemory memory() {
+    private static TitansChatMemory.Builder builder() {
         return TitansChatMemory.builder().embeddingModel(new HashingEmbeddingModel()).maxMessages(3)
-                .persistentMessages(List.of(PINNED)).persistentFacts(List.of("The user is vegetarian.")).build();
+                .persistentMessages(List.of(PINNED)).persistentFacts(List.of("The user is vegetarian."));
+    }
+
+    /** Block 1, so that the window after {@link #talk} holds two messages besides the system message. */
+    private static TitansChatMemory memory() {
+        return builder().evictionBlock(1).build();
     }
 
     private static void talk(TitansChatMemory m) {
@@ -35,16 +40,17 @@ class TitansChatMemorySetTest {
 
     @Test
     void set_of_messages_leaves_the_memory_unchanged() {
-        TitansChatMemory m = memory();
-        talk(m);
-        List<ChatMessage> before = m.messages();
-        assertThat(before).anySatisfy(msg -> assertThat(msg.toString()).contains(RecallPrompt.RECALL_HEADER));
-        List<RecalledSegment> rankedBefore = m.rank("cousin Tomasz Samarkand");
+        for (TitansChatMemory m : List.of(memory(), builder().build())) { // block 1, and down to half
+            talk(m);
+            List<ChatMessage> before = m.messages();
+            assertThat(before).anySatisfy(msg -> assertThat(msg.toString()).contains(RecallPrompt.RECALL_HEADER));
+            List<RecalledSegment> rankedBefore = m.rank("cousin Tomasz Samarkand");
 
-        m.set(new ArrayList<>(m.messages()));
+            m.set(new ArrayList<>(m.messages()));
 
-        assertThat(m.messages()).isEqualTo(before);
-        assertThat(m.rank("cousin Tomasz Samarkand")).isEqualTo(rankedBefore);
+            assertThat(m.messages()).isEqualTo(before);
+            assertThat(m.rank("cousin Tomasz Samarkand")).isEqualTo(rankedBefore);
+        }
     }
 
     @Test

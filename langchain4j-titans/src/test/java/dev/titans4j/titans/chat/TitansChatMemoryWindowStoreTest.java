@@ -31,12 +31,12 @@ class TitansChatMemoryWindowStoreTest {
         TitansChatMemory m = memory();
         m.add(UserMessage.from("The spare key is under the blue flowerpot."), Instant.parse("2024-01-01T08:00:00Z"));
         m.add(AiMessage.from("Noted."));
-        m.add(UserMessage.from("What's the weather?"));
+        m.add(UserMessage.from("What's the weather?")); // 3 > 2: down to half, the newest message alone
 
         List<ChatMessage> stored = windows.getMessages("u");
-        assertThat(stored).hasSize(2);
-        assertThat(stored.get(1)).isInstanceOf(UserMessage.class);
-        assertThat(((UserMessage) stored.get(1)).attributes()).containsEntry(ExternalWindow.TIME_ATTRIBUTE,
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0)).isInstanceOf(UserMessage.class);
+        assertThat(((UserMessage) stored.get(0)).attributes()).containsEntry(ExternalWindow.TIME_ATTRIBUTE,
                 "2024-02-03T04:05:00Z");
         assertThat(m.messages()).isEqualTo(stored);
 
@@ -44,7 +44,7 @@ class TitansChatMemoryWindowStoreTest {
         assertThat(recalled.text()).isEqualTo("The spare key is under the blue flowerpot.");
         assertThat(recalled.seq()).as("sequence numbers count memorised messages in this mode").isZero();
         assertThat(recalled.time()).isEqualTo(Instant.parse("2024-01-01T08:00:00Z"));
-        assertThat(states.readLog("u", 0, 0).records()).as("only what left the window is logged").hasSize(1);
+        assertThat(states.readLog("u", 0, 0).records()).as("only what left the window is logged").hasSize(2);
 
         TitansChatMemory restarted = memory();
         assertThat(restarted.messages()).isEqualTo(stored);

@@ -6,18 +6,24 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.memory.ChatMemory;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.memory.chat.TokenWindowChatMemory;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The short-term window follows LangChain4j's MessageWindowChatMemoryTest / TokenWindowChatMemoryTest scenarios
- * (recall in messages() off, so messages() is exactly the window).
+ * The short-term window: with {@code evictionBlock(1)} it follows LangChain4j's MessageWindowChatMemoryTest /
+ * TokenWindowChatMemoryTest scenarios, and matches the real MessageWindowChatMemory / TokenWindowChatMemory message
+ * for message; by default it evicts down to half its capacity. Recall in messages() is off, so messages() is exactly
+ * the window.
  */
 class TitansChatMemoryWindowTest {
 
@@ -25,9 +31,14 @@ class TitansChatMemoryWindowTest {
         return TitansChatMemory.builder().embeddingModel(new HashingEmbeddingModel()).recallInMessages(false);
     }
 
+    /** LangChain4j's rule: evict exactly what exceeds the capacity. */
+    private static TitansChatMemory.Builder langChain4jRule() {
+        return memory().evictionBlock(1);
+    }
+
     @Test
     void keeps_the_specified_number_of_messages() {
-        TitansChatMemory m = memory().maxMessages(3).build();
+        TitansChatMemory m = langChain4jRule().maxMessages(3).build();
         UserMessage first = UserMessage.from("hello");
         AiMessage second = AiMessage.from("hi");
         UserMessage third = UserMessage.from("how are you");
@@ -45,7 +56,7 @@ class TitansChatMemoryWindowTest {
 
     @Test
     void never_evicts_the_system_message() {
-        TitansChatMemory m = memory().maxMessages(3).build();
+        TitansChatMemory m = langChain4jRule().maxMessages(3).build();
         SystemMessage system = SystemMessage.from("be nice");
         UserMessage u1 = UserMessage.from("one");
         AiMessage a1 = AiMessage.from("two");
@@ -89,7 +100,7 @@ class TitansChatMemoryWindowTest {
 
     @Test
     void evicts_the_orphan_tool_result_with_its_ai_message() {
-        TitansChatMemory m = memory().maxMessages(2).build();
+        TitansChatMemory m = langChain4jRule().maxMessages(2).build();
         UserMessage u = UserMessage.from("what is the weather");
         AiMessage call = AiMessage.from(ToolExecutionRequest.builder().id("1").name("weather").arguments("{}").build());
         ToolExecutionResultMessage result = ToolExecutionResultMessage.from("1", "weather", "sunny");
@@ -106,7 +117,7 @@ class TitansChatMemoryWindowTest {
 
     @Test
     void evicts_multiple_orphan_tool_results() {
-        TitansChatMemory m = memory().maxMessages(3).build();
+        TitansChatMemory m = langChain4jRule().maxMessages(3).build();
         SystemMessage system = SystemMessage.from("system");
         AiMessage call = AiMessage.from(List.of(
                 ToolExecutionRequest.builder().id("1").name("a").arguments("{}").build(),
@@ -129,7 +140,7 @@ class TitansChatMemoryWindowTest {
     @Test
     void set_replaces_the_window_in_one_record() {
         InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
-        TitansChatMemory m = memory().maxMessages(3).store(store).id("x").build();
+        TitansChatMemory m = langChain4jRule().maxMessages(3).store(store).id("x").build();
         m.add(UserMessage.from("old"));
         long before = store.readLog("x", 0, 0).records().size();
 
@@ -145,7 +156,7 @@ class TitansChatMemoryWindowTest {
     @Test
     void token_window_evicts_by_estimated_tokens() {
         TokenCountEstimator words = new WordEstimator();
-        TitansChatMemory m = memory().maxTokens(5, words).build();
+        TitansChatMemory m = langChain4jRule().maxTokens(5, words).build();
         UserMessage u1 = UserMessage.from("one two three");
         AiMessage a1 = AiMessage.from("four five");
         UserMessage u2 = UserMessage.from("six");
@@ -213,6 +224,126 @@ class TitansChatMemoryWindowTest {
         List.of(u1, a1, u2, a2).forEach(m::add);
         // 7 > 6 tokens: u1 alone would do, the block takes a1 too
         assertThat(m.messages()).containsExactly(u2, a2);
+    }
+
+    @Test
+    void by_default_an_overflowing_window_evicts_down_to_half_its_capacity_then_grows_again() {
+        TitansChatMemory m = memory().maxMessages(12).build();
+        SystemMessage system = SystemMessage.from("be nice");
+        m.add(system);
+        // the window's size after each add, the system message included: the 13th message brings it down to 6
+        int[] sizes = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 6, 7, 8, 9, 10, 11, 12, 6, 7, 8, 9, 10, 11};
+        List<ChatMessage> said = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            said.add(i % 2 == 0 ? UserMessage.from("question " + i) : AiMessage.from("answer " + i));
+            m.add(said.get(i));
+            List<ChatMessage> expected = new ArrayList<>(List.of(system));
+            expected.addAll(said.subList(i + 2 - sizes[i], i + 1));
+            assertThat(m.messages()).as("after message %d", i).containsExactlyElementsOf(expected);
+        }
+        assertThat(m.archivedSegments()).isEqualTo(sizes.length - 10);
+    }
+
+    @Test
+    void by_default_half_of_an_odd_capacity_rounds_down() {
+        TitansChatMemory m = memory().maxMessages(5).build();
+        // 6 > 5: down to 2 messages (2 × 2 <= 5 < 2 × 3)
+        int[] sizes = {1, 2, 3, 4, 5, 2, 3, 4, 5, 2};
+        List<ChatMessage> said = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            said.add(i % 2 == 0 ? UserMessage.from("question " + i) : AiMessage.from("answer " + i));
+            m.add(said.get(i));
+            assertThat(m.messages()).as("after message %d", i)
+                    .containsExactlyElementsOf(said.subList(i + 1 - sizes[i], i + 1));
+        }
+    }
+
+    @Test
+    void by_default_a_token_window_evicts_down_to_half_its_tokens() {
+        TitansChatMemory m = memory().maxTokens(12, new WordEstimator()).build();
+        int[] words = {3, 2, 1, 4, 2, 3, 1, 2, 3, 2, 4, 1};
+        // 15 > 12 tokens at the sixth message: out until within 6 (5 left); 14 > 12 at the tenth: again 5 left
+        int[] sizes = {1, 2, 3, 4, 5, 2, 3, 4, 5, 2, 3, 4};
+        List<ChatMessage> said = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+            String text = "m" + i + " x".repeat(words[i] - 1);
+            said.add(i % 2 == 0 ? UserMessage.from(text) : AiMessage.from(text));
+            m.add(said.get(i));
+            assertThat(m.messages()).as("after message %d", i)
+                    .containsExactlyElementsOf(said.subList(i + 1 - sizes[i], i + 1));
+        }
+    }
+
+    @Test
+    void by_default_tool_results_leave_with_their_call_and_the_newest_message_stays() {
+        AiMessage call = AiMessage.from(List.of(
+                ToolExecutionRequest.builder().id("1").name("a").arguments("{}").build(),
+                ToolExecutionRequest.builder().id("2").name("b").arguments("{}").build()));
+        ToolExecutionResultMessage r1 = ToolExecutionResultMessage.from("1", "a", "x");
+        ToolExecutionResultMessage r2 = ToolExecutionResultMessage.from("2", "b", "y");
+        SystemMessage system = SystemMessage.from("system");
+
+        TitansChatMemory m = memory().maxMessages(8).build();
+        AiMessage answer = AiMessage.from("done");
+        UserMessage u3 = UserMessage.from("u3");
+        AiMessage a3 = AiMessage.from("a3");
+        List.of(UserMessage.from("u1"), AiMessage.from("a1"), UserMessage.from("u2"), call, r1, r2, answer, u3, a3)
+                .forEach(m::add);
+        // 9 > 8: u1, a1, u2 and the call leave; its results go with it although the call alone reaches half
+        assertThat(m.messages()).containsExactly(answer, u3, a3);
+
+        TitansChatMemory pending = memory().maxMessages(5).build();
+        List.of(system, UserMessage.from("u1"), AiMessage.from("a1"), call, r1, r2).forEach(pending::add);
+        // 6 > 5: u1 and a1 leave; the call would take the newest message (its result) with it, so it stays
+        assertThat(pending.messages()).containsExactly(system, call, r1, r2);
+
+        TitansChatMemory tiny = memory().maxMessages(2).build();
+        AiMessage newest = AiMessage.from("a1");
+        List.of(system, UserMessage.from("u1"), newest).forEach(tiny::add);
+        assertThat(tiny.messages()).containsExactly(system, newest);
+    }
+
+    @Test
+    void with_a_block_of_one_the_window_is_langchain4j_s_message_for_message() {
+        WordEstimator words = new WordEstimator();
+        for (int capacity = 1; capacity <= 9; capacity++) {
+            compareWithLangChain4j("maxMessages " + capacity, langChain4jRule().maxMessages(capacity).build(),
+                    MessageWindowChatMemory.builder().maxMessages(capacity).alwaysKeepSystemMessageFirst(true)
+                            .build());
+        }
+        for (int tokens = 3; tokens <= 24; tokens++) {
+            compareWithLangChain4j("maxTokens " + tokens, langChain4jRule().maxTokens(tokens, words).build(),
+                    TokenWindowChatMemory.builder().maxTokens(tokens, words).alwaysKeepSystemMessageFirst(true)
+                            .build());
+        }
+    }
+
+    private static void compareWithLangChain4j(String what, TitansChatMemory titans, ChatMemory langChain4j) {
+        List<ChatMessage> conversation = List.of(
+                SystemMessage.from("be brief"),
+                UserMessage.from("what is the weather"),
+                AiMessage.from(List.of(
+                        ToolExecutionRequest.builder().id("1").name("weather").arguments("{}").build(),
+                        ToolExecutionRequest.builder().id("2").name("temperature").arguments("{}").build())),
+                ToolExecutionResultMessage.from("1", "weather", "sunny"),
+                ToolExecutionResultMessage.from("2", "temperature", "warm"),
+                AiMessage.from("It is sunny and warm"),
+                UserMessage.from("thanks"),
+                SystemMessage.from("be brief"),
+                AiMessage.from("you are welcome"),
+                SystemMessage.from("be very brief"),
+                UserMessage.from("and tomorrow"),
+                AiMessage.from(ToolExecutionRequest.builder().id("3").name("weather").arguments("{}").build()),
+                ToolExecutionResultMessage.from("3", "weather", "rain"),
+                AiMessage.from("rain tomorrow"),
+                UserMessage.from("ok bye"),
+                AiMessage.from("bye"));
+        for (int i = 0; i < conversation.size(); i++) {
+            titans.add(conversation.get(i));
+            langChain4j.add(conversation.get(i));
+            assertThat(titans.messages()).as("%s, after message %d", what, i)
+                    .containsExactlyElementsOf(langChain4j.messages());
+        }
     }
 
     @Test
