@@ -74,7 +74,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
             description = "tokens each concurrent request decodes; default ${DEFAULT-VALUE}")
     int decodeTokens;
 
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
             description = "runs per figure (medians); default ${DEFAULT-VALUE}")
     int repeats;
 
