@@ -28,8 +28,16 @@ final class VectorReadKernel {
         int passes = Integer.parseInt(args[2]);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
+            long expected = 0;
+            for (long v : probe.data) {
+                expected += v;
+            }
             for (int warmUp = 0; warmUp < 3; warmUp++) { // thread start, C2 compiling the vector loop
-                probe.readAll(pool, threads);
+                long sum = probe.readAll(pool, threads);
+                if (sum != expected) { // a pass that skipped data would read fast and mean nothing
+                    throw new IllegalStateException("the vector read summed " + sum + ", the array holds "
+                            + expected);
+                }
             }
             double[] rates = new double[passes];
             for (int p = 0; p < passes; p++) {
@@ -47,21 +55,29 @@ final class VectorReadKernel {
         return BandwidthProbe.sumInParts(pool, threads, data.length, this::sum);
     }
 
+    /**
+     * Sums {@code [from, to)} as four interleaved streams (its quarters, one accumulator each): a core keeps more
+     * cache-line fills in flight for four streams than for one, so one sequential stream reads less than the core
+     * can (and than a decode step, which reads several matrices' rows at once, streams).
+     */
     private long sum(int from, int to) {
         int n = SPECIES.length();
+        int quarter = (to - from) / 4 / n * n;
+        int q1 = from + quarter;
+        int q2 = q1 + quarter;
+        int q3 = q2 + quarter;
         LongVector a = LongVector.zero(SPECIES);
         LongVector b = a;
         LongVector c = a;
         LongVector d = a;
-        int i = from;
-        for (; i + 4 * n <= to; i += 4 * n) {
-            a = a.add(LongVector.fromArray(SPECIES, data, i));
-            b = b.add(LongVector.fromArray(SPECIES, data, i + n));
-            c = c.add(LongVector.fromArray(SPECIES, data, i + 2 * n));
-            d = d.add(LongVector.fromArray(SPECIES, data, i + 3 * n));
+        for (int i = 0; i < quarter; i += n) {
+            a = a.add(LongVector.fromArray(SPECIES, data, from + i));
+            b = b.add(LongVector.fromArray(SPECIES, data, q1 + i));
+            c = c.add(LongVector.fromArray(SPECIES, data, q2 + i));
+            d = d.add(LongVector.fromArray(SPECIES, data, q3 + i));
         }
         long total = a.add(b).add(c).add(d).reduceLanes(VectorOperators.ADD);
-        for (; i < to; i++) {
+        for (int i = q3 + quarter; i < to; i++) {
             total += data[i];
         }
         return total;
