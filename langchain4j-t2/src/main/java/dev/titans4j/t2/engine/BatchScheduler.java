@@ -57,7 +57,16 @@ final class BatchScheduler implements AutoCloseable {
                 return batch;
             }
         }
-        DecodeBatch batch = new DecodeBatch(model, this, session.graph(), key, maxRows, idle.getAndSet(null));
+        DecodeBatch.Memory reused = idle.getAndSet(null);
+        DecodeBatch batch;
+        try {
+            batch = new DecodeBatch(model, this, session.graph(), key, maxRows, reused);
+        } catch (RuntimeException | Error e) { // the idle memory is kept for the next batch, or freed
+            if (reused != null && !idle.compareAndSet(null, reused)) {
+                reused.close();
+            }
+            throw e;
+        }
         open.add(batch);
         return batch;
     }

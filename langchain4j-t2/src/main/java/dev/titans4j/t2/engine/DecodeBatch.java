@@ -192,6 +192,9 @@ final class DecodeBatch {
                     + e.getMessage(), e));
         } catch (RuntimeException e) {
             fail(e);
+        } catch (Error e) { // the others must not wait for logits that will never come
+            fail(new EngineException("A decode step of " + batch + " requests failed: " + e, e));
+            throw e;
         } finally {
             if (mask != null) {
                 mask.close();
@@ -226,45 +229,72 @@ final class DecodeBatch {
 
     /**
      * Removes {@code m}: its row is copied into a pooled cache for the prefix cache first when {@code keepPrefix},
-     * and the last row moves into its place. The batch ends with its last member.
+     * and the last row moves into its place. The batch ends with its last member. The member leaves even when that
+     * copy fails (the model was closed meanwhile, no memory for the cache): a member that stayed would keep the
+     * others waiting for its token forever.
      */
     private void leave(Member m, boolean keepPrefix) {
         KvCache kept = null;
-        boolean emptied;
-        synchronized (this) {
-            if (m.left) {
-                return;
+        boolean emptied = false;
+        try {
+            synchronized (this) {
+                if (m.left) {
+                    return;
+                }
+                try {
+                    kept = keepPrefix ? copyForPrefixCache(m) : null;
+                } finally {
+                    emptied = remove(m);
+                }
             }
-            int[] sequence = keepPrefix && model.prefixCache() != null ? Arrays.copyOf(m.tokens, m.length) : null;
-            // a sequence the prefix cache already holds is not copied out of its row (under this lock) again
-            if (sequence != null && !model.prefixCache().holds(key, sequence)) {
-                kept = model.acquireCache();
-                memory.kv().copyOut(m.row, m.length, kept);
-                kept.restored(sequence);
-            }
-            m.left = true;
-            Member last = members.remove(members.size() - 1);
-            if (last != m) {
-                memory.kv().copyRow(last.row, last.length, memory.kv(), m.row);
-                last.row = m.row;
-                members.set(m.row, last);
-            }
-            size = members.size();
-            emptied = members.isEmpty();
-            closed = emptied;
-            notifyAll(); // the others may all be waiting for this member's token
-        }
-        if (kept != null) {
-            try {
+            if (kept != null) {
                 model.prefixCache().keep(key, kept);
-            } finally {
+            }
+        } finally {
+            if (kept != null) {
                 model.release(kept);
             }
+            if (emptied) {
+                svf.close();
+                scheduler.retire(this, memory);
+            }
         }
-        if (emptied) {
-            svf.close();
-            scheduler.retire(this, memory);
+    }
+
+    /**
+     * A pooled cache holding {@code m}'s positions for the prefix cache, or null when it is off or already holds the
+     * sequence (which is then not copied out of its row, under this lock, again).
+     */
+    private KvCache copyForPrefixCache(Member m) {
+        PrefixCache prefixes = model.prefixCache();
+        int[] sequence = prefixes == null ? null : Arrays.copyOf(m.tokens, m.length);
+        if (sequence == null || prefixes.holds(key, sequence)) {
+            return null;
         }
+        KvCache kept = model.acquireCache();
+        try {
+            memory.kv().copyOut(m.row, m.length, kept);
+            kept.restored(sequence);
+            return kept;
+        } catch (RuntimeException | Error e) {
+            model.release(kept);
+            throw e;
+        }
+    }
+
+    /** Takes {@code m}'s row out (the last row fills it) and wakes the others; whether the batch is now empty. */
+    private boolean remove(Member m) {
+        m.left = true;
+        Member last = members.remove(members.size() - 1);
+        if (last != m) {
+            memory.kv().copyRow(last.row, last.length, memory.kv(), m.row);
+            last.row = m.row;
+            members.set(m.row, last);
+        }
+        size = members.size();
+        closed = members.isEmpty();
+        notifyAll(); // the others may all be waiting for this member's token
+        return closed;
     }
 
     int size() {

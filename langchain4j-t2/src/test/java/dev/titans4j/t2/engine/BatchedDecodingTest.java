@@ -586,6 +586,48 @@ class BatchedDecodingTest {
         }
     }
 
+    /**
+     * A member that reaches its token limit just after the model closed leaves its batch although the copy of its
+     * keys and values for the prefix cache fails (the closed model lends no cache): the other member's next step
+     * ends with the closed model's error instead of waiting for that member's token forever.
+     */
+    @Test
+    void a_request_ending_after_the_model_closed_still_leaves_its_batch() throws Exception {
+        OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), batched.manifest())) {
+            CountDownLatch bothDecoding = new CountDownLatch(2);
+            Future<GenerationResult> closing = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                    new GenerationRequest(tokenizer.encode(PROMPTS[0]), 5, Set.of(), List.of()),
+                    greedyWatching(pick -> {
+                        if (pick == 1) {
+                            bothDecoding.countDown();
+                            await(bothDecoding);
+                        }
+                        if (pick == 5) {
+                            batched.close(); // the request then ends at its limit and leaves
+                        }
+                    }), p -> { }, () -> false));
+            Future<GenerationResult> other = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                    new GenerationRequest(tokenizer.encode(PROMPTS[1]), 400, Set.of(), List.of()),
+                    greedyWatching(pick -> {
+                        if (pick == 1) {
+                            bothDecoding.countDown();
+                            await(bothDecoding);
+                        }
+                    }), p -> { }, () -> false));
+            assertThatThrownBy(() -> closing.get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThatThrownBy(() -> other.get(60, TimeUnit.SECONDS)).as("not a TimeoutException: it did not hang")
+                    .isInstanceOf(ExecutionException.class).cause()
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThat(batched.batches().batchSizes()).as("the batch ended with its members").isEmpty();
+        } finally {
+            pool.shutdownNow();
+            batched.close();
+        }
+    }
+
     @Test
     void stories260K_requests_decode_alone_since_its_rotary_positions_are_shared_by_a_batch() throws Exception {
         Path stories = TestModels.stories260K();
