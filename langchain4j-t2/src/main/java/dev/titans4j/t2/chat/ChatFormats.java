@@ -116,7 +116,8 @@ public final class ChatFormats {
 
     /**
      * Recognises a Hugging Face Jinja chat template: ChatML ({@code <|im_start|>}, with its fixed default system
-     * prompt if it has one, opening {@code <think>} if its generation prompt does), Llama 3
+     * prompt if it has one, opening {@code <think>} if its generation prompt does, with Qwen3's history rules
+     * if it is Qwen3's template with that generation prompt), Llama 3
      * ({@code <|start_header_id|>}; 3.1/3.2 when it writes "Cutting Knowledge Date", with today's date when it
      * calls {@code strftime_now}, else 3.1's default date), Mistral ({@code [INST]}), Qwen3 (ChatML reading
      * {@code enable_thinking}), SmolLM3 (ChatML with a "Reasoning Mode"), Gemma 3 ({@code <start_of_turn>}), Phi-3
@@ -131,8 +132,7 @@ public final class ChatFormats {
         // the family as the exporter recognises it for the manifest; here also the variant details
         String family = dev.titans4j.export.ChatFormat.detect(template);
         return switch (family) {
-            case dev.titans4j.export.ChatFormat.CHATML -> Optional.of(new ChatMlFormat(defaultSystemPrompt,
-                    ChatMlFormat.opensThinking(template)));
+            case dev.titans4j.export.ChatFormat.CHATML -> Optional.of(chatMl(template, defaultSystemPrompt));
             case dev.titans4j.export.ChatFormat.LLAMA3 -> Optional.of(!template.contains("Cutting Knowledge Date")
                     ? new Llama3Format()
                     : template.contains("strftime_now") ? Llama3Format.withTodaysDate()
@@ -143,6 +143,12 @@ public final class ChatFormats {
                  dev.titans4j.export.ChatFormat.PHI4_MINI -> Optional.of(of(family));
             default -> Optional.empty();
         };
+    }
+
+    private static ChatMlFormat chatMl(String template, String defaultSystemPrompt) {
+        boolean opensThinking = ChatMlFormat.opensThinking(template);
+        return new ChatMlFormat(defaultSystemPrompt, opensThinking,
+                opensThinking && defaultSystemPrompt == null && ChatMlFormat.keepsToolLoopReasoning(template));
     }
 
     /**

@@ -29,7 +29,10 @@ import java.util.Optional;
  * <p>Reasoning without a switch (QwQ-32B, Qwen3-Thinking-2507: ChatML whose generation prompt is
  * {@code <|im_start|>assistant\n<think>\n}, see {@link #opensThinking(String)}): with {@code opensThinking} the
  * generation prompt opens {@code <think>} and the format {@linkplain #thinks() thinks}, so answers start in the
- * reasoning; earlier answers are written as their text after the last {@code </think>}, as those templates do.
+ * reasoning. Earlier answers follow the template's history rules: QwQ's writes every answer, tool calls included,
+ * as its text after the last {@code </think>}; Qwen3-Thinking-2507's is Qwen3's with that generation prompt (see
+ * {@link #keepsToolLoopReasoning(String)}) and keeps the reasoning of answers inside the current tool loop, so
+ * with {@code keepsToolLoopReasoning} the conversation is written by {@link Qwen3Format}'s rules.
  */
 public final class ChatMlFormat implements ChatFormat {
 
@@ -45,6 +48,8 @@ public final class ChatMlFormat implements ChatFormat {
 
     private final String defaultSystemPrompt;
     private final boolean opensThinking;
+    /** Qwen3's history rules, for a Qwen3 template whose generation prompt opens {@code <think>}; else null. */
+    private final Qwen3Format qwen3History;
 
     /** ChatML without a default system prompt. */
     public ChatMlFormat() {
@@ -57,13 +62,37 @@ public final class ChatMlFormat implements ChatFormat {
 
     /** @param opensThinking the generation prompt opens {@code <think>} (see the class comment) */
     public ChatMlFormat(String defaultSystemPrompt, boolean opensThinking) {
+        this(defaultSystemPrompt, opensThinking, false);
+    }
+
+    /**
+     * @param opensThinking the generation prompt opens {@code <think>} (see the class comment)
+     * @param keepsToolLoopReasoning earlier answers follow Qwen3's template (Qwen3-Thinking-2507); needs
+     *        {@code opensThinking} and no default system prompt, as Qwen3's template has none
+     */
+    public ChatMlFormat(String defaultSystemPrompt, boolean opensThinking, boolean keepsToolLoopReasoning) {
+        if (keepsToolLoopReasoning && (!opensThinking || defaultSystemPrompt != null)) {
+            throw new IllegalArgumentException("Qwen3's history rules need a generation prompt that opens <think>"
+                    + " and no default system prompt");
+        }
         this.defaultSystemPrompt = defaultSystemPrompt;
         this.opensThinking = opensThinking;
+        this.qwen3History = keepsToolLoopReasoning ? new Qwen3Format() : null;
     }
 
     /** Whether a ChatML template's generation prompt opens {@code <think>} (QwQ-32B, Qwen3-Thinking-2507). */
     public static boolean opensThinking(String chatTemplate) {
         return chatTemplate != null && chatTemplate.contains(THINKING_GENERATION_PROMPT);
+    }
+
+    /**
+     * Whether a ChatML template writes earlier answers as Qwen3's does: it finds the last user query
+     * ({@code last_query_index}) and keeps the reasoning ({@code reasoning_content}) of the answers after it
+     * (Qwen3-Thinking-2507; QwQ's template has neither and cuts every answer's reasoning).
+     */
+    public static boolean keepsToolLoopReasoning(String chatTemplate) {
+        return chatTemplate != null && chatTemplate.contains("last_query_index")
+                && chatTemplate.contains("reasoning_content");
     }
 
     @Override
@@ -87,6 +116,10 @@ public final class ChatMlFormat implements ChatFormat {
 
     @Override
     public String render(List<ChatMessage> messages, List<ToolSpecification> tools, boolean addGenerationPrompt) {
+        if (qwen3History != null) {
+            return qwen3History.render(messages, tools, addGenerationPrompt, true)
+                    + (addGenerationPrompt ? "<think>\n" : "");
+        }
         MessageText.requireNotEmpty(messages);
         StringBuilder out = new StringBuilder();
         boolean leadingSystem = messages.get(0) instanceof SystemMessage;
@@ -106,13 +139,13 @@ public final class ChatMlFormat implements ChatFormat {
             } else if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
                 out.append(ChatMl.START).append("assistant");
                 if (ai.text() != null && !ai.text().isEmpty()) {
-                    out.append('\n').append(ai.text());
+                    out.append('\n').append(opensThinking ? afterReasoning(ai.text()) : ai.text());
                 }
                 for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
                     out.append('\n').append(ToolPrompts.hermesCall(call));
                 }
                 out.append(ChatMl.END).append('\n');
-            } else if (message instanceof AiMessage && opensThinking && i < messages.size() - 1) {
+            } else if (message instanceof AiMessage && opensThinking) {
                 ChatMl.turn(out, "assistant", afterReasoning(MessageText.of(message)));
             } else {
                 ChatMl.turn(out, ChatMl.role(message), MessageText.of(message));
@@ -143,6 +176,7 @@ public final class ChatMlFormat implements ChatFormat {
     @Override
     public String toString() {
         return NAME + (defaultSystemPrompt == null ? "" : " (default system prompt: " + defaultSystemPrompt + ")")
-                + (opensThinking ? " (opens <think>)" : "");
+                + (opensThinking ? " (opens <think>)" : "")
+                + (qwen3History != null ? " (Qwen3's history rules)" : "");
     }
 }

@@ -1,6 +1,7 @@
 package dev.titans4j.t2.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,12 +11,14 @@ import dev.langchain4j.data.message.UserMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Reasoning in templates no thinking family's hand-written format covers. {@link JinjaChatFormat} passes the thinking
@@ -85,45 +88,79 @@ class JinjaThinkingTest {
     }
 
     /**
-     * Qwen3-Thinking-2507 changed Qwen3's template this way (QwQ's is Qwen2.5's changed the same way): no switch, and
-     * a generation prompt that opens {@code <think>}. For a generation prompt the hand-written ChatML with
-     * {@code <think>} opened renders what jinja2 renders, earlier answers' reasoning cut off as the template does.
+     * ChatML whose generation prompt opens {@code <think>}, as two real templates were changed to it
+     * ({@code thinking-goldens.json} by {@code render_thinking_goldens.py}, rendered by jinja2): Qwen3-Thinking-2507
+     * is Qwen3's with its switch replaced by that prompt, and keeps the reasoning inside the current tool loop;
+     * QwQ is Qwen2.5's without its default system prompt and cuts every answer, tool calls included, to what follows
+     * its last {@code </think>}. The hand-written {@code chatml} opening {@code <think>} renders every conversation
+     * as jinja2 does, with and without a generation prompt.
      */
-    @Test
-    void chatMlThatOpensThinkInItsGenerationPromptOpensItToo() throws IOException {
-        String qwen3 = JinjaChatFormatGoldenTest.text("qwen3.jinja");
-        String noSwitch = qwen3.replace(QWEN3_GENERATION_PROMPT, "    {{- '<|im_start|>assistant\\n<think>\\n' }}\n");
-        assertThat(noSwitch).isNotEqualTo(qwen3);
-
-        assertThat(dev.titans4j.export.ChatFormat.detect(noSwitch)).isEqualTo(ChatMlFormat.NAME);
-        ChatFormat format = ChatFormats.fromChatTemplate(noSwitch).orElseThrow();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"qwen3-thinking", "qwq"})
+    void chatMlThatOpensThinkInItsGenerationPromptRendersAsItsTemplate(String variant) throws IOException {
+        JsonNode goldens = ChatFormatGoldenTest.read("thinking-goldens.json");
+        String template = goldens.get(variant).get("template").asText();
+        assertThat(dev.titans4j.export.ChatFormat.detect(template)).isEqualTo(ChatMlFormat.NAME);
+        assertThat(ChatMlFormat.opensThinking(template)).isTrue();
+        assertThat(ChatMlFormat.keepsToolLoopReasoning(template)).isEqualTo(variant.equals("qwen3-thinking"));
+        ChatFormat format = ChatFormats.fromChatTemplate(template).orElseThrow();
         assertThat(format.thinks()).isTrue();
+
+        JsonNode conversations = ChatFormatGoldenTest.read("conversations.json");
+        JsonNode extra = goldens.get("extra_conversations");
+        JsonNode renders = goldens.get(variant).get("renders");
+        assertThat(renders.size()).isEqualTo(2 * (conversations.size() + extra.size()));
+        for (Iterator<String> keys = renders.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            String name = key.substring(0, key.indexOf('|'));
+            boolean generationPrompt = key.endsWith("|gen");
+            List<ChatMessage> chat = ChatFormatGoldenTest.messages(conversations.has(name) ? conversations.get(name)
+                    : extra.get(name));
+            assertThat(format.render(chat, generationPrompt)).as(key)
+                    .isEqualTo(renders.get(key).asText())
+                    .isEqualTo(format.render(chat, List.of(), generationPrompt, false));
+        }
+    }
+
+    /** Qwen3-Thinking-2507's template is Qwen3's with only the generation prompt changed: so are their renders. */
+    @Test
+    void qwen3ThinkingRendersAsQwen3WithThinkOpened() throws IOException {
+        String qwen3 = JinjaChatFormatGoldenTest.text("qwen3.jinja");
+        String thinking = ChatFormatGoldenTest.read("thinking-goldens.json").get("qwen3-thinking").get("template")
+                .asText();
+        assertThat(thinking).isEqualTo(qwen3.replace(QWEN3_GENERATION_PROMPT,
+                "    {{- '<|im_start|>assistant\\n<think>\\n' }}\n"));
         assertThat(ChatMlFormat.opensThinking(qwen3)).isFalse();
         assertThat(ChatFormats.fromChatTemplate(JinjaChatFormatGoldenTest.text("qwen2.5.jinja")).orElseThrow()
                 .thinks()).isFalse();
+        ChatFormat format = ChatFormats.fromChatTemplate(thinking).orElseThrow();
         JsonNode conversations = ChatFormatGoldenTest.read("conversations.json");
         JsonNode goldens = ChatFormatGoldenTest.read("goldens.json").get("qwen3");
-        for (String conversation : List.of("single_user", "system_and_turns", "no_system_multi_turn",
-                "whitespace_and_unicode", "earlier_reasoning", "tool_round_trip",
-                "tool_call_with_text")) {
+        for (Iterator<String> names = conversations.fieldNames(); names.hasNext(); ) {
+            String conversation = names.next();
             List<ChatMessage> chat = ChatFormatGoldenTest.messages(conversations.get(conversation));
             assertThat(format.render(chat, true)).as(conversation)
-                    .isEqualTo(goldens.get(conversation + "|gen").asText() + "<think>\n")
-                    .isEqualTo(format.render(chat, List.of(), true, false));
+                    .isEqualTo(goldens.get(conversation + "|gen").asText() + "<think>\n");
+            assertThat(format.render(chat, false)).isEqualTo(goldens.get(conversation + "|nogen").asText());
         }
-        // an earlier answer with its reasoning left in the text: the template keeps what follows </think>
-        assertThat(format.render(List.of(UserMessage.from("Hi"),
-                AiMessage.from("<think>\nA greeting.\n</think>\n\nHello!"), UserMessage.from("Bye")), true))
-                .isEqualTo("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n"
-                        + "<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n<think>\n");
+        assertThatThrownBy(() -> new ChatMlFormat(ChatMlFormat.QWEN_DEFAULT_SYSTEM_PROMPT, true, true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 
-        // an export whose manifest says chatml reads the variant from the model folder's template
+    @Test
+    void anExportWhoseManifestSaysChatMlReadsTheVariantFromItsTemplate() throws IOException {
+        JsonNode goldens = ChatFormatGoldenTest.read("thinking-goldens.json").get("qwen3-thinking");
+        String noSwitch = goldens.get("template").asText();
+        List<ChatMessage> toolLoop = ChatFormatGoldenTest.messages(ChatFormatGoldenTest.read("conversations.json")
+                .get("reasoning_in_tool_loop"));
         Path folder = Files.createTempDirectory("titans4j-chatml-think");
         try {
             Files.writeString(folder.resolve("tokenizer_config.json"), new ObjectMapper().createObjectNode()
                     .put("chat_template", noSwitch).toString());
-            assertThat(ChatFormats.forManifest(ChatFormatTest.manifest("chatml", "qwen3", false), folder).thinks())
-                    .isTrue();
+            ChatFormat format = ChatFormats.forManifest(ChatFormatTest.manifest("chatml", "qwen3", false), folder);
+            assertThat(format.thinks()).isTrue();
+            assertThat(format.render(toolLoop, true))
+                    .isEqualTo(goldens.get("renders").get("reasoning_in_tool_loop|gen").asText());
         } finally {
             Files.delete(folder.resolve("tokenizer_config.json"));
             Files.delete(folder);
