@@ -23,8 +23,8 @@ import java.util.List;
  * Once the window overflows it evicts, oldest first, what exceeds the capacity and then goes on, so that the messages
  * after the system message stay the same for the next adds and a prefix KV cache keeps hitting: by default until
  * the part after the system message is within half of the capacity the system message leaves
- * ({@code 2 × (messages − system) ≤ maxMessages − system}, the system message counting 1 message, or its estimated
- * tokens); with an {@code evictionBlock} until at least that many messages left (a block of 1: exactly what exceeds
+ * ({@code 2 × (size − system) ≤ capacity − system}, in messages or estimated tokens, {@code system} being the system
+ * message's size, 0 without one); with an {@code evictionBlock} until at least that many messages left (a block of 1: exactly what exceeds
  * the capacity, as LangChain4j does). Going on never evicts the latest user message (the question being answered,
  * which recall is keyed on) or anything after it; with no user message in the window, never the newest message,
  * nor an AI message whose tool results are the newest.
