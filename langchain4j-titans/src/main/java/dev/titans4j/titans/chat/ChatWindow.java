@@ -4,6 +4,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.TokenCountEstimator;
 
 import java.util.ArrayList;
@@ -21,10 +22,12 @@ import java.util.List;
  * </ul>
  * Once the window overflows it evicts, oldest first, what exceeds the capacity and then goes on, so that the messages
  * after the system message stay the same for the next adds and a prefix KV cache keeps hitting: by default until
- * the window is within half its capacity ({@code 2 × messages ≤ maxMessages}, or {@code 2 × tokens ≤ maxTokens});
- * with an {@code evictionBlock} until at least that many messages left (a block of 1: exactly what exceeds the
- * capacity, as LangChain4j does). Going on never evicts the newest message, nor an AI message whose tool results
- * are the newest.
+ * the part after the system message is within half of the capacity the system message leaves
+ * ({@code 2 × (size − system) ≤ capacity − system}, in messages or estimated tokens, {@code system} being the system
+ * message's size, 0 without one); with an {@code evictionBlock} until at least that many messages left (a block of 1: exactly what exceeds
+ * the capacity, as LangChain4j does). Going on never evicts the latest user message (the question being answered,
+ * which recall is keyed on) or anything after it; with no user message in the window, never the newest message,
+ * nor an AI message whose tool results are the newest.
  * Evicted messages are returned (in order) so the caller can move them to long-term memory.
  */
 final class ChatWindow {
@@ -97,14 +100,15 @@ final class ChatWindow {
 
     private List<Entry> ensureCapacity() {
         List<Entry> evicted = new ArrayList<>();
+        int kept = entries.size() - latestUserMessage(); // the tail that going on past the capacity leaves alone
         while (!entries.isEmpty()) {
             int head = entries.get(0).message() instanceof SystemMessage ? 1 : 0;
             if (head >= entries.size()) {
                 break; // only the system message is left; it is never evicted
             }
             if (!overCapacity() && (evicted.isEmpty() || evictedEnough(evicted)
-                    || leavingWith(head) >= entries.size() - head)) {
-                break; // within capacity, and evicted enough (or only the newest message would be left)
+                    || entries.size() - head - leavingWith(head) < kept)) {
+                break; // within capacity, and evicted enough (or going on would cut into the kept tail)
             }
             Entry gone = entries.remove(head);
             evicted.add(gone);
@@ -117,14 +121,36 @@ final class ChatWindow {
         return evicted;
     }
 
+    /** Index of the latest user message, or of the newest message if there is none. */
+    private int latestUserMessage() {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i).message() instanceof UserMessage) {
+                return i;
+            }
+        }
+        return entries.size() - 1;
+    }
+
     private boolean evictedEnough(List<Entry> evicted) {
         if (evictionBlock != null) {
             return evicted.size() >= evictionBlock;
         }
-        if (maxMessages != null) {
-            return 2L * entries.size() <= maxMessages;
+        // half of what the system message leaves, so a large system message does not make the target unreachable
+        long system = systemSize();
+        long capacity = maxMessages != null ? maxMessages : maxTokens;
+        return 2L * (size() - system) <= capacity - system;
+    }
+
+    /** The window's size in the capacity's unit: messages, or estimated tokens. */
+    private long size() {
+        return maxMessages != null ? entries.size() : estimator.estimateTokenCountInMessages(messages());
+    }
+
+    private long systemSize() {
+        if (entries.isEmpty() || !(entries.get(0).message() instanceof SystemMessage system)) {
+            return 0;
         }
-        return 2L * estimator.estimateTokenCountInMessages(messages()) <= maxTokens;
+        return maxMessages != null ? 1 : estimator.estimateTokenCountInMessages(List.of(system));
     }
 
     /** Messages that leave together when the message at {@code head} is evicted. */
@@ -144,9 +170,6 @@ final class ChatWindow {
     }
 
     private boolean overCapacity() {
-        if (maxMessages != null) {
-            return entries.size() > maxMessages;
-        }
-        return estimator.estimateTokenCountInMessages(messages()) > maxTokens;
+        return size() > (maxMessages != null ? maxMessages : maxTokens);
     }
 }

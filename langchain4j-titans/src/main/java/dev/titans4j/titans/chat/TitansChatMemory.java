@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  *   <li><b>Short-term</b>: the most recent messages verbatim, by {@code maxMessages} or by {@code maxTokens} of a
  *       {@link TokenCountEstimator}, with the rules of {@code MessageWindowChatMemory} (one system message, first,
  *       never evicted; evicting an AI message with tool requests also evicts its tool results); once it overflows
- *       it evicts down to half its capacity, or at least {@code evictionBlock} messages if one is set. It lives in
- *       the state store, or in any LangChain4j {@link ChatMemoryStore} ({@link Builder#windowStore}).</li>
+ *       it evicts down to half the capacity the system message leaves, or at least {@code evictionBlock} messages
+ *       if one is set, but beyond what exceeds the capacity never the question being answered or what follows it.
+ *       It lives in the state store, or in any LangChain4j {@link ChatMemoryStore} ({@link Builder#windowStore}).</li>
  *   <li><b>Long-term</b>: each message that leaves the window is cut into segments (one message = one segment;
  *       longer than {@code maxSegmentWords} words → consecutive pieces), embedded (the segment and each of its
  *       sentences) and archived with its provenance (sequence number, speaker, time), and its key is written into a
@@ -398,13 +399,18 @@ public final class TitansChatMemory implements ChatMemory {
 
         /**
          * Messages the window evicts at least once it overflows; 1 = exactly what exceeds the capacity, as
-         * LangChain4j's window memories do. Default (not set): evict, oldest first, until the window is within half
-         * its capacity ({@code 2 × messages ≤ maxMessages}, or {@code 2 × tokens ≤ maxTokens}; the system message
-         * counts and is never evicted). Evicting several messages at once keeps the prompt's start the same for the
-         * next turns, so a prefix KV cache (titans4j's OnnxChatModel has one, providers' prompt caching too) reuses
-         * it instead of prefilling the whole window again each turn; what leaves goes to long-term memory and is
-         * recalled. Beyond what exceeds the capacity the newest message is never evicted, nor an AI message whose
-         * tool results are the newest; tool results always leave with their AI message.
+         * LangChain4j's window memories do. Default (not set): evict, oldest first, until the messages after the
+         * system message fill at most half of the capacity the system message leaves
+         * ({@code 2 × messages ≤ maxMessages − 1}, or {@code 2 × tokens ≤ maxTokens − system message tokens}, by the
+         * same estimator; without a system message {@code 2 × messages ≤ maxMessages}, {@code 2 × tokens ≤
+         * maxTokens}; so {@code maxMessages(12)} with a system message keeps it and the 5 newest). Evicting several
+         * messages at once keeps the prompt's start the same for the next turns, so a prefix KV cache (titans4j's
+         * OnnxChatModel has one, providers' prompt caching too) reuses it instead of prefilling the whole window
+         * again each turn; what leaves goes to long-term memory and is recalled. Guards: the system message is never
+         * evicted; tool results always leave with their AI message; beyond what exceeds the capacity (default and
+         * blocks above 1 alike) the latest user message, the question being answered, and everything after it stay
+         * (with no user message in the window: the newest message, and an AI message whose tool results are the
+         * newest).
          */
         public Builder evictionBlock(int messages) {
             this.evictionBlock = messages;

@@ -293,14 +293,126 @@ class TitansChatMemoryWindowTest {
         assertThat(m.messages()).containsExactly(answer, u3, a3);
 
         TitansChatMemory pending = memory().maxMessages(5).build();
-        List.of(system, UserMessage.from("u1"), AiMessage.from("a1"), call, r1, r2).forEach(pending::add);
-        // 6 > 5: u1 and a1 leave; the call would take the newest message (its result) with it, so it stays
-        assertThat(pending.messages()).containsExactly(system, call, r1, r2);
+        AiMessage a1 = AiMessage.from("a1");
+        List.of(system, UserMessage.from("u1"), a1, call, r1, r2).forEach(pending::add);
+        // 6 > 5: u1, the latest question, leaves for the capacity; going on would evict what came after it, so a1 stays
+        assertThat(pending.messages()).containsExactly(system, a1, call, r1, r2);
+
+        TitansChatMemory noQuestion = memory().maxMessages(5).build();
+        List.of(system, AiMessage.from("hello"), AiMessage.from("a1"), call, r1, r2).forEach(noQuestion::add);
+        // no user message: a1 leaves too, and the call would take the newest message (its result), so it stays
+        assertThat(noQuestion.messages()).containsExactly(system, call, r1, r2);
 
         TitansChatMemory tiny = memory().maxMessages(2).build();
         AiMessage newest = AiMessage.from("a1");
         List.of(system, UserMessage.from("u1"), newest).forEach(tiny::add);
         assertThat(tiny.messages()).containsExactly(system, newest);
+    }
+
+    private static AiMessage toolCall(String id) {
+        return AiMessage.from(ToolExecutionRequest.builder().id(id).name("look").arguments("{}").build());
+    }
+
+    private static ToolExecutionResultMessage toolResult(String id) {
+        return ToolExecutionResultMessage.from(id, "look", "result " + id);
+    }
+
+    /** Adds each message and checks the whole window after it. */
+    private static void addAndExpect(TitansChatMemory m, List<ChatMessage> adds, List<List<ChatMessage>> windows) {
+        for (int i = 0; i < adds.size(); i++) {
+            m.add(adds.get(i));
+            assertThat(m.messages()).as("after message %d", i).containsExactlyElementsOf(windows.get(i));
+        }
+    }
+
+    @Test
+    void going_on_never_evicts_the_question_a_tool_loop_is_answering() {
+        UserMessage u1 = UserMessage.from("u1");
+        AiMessage a1 = AiMessage.from("a1");
+        UserMessage u2 = UserMessage.from("u2");
+        AiMessage a2 = AiMessage.from("a2");
+        UserMessage q = UserMessage.from("what is the weather");
+        AiMessage c1 = toolCall("1"), c2 = toolCall("2"), c3 = toolCall("3");
+        ToolExecutionResultMessage r1 = toolResult("1"), r2 = toolResult("2"), r3 = toolResult("3");
+        List<ChatMessage> adds = List.of(u1, a1, u2, a2, q, c1, r1, c2, r2, c3, r3);
+        List<List<ChatMessage>> upToTen = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            upToTen.add(adds.subList(0, i + 1));
+        }
+
+        // 11 > 10: u1 leaves for the capacity, then a1, u2, a2 (down to half would take q and the loop too)
+        List<List<ChatMessage>> byDefault = new ArrayList<>(upToTen);
+        byDefault.add(List.of(q, c1, r1, c2, r2, c3, r3));
+        addAndExpect(memory().maxMessages(10).build(), adds, byDefault);
+
+        List<List<ChatMessage>> block4 = new ArrayList<>(upToTen);
+        block4.add(List.of(q, c1, r1, c2, r2, c3, r3));
+        addAndExpect(memory().maxMessages(10).evictionBlock(4).build(), adds, block4);
+
+        List<List<ChatMessage>> block1 = new ArrayList<>(upToTen);
+        block1.add(adds.subList(1, 11));
+        addAndExpect(langChain4jRule().maxMessages(10).build(), adds, block1);
+
+        SystemMessage system = SystemMessage.from("be brief");
+        TitansChatMemory small = memory().maxMessages(6).build();
+        List.of(system, u1, a1, q, c1, r1).forEach(small::add);
+        small.add(c2);
+        // 7 > 6: u1 leaves for the capacity, a1 to go on; q and its loop stay
+        assertThat(small.messages()).containsExactly(system, q, c1, r1, c2);
+    }
+
+    @Test
+    void a_tool_loop_longer_than_half_the_window_keeps_its_question_until_the_capacity_takes_it() {
+        SystemMessage system = SystemMessage.from("be brief");
+        UserMessage u1 = UserMessage.from("u1");
+        AiMessage a1 = AiMessage.from("a1");
+        UserMessage q = UserMessage.from("what is the weather");
+        AiMessage c1 = toolCall("1"), c2 = toolCall("2"), c3 = toolCall("3"), c4 = toolCall("4");
+        ToolExecutionResultMessage r1 = toolResult("1"), r2 = toolResult("2"), r3 = toolResult("3"),
+                r4 = toolResult("4");
+        TitansChatMemory m = memory().maxMessages(8).build();
+        addAndExpect(m, List.of(system, u1, a1, q, c1, r1, c2, r2, c3, r3, c4, r4), List.of(
+                List.of(system),
+                List.of(system, u1),
+                List.of(system, u1, a1),
+                List.of(system, u1, a1, q),
+                List.of(system, u1, a1, q, c1),
+                List.of(system, u1, a1, q, c1, r1),
+                List.of(system, u1, a1, q, c1, r1, c2),
+                List.of(system, u1, a1, q, c1, r1, c2, r2),
+                // 9 > 8: u1 for the capacity, a1 going on; the loop (5 messages after q) is over half of 7
+                List.of(system, q, c1, r1, c2, r2, c3),
+                List.of(system, q, c1, r1, c2, r2, c3, r3),
+                // 9 > 8: only the capacity may take q; with no question left, nothing more goes
+                List.of(system, c1, r1, c2, r2, c3, r3, c4),
+                // 9 > 8: c1 and r1 for the capacity, then down to 3 of 7 (the newest call keeps its result)
+                List.of(system, c4, r4)));
+    }
+
+    @Test
+    void by_default_half_is_of_the_capacity_the_system_message_leaves() {
+        SystemMessage system = SystemMessage.from("answer in one short sentence and never use any markdown at all");
+        assertThat(new WordEstimator().estimateTokenCountInMessage(system)).isEqualTo(12);
+        List<ChatMessage> turns = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            turns.add(i % 2 == 0 ? UserMessage.from("question " + i) : AiMessage.from("answer " + i));
+        }
+        // 20 tokens, 12 for the system message: an overflow keeps 2 turns (2 × 4 <= 20 - 12), not just the newest
+        TitansChatMemory m = memory().maxTokens(20, new WordEstimator()).build();
+        m.add(system);
+        int[] kept = {1, 2, 3, 4, 2, 3, 4, 2, 3, 4, 2};
+        for (int i = 0; i < turns.size(); i++) {
+            m.add(turns.get(i));
+            List<ChatMessage> expected = new ArrayList<>(List.of(system));
+            expected.addAll(turns.subList(i + 1 - kept[i], i + 1));
+            assertThat(m.messages()).as("after turn %d", i).containsExactlyElementsOf(expected);
+        }
+
+        // messages: 2 × (messages after the system message) <= maxMessages - 1; 7 leaves 3 after an overflow
+        TitansChatMemory odd = memory().maxMessages(7).build();
+        odd.add(system);
+        turns.subList(0, 7).forEach(odd::add);
+        assertThat(odd.messages()).containsExactly(system, turns.get(4), turns.get(5), turns.get(6));
     }
 
     @Test
