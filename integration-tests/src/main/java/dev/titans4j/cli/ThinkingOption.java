@@ -16,8 +16,9 @@ final class ThinkingOption {
     enum Switch { ON, OFF }
 
     @Option(names = "--thinking", paramLabel = "on|off", converter = Converter.class,
-            description = "thinking models (Qwen3, SmolLM3, jinja templates with enable_thinking): reason before"
-                    + " answering (on) or answer at once (off); default: the chat template's default")
+            description = "thinking models (Qwen3, SmolLM3, jinja templates with enable_thinking, templates that"
+                    + " open <think>): reason before answering (on) or answer at once (off: templates that open"
+                    + " <think> get it closed empty); default: the chat template's default")
     Switch value;
 
     /** Null when not given. */

@@ -119,10 +119,17 @@ public final class OnnxChatEngine implements AutoCloseable {
     record Prompt(String text, int[] ids) {
     }
 
-    /** The prompt with thinking switched on or off, or (null) as the template's default. */
+    /**
+     * The prompt with thinking switched on or off, or (null) as the template's default. Switched off, a prompt whose
+     * template opens the reasoning regardless (DeepSeek-R1-Distill, QwQ: no switch) gets it closed empty, so the
+     * answer, a constrained one too, starts as an answer rather than inside {@code <think>}.
+     */
     Prompt prompt(List<ChatMessage> messages, List<ToolSpecification> tools, Boolean thinking) {
         String text = thinking == null ? chatFormat.render(messages, tools, true)
                 : chatFormat.render(messages, tools, true, thinking);
+        if (Boolean.FALSE.equals(thinking)) {
+            text = ThinkingSplitter.closeOpenedReasoning(text);
+        }
         int[] encoded = tokenizer.encodeRaw(text);
         Integer bos = model.manifest().tokens().bosTokenId();
         if (!chatFormat.prependBos() || bos == null) {

@@ -53,6 +53,17 @@ final class ThinkingSplitter {
         return prompt.stripTrailing().endsWith(OPEN);
     }
 
+    /**
+     * {@code prompt} with the reasoning it opened closed empty ({@code <think>\n\n</think>\n\n}, what Qwen3's template
+     * writes for {@code enable_thinking=false}); a prompt that opened none is returned as it is.
+     */
+    static String closeOpenedReasoning(String prompt) {
+        if (!opensReasoning(prompt)) {
+            return prompt;
+        }
+        return prompt.substring(0, prompt.lastIndexOf(OPEN)) + OPEN + "\n\n" + CLOSE + "\n\n";
+    }
+
     /** The split of a whole answer. */
     static ThinkingSplitter split(String answer) {
         return split(answer, false);

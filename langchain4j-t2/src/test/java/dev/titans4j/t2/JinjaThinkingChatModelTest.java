@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reasoning through a template no hand-written format covers: the real stories260K model exported with
  * DeepSeek-R1-Distill-Qwen's real chat template ({@code jinja}), whose generation prompt opens {@code <think>}. The
- * answer starts in the reasoning and is split as Qwen3's is; its template has no {@code enable_thinking}, so the
- * switch leaves the prompt as it is. stories260K never closes the reasoning, so its whole answer is thinking.
+ * answer starts in the reasoning and is split as Qwen3's is; its template has no {@code enable_thinking}, so thinking
+ * switched off (or a constrained answer) closes the opened reasoning empty after the template's prompt.
+ * stories260K never closes the reasoning, so its whole answer is thinking.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JinjaThinkingChatModelTest {
@@ -74,16 +75,25 @@ class JinjaThinkingChatModelTest {
     }
 
     @Test
-    void thePromptIsTheTemplatesOwnWithThinkingOnOffOrUnset() {
+    void thePromptIsTheTemplatesOwnWithThinkingOnOrUnsetAndClosesTheReasoningWhenOff() {
         assertThat(engine.chatFormat()).isInstanceOf(JinjaChatFormat.class);
         assertThat(engine.chatFormat().thinks()).isTrue();
         assertThat(engine.prompt(MESSAGES, List.of(), null).text()).isEqualTo(PROMPT);
         assertThat(engine.prompt(MESSAGES, List.of(), true).text()).isEqualTo(PROMPT);
-        assertThat(engine.prompt(MESSAGES, List.of(), false).text()).isEqualTo(PROMPT);
+        String closed = PROMPT + "\n</think>\n\n";
+        assertThat(engine.prompt(MESSAGES, List.of(), false).text()).isEqualTo(closed);
+        int closedTokens = engine.tokenizer().encodeRaw(closed).length;
         OnnxChatModel notThinking = OnnxChatModel.builder().engine(engine).maxOutputTokens(2).enableThinking(false)
                 .build();
         assertThat(notThinking.chat(ChatRequest.builder().messages(MESSAGES).build()).tokenUsage().inputTokenCount())
-                .isEqualTo(engine.promptIds(MESSAGES).length);
+                .isEqualTo(closedTokens).isGreaterThan(engine.promptIds(MESSAGES).length);
+        // a constrained answer switches thinking off: the same closed prompt, and the answer is read as text
+        ChatRequestPlanner planner = new ChatRequestPlanner(engine);
+        ChatRequest json = ChatRequest.builder().messages(MESSAGES).parameters(OnnxChatRequestParameters.builder()
+                .responseFormat(ResponseFormat.JSON).build()).build();
+        assertThat(OnnxChatModel.builder().engine(engine).maxOutputTokens(2).build().chat(json).tokenUsage()
+                .inputTokenCount()).isEqualTo(closedTokens);
+        assertThat(planner.plan(json).answers().startsInThinking()).isFalse();
     }
 
     /** The plan reads the answer as reasoning from its first token, unless a grammar holds it. */

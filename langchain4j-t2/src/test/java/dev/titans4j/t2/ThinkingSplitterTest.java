@@ -105,6 +105,17 @@ class ThinkingSplitterTest {
         assertThat(ThinkingSplitter.opensReasoning("<think>\nplanned</think><|im_start|>assistant\n")).isFalse();
     }
 
+    @Test
+    void closingAnOpenedReasoningWritesWhatQwen3WritesWithThinkingOff() {
+        assertThat(ThinkingSplitter.closeOpenedReasoning("<|im_start|>assistant\n<think>\n"))
+                .isEqualTo("<|im_start|>assistant\n<think>\n\n</think>\n\n");
+        assertThat(ThinkingSplitter.closeOpenedReasoning("<｜Assistant｜><think>"))
+                .isEqualTo("<｜Assistant｜><think>\n\n</think>\n\n");
+        String notOpened = "<think>\nplanned</think><|im_start|>assistant\n";
+        assertThat(ThinkingSplitter.closeOpenedReasoning(notOpened)).isSameAs(notOpened);
+        assertThat(ThinkingSplitter.opensReasoning(ThinkingSplitter.closeOpenedReasoning("a<think>\n"))).isFalse();
+    }
+
     /** The pieces a real tokenizer decodes, one token at a time, with the tags spread over several tokens. */
     @Test
     void realTokenPiecesSplitTheTags() {
