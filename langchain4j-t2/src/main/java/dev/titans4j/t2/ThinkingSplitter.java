@@ -1,5 +1,8 @@
 package dev.titans4j.t2;
 
+import static dev.titans4j.t2.chat.ThinkTags.CLOSE;
+import static dev.titans4j.t2.chat.ThinkTags.OPEN;
+
 import dev.titans4j.t2.chat.Strip;
 import java.util.function.Consumer;
 
@@ -18,9 +21,6 @@ import java.util.function.Consumer;
  * dropped), and its text begins after {@code </think>}. Not thread-safe; one per answer.
  */
 final class ThinkingSplitter {
-
-    static final String OPEN = "<think>";
-    static final String CLOSE = "</think>";
 
     private enum State { START, THINKING, AFTER_THINKING, TEXT }
 

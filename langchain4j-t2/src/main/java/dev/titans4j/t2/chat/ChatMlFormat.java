@@ -44,7 +44,6 @@ public final class ChatMlFormat implements ChatFormat {
 
     /** The generation prompt of ChatML templates that always reason, as the template's source writes it. */
     private static final String THINKING_GENERATION_PROMPT = "'<|im_start|>assistant\\n<think>\\n'";
-    private static final String THINK_CLOSE = "</think>";
 
     private final String defaultSystemPrompt;
     private final boolean opensThinking;
@@ -139,14 +138,14 @@ public final class ChatMlFormat implements ChatFormat {
             } else if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
                 out.append(ChatMl.START).append("assistant");
                 if (ai.text() != null && !ai.text().isEmpty()) {
-                    out.append('\n').append(opensThinking ? afterReasoning(ai.text()) : ai.text());
+                    out.append('\n').append(opensThinking ? ThinkTags.afterReasoning(ai.text()) : ai.text());
                 }
                 for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
                     out.append('\n').append(ToolPrompts.hermesCall(call));
                 }
                 out.append(ChatMl.END).append('\n');
             } else if (message instanceof AiMessage && opensThinking) {
-                ChatMl.turn(out, "assistant", afterReasoning(MessageText.of(message)));
+                ChatMl.turn(out, "assistant", ThinkTags.afterReasoning(MessageText.of(message)));
             } else {
                 ChatMl.turn(out, ChatMl.role(message), MessageText.of(message));
             }
@@ -155,12 +154,6 @@ public final class ChatMlFormat implements ChatFormat {
             out.append(ChatMl.START).append("assistant\n").append(opensThinking ? "<think>\n" : "");
         }
         return out.toString();
-    }
-
-    /** The templates' {@code content.split('</think>')[-1].lstrip('\n')}. */
-    private static String afterReasoning(String text) {
-        int close = text.lastIndexOf(THINK_CLOSE);
-        return Strip.leadingNewlines(close < 0 ? text : text.substring(close + THINK_CLOSE.length()));
     }
 
     @Override

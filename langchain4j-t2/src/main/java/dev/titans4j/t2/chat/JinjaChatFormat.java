@@ -60,7 +60,7 @@ public final class JinjaChatFormat implements ChatFormat {
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         this.variables = variables;
-        this.thinks = template.source().contains("<think>") || template.source().contains("</think>");
+        this.thinks = ThinkTags.mentioned(template.source());
     }
 
     /** This format with extra template variables (transformers' {@code **kwargs}), e.g. {@code date_string}. */

@@ -22,8 +22,6 @@ public final class Qwen3Format extends ThinkingChatMlFormat {
 
     public static final String NAME = "qwen3";
 
-    private static final String THINK_OPEN = "<think>";
-    private static final String THINK_CLOSE = "</think>";
 
     @Override
     public String name() {
@@ -82,13 +80,12 @@ public final class Qwen3Format extends ThinkingChatMlFormat {
         String reasoning = "";
         if (ai.thinking() != null) {
             reasoning = ai.thinking();
-        } else if (content.contains(THINK_CLOSE)) {
+        } else if (content.contains(ThinkTags.CLOSE)) {
             // reasoning left in the text: split it off as the template does
-            String before = content.substring(0, content.indexOf(THINK_CLOSE));
-            content = Strip.leadingNewlines(content.substring(content.lastIndexOf(THINK_CLOSE) + THINK_CLOSE.length()));
-            before = Strip.trailingNewlines(before);
-            reasoning = Strip.leadingNewlines(before.substring(before.lastIndexOf(THINK_OPEN) < 0 ? 0
-                    : before.lastIndexOf(THINK_OPEN) + THINK_OPEN.length()));
+            String before = Strip.trailingNewlines(content.substring(0, content.indexOf(ThinkTags.CLOSE)));
+            content = ThinkTags.afterReasoning(content);
+            int open = before.lastIndexOf(ThinkTags.OPEN);
+            reasoning = Strip.leadingNewlines(open < 0 ? before : before.substring(open + ThinkTags.OPEN.length()));
         }
         out.append(ChatMl.START).append("assistant\n");
         if (afterLastQuery && (last || !reasoning.isEmpty())) {

@@ -22,9 +22,8 @@ import java.util.Objects;
  * @param plainCompanion whether sessions without Transformer² multipliers run the export's plain companion graph
  *                       ({@code model-plain.onnx}; the SVF graph decodes slower even with identity multipliers:
  *                       BENCHMARKS.md, "Decode speed") when the export has one (default true). The SVF graph
- *                       {@code model.onnx} is
- *                       then loaded on the first request that mixes experts, after which both graphs' weights are
- *                       in memory. False: always {@code model.onnx}, one copy of the weights, for applications
+ *                       {@code model.onnx} is then loaded on the first request that mixes experts, after which both
+ *                       graphs' weights are in memory. False: always {@code model.onnx}, one copy of the weights, for applications
  *                       that mix experts on every request.
  * @param verifyChecksums whether loading reads every file the model uses to compare its CRC32C with the manifest's
  *                        (default false: ~0.12 s per GB more on load from the page cache, the disk's read time
