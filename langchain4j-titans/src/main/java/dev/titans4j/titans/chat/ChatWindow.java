@@ -24,8 +24,8 @@ import java.util.List;
  * after the system message stay the same for the next adds and a prefix KV cache keeps hitting: by default until
  * the part after the system message is within half of the capacity the system message leaves
  * ({@code 2 × (size − system) ≤ capacity − system}, in messages or estimated tokens, {@code system} being the system
- * message's size, 0 without one); with an {@code evictionBlock} until at least that many messages left (a block of 1: exactly what exceeds
- * the capacity, as LangChain4j does). Going on never evicts the latest user message (the question being answered,
+ * message's size, 0 without one); with an {@code evictionBlock} until at least that many messages left (a block of
+ * 1: exactly what exceeds the capacity, as LangChain4j does). Going on never evicts the latest user message (the question being answered,
  * which recall is keyed on) or anything after it; with no user message in the window, never the newest message,
  * nor an AI message whose tool results are the newest.
  * Evicted messages are returned (in order) so the caller can move them to long-term memory.
@@ -137,8 +137,11 @@ final class ChatWindow {
         }
         // half of what the system message leaves, so a large system message does not make the target unreachable
         long system = systemSize();
-        long capacity = maxMessages != null ? maxMessages : maxTokens;
-        return 2L * (size() - system) <= capacity - system;
+        return 2L * (size() - system) <= capacity() - system;
+    }
+
+    private long capacity() {
+        return maxMessages != null ? maxMessages : maxTokens;
     }
 
     /** The window's size in the capacity's unit: messages, or estimated tokens. */
@@ -170,6 +173,6 @@ final class ChatWindow {
     }
 
     private boolean overCapacity() {
-        return size() > (maxMessages != null ? maxMessages : maxTokens);
+        return size() > capacity();
     }
 }
