@@ -90,15 +90,16 @@ final class FileLogs {
         if (continues) {
             return new MemoryLog(log.generation(), null, after(log.records(), position));
         }
-        MemoryLog.Snapshot snapshot = null;
-        if (log.base() > 0) {
-            snapshot = readSnapshot(base, log.generation());
-            if (snapshot == null || snapshot.position() != log.base()) {
-                throw new CorruptStateException("log " + logFile(base) + " starts after position " + log.base()
-                        + " but its snapshot " + snapshotFile(base) + " is missing or for another position");
-            }
+        MemoryLog.Snapshot snapshot = readSnapshot(base, log.generation());
+        if (snapshot != null && snapshot.position() >= log.base() && snapshot.position() <= log.last()) {
+            // a snapshot past the log's base: its writer stopped before dropping the records it covers
+            return new MemoryLog(log.generation(), snapshot, after(log.records(), snapshot.position()));
         }
-        return new MemoryLog(log.generation(), snapshot, log.records());
+        if (log.base() > 0) {
+            throw new CorruptStateException("log " + logFile(base) + " starts after position " + log.base()
+                    + " but its snapshot " + snapshotFile(base) + " is missing or for another position");
+        }
+        return new MemoryLog(log.generation(), null, log.records());
     }
 
     void saveSnapshot(String base, long generation, long position, byte[] bytes) throws IOException {
@@ -114,7 +115,7 @@ final class FileLogs {
         FileMemoryStateStore.writeDurably(temp, ByteBuffer.wrap(out.finish()));
         FileMemoryStateStore.moveAtomically(temp, snapshotFile(base));
         forceDirectory.run();
-        // then the log without the records the snapshot covers; a crash before this leaves them, which is harmless
+        // then the log without the records the snapshot covers; a crash before this leaves them: readers skip them
         create(base, generation, position, after(log.records(), position));
     }
 

@@ -235,6 +235,27 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
                 .hasMessage("memory state directory " + notADirectory + " is a file, not a directory");
     }
 
+    @Test
+    void aCrashBetweenASnapshotAndTheLogRewriteLeavesTheLogReadable() throws IOException {
+        long generation = 0;
+        for (int i = 1; i <= 6; i++) {
+            generation = store.append("snap", bytes("record " + i)).generation();
+        }
+        store.saveSnapshot("snap", generation, 2, bytes("state after 2"));
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("snap") + FileLogs.LOG_SUFFIX);
+        byte[] logBefore = Files.readAllBytes(log);
+        store.saveSnapshot("snap", generation, 5, bytes("state after 5"));
+        Files.write(log, logBefore); // the writer died after renaming the new snapshot, before rewriting the log
+
+        MemoryLog read = new FileMemoryStateStore(directory).readLog("snap", 0, 0);
+        assertThat(read.snapshot().position()).isEqualTo(5);
+        assertThat(read.snapshot().bytes()).isEqualTo(bytes("state after 5"));
+        assertThat(read.records()).extracting(MemoryLog.Record::position).containsExactly(6L);
+        assertThat(store.readLog("snap", generation, 3).records()).extracting(MemoryLog.Record::position)
+                .as("a reader that is behind but within the log still continues").containsExactly(4L, 5L, 6L);
+        assertThat(store.append("snap", bytes("record 7")).position()).isEqualTo(7);
+    }
+
     /** The version {@link #saveAndLocate()} created "victim" with. */
     private long victimVersion;
 
