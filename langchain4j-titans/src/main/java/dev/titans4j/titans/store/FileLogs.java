@@ -215,6 +215,12 @@ final class FileLogs {
             int length = in.getInt(at + 8);
             int stored = in.getInt(at + 12);
             if (length < 0 || length > content.length - at - RECORD_HEADER) {
+                if (position != expectedPosition || length < 0
+                        || recordFollows(content, at + RECORD_HEADER, expectedPosition + 1)) {
+                    // not a prefix of one record: a damaged header, and the next append would cut off the rest
+                    throw corrupt(file, "has a damaged record at byte " + at + " (position " + position
+                            + ", expected " + expectedPosition + ", length " + length + ")");
+                }
                 break; // the last record was cut short by a crash: not acknowledged, ignored
             }
             CRC32C c = new CRC32C();
@@ -234,6 +240,23 @@ final class FileLogs {
             at = end;
         }
         return new LogFile(generation, base, records, at);
+    }
+
+    /** Whether a complete, valid record at {@code position} starts anywhere from byte {@code from} on. */
+    private static boolean recordFollows(byte[] content, int from, long position) {
+        ByteBuffer in = ByteBuffer.wrap(content);
+        for (int at = from; content.length - at >= RECORD_HEADER; at++) {
+            int length = in.getInt(at + 8);
+            if (in.getLong(at) == position && length >= 0 && length <= content.length - at - RECORD_HEADER) {
+                CRC32C c = new CRC32C();
+                c.update(content, at, 12);
+                c.update(content, at + RECORD_HEADER, length);
+                if (in.getInt(at + 12) == (int) c.getValue()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private MemoryLog.Snapshot readSnapshot(String base, long generation) throws IOException {

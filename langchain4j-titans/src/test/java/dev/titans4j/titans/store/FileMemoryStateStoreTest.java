@@ -256,6 +256,38 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(store.append("snap", bytes("record 7")).position()).isEqualTo(7);
     }
 
+    @Test
+    void aDamagedRecordLengthFollowedByRecordsIsCorruptionNotATornTail() throws IOException {
+        for (int i = 1; i <= 3; i++) {
+            store.append("log", bytes("record " + i));
+        }
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("log") + FileLogs.LOG_SUFFIX);
+        byte[] content = Files.readAllBytes(log);
+        int firstRecord = content.length - 3 * (16 + bytes("record 1").length);
+        content[firstRecord + 8] ^= 0x10; // the length of record 1 now reaches past the end of the file
+        Files.write(log, content);
+
+        assertThatThrownBy(() -> store.readLog("log", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("damaged record at byte " + firstRecord);
+        assertThatThrownBy(() -> store.append("log", bytes("record 4"))).isInstanceOf(CorruptStateException.class);
+        assertThat(Files.readAllBytes(log)).as("the acknowledged records are not cut off").isEqualTo(content);
+    }
+
+    @Test
+    void anAppendCutShortByACrashIsIgnoredAndCutOffByTheNextAppend() throws IOException {
+        store.append("torn", bytes("record 1"));
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("torn") + FileLogs.LOG_SUFFIX);
+        byte[] complete = Files.readAllBytes(log);
+        store.append("torn", bytes("record 2 is longer"));
+        byte[] two = Files.readAllBytes(log);
+        for (int cut = complete.length + 1; cut < two.length; cut += 5) {
+            Files.write(log, Arrays.copyOf(two, cut));
+            assertThat(store.readLog("torn", 0, 0).records()).as("cut at %d", cut).hasSize(1);
+        }
+        assertThat(store.append("torn", bytes("record 2 again")).position()).isEqualTo(2);
+        assertThat(store.readLog("torn", 0, 0).records()).hasSize(2);
+    }
+
     /** The version {@link #saveAndLocate()} created "victim" with. */
     private long victimVersion;
 
