@@ -288,6 +288,49 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(store.readLog("torn", 0, 0).records()).hasSize(2);
     }
 
+    @Test
+    void aLogCopiedUnderAnotherIdIsDetected() throws IOException {
+        store.append("bob", bytes("bob's record"));
+        store.append("eve", bytes("eve's record"));
+        Path dir = directory.toRealPath();
+        Path eveLog = dir.resolve(StateFileNames.baseName("eve") + FileLogs.LOG_SUFFIX);
+        Files.copy(dir.resolve(StateFileNames.baseName("bob") + FileLogs.LOG_SUFFIX), eveLog,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> store.readLog("eve", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(eveLog.toString()).hasMessageContaining("belongs to memory id 'bob', not 'eve'");
+        assertThatThrownBy(() -> store.append("eve", bytes("next"))).isInstanceOf(CorruptStateException.class);
+    }
+
+    @Test
+    void aLogOfFormatVersion1IsStillReadAndGetsItsIdOnTheNextAppend() throws IOException {
+        String id = "v".repeat(120); // a hashed file name: only the header can say whose log it is
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName(id) + FileLogs.LOG_SUFFIX);
+        ByteBuffer header = ByteBuffer.allocate(Envelope.headerLength("titans4j.log") + 8 + 8 + 4);
+        header.put(Envelope.header("titans4j.log", 1)).putLong(77).putLong(0);
+        CRC32C headerCrc = new CRC32C();
+        headerCrc.update(header.array(), 0, header.position());
+        header.putInt((int) headerCrc.getValue());
+        byte[] payload = bytes("written by version 1");
+        ByteBuffer record = ByteBuffer.allocate(16 + payload.length);
+        record.putLong(1).putInt(payload.length);
+        CRC32C recordCrc = new CRC32C();
+        recordCrc.update(record.array(), 0, 12);
+        recordCrc.update(payload);
+        record.putInt((int) recordCrc.getValue()).put(payload);
+        Files.write(log, concat(header.array(), record.array()));
+
+        MemoryLog read = store.readLog(id, 0, 0);
+        assertThat(read.generation()).isEqualTo(77);
+        assertThat(read.records()).extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
+                .containsExactly("written by version 1");
+        assertThat(store.ids()).as("no id in a version 1 header").isEmpty();
+
+        assertThat(store.append(id, bytes("next"))).isEqualTo(new LogPosition(77, 2));
+        assertThat(store.ids()).containsExactly(id);
+        assertThat(store.readLog(id, 77, 0).records()).hasSize(2);
+    }
+
     /** The version {@link #saveAndLocate()} created "victim" with. */
     private long victimVersion;
 
@@ -299,6 +342,12 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
     private void assertCorrupt(Path file, String problem) {
         assertThatThrownBy(() -> store.load("victim")).isInstanceOf(CorruptStateException.class)
                 .hasMessageStartingWith("memory state file " + file + " " + problem);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private Path onlyStateFile() throws IOException {
