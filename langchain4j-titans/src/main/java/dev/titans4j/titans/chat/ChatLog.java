@@ -63,6 +63,7 @@ final class ChatLog {
 
     /** Appends a change, applies it (and whatever others appended before it) and returns the new state. */
     ChatState append(ChatRecord record) {
+        local(); // before an instance's first record: a state saved whole by an older version is imported first
         LogPosition at = store.append(id, codec.encode(record));
         try {
             if (state != null && at.generation() == state.generation && at.position() == state.position + 1) {

@@ -130,34 +130,23 @@ public final class FileMemoryStateStore implements MemoryStateStore {
     }
 
     /**
-     * The ids of all state files in the directory. Files that this store did not write (other names) are ignored.
+     * The ids of all state and log files in the directory (a long id's log of format version 1, before the id was
+     * in its header, only once it has been appended to again). Files that this store did not write (other names)
+     * are ignored.
      *
      * @throws CorruptStateException when the header of a long id's file (whose name is a hash) cannot be read
      */
     @Override
     public Set<String> ids() {
         Set<String> ids = new HashSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + StateFileNames.STATE_SUFFIX)) {
-            for (Path file : files) {
-                idOf(file).ifPresent(ids::add);
-            }
-        } catch (IOException e) {
-            throw new MemoryStateStoreException("cannot list memory state directory " + directory + ": " + e, e);
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + FileLogs.LOG_SUFFIX)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                String base = name.substring(0, name.length() - FileLogs.LOG_SUFFIX.length());
-                if (StateFileNames.looksLikeBaseName(base)) {
-                    try {
-                        StateFileNames.reversibleId(base).ifPresent(ids::add);
-                    } catch (IllegalArgumentException foreign) {
-                        // not a name this store wrote
-                    }
+        for (String suffix : new String[] {StateFileNames.STATE_SUFFIX, FileLogs.LOG_SUFFIX}) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + suffix)) {
+                for (Path file : files) {
+                    idOf(file, suffix).ifPresent(ids::add);
                 }
+            } catch (IOException e) {
+                throw new MemoryStateStoreException("cannot list memory state directory " + directory + ": " + e, e);
             }
-        } catch (IOException e) {
-            throw new MemoryStateStoreException("cannot list memory state directory " + directory + ": " + e, e);
         }
         return Set.copyOf(ids);
     }
@@ -168,7 +157,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         java.util.Objects.requireNonNull(record, "record");
         String base = StateFileNames.baseName(memoryId);
         try {
-            return locks.withLock(base, () -> logs.append(base, record));
+            return locks.withLock(base, () -> logs.append(memoryId, record));
         } catch (IOException e) {
             throw failure("cannot append to the log of", memoryId, logs.logFile(base), e);
         }
@@ -179,7 +168,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         MemoryIds.requireValid(memoryId);
         String base = StateFileNames.baseName(memoryId);
         try {
-            return locks.withLock(base, () -> logs.readLog(base, generation, position));
+            return locks.withLock(base, () -> logs.readLog(memoryId, generation, position));
         } catch (IOException e) {
             throw failure("cannot read the log of", memoryId, logs.logFile(base), e);
         }
@@ -192,7 +181,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         String base = StateFileNames.baseName(memoryId);
         try {
             locks.withLock(base, () -> {
-                logs.saveSnapshot(base, generation, position, snapshot);
+                logs.saveSnapshot(memoryId, generation, position, snapshot);
                 return null;
             });
         } catch (IOException e) {
@@ -216,9 +205,10 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         return "FileMemoryStateStore[" + directory + "]";
     }
 
-    private Optional<String> idOf(Path file) throws IOException {
+    /** The id of a state or log file, read from its header when its name is a hash; empty for foreign names. */
+    private Optional<String> idOf(Path file, String suffix) throws IOException {
         String name = file.getFileName().toString();
-        String base = name.substring(0, name.length() - StateFileNames.STATE_SUFFIX.length());
+        String base = name.substring(0, name.length() - suffix.length());
         if (!StateFileNames.looksLikeBaseName(base)) {
             return Optional.empty();
         }
@@ -232,8 +222,9 @@ public final class FileMemoryStateStore implements MemoryStateStore {
             return reversible;
         }
         try {
-            String id = StateFileFormat.readHeader(file).memoryId();
-            return StateFileNames.baseName(id).equals(base) ? Optional.of(id) : Optional.empty();
+            Optional<String> id = suffix.equals(FileLogs.LOG_SUFFIX) ? logs.owner(base)
+                    : Optional.of(StateFileFormat.readHeader(file).memoryId());
+            return id.filter(i -> StateFileNames.baseName(i).equals(base));
         } catch (NoSuchFileException deletedMeanwhile) {
             return Optional.empty();
         }

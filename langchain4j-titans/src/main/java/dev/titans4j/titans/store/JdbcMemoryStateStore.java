@@ -154,7 +154,7 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
                 }
             }
             return existed;
-        });
+        }, true); // one transaction: an append in between would recreate the head and lose its record to the delete
     }
 
     @Override

@@ -1,10 +1,9 @@
 package dev.titans4j.titans.store;
 
-import dev.titans4j.titans.format.CorruptStateException;
-
 import dev.titans4j.titans.format.Envelope;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -104,16 +103,14 @@ final class LogContent {
         }
     }
 
+    /**
+     * Whether {@code bytes} name this codec, whatever their version and checksum: a damaged or newer log must reach
+     * {@link #fromBytes} and fail there, never pass for "no log" and be replaced by a new one.
+     */
     static boolean isLog(byte[] bytes) {
-        if (!Envelope.isEnvelope(bytes)) {
-            return false;
-        }
-        try {
-            Envelope.open(bytes, CODEC, VERSION, VERSION, "log");
-            return true;
-        } catch (CorruptStateException other) {
-            return false;
-        }
+        byte[] header = Envelope.header(CODEC, VERSION);
+        int named = header.length - Integer.BYTES; // magic and codec name, not the version
+        return bytes != null && bytes.length >= named && Arrays.equals(bytes, 0, named, header, 0, named);
     }
 
     static LogContent fromBytes(byte[] bytes, String what) {

@@ -390,6 +390,21 @@ class TitansChatMemoryLongTermTest {
     }
 
     @Test
+    void a_state_saved_whole_by_version_4_is_imported_when_the_first_call_is_an_add() throws Exception {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        try (var in = getClass().getResourceAsStream("/chat-state-v4.bin")) {
+            store.save("old", in.readAllBytes(), 0);
+        }
+        TitansChatMemory m = memory().id("old").maxMessages(2).store(store).recallInMessages(false).build();
+
+        m.add(UserMessage.from("next"));
+
+        assertThat(m.rank("secret code of the scarlet door")).extracting(RecalledSegment::text)
+                .contains("The secret code of the scarlet door is 2599.");
+        assertThat(store.readLog("old", 0, 0).records()).hasSize(2); // the import, then the add
+    }
+
+    @Test
     void content_retriever_recalls_for_the_query_memory_id_with_seq_metadata() {
         TitansChatMemoryProvider provider = TitansChatMemoryProvider.of(id -> memory().id(id).maxMessages(1)
                 .recallInMessages(false));

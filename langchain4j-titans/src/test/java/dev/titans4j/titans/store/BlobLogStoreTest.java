@@ -1,7 +1,14 @@
 package dev.titans4j.titans.store;
 
+import dev.titans4j.titans.format.CorruptStateException;
+import dev.titans4j.titans.format.Envelope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * A store that implements only the whole-state operations, as a third-party store written against the earlier SPI
@@ -38,6 +45,33 @@ class BlobLogStoreTest extends MemoryStateStoreContractTest {
         public Set<String> ids() {
             return delegate.ids();
         }
+    }
+
+    @Test
+    void aDamagedLogBlobIsReportedAndNeverReplacedByANewLog() {
+        store.append("blob", bytes("acknowledged"));
+        StoredState saved = store.load("blob").orElseThrow();
+        byte[] damaged = saved.bytes().clone();
+        damaged[damaged.length - 12] ^= 0x01; // a byte of the record
+        long version = store.save("blob", damaged, saved.version());
+
+        assertThatThrownBy(() -> store.readLog("blob", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("CRC32C mismatch");
+        assertThatThrownBy(() -> store.append("blob", bytes("next"))).isInstanceOf(CorruptStateException.class);
+        assertThatThrownBy(() -> store.saveSnapshot("blob", 1, 1, bytes("snapshot")))
+                .isInstanceOf(CorruptStateException.class);
+        assertThat(store.load("blob").orElseThrow()).isEqualTo(new StoredState(damaged, version));
+    }
+
+    @Test
+    void aLogBlobOfANewerFormatIsReportedAndNeverReplaced() {
+        byte[] newer = Envelope.wrap("titans4j.log-blob", 2, randomBytes(3, 40));
+        long version = store.save("newer", newer, 0);
+
+        assertThatThrownBy(() -> store.readLog("newer", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("too new");
+        assertThatThrownBy(() -> store.append("newer", bytes("next"))).isInstanceOf(CorruptStateException.class);
+        assertThat(store.load("newer").orElseThrow()).isEqualTo(new StoredState(newer, version));
     }
 
     @Override

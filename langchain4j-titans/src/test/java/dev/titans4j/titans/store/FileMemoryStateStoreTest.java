@@ -235,6 +235,102 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
                 .hasMessage("memory state directory " + notADirectory + " is a file, not a directory");
     }
 
+    @Test
+    void aCrashBetweenASnapshotAndTheLogRewriteLeavesTheLogReadable() throws IOException {
+        long generation = 0;
+        for (int i = 1; i <= 6; i++) {
+            generation = store.append("snap", bytes("record " + i)).generation();
+        }
+        store.saveSnapshot("snap", generation, 2, bytes("state after 2"));
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("snap") + FileLogs.LOG_SUFFIX);
+        byte[] logBefore = Files.readAllBytes(log);
+        store.saveSnapshot("snap", generation, 5, bytes("state after 5"));
+        Files.write(log, logBefore); // the writer died after renaming the new snapshot, before rewriting the log
+
+        MemoryLog read = new FileMemoryStateStore(directory).readLog("snap", 0, 0);
+        assertThat(read.snapshot().position()).isEqualTo(5);
+        assertThat(read.snapshot().bytes()).isEqualTo(bytes("state after 5"));
+        assertThat(read.records()).extracting(MemoryLog.Record::position).containsExactly(6L);
+        assertThat(store.readLog("snap", generation, 3).records()).extracting(MemoryLog.Record::position)
+                .as("a reader that is behind but within the log still continues").containsExactly(4L, 5L, 6L);
+        assertThat(store.append("snap", bytes("record 7")).position()).isEqualTo(7);
+    }
+
+    @Test
+    void aDamagedRecordLengthFollowedByRecordsIsCorruptionNotATornTail() throws IOException {
+        for (int i = 1; i <= 3; i++) {
+            store.append("log", bytes("record " + i));
+        }
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("log") + FileLogs.LOG_SUFFIX);
+        byte[] content = Files.readAllBytes(log);
+        int firstRecord = content.length - 3 * (16 + bytes("record 1").length);
+        content[firstRecord + 8] ^= 0x10; // the length of record 1 now reaches past the end of the file
+        Files.write(log, content);
+
+        assertThatThrownBy(() -> store.readLog("log", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("damaged record at byte " + firstRecord);
+        assertThatThrownBy(() -> store.append("log", bytes("record 4"))).isInstanceOf(CorruptStateException.class);
+        assertThat(Files.readAllBytes(log)).as("the acknowledged records are not cut off").isEqualTo(content);
+    }
+
+    @Test
+    void anAppendCutShortByACrashIsIgnoredAndCutOffByTheNextAppend() throws IOException {
+        store.append("torn", bytes("record 1"));
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("torn") + FileLogs.LOG_SUFFIX);
+        byte[] complete = Files.readAllBytes(log);
+        store.append("torn", bytes("record 2 is longer"));
+        byte[] two = Files.readAllBytes(log);
+        for (int cut = complete.length + 1; cut < two.length; cut += 5) {
+            Files.write(log, Arrays.copyOf(two, cut));
+            assertThat(store.readLog("torn", 0, 0).records()).as("cut at %d", cut).hasSize(1);
+        }
+        assertThat(store.append("torn", bytes("record 2 again")).position()).isEqualTo(2);
+        assertThat(store.readLog("torn", 0, 0).records()).hasSize(2);
+    }
+
+    @Test
+    void aLogCopiedUnderAnotherIdIsDetected() throws IOException {
+        store.append("bob", bytes("bob's record"));
+        store.append("eve", bytes("eve's record"));
+        Path dir = directory.toRealPath();
+        Path eveLog = dir.resolve(StateFileNames.baseName("eve") + FileLogs.LOG_SUFFIX);
+        Files.copy(dir.resolve(StateFileNames.baseName("bob") + FileLogs.LOG_SUFFIX), eveLog,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> store.readLog("eve", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(eveLog.toString()).hasMessageContaining("belongs to memory id 'bob', not 'eve'");
+        assertThatThrownBy(() -> store.append("eve", bytes("next"))).isInstanceOf(CorruptStateException.class);
+    }
+
+    @Test
+    void aLogOfFormatVersion1IsStillReadAndGetsItsIdOnTheNextAppend() throws IOException {
+        String id = "v".repeat(120); // a hashed file name: only the header can say whose log it is
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName(id) + FileLogs.LOG_SUFFIX);
+        ByteBuffer header = ByteBuffer.allocate(Envelope.headerLength("titans4j.log") + 8 + 8 + 4);
+        header.put(Envelope.header("titans4j.log", 1)).putLong(77).putLong(0);
+        CRC32C headerCrc = new CRC32C();
+        headerCrc.update(header.array(), 0, header.position());
+        header.putInt((int) headerCrc.getValue());
+        byte[] payload = bytes("written by version 1");
+        ByteBuffer record = ByteBuffer.allocate(16 + payload.length);
+        record.putLong(1).putInt(payload.length);
+        CRC32C recordCrc = new CRC32C();
+        recordCrc.update(record.array(), 0, 12);
+        recordCrc.update(payload);
+        record.putInt((int) recordCrc.getValue()).put(payload);
+        Files.write(log, concat(header.array(), record.array()));
+
+        MemoryLog read = store.readLog(id, 0, 0);
+        assertThat(read.generation()).isEqualTo(77);
+        assertThat(read.records()).extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
+                .containsExactly("written by version 1");
+        assertThat(store.ids()).as("no id in a version 1 header").isEmpty();
+
+        assertThat(store.append(id, bytes("next"))).isEqualTo(new LogPosition(77, 2));
+        assertThat(store.ids()).containsExactly(id);
+        assertThat(store.readLog(id, 77, 0).records()).hasSize(2);
+    }
+
     /** The version {@link #saveAndLocate()} created "victim" with. */
     private long victimVersion;
 
@@ -246,6 +342,12 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
     private void assertCorrupt(Path file, String problem) {
         assertThatThrownBy(() -> store.load("victim")).isInstanceOf(CorruptStateException.class)
                 .hasMessageStartingWith("memory state file " + file + " " + problem);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private Path onlyStateFile() throws IOException {

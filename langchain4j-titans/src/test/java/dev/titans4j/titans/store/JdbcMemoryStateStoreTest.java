@@ -5,15 +5,20 @@ import dev.titans4j.titans.format.CorruptStateException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +157,68 @@ class JdbcMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThatThrownBy(() -> noTable.load("a")).isInstanceOf(MemoryStateStoreException.class)
                 .hasMessageContaining("cannot load memory state 'a' in table " + absent)
                 .hasMessageContaining("does not exist");
+    }
+
+    /**
+     * A delete that removed the log head but not yet the records must not let an append in between create a new log
+     * whose records it then deletes (a head without its records: every later reader finds a gap).
+     */
+    @Test
+    void anAppendRacingADeleteNeverLosesItsRecordToTheDelete() throws Exception {
+        long generation = store.append("raced", bytes("old 1")).generation();
+        store.append("raced", bytes("old 2"));
+        store.saveSnapshot("raced", generation, 2, bytes("state after 2"));
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        MemoryStateStore deleter = JdbcMemoryStateStore.builder().createTable(false).tableName(table)
+                .dataSource(pausingBefore("DELETE FROM " + table + "_log WHERE", reached, go)).build();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Boolean> delete = pool.submit(() -> deleter.delete("raced"));
+            assertThat(reached.await(10, TimeUnit.SECONDS)).as("the delete reached its log records").isTrue();
+            Future<LogPosition> append = pool.submit(() -> store.append("raced", bytes("new 1")));
+            try {
+                append.get(500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException waitsForTheDelete) {
+                // as it should: the delete is one transaction
+            }
+            go.countDown();
+            assertThat(delete.get(10, TimeUnit.SECONDS)).isTrue();
+            LogPosition appended = append.get(10, TimeUnit.SECONDS);
+
+            MemoryLog log = store.readLog("raced", 0, 0);
+            assertThat(log.generation()).isEqualTo(appended.generation()).isNotEqualTo(generation);
+            assertThat(log.snapshot()).isNull();
+            assertThat(log.records()).extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
+                    .containsExactly("new 1");
+        } finally {
+            go.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** The class pool, with every statement starting with {@code sqlPrefix} held until {@code go} opens. */
+    private static DataSource pausingBefore(String sqlPrefix, CountDownLatch reached, CountDownLatch go) {
+        DataSource pooled = classPool.dataSource();
+        return (DataSource) Proxy.newProxyInstance(JdbcMemoryStateStoreTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                        return method.invoke(pooled, args);
+                    }
+                    Connection connection = pooled.getConnection();
+                    return Proxy.newProxyInstance(JdbcMemoryStateStoreTest.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && ((String) a[0]).startsWith(sqlPrefix)) {
+                                    reached.countDown();
+                                    go.await();
+                                }
+                                try {
+                                    return m.invoke(connection, a);
+                                } catch (InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
     }
 
     /** Pools often hand out connections with auto-commit off; the store must commit its own work. */

@@ -220,6 +220,17 @@ abstract class MemoryStateStoreContractTest {
         assertThat(store.ids()).isEmpty();
     }
 
+    @ParameterizedTest
+    @MethodSource("unusualIds")
+    void unusualIdsWithOnlyALogAreListed(String id) {
+        store.append(id, bytes("record of " + id));
+
+        assertThat(store.ids()).containsExactly(id);
+        assertThat(store.readLog(id, 0, 0).records()).hasSize(1);
+        assertThat(store.delete(id)).isTrue();
+        assertThat(store.ids()).isEmpty();
+    }
+
     @Test
     void unusualIdsAreAllDistinct() {
         List<String> ids = unusualIds();
