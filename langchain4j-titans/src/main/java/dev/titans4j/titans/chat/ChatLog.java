@@ -4,6 +4,7 @@ import dev.titans4j.titans.format.CorruptStateException;
 import dev.titans4j.titans.store.LogPosition;
 import dev.titans4j.titans.store.MemoryLog;
 import dev.titans4j.titans.store.MemoryStateStore;
+import dev.titans4j.titans.store.MemoryStateStoreException;
 import dev.titans4j.titans.store.StoredState;
 
 import java.util.Optional;
@@ -37,6 +38,8 @@ final class ChatLog {
     private final String id;
     private final Codec codec;
     private final int snapshotEvery;
+    /** A periodic snapshot failed; the next append saves one. */
+    private boolean snapshotOwed;
     private ChatState state;
     private boolean legacyChecked;
 
@@ -80,8 +83,15 @@ final class ChatLog {
             state = null; // never keep a half-applied change; the next call replays from the store
             throw e;
         }
-        if (at.position() % snapshotEvery == 0) {
-            snapshot();
+        if (at.position() % snapshotEvery == 0 || snapshotOwed) {
+            try {
+                snapshot();
+                snapshotOwed = false;
+            } catch (MemoryStateStoreException e) {
+                // the record is stored: failing the add would make a caller retry it and store it twice. The next
+                // append tries the snapshot again, and a store that cannot write fails that append itself
+                snapshotOwed = true;
+            }
         }
         return state;
     }
