@@ -160,6 +160,25 @@ class OnnxStreamingChatModelTest {
     }
 
     @Test
+    void cancelling_during_the_last_token_gives_no_complete_response() throws Exception {
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        Recorder recorder = new Recorder() {
+            @Override
+            void onPiece(String piece, PartialResponseContext context) {
+                context.streamingHandle().cancel();
+            }
+        };
+        // the one token allowed ends generation by length right after its piece, before any cancellation check
+        model().executor(worker).maxOutputTokens(1).build().chat(PROMPT, recorder);
+        worker.shutdown();
+
+        assertThat(worker.awaitTermination(30, SECONDS)).isTrue();
+        assertThat(recorder.pieces).hasSize(1);
+        assertThat(recorder.completions).hasValue(0);
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
     void exceptions_from_on_partial_response_go_to_on_error_and_generation_continues() throws Exception {
         RuntimeException userBug = new RuntimeException("bug in user code");
         AtomicInteger partials = new AtomicInteger();
