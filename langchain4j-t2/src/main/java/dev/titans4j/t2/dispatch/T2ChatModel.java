@@ -78,38 +78,40 @@ public final class T2ChatModel implements ChatModel, StreamingChatModel {
             throw new IllegalStateException("Set streamingChatModel on the builder to stream");
         }
         executor.execute(() -> {
-            Dispatch dispatch;
-            ChatRequest second;
             try {
-                dispatch = dispatcher.dispatch(request);
-                second = withMix(request, adapter.multipliers(dispatch.mix()));
+                Dispatch dispatch = dispatcher.dispatch(request);
+                ChatRequest second = withMix(request, adapter.multipliers(dispatch.mix()));
+                // throws for a request the streaming model rejects: only onError can tell the caller here
+                secondPass(second, handler, dispatch);
             } catch (RuntimeException e) {
                 handler.onError(e);
-                return;
             }
-            long start = System.nanoTime();
-            streamingChatModel.chat(second, new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(String partialResponse) {
-                    handler.onPartialResponse(partialResponse);
-                }
+        });
+    }
 
-                @Override
-                public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
-                    handler.onPartialResponse(partialResponse, context);
-                }
+    private void secondPass(ChatRequest second, StreamingChatResponseHandler handler, Dispatch dispatch) {
+        long start = System.nanoTime();
+        streamingChatModel.chat(second, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+                handler.onPartialResponse(partialResponse);
+            }
 
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    long millis = (System.nanoTime() - start) / 1_000_000;
-                    handler.onCompleteResponse(withMetadata(response, dispatch, millis));
-                }
+            @Override
+            public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
+                handler.onPartialResponse(partialResponse, context);
+            }
 
-                @Override
-                public void onError(Throwable error) {
-                    handler.onError(error);
-                }
-            });
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                handler.onCompleteResponse(withMetadata(response, dispatch, millis));
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                handler.onError(error);
+            }
         });
     }
 

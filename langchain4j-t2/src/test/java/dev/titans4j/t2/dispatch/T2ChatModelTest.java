@@ -1,9 +1,11 @@
 package dev.titans4j.t2.dispatch;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.titans4j.t2.OnnxChatEngine;
@@ -190,5 +192,31 @@ class T2ChatModelTest {
         assertThat(response.aiMessage().text()).isEqualTo(pieces.toString())
                 .isEqualTo(direct(adapter.multipliers(mix)));
         assertThat(((T2ResponseMetadata) response.metadata()).expertWeights()).containsEntry("wild", 1.0);
+    }
+
+    private T2ChatModel streamingT2(OnnxStreamingChatModel streaming) {
+        return T2ChatModel.builder().chatModel(onnx).streamingChatModel(streaming).adapter(adapter)
+                .dispatcher(r -> Dispatch.free(ExpertMix.base(), "base")).build();
+    }
+
+    @Test
+    void streaming_reports_a_request_the_streaming_model_rejects_to_on_error() throws Exception {
+        T2ChatModel model = streamingT2(OnnxStreamingChatModel.builder().engine(engine).build());
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        model.chat(ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                .parameters(ChatRequestParameters.builder().temperature(-1.0).build()).build(),
+                new StreamingChatResponseHandler() {
+                    @Override
+                    public void onCompleteResponse(ChatResponse response) {
+                        error.completeExceptionally(new AssertionError("completed: " + response));
+                    }
+
+                    @Override
+                    public void onError(Throwable e) {
+                        error.complete(e);
+                    }
+                });
+        assertThat(error.get(30, SECONDS)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("temperature");
     }
 }
