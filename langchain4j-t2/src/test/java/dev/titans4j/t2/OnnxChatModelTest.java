@@ -149,6 +149,14 @@ class OnnxChatModelTest {
     }
 
     @Test
+    void a_closed_model_says_so() {
+        OnnxChatModel own = OnnxChatModel.builder().modelPath(TestModels.stories260K()).threads(1).build();
+        own.close();
+        assertThatThrownBy(() -> own.chat(PROMPT)).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("The model 'stories260K' is closed");
+    }
+
+    @Test
     void model_defaults_are_greedy_without_do_sample_in_generation_config() {
         assertThat(engine.modelDefaults().temperature()).isZero();
         String text = model().maxOutputTokens(20).build().chat(PROMPT);

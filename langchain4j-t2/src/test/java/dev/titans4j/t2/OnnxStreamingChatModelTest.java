@@ -310,6 +310,18 @@ class OnnxStreamingChatModelTest {
     }
 
     @Test
+    void a_closed_model_throws_on_the_callers_thread_without_callbacks() {
+        Recorder recorder = new Recorder();
+        OnnxStreamingChatModel own = OnnxStreamingChatModel.builder().modelPath(TestModels.stories260K()).threads(1)
+                .build();
+        own.close();
+        assertThatThrownBy(() -> own.chat(PROMPT, recorder)).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("The model 'stories260K' is closed");
+        assertThat(recorder.pieces).isEmpty();
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
     void invalid_svf_multipliers_throw_on_the_callers_thread_without_callbacks() {
         var matrix = engine.model().manifest().svf().matrices().get(0);
         Map<String, Map<String, float[]>> invalid = Map.of(
