@@ -88,6 +88,7 @@ final class ChatRequestPlanner {
 
     /** Checks features and parameters; cheap, so streaming calls it on the caller's thread. */
     void validate(ChatRequest request) {
+        engine.requireOpen();
         requireToolsIfRequired(request.parameters());
         validate(request.parameters(), engine.modelName());
         validateSvf(request.parameters());

@@ -40,6 +40,7 @@ public final class OnnxChatEngine implements AutoCloseable {
     private final Path tokenizerJson;
     private final ConstraintCache constraints = new ConstraintCache(64);
     private volatile TokenVocabulary tokenVocabulary;
+    private volatile boolean closed;
 
     private OnnxChatEngine(OnnxModel model, ModelTokenizer tokenizer, ChatFormat chatFormat, String modelName,
                            OnnxChatRequestParameters modelDefaults, Path tokenizerJson) {
@@ -218,8 +219,16 @@ public final class OnnxChatEngine implements AutoCloseable {
         return modelName;
     }
 
+    /** Fails with a message naming the model once it is closed (instead of one about its tokenizer or graph). */
+    void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("The model '" + modelName + "' is closed");
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
         // The model first: it waits for running graph calls, and in-flight generations then fail with
         // "model is closed" rather than with an error from a tokenizer closed underneath them.
         try {

@@ -4,9 +4,11 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.titans4j.t2.engine.GenerationResult;
+import dev.titans4j.t2.engine.StopReason;
 import dev.titans4j.t2.tools.ParsedAnswer;
 import dev.titans4j.t2.tools.ToolCallException;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * A LangChain4j {@link ChatModel} running an exported model locally with ONNX Runtime.
@@ -26,7 +28,9 @@ import java.util.List;
  * {@link dev.titans4j.t2.tools.ToolCallException}. Images are not supported. Several models can share one loaded
  * {@link OnnxChatEngine} ({@code engine(...)}). Models that reason first (Qwen3, SmolLM3, {@code jinja} templates
  * with {@code <think>}) have their {@code <think>...</think>} split off the answer: it is the message's
- * {@code thinking()} with {@code returnThinking(true)}, and dropped otherwise.
+ * {@code thinking()} with {@code returnThinking(true)}, and dropped otherwise. Interrupting the calling thread stops
+ * generation before the next token (or prompt chunk) and throws a {@link CancellationException}, the interrupt
+ * status left set.
  */
 public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
 
@@ -40,6 +44,11 @@ public class OnnxChatModel extends OnnxBaseChatModel implements ChatModel {
         GenerationResult result = engine.generator().generate(plan.generation(), plan.selector(),
                 plan.svfMultipliers(), piece -> { },
                 () -> Thread.currentThread().isInterrupted());
+        if (result.stopReason() == StopReason.CANCELLED) {
+            // a cut answer returned as a success would reach chat memory and listeners' onResponse
+            throw new CancellationException("The chat was interrupted after " + result.outputTokens()
+                    + " output tokens; the thread's interrupt status stays set");
+        }
         ChatRequestPlanner.Answers answers = plan.answers();
         ThinkingSplitter split = answers.splitsThinking()
                 ? ThinkingSplitter.split(result.text(), answers.startsInThinking()) : null;

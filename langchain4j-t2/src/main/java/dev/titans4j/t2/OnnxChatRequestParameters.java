@@ -67,6 +67,12 @@ public class OnnxChatRequestParameters extends DefaultChatRequestParameters {
         return builder().overrideWith(this).overrideWith(that).build();
     }
 
+    /** Kept as this class: the inherited one builds plain parameters (AI services call it on a method's argument). */
+    @Override
+    public OnnxChatRequestParameters defaultedBy(ChatRequestParameters that) {
+        return builder().overrideWith(that).overrideWith(this).build();
+    }
+
     @Override
     public boolean equals(Object o) {
         if (o == null || getClass() != o.getClass() || !super.equals(o)) {

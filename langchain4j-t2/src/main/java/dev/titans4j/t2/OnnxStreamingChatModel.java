@@ -87,7 +87,8 @@ public class OnnxStreamingChatModel extends OnnxBaseChatModel implements Streami
             }
             return;
         }
-        if (result.stopReason() != StopReason.CANCELLED) {
+        // also a cancel from the last token's callback, which ends generation without a cancelled stop
+        if (result.stopReason() != StopReason.CANCELLED && !handle.isCancelled()) {
             onCompleteResponse(handler, toResponse(result, answer, streamed.thinking()));
         }
     }

@@ -3,9 +3,12 @@ package dev.titans4j.t2;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
+import dev.langchain4j.service.UserMessage;
 import dev.titans4j.t2.engine.EngineOptions;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +26,10 @@ class AiServicesTest {
 
     interface StreamingStoryteller {
         TokenStream continueStory(String beginning);
+    }
+
+    interface TunedStoryteller {
+        String continueStory(@UserMessage String beginning, ChatRequestParameters parameters);
     }
 
     private OnnxChatEngine engine;
@@ -60,5 +67,29 @@ class AiServicesTest {
         assertThat(response.aiMessage().text()).isEqualTo(expected);
         assertThat(streamed.toString()).isEqualTo(expected);
         assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(30);
+    }
+
+    @Test
+    void provider_parameters_passed_to_an_ai_service_method_reach_the_model() {
+        OnnxChatModel chat = OnnxChatModel.builder().engine(engine).temperature(1.0).maxOutputTokens(30).build();
+        OnnxChatRequestParameters seeded = OnnxChatRequestParameters.builder().seed(7L).build();
+        String direct = chat.chat(ChatRequest.builder().messages(
+                dev.langchain4j.data.message.UserMessage.from("Once upon a time")).parameters(seeded).build())
+                .aiMessage().text();
+
+        TunedStoryteller service = AiServices.create(TunedStoryteller.class, chat);
+        // sampled at temperature 1: only the seed makes two calls agree with each other and with the model
+        assertThat(service.continueStory("Once upon a time", seeded)).isEqualTo(direct);
+        assertThat(service.continueStory("Once upon a time", seeded)).isEqualTo(direct);
+    }
+
+    @Test
+    void provider_parameters_defaulted_by_common_ones_keep_their_own_values() {
+        OnnxChatRequestParameters own = OnnxChatRequestParameters.builder().seed(7L).minP(0.1)
+                .repetitionPenalty(1.2).enableThinking(false).maxOutputTokens(5).build();
+        ChatRequestParameters merged = own.defaultedBy(ChatRequestParameters.builder().maxOutputTokens(9)
+                .temperature(0.5).build());
+        assertThat(merged).isEqualTo(OnnxChatRequestParameters.builder().seed(7L).minP(0.1)
+                .repetitionPenalty(1.2).enableThinking(false).maxOutputTokens(5).temperature(0.5).build());
     }
 }

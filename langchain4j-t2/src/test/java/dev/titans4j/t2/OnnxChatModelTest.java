@@ -2,6 +2,10 @@ package dev.titans4j.t2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -144,6 +149,14 @@ class OnnxChatModelTest {
     }
 
     @Test
+    void a_closed_model_says_so() {
+        OnnxChatModel own = OnnxChatModel.builder().modelPath(TestModels.stories260K()).threads(1).build();
+        own.close();
+        assertThatThrownBy(() -> own.chat(PROMPT)).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("The model 'stories260K' is closed");
+    }
+
+    @Test
     void model_defaults_are_greedy_without_do_sample_in_generation_config() {
         assertThat(engine.modelDefaults().temperature()).isZero();
         String text = model().maxOutputTokens(20).build().chat(PROMPT);
@@ -218,6 +231,23 @@ class OnnxChatModelTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void an_interrupted_chat_throws_instead_of_returning_a_cut_answer() {
+        ChatModelListener listener = mock(ChatModelListener.class);
+        OnnxChatModel model = model().maxOutputTokens(20).listeners(List.of(listener)).build();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> model.chat(PROMPT)).isExactlyInstanceOf(CancellationException.class)
+                    .hasMessageContaining("interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        verify(listener).onError(any());
+        verify(listener, never()).onResponse(any());
+        assertThat(model.chat(PROMPT)).isNotEmpty(); // the flag cleared, the model answers again
     }
 
     @Test

@@ -160,6 +160,25 @@ class OnnxStreamingChatModelTest {
     }
 
     @Test
+    void cancelling_during_the_last_token_gives_no_complete_response() throws Exception {
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        Recorder recorder = new Recorder() {
+            @Override
+            void onPiece(String piece, PartialResponseContext context) {
+                context.streamingHandle().cancel();
+            }
+        };
+        // the one token allowed ends generation by length right after its piece, before any cancellation check
+        model().executor(worker).maxOutputTokens(1).build().chat(PROMPT, recorder);
+        worker.shutdown();
+
+        assertThat(worker.awaitTermination(30, SECONDS)).isTrue();
+        assertThat(recorder.pieces).hasSize(1);
+        assertThat(recorder.completions).hasValue(0);
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
     void exceptions_from_on_partial_response_go_to_on_error_and_generation_continues() throws Exception {
         RuntimeException userBug = new RuntimeException("bug in user code");
         AtomicInteger partials = new AtomicInteger();
@@ -286,6 +305,18 @@ class OnnxStreamingChatModelTest {
         assertThatThrownBy(() -> model().build().chat(withImage, recorder))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class)
                 .hasMessageContaining("image");
+        assertThat(recorder.pieces).isEmpty();
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
+    void a_closed_model_throws_on_the_callers_thread_without_callbacks() {
+        Recorder recorder = new Recorder();
+        OnnxStreamingChatModel own = OnnxStreamingChatModel.builder().modelPath(TestModels.stories260K()).threads(1)
+                .build();
+        own.close();
+        assertThatThrownBy(() -> own.chat(PROMPT, recorder)).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("The model 'stories260K' is closed");
         assertThat(recorder.pieces).isEmpty();
         assertThat(recorder.errors).isEmpty();
     }

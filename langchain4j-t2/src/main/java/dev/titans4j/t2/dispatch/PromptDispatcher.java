@@ -20,8 +20,8 @@ import java.util.Objects;
 /**
  * Transformer²'s prompt-based dispatch (and, with {@link Builder#classifierExpert}, its classification-expert
  * dispatch): the model reads the request's last user message under a classification prompt and answers a label in
- * {@code \boxed{...}}, greedily and with a short output cap. A label with an expert selects it; anything else
- * (including "other" or no answer) selects the base model. Thread-safe.
+ * {@code \boxed{...}}, greedily, without thinking and with a short output cap. A label with an expert selects it;
+ * anything else (including "other" or no answer) selects the base model. Thread-safe.
  */
 public final class PromptDispatcher implements Dispatcher {
 
@@ -65,8 +65,9 @@ public final class PromptDispatcher implements Dispatcher {
     @Override
     public Dispatch dispatch(ChatRequest request) {
         String question = lastUserText(request.messages());
+        // no reasoning: a thinking model would spend the capped output inside <think> and never answer a label
         OnnxChatRequestParameters.Builder parameters = OnnxChatRequestParameters.builder()
-                .temperature(0.0).maxOutputTokens(maxOutputTokens);
+                .temperature(0.0).maxOutputTokens(maxOutputTokens).enableThinking(false);
         if (classifier != null) {
             parameters.svfMultipliers(classifier);
         }

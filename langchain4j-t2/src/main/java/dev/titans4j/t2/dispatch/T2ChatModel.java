@@ -9,8 +9,13 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.titans4j.t2.OnnxChatModel;
 import dev.titans4j.t2.OnnxChatRequestParameters;
@@ -78,38 +83,66 @@ public final class T2ChatModel implements ChatModel, StreamingChatModel {
             throw new IllegalStateException("Set streamingChatModel on the builder to stream");
         }
         executor.execute(() -> {
-            Dispatch dispatch;
-            ChatRequest second;
             try {
-                dispatch = dispatcher.dispatch(request);
-                second = withMix(request, adapter.multipliers(dispatch.mix()));
+                Dispatch dispatch = dispatcher.dispatch(request);
+                ChatRequest second = withMix(request, adapter.multipliers(dispatch.mix()));
+                // throws for a request the streaming model rejects: only onError can tell the caller here
+                secondPass(second, handler, dispatch);
             } catch (RuntimeException e) {
                 handler.onError(e);
-                return;
             }
-            long start = System.nanoTime();
-            streamingChatModel.chat(second, new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(String partialResponse) {
-                    handler.onPartialResponse(partialResponse);
-                }
+        });
+    }
 
-                @Override
-                public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
-                    handler.onPartialResponse(partialResponse, context);
-                }
+    private void secondPass(ChatRequest second, StreamingChatResponseHandler handler, Dispatch dispatch) {
+        long start = System.nanoTime();
+        // every event of pass 2 reaches the caller's handler
+        streamingChatModel.chat(second, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+                handler.onPartialResponse(partialResponse);
+            }
 
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    long millis = (System.nanoTime() - start) / 1_000_000;
-                    handler.onCompleteResponse(withMetadata(response, dispatch, millis));
-                }
+            @Override
+            public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
+                handler.onPartialResponse(partialResponse, context);
+            }
 
-                @Override
-                public void onError(Throwable error) {
-                    handler.onError(error);
-                }
-            });
+            @Override
+            public void onPartialThinking(PartialThinking partialThinking) {
+                handler.onPartialThinking(partialThinking);
+            }
+
+            @Override
+            public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
+                handler.onPartialThinking(partialThinking, context);
+            }
+
+            @Override
+            public void onPartialToolCall(PartialToolCall partialToolCall) {
+                handler.onPartialToolCall(partialToolCall);
+            }
+
+            @Override
+            public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
+                handler.onPartialToolCall(partialToolCall, context);
+            }
+
+            @Override
+            public void onCompleteToolCall(CompleteToolCall completeToolCall) {
+                handler.onCompleteToolCall(completeToolCall);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                handler.onCompleteResponse(withMetadata(response, dispatch, millis));
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                handler.onError(error);
+            }
         });
     }
 

@@ -56,7 +56,7 @@ class PromptDispatcherTest {
     }
 
     @Test
-    void asks_greedily_with_a_capped_output_and_the_labels_in_the_prompt() {
+    void asks_greedily_without_thinking_with_a_capped_output_and_the_labels_in_the_prompt() {
         Dispatch d = dispatcher("Classification: \\boxed{ Math }").dispatch(ChatRequest.builder()
                 .messages(SystemMessage.from("be nice"), UserMessage.from("What is 2+2?")).build());
         assertThat(d.label()).isEqualTo("math");
@@ -72,6 +72,8 @@ class PromptDispatcherTest {
         assertThat(asked.parameters().temperature()).isEqualTo(0.0);
         assertThat(asked.parameters().maxOutputTokens()).isEqualTo(12);
         assertThat(((OnnxChatRequestParameters) asked.parameters()).svfMultipliers()).isNull();
+        // a reasoning model (Qwen3, SmolLM3) would spend the capped output inside <think> and never box a label
+        assertThat(((OnnxChatRequestParameters) asked.parameters()).enableThinking()).isFalse();
     }
 
     @Test

@@ -1,10 +1,18 @@
 package dev.titans4j.t2.dispatch;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.titans4j.t2.OnnxChatEngine;
 import dev.titans4j.t2.OnnxChatModel;
@@ -24,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -190,5 +199,68 @@ class T2ChatModelTest {
         assertThat(response.aiMessage().text()).isEqualTo(pieces.toString())
                 .isEqualTo(direct(adapter.multipliers(mix)));
         assertThat(((T2ResponseMetadata) response.metadata()).expertWeights()).containsEntry("wild", 1.0);
+    }
+
+    private T2ChatModel streamingT2(OnnxStreamingChatModel streaming) {
+        return T2ChatModel.builder().chatModel(onnx).streamingChatModel(streaming).adapter(adapter)
+                .dispatcher(r -> Dispatch.free(ExpertMix.base(), "base")).build();
+    }
+
+    @Test
+    void streaming_reports_a_request_the_streaming_model_rejects_to_on_error() throws Exception {
+        T2ChatModel model = streamingT2(OnnxStreamingChatModel.builder().engine(engine).build());
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        model.chat(ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                .parameters(ChatRequestParameters.builder().temperature(-1.0).build()).build(),
+                new StreamingChatResponseHandler() {
+                    @Override
+                    public void onCompleteResponse(ChatResponse response) {
+                        error.completeExceptionally(new AssertionError("completed: " + response));
+                    }
+
+                    @Override
+                    public void onError(Throwable e) {
+                        error.complete(e);
+                    }
+                });
+        assertThat(error.get(30, SECONDS)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("temperature");
+    }
+
+    @Test
+    void streaming_forwards_tool_call_events() throws Exception {
+        ToolSpecification tool = ToolSpecification.builder().name("weather")
+                .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build()).build();
+        T2ChatModel model = streamingT2(OnnxStreamingChatModel.builder().engine(engine).build());
+        List<String> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        model.chat(ChatRequest.builder().messages(UserMessage.from(PROMPT))
+                .parameters(OnnxChatRequestParameters.builder().temperature(1.0).seed(5L).maxOutputTokens(400)
+                        .toolSpecifications(tool).toolChoice(ToolChoice.REQUIRED).build()).build(),
+                new StreamingChatResponseHandler() {
+                    @Override
+                    public void onPartialToolCall(PartialToolCall call) {
+                        events.add("partial " + call.index() + " " + call.id() + " " + call.partialArguments());
+                    }
+
+                    @Override
+                    public void onCompleteToolCall(CompleteToolCall call) {
+                        events.add("complete " + call.index() + " " + call.toolExecutionRequest().id() + " "
+                                + call.toolExecutionRequest().arguments());
+                    }
+
+                    @Override
+                    public void onCompleteResponse(ChatResponse response) {
+                        done.complete(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+        ToolExecutionRequest call = done.get(30, SECONDS).aiMessage().toolExecutionRequests().get(0);
+        assertThat(events).containsExactly("partial 0 " + call.id() + " " + call.arguments(),
+                "complete 0 " + call.id() + " " + call.arguments());
     }
 }
