@@ -208,7 +208,11 @@ public final class T2ChatModel implements ChatModel, StreamingChatModel {
             return this;
         }
 
-        /** The ONNX provider answering pass 2 when streaming (same engine as {@code chatModel}). */
+        /**
+         * The ONNX provider answering pass 2 when streaming (same engine as {@code chatModel}). Requests to this
+         * model carry {@code chatModel}'s default request parameters (its {@link T2ChatModel#defaultRequestParameters()}), which
+         * override this model's own builder defaults: configure sampling and output length on {@code chatModel}.
+         */
         public Builder streamingChatModel(OnnxStreamingChatModel streamingChatModel) {
             this.streamingChatModel = streamingChatModel;
             return this;
