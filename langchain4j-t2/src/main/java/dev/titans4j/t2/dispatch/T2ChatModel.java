@@ -210,8 +210,9 @@ public final class T2ChatModel implements ChatModel, StreamingChatModel {
 
         /**
          * The ONNX provider answering pass 2 when streaming (same engine as {@code chatModel}). Requests to this
-         * model carry {@code chatModel}'s default request parameters (its {@link T2ChatModel#defaultRequestParameters()}), which
-         * override this model's own builder defaults: configure sampling and output length on {@code chatModel}.
+         * model carry {@code chatModel}'s default request parameters
+         * ({@link T2ChatModel#defaultRequestParameters()}), which override this model's own builder defaults:
+         * configure sampling and output length on {@code chatModel}.
          */
         public Builder streamingChatModel(OnnxStreamingChatModel streamingChatModel) {
             this.streamingChatModel = streamingChatModel;
