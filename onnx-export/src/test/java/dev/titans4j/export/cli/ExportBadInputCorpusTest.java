@@ -110,6 +110,9 @@ class ExportBadInputCorpusTest {
                         hf.resolve("special_tokens_map.json"), "{\"bos_token\": "),
                 "special_tokens_map.json: not valid JSON: Unexpected end-of-input within/between Object entries"
                         + " (line 1, column 15)"));
+        cases.add(broken("chat_template.jinja not UTF-8", hf -> Files.write(hf.resolve("chat_template.jinja"),
+                        new byte[] {'{', '{', (byte) 0xff, '}', '}'}),
+                "chat_template.jinja: not UTF-8 text (a binary file?)"));
         cases.add(broken("tokenizer_config.json not JSON", hf -> Files.writeString(
                         hf.resolve("tokenizer_config.json"), "add_bos_token = true"),
                 "tokenizer_config.json: not valid JSON: Unrecognized token 'add_bos_token': was expecting (JSON"
