@@ -323,6 +323,10 @@ class ExportBadInputCorpusTest {
                         "model-00002-of-00002.safetensors", "/etc/passwd"),
                 "model.safetensors.index.json: tensor 'model.layers.1.input_layernorm.weight': shard '/etc/passwd' is"
                         + " not a file name inside the model folder"));
+        cases.add(new Case("shard name with a NUL character", sharded, hf -> editIndex(hf,
+                        "model-00002-of-00002.safetensors", "model-00002\\u0000.safetensors"),
+                "model.safetensors.index.json: tensor 'model.layers.1.input_layernorm.weight': shard"
+                        + " 'model-00002\u0000.safetensors' is not a file name inside the model folder"));
         cases.add(new Case("index mapping a tensor to the wrong shard", sharded, hf -> editIndex(hf,
                         "\"model.norm.weight\":\"model-00002-of-00002.safetensors\"",
                         "\"model.norm.weight\":\"model-00001-of-00002.safetensors\""),
