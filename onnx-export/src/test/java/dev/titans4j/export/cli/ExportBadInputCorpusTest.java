@@ -106,6 +106,12 @@ class ExportBadInputCorpusTest {
                 "generation_config.json: 'eos_token_id' 512 is not a token id: vocab_size is 512"));
         cases.add(written("pad_token_id beyond the vocabulary", base().config("pad_token_id", 600),
                 "config.json: 'pad_token_id' 600 is not a token id: vocab_size is 512"));
+        cases.add(new Case("add_bos_token without a BOS id", TinyCheckpoint.qwen2().vocab(512)
+                .removeConfig("bos_token_id"), hf -> {
+            editJson(hf.resolve("generation_config.json"), g -> g.remove("bos_token_id"));
+            Files.writeString(hf.resolve("tokenizer_config.json"), "{\"add_bos_token\": true}");
+        }, "tokenizer_config.json: 'add_bos_token' is true, but neither config.json nor generation_config.json sets"
+                + " bos_token_id (Qwen2ForCausalLM has no default): there is no BOS token to prepend"));
         cases.add(broken("special_tokens_map.json not JSON", hf -> Files.writeString(
                         hf.resolve("special_tokens_map.json"), "{\"bos_token\": "),
                 "special_tokens_map.json: not valid JSON: Unexpected end-of-input within/between Object entries"
