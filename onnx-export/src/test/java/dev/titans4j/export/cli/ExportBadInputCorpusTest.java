@@ -397,6 +397,22 @@ class ExportBadInputCorpusTest {
         assertThat(listing(dir)).containsOnlyKeys("hf", "empty");
     }
 
+    /** float16 holds magnitudes up to 65504: an fp16 export refuses a larger weight rather than store infinity. */
+    @Test
+    void aWeightBeyondFloat16IsRefusedByAnFp16Export() throws IOException {
+        Path hf = base().write(dir.resolve("hf"));
+        setValue(hf, DOWN_1, 7, 70000f);
+        Path out = dir.resolve("out");
+        Result result = run("-i", hf.toString(), "-o", out.toString(), "--quiet", "--precision", "fp16");
+
+        assertThat(result.err()).isEqualTo("error: tensor '" + DOWN_1 + "': value 70000.0 at flat index 7 does not"
+                + " fit float16 (largest 65504) and would be stored as infinity; export with --precision fp32 or"
+                + " int4\n");
+        assertThat(result.exit()).isEqualTo(ExportCommand.EXIT_BAD_INPUT);
+        assertThat(listing(dir)).containsOnlyKeys("hf");
+        assertThat(run("-i", hf.toString(), "-o", out.toString(), "--quiet").exit()).as("fp32 holds it").isZero();
+    }
+
     @Test
     void anOutputThatIsAFileIsNamedAndKept() throws IOException {
         Path hf = base().write(dir.resolve("hf"));
