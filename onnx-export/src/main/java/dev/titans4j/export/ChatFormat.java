@@ -47,9 +47,15 @@ public final class ChatFormat {
             new Family(PHI4_MINI, t -> t.contains("<|end|>") && t.contains("<|/tool|>")),
             new Family(PHI3, t -> t.contains("<|end|>") && t.contains("<|user|>")));
 
-    /** A fixed system turn inside a ChatML template: a single-quoted literal with no expression in it. */
-    private static final Pattern CHATML_DEFAULT_SYSTEM =
-            Pattern.compile("'<\\|im_start\\|>system\\\\n((?:[^'\\\\]|\\\\.)*?)<\\|im_end\\|>\\\\n'");
+    /**
+     * A single-quoted literal opening a ChatML system turn, up to its closing quote. Possessive runs, not an
+     * alternation under {@code *?}: java.util.regex recurses once per repetition of such a group, so a long literal
+     * would overflow the stack.
+     */
+    private static final Pattern CHATML_SYSTEM_LITERAL =
+            Pattern.compile("'<\\|im_start\\|>system\\\\n([^'\\\\]*+(?:\\\\.[^'\\\\]*+)*+)'");
+    /** How a fixed system turn ends inside that literal. */
+    private static final String CHATML_END_OF_TURN = "<|im_end|>\\n";
 
     private ChatFormat() {
     }
@@ -76,13 +82,23 @@ public final class ChatFormat {
         return JINJA;
     }
 
-    /** The text of a fixed system turn in a ChatML template, e.g. Qwen2.5's "You are Qwen, ...". */
+    /**
+     * The text of a fixed system turn in a ChatML template, e.g. Qwen2.5's "You are Qwen, ...": a literal that
+     * opens the turn and closes it, with no expression in it.
+     */
     public static Optional<String> defaultSystemPrompt(String chatTemplate) {
         if (chatTemplate == null) {
             return Optional.empty();
         }
-        Matcher m = CHATML_DEFAULT_SYSTEM.matcher(chatTemplate);
-        return m.find() ? Optional.of(unescapeJinja(m.group(1))) : Optional.empty();
+        Matcher m = CHATML_SYSTEM_LITERAL.matcher(chatTemplate);
+        for (int from = 0; m.find(from); from = m.start() + 1) {
+            String literal = m.group(1);
+            if (literal.endsWith(CHATML_END_OF_TURN)) {
+                return Optional.of(unescapeJinja(literal.substring(0, literal.length()
+                        - CHATML_END_OF_TURN.length())));
+            }
+        }
+        return Optional.empty();
     }
 
     private static String unescapeJinja(String literal) {

@@ -112,9 +112,10 @@ public final class OnnxExporter {
         OnnxModelWriter.Written written = writeGraph(built.graph(), output.resolve(MODEL_FILE), digests);
         OnnxModelWriter.Written plain = null;
         if (options.plainCompanion()) {
-            // the original weights, read again from the checkpoint: no SVD involved
+            // the original weights, read again from the checkpoint: no SVD involved; with their stored dtypes, as
+            // some rules round constants to them (Gemma's embedding scale)
             DecoderGraphBuilder.Result plainBuilt = DecoderGraphBuilder.build(config, wordEmbeddings,
-                    checkpoint::floats,
+                    WeightSource.of(checkpoint),
                     new DecoderGraphBuilder.Options(options.precision(), null, options.int4BlockSize()));
             try (SvfLedger none = plainBuilt.svf()) {
                 plain = writeGraph(plainBuilt.graph(), output.resolve(PLAIN_MODEL_FILE), digests);

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * The folder an export is written into: a hidden staging folder beside the output ({@code .NAME.partial-N}, same
  * file system), moved into place only once every file is complete. Until {@link #commit()} the output is untouched,
  * so a failed export leaves no folder behind, or the folder exactly as it was found; {@link #close()} removes the
- * staging folder and any parent folders it had to create. An absent or empty output receives the staging folder by
+ * staging folder and any parent folders it had to create, and so does a shutdown hook when the JVM ends before that
+ * (Ctrl-C, kill), since the export is then never unwound. An absent or empty output receives the staging folder by
  * one rename; a non-empty output (allowed with {@code force}) receives the files one by one, {@code manifest.json}
  * last, after the files of an earlier export that the new one may not replace have been removed, so an interrupted
  * commit leaves no manifest pointing at a mix of two exports.
@@ -29,7 +30,9 @@ final class StagedOutput implements AutoCloseable {
     private final Path staging;
     private final Path createdParent;
     private final List<String> staleFiles;
+    private final Thread removeOnExit = new Thread(this::abandon, "export-staging-cleanup");
     private boolean committed;
+    private boolean abandoned;
 
     private StagedOutput(Path output, Path staging, Path createdParent, List<String> staleFiles) {
         this.output = output;
@@ -59,8 +62,10 @@ final class StagedOutput implements AutoCloseable {
         Path createdParent = firstMissing(parent);
         try {
             Files.createDirectories(parent);
-            return new StagedOutput(target, createStaging(parent, target.getFileName().toString()), createdParent,
-                    staleFiles);
+            StagedOutput staged = new StagedOutput(target, createStaging(parent, target.getFileName().toString()),
+                    createdParent, staleFiles);
+            Runtime.getRuntime().addShutdownHook(staged.removeOnExit);
+            return staged;
         } catch (FileSystemException e) {
             deleteQuietly(createdParent);
             throw new ExportException("cannot create the output folder " + output + ": " + IoProblems.describe(e));
@@ -72,8 +77,11 @@ final class StagedOutput implements AutoCloseable {
         return staging;
     }
 
-    /** Moves the complete export into the output folder. */
-    void commit() throws IOException {
+    /** Moves the complete export into the output folder (not once the shutdown hook has removed it). */
+    synchronized void commit() throws IOException {
+        if (abandoned) {
+            throw new ExportException("export interrupted: the JVM is shutting down");
+        }
         if (Files.isDirectory(output) && !isEmpty(output)) {
             replaceFiles();
         } else {
@@ -114,7 +122,17 @@ final class StagedOutput implements AutoCloseable {
     /** Removes the staging folder (and parents this export created) unless the export was committed. */
     @Override
     public void close() {
-        if (!committed) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(removeOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) abandon() itself
+        }
+        abandon();
+    }
+
+    private synchronized void abandon() {
+        if (!committed && !abandoned) {
+            abandoned = true;
             deleteQuietly(createdParent != null ? createdParent : staging);
         }
     }

@@ -31,6 +31,16 @@ class ChatFormatTest {
         assertThat(ChatFormat.defaultSystemPrompt(null)).isEmpty();
     }
 
+    /** A long fixed system turn (a template may carry pages of instructions) is read, not a StackOverflowError. */
+    @Test
+    void defaultSystemPromptOfAnyLength() {
+        String prompt = "Follow the house rules.\\n".repeat(20_000);
+        String expected = "Follow the house rules.\n".repeat(20_000);
+        assertThat(ChatFormat.defaultSystemPrompt("{{- '<|im_start|>system\\n" + prompt + "<|im_end|>\\n' }}"))
+                .hasValue(expected);
+        assertThat(ChatFormat.defaultSystemPrompt("{{- '<|im_start|>system\\n" + prompt + "' }}")).isEmpty();
+    }
+
     /** Fragments of the real templates (the whole ones are checked in langchain4j-t2's ChatFormatGoldenTest). */
     @Test
     void recognisesThe2025Families() {

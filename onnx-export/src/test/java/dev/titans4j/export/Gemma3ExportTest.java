@@ -48,6 +48,22 @@ class Gemma3ExportTest {
             "gemma3-hd8-softcap, int4, 1.5, 0.3"})
     void everyPositionMatchesTransformers(String name, Precision precision, double maxRelative, double minAgreement)
             throws Exception {
+        compare(name, precision, null, maxRelative, minAgreement);
+    }
+
+    /**
+     * The plain companion (model-plain.onnx, what the runtime runs for requests that mix no experts) is built from
+     * the same checkpoint, so it must match transformers as closely as model.onnx, the embedding scale rounded to
+     * the bf16 fixture's dtype included.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"gemma3-hub-tied", "gemma3-untied-bf16-sharded", "gemma3-hd8-softcap"})
+    void plainCompanionMatchesTransformers(String name) throws Exception {
+        compare(name, Precision.fp32, OnnxExporter.PLAIN_MODEL_FILE, 1e-4, 1.0);
+    }
+
+    private void compare(String name, Precision precision, String modelFile, double maxRelative,
+                         double minAgreement) throws Exception {
         HfFixture fixture = HfFixture.load(name);
         JsonNode kept = JSON.readTree(fixture.folder().resolve("expected.json").toFile()).get("logits_f32");
         HfFixture.Case longest = fixture.cases().stream().filter(c -> c.text().equals(kept.get("text").asText()))
@@ -59,7 +75,7 @@ class Gemma3ExportTest {
         assertThat(expected).hasNumberOfRows(tokens.length);
 
         float[][] actual;
-        try (OrtDecoder decoder = new OrtDecoder(fixture.export(dir.resolve("out"), precision), 64, 1)) {
+        try (OrtDecoder decoder = new OrtDecoder(fixture.export(dir.resolve("out"), precision), modelFile, 64, 1)) {
             actual = decoder.feed(tokens, true);
         }
         int agree = 0;
@@ -68,10 +84,11 @@ class Gemma3ExportTest {
             agree += OrtDecoder.argmax(actual[t]) == OrtDecoder.argmax(expected[t]) ? 1 : 0;
             worst = Math.max(worst, relativeError(expected[t], actual[t]));
         }
-        System.out.printf(Locale.ROOT, "%s %s: top-1 %d/%d, relative logit error %.2e%n", name, precision, agree,
+        String graph = precision + (modelFile == null ? "" : " " + modelFile);
+        System.out.printf(Locale.ROOT, "%s %s: top-1 %d/%d, relative logit error %.2e%n", name, graph, agree,
                 tokens.length, worst);
-        assertThat(worst).as("%s %s relative logit error", name, precision).isLessThan(maxRelative);
-        assertThat(agree).as("%s %s top-1 agreement", name, precision)
+        assertThat(worst).as("%s %s relative logit error", name, graph).isLessThan(maxRelative);
+        assertThat(agree).as("%s %s top-1 agreement", name, graph)
                 .isGreaterThanOrEqualTo((int) Math.ceil(minAgreement * tokens.length));
     }
 

@@ -50,8 +50,13 @@ final class ModelConfigReader {
         }
         ModelConfig.Embedding embedding = family.embedding(config, dims);
         SpecialTokens ids = SpecialTokens.read(config, generation, family, dims.vocabSize());
-        ModelConfig.Tokens tokens = new ModelConfig.Tokens(ids.bos(), ids.eos(), ids.pad(),
-                tokenizer.addBosToken(family.defaultAddBosToken()));
+        boolean addBos = tokenizer.addBosToken(family.defaultAddBosToken());
+        if (addBos && ids.bos() == null) { // the runtime's tokenizer would refuse the export
+            throw new ModelConfigException(TokenizerFiles.TOKENIZER_CONFIG + ": 'add_bos_token' is true, but neither "
+                    + CONFIG + " nor " + GENERATION_CONFIG + " sets bos_token_id (" + family.className()
+                    + " has no default): there is no BOS token to prepend");
+        }
+        ModelConfig.Tokens tokens = new ModelConfig.Tokens(ids.bos(), ids.eos(), ids.pad(), addBos);
         return new ModelConfig(family, modelType, dims, attention, rope, norms, mlp, embedding, tokens,
                 ChatSettings.chat(tokenizer), ChatSettings.generation(generation));
     }

@@ -1,7 +1,9 @@
 package dev.titans4j.export.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.titans4j.export.IoProblems;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -80,7 +82,14 @@ public final class TokenizerFiles {
             throw config.error("chat_template", "is a list without a template named 'default'");
         }
         Path jinja = dir.resolve(CHAT_TEMPLATE_FILE);
-        return Files.isRegularFile(jinja) ? Files.readString(jinja) : null;
+        if (!Files.isRegularFile(jinja)) {
+            return null;
+        }
+        try {
+            return Files.readString(jinja);
+        } catch (CharacterCodingException e) { // its message ("Input length = 1") names neither file nor problem
+            throw new ModelConfigException(CHAT_TEMPLATE_FILE + ": " + IoProblems.describe(e), e);
+        }
     }
 
     /** Checks {@code tokenizer.json}: a {@link ModelConfigException} names the file, the token and the problem. */

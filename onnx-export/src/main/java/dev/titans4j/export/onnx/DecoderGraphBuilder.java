@@ -13,6 +13,7 @@ import dev.titans4j.export.hf.ModelConfig.RopeKind;
 import dev.titans4j.export.hf.WeightNames;
 import dev.titans4j.export.hf.WordEmbeddings;
 import dev.titans4j.export.manifest.ModelManifest.Precision;
+import dev.titans4j.export.safetensors.HalfFloats;
 import dev.titans4j.export.svf.SvfLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -522,9 +523,20 @@ public final class DecoderGraphBuilder {
         return LinearEmitter.activationData(act, elements, values);
     }
 
+    /** A checkpoint tensor; for the fp16 graph, one whose every value fits float16 (NaN logits otherwise). */
     private float[] read(String name) {
         try {
-            return weights.floats(name);
+            float[] values = weights.floats(name);
+            if (act == ElemType.FLOAT16) {
+                for (int i = 0; i < values.length; i++) {
+                    if (!HalfFloats.fitsHalf(values[i])) {
+                        throw new IOException("tensor '" + name + "': value " + values[i] + " at flat index " + i
+                                + " does not fit float16 (largest 65504) and would be stored as infinity; export"
+                                + " with --precision fp32 or int4");
+                    }
+                }
+            }
+            return values;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

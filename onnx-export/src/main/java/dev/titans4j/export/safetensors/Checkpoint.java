@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -126,8 +127,13 @@ public final class Checkpoint implements Closeable {
 
     private static Path shardPath(Path dir, String shardName, String tensor) throws SafetensorsException {
         Path folder = dir.toAbsolutePath().normalize();
-        Path shard = folder.resolve(shardName).normalize();
-        if (shardName.isEmpty() || !folder.equals(shard.getParent())) {
+        Path shard;
+        try {
+            shard = folder.resolve(shardName).normalize();
+        } catch (InvalidPathException e) { // a NUL character, say: no file can have that name
+            shard = null;
+        }
+        if (shardName.isEmpty() || shard == null || !folder.equals(shard.getParent())) {
             throw SafetensorsException.forTensor(INDEX_FILE, tensor, "shard '" + shardName
                     + "' is not a file name inside the model folder");
         }

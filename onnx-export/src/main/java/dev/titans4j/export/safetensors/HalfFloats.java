@@ -7,6 +7,9 @@ package dev.titans4j.export.safetensors;
  */
 public final class HalfFloats {
 
+    /** Bits of 65520, the smallest float32 magnitude that rounds past the largest half (65504) to infinity. */
+    private static final int HALF_OVERFLOW_BITS = 0x477ff000;
+
     private HalfFloats() {
     }
 
@@ -34,7 +37,7 @@ public final class HalfFloats {
         if (abs >= 0x7f800000) { // infinity or NaN
             return (short) (abs == 0x7f800000 ? sign | 0x7c00 : sign | 0x7e00 | ((abs >>> 13) & 0x3ff));
         }
-        if (abs >= 0x477ff000) { // >= 65520: rounds past the largest half (65504)
+        if (abs >= HALF_OVERFLOW_BITS) {
             return (short) (sign | 0x7c00);
         }
         if (abs <= 0x33000000) { // <= 2^-25: rounds to zero (2^-25 itself is a tie, and zero is even)
@@ -52,6 +55,11 @@ public final class HalfFloats {
             half++; // a carry into the exponent is the correct rounded result
         }
         return (short) (sign | half);
+    }
+
+    /** Whether a finite {@code value} stays finite as a half (its magnitude rounds to at most 65504). */
+    public static boolean fitsHalf(float value) {
+        return (Float.floatToRawIntBits(value) & 0x7fffffff) < HALF_OVERFLOW_BITS;
     }
 
     /** Decodes a bfloat16 bit pattern (the upper half of a float32). */

@@ -106,10 +106,19 @@ class ExportBadInputCorpusTest {
                 "generation_config.json: 'eos_token_id' 512 is not a token id: vocab_size is 512"));
         cases.add(written("pad_token_id beyond the vocabulary", base().config("pad_token_id", 600),
                 "config.json: 'pad_token_id' 600 is not a token id: vocab_size is 512"));
+        cases.add(new Case("add_bos_token without a BOS id", TinyCheckpoint.qwen2().vocab(512)
+                .removeConfig("bos_token_id"), hf -> {
+            editJson(hf.resolve("generation_config.json"), g -> g.remove("bos_token_id"));
+            Files.writeString(hf.resolve("tokenizer_config.json"), "{\"add_bos_token\": true}");
+        }, "tokenizer_config.json: 'add_bos_token' is true, but neither config.json nor generation_config.json sets"
+                + " bos_token_id (Qwen2ForCausalLM has no default): there is no BOS token to prepend"));
         cases.add(broken("special_tokens_map.json not JSON", hf -> Files.writeString(
                         hf.resolve("special_tokens_map.json"), "{\"bos_token\": "),
                 "special_tokens_map.json: not valid JSON: Unexpected end-of-input within/between Object entries"
                         + " (line 1, column 15)"));
+        cases.add(broken("chat_template.jinja not UTF-8", hf -> Files.write(hf.resolve("chat_template.jinja"),
+                        new byte[] {'{', '{', (byte) 0xff, '}', '}'}),
+                "chat_template.jinja: not UTF-8 text (a binary file?)"));
         cases.add(broken("tokenizer_config.json not JSON", hf -> Files.writeString(
                         hf.resolve("tokenizer_config.json"), "add_bos_token = true"),
                 "tokenizer_config.json: not valid JSON: Unrecognized token 'add_bos_token': was expecting (JSON"
@@ -320,6 +329,10 @@ class ExportBadInputCorpusTest {
                         "model-00002-of-00002.safetensors", "/etc/passwd"),
                 "model.safetensors.index.json: tensor 'model.layers.1.input_layernorm.weight': shard '/etc/passwd' is"
                         + " not a file name inside the model folder"));
+        cases.add(new Case("shard name with a NUL character", sharded, hf -> editIndex(hf,
+                        "model-00002-of-00002.safetensors", "model-00002\\u0000.safetensors"),
+                "model.safetensors.index.json: tensor 'model.layers.1.input_layernorm.weight': shard"
+                        + " 'model-00002\u0000.safetensors' is not a file name inside the model folder"));
         cases.add(new Case("index mapping a tensor to the wrong shard", sharded, hf -> editIndex(hf,
                         "\"model.norm.weight\":\"model-00002-of-00002.safetensors\"",
                         "\"model.norm.weight\":\"model-00001-of-00002.safetensors\""),
@@ -382,6 +395,22 @@ class ExportBadInputCorpusTest {
         Path deep = dir.resolve("a").resolve("b").resolve("out");
         assertThat(run("-i", hf.toString(), "-o", deep.toString(), "--quiet").exit()).isEqualTo(1);
         assertThat(listing(dir)).containsOnlyKeys("hf", "empty");
+    }
+
+    /** float16 holds magnitudes up to 65504: an fp16 export refuses a larger weight rather than store infinity. */
+    @Test
+    void aWeightBeyondFloat16IsRefusedByAnFp16Export() throws IOException {
+        Path hf = base().write(dir.resolve("hf"));
+        setValue(hf, DOWN_1, 7, 70000f);
+        Path out = dir.resolve("out");
+        Result result = run("-i", hf.toString(), "-o", out.toString(), "--quiet", "--precision", "fp16");
+
+        assertThat(result.err()).isEqualTo("error: tensor '" + DOWN_1 + "': value 70000.0 at flat index 7 does not"
+                + " fit float16 (largest 65504) and would be stored as infinity; export with --precision fp32 or"
+                + " int4\n");
+        assertThat(result.exit()).isEqualTo(ExportCommand.EXIT_BAD_INPUT);
+        assertThat(listing(dir)).containsOnlyKeys("hf");
+        assertThat(run("-i", hf.toString(), "-o", out.toString(), "--quiet").exit()).as("fp32 holds it").isZero();
     }
 
     @Test

@@ -75,6 +75,20 @@ class HalfFloatsTest {
         }
     }
 
+    /** fitsHalf is exactly "encodes to a finite half", on both sides of the overflow boundary (65520). */
+    @Test
+    void fitsHalfIsWhatEncodesFinite() {
+        float overflow = 65520f;
+        for (float v : new float[] {0f, 65504f, Math.nextDown(overflow), overflow, Math.nextUp(overflow), 1e30f}) {
+            for (float signed : new float[] {v, -v}) {
+                assertThat(HalfFloats.fitsHalf(signed)).as("%s", signed)
+                        .isEqualTo(Float.isFinite(halfToFloat(floatToHalf(signed))));
+            }
+        }
+        assertThat(HalfFloats.fitsHalf(Math.nextDown(overflow))).isTrue();
+        assertThat(HalfFloats.fitsHalf(overflow)).isFalse();
+    }
+
     @Test
     void bfloat16RoundsToNearestEven() {
         assertThat(bits(floatToBf16(1.0f))).isEqualTo(0x3f80);
