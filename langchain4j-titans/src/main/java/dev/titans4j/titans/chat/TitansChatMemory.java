@@ -423,14 +423,28 @@ public final class TitansChatMemory implements ChatMemory {
             return this;
         }
 
-        /** Pinned messages, always returned (after the window's system message). */
+        /**
+         * Pinned messages, always returned (after the window's system message). No {@link SystemMessage}: the system
+         * message goes into the window, which keeps one, first, never evicted.
+         */
         public Builder persistentMessages(List<? extends ChatMessage> persistentMessages) {
+            Objects.requireNonNull(persistentMessages, "persistentMessages must not be null");
+            for (int i = 0; i < persistentMessages.size(); i++) {
+                ChatMessage m = Objects.requireNonNull(persistentMessages.get(i),
+                        "persistentMessages must not hold null (entry " + i + ")");
+                if (m instanceof SystemMessage) {
+                    // messages() would hold a second system message, or one after a pinned message
+                    throw new IllegalArgumentException("persistentMessages must not hold a SystemMessage (entry " + i
+                            + "): add it to the memory, whose window keeps one system message, first, never evicted");
+                }
+            }
             this.persistentMessages = List.copyOf(persistentMessages);
             return this;
         }
 
         /** Pinned facts, returned as one user message "Persistent facts:". */
         public Builder persistentFacts(List<String> persistentFacts) {
+            Objects.requireNonNull(persistentFacts, "persistentFacts must not be null");
             this.persistentFacts = List.copyOf(persistentFacts);
             return this;
         }
