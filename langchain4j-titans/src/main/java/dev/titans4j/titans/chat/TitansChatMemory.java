@@ -390,7 +390,8 @@ public final class TitansChatMemory implements ChatMemory {
 
         /**
          * The neural memory's configuration: it must map the embedding dimension to itself (inputDimension =
-         * keyDimension = valueDimension) without convolution. Default: see {@link ExpectationMemory#defaultConfig}.
+         * keyDimension = valueDimension) without convolution, residual or projection activation, with normalised
+         * keys (key = value = query = the normalised embedding). Default: see {@link ExpectationMemory#defaultConfig}.
          */
         public Builder memoryConfig(MemoryConfig memoryConfig) {
             this.memoryConfig = memoryConfig;
