@@ -56,7 +56,8 @@ import java.util.function.Supplier;
  * earlier window), so a model's prefix KV cache reuses the stable part; since the window evicts down to half its
  * capacity at once (see {@link Builder#evictionBlock}), the window's start also stays the same for several turns.
  * {@code AiServices} calls {@code messages()} before it adds the new question; to key recall on the current
- * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}.
+ * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}, and AiServices'
+ * {@code storeRetrievedContentInChatMemory(false)}.
  *
  * <h2>Persistence</h2>
  * Every change is one record appended to the id's log in the {@link MemoryStateStore} (a message add writes the
