@@ -139,9 +139,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void showRecall(DemoScript script, DemoMemories memories, PrintWriter out) {
+        boolean restored = memories.titansRestored(script); // before any output: it may refuse the state
         DemoReport report = new DemoReport(out, script);
         report.header(memories, "all-MiniLM-L6-v2");
-        boolean restored = memories.titansRestored();
         ProgressLine ingest = progress("writing the conversation", "messages", script.messages().size());
         memories.ingest(script, !restored, ingest);
         report.ingested(ingest.seconds(), script.messages().size(), restored, String.valueOf(stateDir));

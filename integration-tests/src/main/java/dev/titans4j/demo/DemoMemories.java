@@ -5,9 +5,12 @@ import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.titans4j.titans.chat.RecalledSegment;
 import dev.titans4j.titans.chat.TitansChatMemory;
 import dev.titans4j.titans.chat.TitansChatMemoryProvider;
 import dev.titans4j.titans.store.MemoryStateStore;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * The two memories the demo compares, over the same conversation and about the same token budget: Titans (a
@@ -60,10 +63,48 @@ public final class DemoMemories {
         return Math.max(1, (int) Math.round(recallTokens / average));
     }
 
-    /** Whether the Titans store already holds the conversation (a {@code --state-dir} from an earlier run). */
-    public boolean titansRestored() {
+    /**
+     * Whether the Titans store already holds {@code script}'s conversation (a {@code --state-dir} from an earlier
+     * run); fails when it holds another conversation or only the start of this one (an ingest cut short), whose
+     * recall would be scored against the wrong messages. Messages after the script (an earlier run's questions to
+     * the model and its answers) may follow.
+     */
+    public boolean titansRestored(DemoScript script) {
         TitansChatMemory memory = titans();
-        return memory.archivedSegments() > 0 || !memory.messages().isEmpty();
+        List<ChatMessage> window = memory.messages();
+        if (memory.archivedSegments() == 0 && window.isEmpty()) {
+            return false;
+        }
+        List<ScriptMessage> messages = script.messages();
+        int archived = 0; // the script's messages 0 … archived − 1 left the window; the rest must open it
+        List<RecalledSegment> archive = memory.rank(messages.get(0).text()).stream()
+                .sorted(Comparator.comparingLong(RecalledSegment::seq)).toList(); // the first difference is named
+        for (RecalledSegment s : archive) {
+            if (s.seq() < messages.size()) {
+                ScriptMessage m = messages.get((int) s.seq());
+                if (!m.speaker().equals(s.speaker()) || !words(m.text()).contains(words(s.text()))) {
+                    throw notThisConversation("message #" + s.seq() + " differs");
+                }
+                archived = Math.max(archived, (int) s.seq() + 1);
+            }
+        }
+        for (int i = archived; i < messages.size(); i++) {
+            int at = i - archived;
+            if (at >= window.size() || !window.get(at).equals(messages.get(i).toChatMessage())) {
+                throw notThisConversation("message #" + i + (at < window.size() ? " differs" : " is missing"));
+            }
+        }
+        return true;
+    }
+
+    private static IllegalStateException notThisConversation(String why) {
+        return new IllegalStateException("the Titans memory in the state folder holds another conversation or an "
+                + "unfinished one (" + why + "); use an empty --state-dir");
+    }
+
+    /** Text with its white space runs as single spaces, as long messages are cut into segments. */
+    private static String words(String text) {
+        return String.join(" ", text.strip().split("\\s+"));
     }
 
     /** Adds the script's messages to the plain window, and to Titans unless {@code titansToo} is false. */

@@ -96,6 +96,32 @@ class DemoCommandTest {
     }
 
     @Test
+    void aStateDirHoldingAnotherOrAnUnfinishedConversationIsRefusedNotReportedAsRestored() throws IOException {
+        Path conversation = smallConversation();
+        Path state = dir.resolve("state");
+        assertThat(demo("--conversation", conversation.toString(), "--state-dir", state.toString(), "--window", "4",
+                "--quiet")).as(err.toString()).isZero();
+        out.getBuffer().setLength(0);
+
+        // the shipped conversation's recall would be scored against the small one's messages
+        assertThat(demo("--state-dir", state.toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: the Titans memory in the state folder holds another "
+                + "conversation or an unfinished one (message #0 differs); use an empty --state-dir");
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(out.toString()).doesNotContain("restored from");
+
+        // the state holds the first 30 of this script's 31 messages, as an ingest cut short (Ctrl-C) leaves it
+        List<String> lines = Files.readAllLines(conversation);
+        Path longer = Files.write(dir.resolve("longer.txt"), lines.stream()
+                .map(l -> l.startsWith("== questions") ? "user: One more thing: the lake froze.\n" + l : l).toList());
+        err.getBuffer().setLength(0);
+        assertThat(demo("--conversation", longer.toString(), "--state-dir", state.toString(), "--window", "4",
+                "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: the Titans memory in the state folder holds another "
+                + "conversation or an unfinished one (message #30 is missing); use an empty --state-dir");
+    }
+
+    @Test
     void withAModelAndExpertsTheModelAnswersThroughAiServices() throws IOException {
         Path model = ExportedStories.export(dir);
         writeExpert(model, model.resolve(ExpertFiles.FOLDER).resolve("wild.safetensors"));

@@ -55,12 +55,31 @@ final class ExpectationMemory {
                 .build();
     }
 
-    /** Identity projections for {@code config}, which must map d → d with no convolution. */
+    /**
+     * Identity projections for {@code config}, which must map d → d with no convolution, and keep key = value = query
+     * = the normalised embedding, which {@link #surprise} subtracts the read from: no residual (M(k) = k + f(k) fits
+     * v = k with f at zero, so the memory never learns and its read is rounding noise), no SiLU on the projections,
+     * normalised keys.
+     */
     static MemoryParameters identityParameters(MemoryConfig config) {
         int d = config.inputDimension();
         if (config.keyDimension() != d || config.valueDimension() != d || config.convolutionKernel() != 0) {
             throw new IllegalArgumentException("TitansChatMemory needs a memory config with inputDimension = "
                     + "keyDimension = valueDimension (the embedding dimension) and no convolution, got " + config);
+        }
+        java.util.List<String> needed = new java.util.ArrayList<>();
+        if (config.residual()) {
+            needed.add("residual(false)");
+        }
+        if (config.projectionActivation()) {
+            needed.add("projectionActivation(false)");
+        }
+        if (!config.normalizeQueryKey()) {
+            needed.add("normalizeQueryKey(true)");
+        }
+        if (!needed.isEmpty()) {
+            throw new IllegalArgumentException("memoryConfig must have " + String.join(", ", needed) + ": "
+                    + "TitansChatMemory's memory predicts the normalised embedding from itself (key = value = query)");
         }
         double[] identity = new double[d * d];
         for (int i = 0; i < d; i++) {

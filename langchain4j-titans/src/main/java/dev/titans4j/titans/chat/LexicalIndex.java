@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * Okapi BM25 (k1 = 1.2, b = 0.75) over the archived segments, the lexical signal fused with the neural read.
- * Terms: lower-cased letter/digit runs, English stop words removed, a final "s" and "'s" stripped. The index is
- * derived from the archive text and rebuilt on load, so it is never persisted.
+ * Terms: lower-cased letter/digit runs, English stop words removed, a final "s" and a possessive "'s" or "’s"
+ * stripped. The index is derived from the archive text and rebuilt on load, so it is never persisted.
  */
 final class LexicalIndex {
 
@@ -94,14 +94,21 @@ final class LexicalIndex {
             char c = i < lower.length() ? lower.charAt(i) : ' ';
             if (Character.isLetterOrDigit(c)) {
                 current.append(c);
-            } else if (c == '\'' && i + 1 < lower.length() && lower.charAt(i + 1) == 's') {
-                i++; // possessive 's
+            } else if (possessive(lower, i)) {
+                i++;
                 flush(current, terms);
             } else {
                 flush(current, terms);
             }
         }
         return terms;
+    }
+
+    /** Whether {@code 's} (or {@code ’s}) at {@code i} ends a word: not the quote before 'Samarkand'. */
+    private static boolean possessive(String text, int i) {
+        char c = i < text.length() ? text.charAt(i) : ' ';
+        return (c == '\'' || c == '\u2019') && i + 1 < text.length() && text.charAt(i + 1) == 's'
+                && (i + 2 == text.length() || !Character.isLetterOrDigit(text.charAt(i + 2)));
     }
 
     private static void flush(StringBuilder current, List<String> terms) {

@@ -56,7 +56,8 @@ import java.util.function.Supplier;
  * earlier window), so a model's prefix KV cache reuses the stable part; since the window evicts down to half its
  * capacity at once (see {@link Builder#evictionBlock}), the window's start also stays the same for several turns.
  * {@code AiServices} calls {@code messages()} before it adds the new question; to key recall on the current
- * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}.
+ * question use {@link TitansContentRetriever} with {@code recallInMessages(false)}, and AiServices'
+ * {@code storeRetrievedContentInChatMemory(false)}.
  *
  * <h2>Persistence</h2>
  * Every change is one record appended to the id's log in the {@link MemoryStateStore} (a message add writes the
@@ -390,7 +391,8 @@ public final class TitansChatMemory implements ChatMemory {
 
         /**
          * The neural memory's configuration: it must map the embedding dimension to itself (inputDimension =
-         * keyDimension = valueDimension) without convolution. Default: see {@link ExpectationMemory#defaultConfig}.
+         * keyDimension = valueDimension) without convolution, residual or projection activation, with normalised
+         * keys (key = value = query = the normalised embedding). Default: see {@link ExpectationMemory#defaultConfig}.
          */
         public Builder memoryConfig(MemoryConfig memoryConfig) {
             this.memoryConfig = memoryConfig;
@@ -423,14 +425,28 @@ public final class TitansChatMemory implements ChatMemory {
             return this;
         }
 
-        /** Pinned messages, always returned (after the window's system message). */
+        /**
+         * Pinned messages, always returned (after the window's system message). No {@link SystemMessage}: the system
+         * message goes into the window, which keeps one, first, never evicted.
+         */
         public Builder persistentMessages(List<? extends ChatMessage> persistentMessages) {
+            Objects.requireNonNull(persistentMessages, "persistentMessages must not be null");
+            for (int i = 0; i < persistentMessages.size(); i++) {
+                ChatMessage m = Objects.requireNonNull(persistentMessages.get(i),
+                        "persistentMessages must not hold null (entry " + i + ")");
+                if (m instanceof SystemMessage) {
+                    // messages() would hold a second system message, or one after a pinned message
+                    throw new IllegalArgumentException("persistentMessages must not hold a SystemMessage (entry " + i
+                            + "): add it to the memory, whose window keeps one system message, first, never evicted");
+                }
+            }
             this.persistentMessages = List.copyOf(persistentMessages);
             return this;
         }
 
         /** Pinned facts, returned as one user message "Persistent facts:". */
         public Builder persistentFacts(List<String> persistentFacts) {
+            Objects.requireNonNull(persistentFacts, "persistentFacts must not be null");
             this.persistentFacts = List.copyOf(persistentFacts);
             return this;
         }

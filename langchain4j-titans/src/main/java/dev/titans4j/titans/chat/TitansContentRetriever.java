@@ -16,8 +16,10 @@ import java.util.function.Function;
  * {@code recallBudgetTokens}; each segment becomes one {@link Content} whose text is
  * {@code [#seq speaker, time] text} and whose metadata holds {@code seq}, {@code part}, {@code speaker},
  * {@code score} and, when known, {@code time} (ISO-8601). Contents come in
- * conversation order. Build the memories with {@code recallInMessages(false)} so recall is not injected twice;
- * see {@link TitansChatMemory} for the full wiring.
+ * conversation order. Build the memories with {@code recallInMessages(false)} so recall is not injected twice,
+ * and AiServices with {@code storeRetrievedContentInChatMemory(false)}: by default it stores the question with the
+ * recalled lines appended, which the memory then archives again as the question's own text, under its sequence
+ * number and time. See {@link TitansChatMemory} for the full wiring.
  */
 public final class TitansContentRetriever implements ContentRetriever {
 

@@ -49,6 +49,17 @@ class LongTermPartsTest {
     }
 
     @Test
+    void only_a_possessive_s_is_stripped_not_the_s_of_a_quoted_word() {
+        assertThat(LexicalIndex.terms("He said 'Samarkand', 'sorry' and 'so' twice"))
+                .containsExactly("said", "samarkand", "sorry", "twice");
+        // the typographic apostrophe too: Tomasz’s is Tomasz, not Tomasz and a term "s" every possessive shares
+        assertThat(LexicalIndex.terms("Tomasz\u2019s cat, it's Mary's")).containsExactly("tomasz", "cat", "mary");
+        LexicalIndex index = new LexicalIndex();
+        index.add(1, "The town he loves is 'Samarkand'.");
+        assertThat(index.score("Samarkand")).containsOnlyKeys(1L);
+    }
+
+    @Test
     void archive_drops_the_least_surprising_segment_and_at_equal_surprise_the_oldest() {
         SegmentArchive archive = new SegmentArchive(3);
         archive.add(entry(0, 2.0));

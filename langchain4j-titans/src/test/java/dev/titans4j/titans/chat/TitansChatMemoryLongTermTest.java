@@ -109,6 +109,20 @@ class TitansChatMemoryLongTermTest {
     }
 
     @Test
+    void a_pinned_system_message_is_refused_since_the_window_keeps_the_one_system_message_first() {
+        // messages() would otherwise hold two system messages, or a system message after a pinned one
+        assertThatThrownBy(() -> memory().maxMessages(2).persistentMessages(List.of(UserMessage.from("pinned"),
+                SystemMessage.from("Always answer in French."))).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("persistentMessages must not hold a SystemMessage (entry 1): add it to the memory, whose "
+                        + "window keeps one system message, first, never evicted");
+        assertThatThrownBy(() -> memory().maxMessages(2).persistentMessages(null).build())
+                .hasMessage("persistentMessages must not be null");
+        assertThatThrownBy(() -> memory().maxMessages(2).persistentFacts(null).build())
+                .hasMessage("persistentFacts must not be null");
+    }
+
+    @Test
     void tool_results_and_system_text_are_masked_unless_configured() {
         for (boolean memorize : new boolean[] {false, true}) {
             TitansChatMemory m = memory().maxMessages(1).memorizeToolResults(memorize).memorizeSystem(memorize)

@@ -471,6 +471,20 @@ class TitansChatMemoryWindowTest {
                 dev.titans4j.titans.memory.MemoryConfig.builder().inputDimension(64).keyDimension(32).build())
                 .build())
                 .hasMessageContaining("inputDimension = keyDimension = valueDimension");
+        // a residual memory fits M(k) = k with its MLP at zero and never learns; SiLU projections and unnormalised
+        // keys put what it learns in another space than the normalised query its read is subtracted from
+        dev.titans4j.titans.memory.MemoryConfig linear = TitansChatMemory.defaultMemoryConfig(64);
+        assertThatThrownBy(() -> memory().maxMessages(2).memoryConfig(linear.toBuilder().layers(2).residual(true)
+                .build()).build()).hasMessage("memoryConfig must have residual(false): TitansChatMemory's memory "
+                + "predicts the normalised embedding from itself (key = value = query)");
+        assertThatThrownBy(() -> memory().maxMessages(2).memoryConfig(dev.titans4j.titans.memory.MemoryConfig
+                .builder().inputDimension(64).build()).build()).hasMessage("memoryConfig must have residual(false), "
+                + "projectionActivation(false): TitansChatMemory's memory predicts the normalised embedding from "
+                + "itself (key = value = query)");
+        assertThatThrownBy(() -> memory().maxMessages(2).memoryConfig(linear.toBuilder().normalizeQueryKey(false)
+                .build()).build()).hasMessageStartingWith("memoryConfig must have normalizeQueryKey(true): ");
+        assertThat(memory().maxMessages(2).memoryConfig(linear.toBuilder().layers(2).residual(false).build())
+                .build().messages()).isEmpty();
         assertThatThrownBy(() -> memory().maxMessages(2).memoryConfig(
                 dev.titans4j.titans.memory.MemoryConfig.builder().inputDimension(32).build()).build())
                 .hasMessageContaining("inputDimension 32 but the embedding model's dimension is 64");
