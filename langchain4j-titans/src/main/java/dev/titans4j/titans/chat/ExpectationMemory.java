@@ -5,6 +5,9 @@ import dev.titans4j.titans.memory.MemoryConfig;
 import dev.titans4j.titans.memory.MemoryParameters;
 import dev.titans4j.titans.memory.NeuralMemory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The neural long-term memory of a chat: a Titans memory trained at test time, with every archived key written as
  * both key and value, to predict the conversation's keys ({@code M(k) ≈ k}). What it learns is what this conversation
@@ -67,7 +70,7 @@ final class ExpectationMemory {
             throw new IllegalArgumentException("TitansChatMemory needs a memory config with inputDimension = "
                     + "keyDimension = valueDimension (the embedding dimension) and no convolution, got " + config);
         }
-        java.util.List<String> needed = new java.util.ArrayList<>();
+        List<String> needed = new ArrayList<>();
         if (config.residual()) {
             needed.add("residual(false)");
         }
