@@ -1,10 +1,13 @@
 package dev.titans4j.t2.tools;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +84,27 @@ final class ToolCallReader {
         }
         String id = call.path("id").isTextual() ? call.get("id").textValue() : newId();
         return ToolExecutionRequest.builder().id(id).name(name).arguments(arguments.toString()).build();
+    }
+
+    /**
+     * The JSON values written one after another in {@code text}, separated by whitespace or {@code ;} (Llama 3
+     * separates calls with {@code "; "}); separators are skipped between values only, never inside a string.
+     */
+    static List<JsonNode> values(String text) throws IOException {
+        List<JsonNode> values = new ArrayList<>();
+        int at = 0;
+        while (true) {
+            while (at < text.length() && (text.charAt(at) == ';' || Character.isWhitespace(text.charAt(at)))) {
+                at++;
+            }
+            if (at == text.length()) {
+                return values;
+            }
+            try (JsonParser parser = PythonJson.MAPPER.createParser(text.substring(at))) {
+                values.add(PythonJson.MAPPER.readTree(parser));
+                at += (int) parser.currentLocation().getCharOffset();
+            }
+        }
     }
 
     static String newId() {

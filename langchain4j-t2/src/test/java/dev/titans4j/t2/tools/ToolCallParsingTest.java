@@ -60,6 +60,14 @@ class ToolCallParsingTest {
     }
 
     @Test
+    void llama_keeps_a_semicolon_after_a_brace_inside_an_argument_string() {
+        ParsedAnswer a = LLAMA.parse("{\"name\": \"get_weather\", \"parameters\": {\"city\": \"a};b\"}};"
+                + "{\"name\": \"current_time\", \"parameters\": {}}");
+        assertThat(a.toolCalls()).extracting(ToolExecutionRequest::name).containsExactly("get_weather", "current_time");
+        assertThat(a.toolCalls().get(0).arguments()).isEqualTo("{\"city\":\"a};b\"}");
+    }
+
+    @Test
     void mistral_reads_a_call_list_with_or_without_its_marker_and_keeps_ids() {
         String list = "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}, \"id\": \"abc123XYZ\"}]";
         for (String answer : List.of("[TOOL_CALLS] " + list, list)) {
