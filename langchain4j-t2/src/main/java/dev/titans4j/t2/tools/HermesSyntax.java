@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Qwen2.5 / Hermes calls: each {@code <tool_call>\n{"name": ..., "arguments": ...}\n</tool_call>}. Everything
- * inside the tags must be an executable call; a {@code <tool_call>} left open at the end of the answer is an error.
+ * inside the tags must be executable calls (a model may write several objects in one pair of tags); a
+ * {@code <tool_call>} left open at the end of the answer is an error.
  */
 final class HermesSyntax extends ToolCallSyntax {
 
@@ -34,7 +35,7 @@ final class HermesSyntax extends ToolCallSyntax {
     @Override
     Optional<List<ToolExecutionRequest>> parseRegion(String region, ToolCallReader reader) {
         String body = region.substring(OPEN.length(), region.length() - CLOSE.length()).strip();
-        return Optional.of(List.of(reader.read(body, List.of("arguments", "parameters"))));
+        return Optional.of(reader.readAll(body, List.of("arguments", "parameters")));
     }
 
     @Override

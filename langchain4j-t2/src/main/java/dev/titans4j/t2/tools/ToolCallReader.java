@@ -34,19 +34,23 @@ final class ToolCallReader {
         return tools.containsKey(name);
     }
 
-    /** Parses {@code json} (one call). */
-    ToolExecutionRequest read(String json, List<String> argumentsKeys) {
-        JsonNode call;
+    /** Parses the calls in {@code text}: one JSON object per call (a model may write several in one region). */
+    List<ToolExecutionRequest> readAll(String text, List<String> argumentsKeys) {
+        List<JsonNode> values;
         try {
-            call = PythonJson.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ToolCallException("the model's tool call is not valid JSON (" + e.getOriginalMessage()
-                    + "): " + quote(json), e);
+            values = values(text);
+        } catch (IOException e) {
+            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new ToolCallException("the model's tool call is not valid JSON (" + reason + "): " + quote(text), e);
         }
-        if (call == null || call.isMissingNode()) {
+        if (values.isEmpty()) {
             throw new ToolCallException("the model's tool call is empty");
         }
-        return read(call, argumentsKeys);
+        List<ToolExecutionRequest> calls = new ArrayList<>();
+        for (JsonNode call : values) {
+            calls.add(read(call, argumentsKeys));
+        }
+        return calls;
     }
 
     ToolExecutionRequest read(JsonNode call, List<String> argumentsKeys) {

@@ -39,6 +39,16 @@ class ToolCallParsingTest {
     }
 
     @Test
+    void hermes_reads_every_call_of_one_tag_and_refuses_what_follows_a_call() {
+        ParsedAnswer a = HERMES.parse("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n"
+                + "{\"name\": \"current_time\", \"arguments\": {}}\n</tool_call>");
+        assertThat(a.toolCalls()).extracting(ToolExecutionRequest::name).containsExactly("get_weather", "current_time");
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"current_time\", \"arguments\": {}}\n"
+                + "{\"name\": \"get_weather\", \n</tool_call>"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
     void text_without_calls_stays_text_exactly() {
         assertThat(HERMES.parse("  It is sunny. <tool_ but no call\n")).isEqualTo(
                 new ParsedAnswer("  It is sunny. <tool_ but no call\n", List.of()));
