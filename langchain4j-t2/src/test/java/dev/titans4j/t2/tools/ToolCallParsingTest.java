@@ -90,6 +90,18 @@ class ToolCallParsingTest {
     }
 
     @Test
+    void mistral_reads_every_call_list_and_refuses_text_after_the_calls() {
+        String weather = "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}]";
+        String time = "[{\"name\": \"current_time\", \"arguments\": {}}]";
+        for (String answer : List.of("[TOOL_CALLS] " + weather + " " + time, weather + time)) {
+            assertThat(MISTRAL.parse(answer).toolCalls()).extracting(ToolExecutionRequest::name)
+                    .containsExactly("get_weather", "current_time");
+        }
+        assertThatThrownBy(() -> MISTRAL.parse("[TOOL_CALLS] " + weather + " Done."))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
     void unterminated_calls_fail_with_the_output_quoted() {
         assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"get_weather\", \"argu"))
                 .isInstanceOf(ToolCallException.class)
