@@ -45,7 +45,7 @@ final class SchemaCompiler {
         Spec spec = compile(root, "$");
         resolveRefs();
         rejectLeftRecursion();
-        computeNeeds();
+        computeNeeds(composites);
         if (spec.need() >= Spec.UNSATISFIABLE) {
             throw new IllegalArgumentException("schema has no finite instance: required properties recurse forever");
         }
@@ -67,9 +67,10 @@ final class SchemaCompiler {
                     new NumberGrammar(false, limits),
                     LiteralGrammar.oneOf(List.of("true", "false", "null"))));
             self.resolve(anyValue);
-            composites.add(self);
-            composites.add((Spec.AnyOf) anyValue);
-            computeNeeds();
+            List<Spec.Composite> own = List.of(self, (Spec.AnyOf) anyValue);
+            composites.addAll(own);
+            // only its own parts: it may be compiled mid-schema, while earlier $refs are still unresolved
+            computeNeeds(own);
         }
         return anyValue;
     }
@@ -188,7 +189,7 @@ final class SchemaCompiler {
      * Fixpoint of {@link Spec#need()} and {@link Spec#shortest()} over the (possibly cyclic) spec graph; both only
      * ever decrease.
      */
-    private void computeNeeds() {
+    private static void computeNeeds(List<Spec.Composite> composites) {
         boolean changed = true;
         while (changed) {
             changed = false;

@@ -182,6 +182,21 @@ class GrammarTest {
     }
 
     @Test
+    void aReferenceBeforeAFreeFormValueCompiles() {
+        // the free-form value (array without items, object without properties) is compiled after the $ref,
+        // while that reference is still unresolved
+        JsonObjectSchema node = JsonObjectSchema.builder()
+                .addProperty("next", JsonReferenceSchema.builder().reference("node").build())
+                .addProperty("extra", JsonObjectSchema.builder().build()).build();
+        JsonConstraint c = schema(JsonObjectSchema.builder()
+                .addProperty("head", JsonReferenceSchema.builder().reference("node").build())
+                .addProperty("tags", JsonArraySchema.builder().build())
+                .required("head", "tags").definitions(Map.of("node", node)).build());
+        assertThat(accepts(c, "{\"head\":{\"next\":{},\"extra\":{\"a\":[1]}},\"tags\":[\"x\",null]}")).isTrue();
+        assertThat(accepts(c, "{\"head\":{\"other\":1},\"tags\":[]}")).isFalse();
+    }
+
+    @Test
     void wideObjectsCompileAndSkipOptionalProperties() {
         JsonObjectSchema.Builder b = JsonObjectSchema.builder();
         for (int i = 0; i < 300; i++) {
