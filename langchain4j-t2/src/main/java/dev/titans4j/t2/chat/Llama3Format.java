@@ -1,7 +1,5 @@
 package dev.titans4j.t2.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -10,6 +8,7 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.titans4j.t2.constrain.JsonText;
 import dev.titans4j.t2.tools.ToolCallSyntax;
 import dev.titans4j.t2.tools.ToolPrompts;
 import java.time.LocalDate;
@@ -48,7 +47,6 @@ public final class Llama3Format implements ChatFormat {
     private static final String BEGIN = "<|begin_of_text|>";
     private static final String EOT = "<|eot_id|>";
     private static final DateTimeFormatter STRFTIME_D_B_Y = DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.US);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** null: plain Llama 3; "": Llama 3.2 with today's date; otherwise the fixed date. */
     private final String date;
@@ -136,7 +134,7 @@ public final class Llama3Format implements ChatFormat {
                     out.append(ToolPrompts.llama3Call(call));
                 }
             } else if (message instanceof ToolExecutionResultMessage && date != null) {
-                out.append(jsonString(MessageText.of(message)));
+                out.append(JsonText.quote(MessageText.of(message))); // the template's tojson
             } else {
                 out.append(MessageText.of(message).strip());
             }
@@ -146,14 +144,6 @@ public final class Llama3Format implements ChatFormat {
             header(out, "assistant");
         }
         return out.toString();
-    }
-
-    private static String jsonString(String text) {
-        try {
-            return JSON.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // a String always serialises
-        }
     }
 
     private static void header(StringBuilder out, String role) {

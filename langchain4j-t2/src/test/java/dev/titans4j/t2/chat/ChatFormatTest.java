@@ -44,6 +44,15 @@ class ChatFormatTest {
     }
 
     @Test
+    void llama32WritesToolResultsAsPythonsTojsonDoes() {
+        String text = Llama3Format.withDate("26 Jul 2024").render(List.of(UserMessage.from("ls"), AiMessage.from(CALL),
+                ToolExecutionResultMessage.from(CALL, "\u001b[32mok\u001b[0m \"é\"")), false);
+        // json.dumps(content, ensure_ascii=False): lower-case hex escapes, non-ASCII as is
+        assertThat(text).endsWith("<|start_header_id|>ipython<|end_header_id|>\n\n"
+                + "\"\\u001b[32mok\\u001b[0m \\\"é\\\"\"<|eot_id|>");
+    }
+
+    @Test
     void llama32DatesItsSystemTurnWithToday() {
         String text = Llama3Format.withTodaysDate().render(List.of(UserMessage.from("Hi")), false);
         String today = java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy",
