@@ -32,6 +32,27 @@ final class HermesSyntax extends ToolCallSyntax {
         return CLOSE;
     }
 
+    /** The first {@code </tool_call>} outside a JSON string: argument text may contain the tag. */
+    @Override
+    int endMarkerAt(String region) {
+        boolean inString = false;
+        for (int i = OPEN.length(); i < region.length(); i++) {
+            char c = region.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++; // the escaped character cannot end the string
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (region.startsWith(CLOSE, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Override
     Optional<List<ToolExecutionRequest>> parseRegion(String region, ToolCallReader reader) {
         String body = region.substring(OPEN.length(), region.length() - CLOSE.length()).strip();

@@ -9,7 +9,12 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.titans4j.t2.constrain.ConstrainedDecoder;
+import dev.titans4j.t2.constrain.TokenVocabulary;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Parsing each family's tool calls from model output, and the errors for malformed output. */
@@ -18,6 +23,18 @@ class ToolCallParsingTest {
     private static final ToolSyntaxFixture HERMES = new ToolSyntaxFixture(ToolCallSyntax.hermes());
     private static final ToolSyntaxFixture LLAMA = new ToolSyntaxFixture(ToolCallSyntax.llama3());
     private static final ToolSyntaxFixture MISTRAL = new ToolSyntaxFixture(ToolCallSyntax.mistral());
+
+    /** Token id b = the single byte b; id 256 = end of sequence. */
+    private static final TokenVocabulary BYTES = byteVocabulary();
+
+    private static TokenVocabulary byteVocabulary() {
+        List<byte[]> tokens = new ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            tokens.add(new byte[] {(byte) b});
+        }
+        tokens.add(null);
+        return TokenVocabulary.of(tokens, Set.of(256), 256);
+    }
 
     record ToolSyntaxFixture(ToolCallSyntax syntax) {
         ParsedAnswer parse(String answer) {
@@ -46,6 +63,23 @@ class ToolCallParsingTest {
         assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"current_time\", \"arguments\": {}}\n"
                 + "{\"name\": \"get_weather\", \n</tool_call>"))
                 .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void hermes_end_tag_inside_an_argument_string_does_not_end_the_call() {
+        String answer = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"a</tool_call>\\\"\"}}"
+                + "\n</tool_call>";
+        // the forced-call grammar takes the tag as string content, so a constrained answer may hold it
+        ConstrainedDecoder forced = ToolCallSyntax.hermes().requiredCallConstraint(TOOLS).start(BYTES);
+        for (byte b : answer.getBytes(StandardCharsets.UTF_8)) {
+            forced.accept(b & 0xFF);
+        }
+        assertThat(forced.isComplete()).isTrue();
+        assertThat(HERMES.parse(answer).toolCalls()).singleElement()
+                .satisfies(c -> assertThat(c.arguments()).isEqualTo("{\"city\":\"a</tool_call>\\\"\"}"));
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"a}}"
+                + "\n</tool_call>")).isInstanceOf(ToolCallException.class)
+                .hasMessageContaining("has no </tool_call> outside its JSON strings");
     }
 
     @Test
