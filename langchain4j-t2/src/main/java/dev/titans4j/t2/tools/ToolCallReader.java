@@ -70,8 +70,8 @@ final class ToolCallReader {
                 break;
             }
         }
-        if (arguments == null) {
-            arguments = PythonJson.MAPPER.createObjectNode(); // a call without arguments
+        if (arguments == null || arguments.isNull() || arguments.isTextual() && arguments.textValue().isBlank()) {
+            arguments = PythonJson.MAPPER.createObjectNode(); // no arguments; blank reads as {}, as the chat formats do
         }
         if (arguments.isTextual()) { // some models write the arguments object as a JSON string
             try {

@@ -185,6 +185,17 @@ class ToolCallParsingTest {
     }
 
     @Test
+    void null_or_blank_arguments_are_a_call_without_arguments() {
+        for (String arguments : List.of("null", "\"\"", "\" \"")) {
+            ParsedAnswer a = HERMES.parse("<tool_call>{\"name\": \"current_time\", \"arguments\": " + arguments
+                    + "}</tool_call>");
+            assertThat(a.toolCalls()).singleElement().satisfies(c -> assertThat(c.arguments()).isEqualTo("{}"));
+        }
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>{\"name\": \"get_weather\", \"arguments\": null}</tool_call>"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("required argument 'city' is missing");
+    }
+
+    @Test
     void arguments_written_as_a_json_string_are_accepted() {
         ParsedAnswer a = HERMES.parse("<tool_call>{\"name\": \"get_weather\", \"arguments\": \"{\\\"city\\\": \\\"Rome\\\"}\"}"
                 + "</tool_call>");
