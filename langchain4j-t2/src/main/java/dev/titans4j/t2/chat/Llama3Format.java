@@ -1,13 +1,11 @@
 package dev.titans4j.t2.chat;
 
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.titans4j.t2.constrain.JsonText;
 import dev.titans4j.t2.tools.ToolCallSyntax;
 import dev.titans4j.t2.tools.ToolPrompts;
@@ -29,8 +27,9 @@ import java.util.Optional;
  *   {@code {"name": ..., "parameters": ...}}.</li>
  *   <li>Llama 3.1/3.2 ({@link #withDate}): the template always opens with a system turn
  *   {@code Cutting Knowledge Date: December 2023\nToday Date: DATE\n\n} + the (trimmed) first system message;
- *   tool results are written as a JSON string, as that template's {@code tojson} does with text content, and an
- *   AI message may carry one tool call only.</li>
+ *   tool results are written as a JSON string, as that template's {@code tojson} does with text content. Its
+ *   template refuses an AI message with several tool calls; they are written separated by {@code "; "}, as the
+ *   models write them and the answers are parsed.</li>
  * </ul>
  *
  * <p>Offered tools follow the 3.1/3.2 template's default ({@code tools_in_user_message}): the system turn gains
@@ -126,13 +125,7 @@ public final class Llama3Format implements ChatFormat {
         for (ChatMessage message : messages.subList(first, messages.size())) {
             header(out, role(message));
             if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
-                if (date != null && ai.toolExecutionRequests().size() > 1) {
-                    throw new UnsupportedFeatureException("the Llama 3.1/3.2 chat format takes one tool call per "
-                            + "AI message; this one has " + ai.toolExecutionRequests().size());
-                }
-                for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
-                    out.append(ToolPrompts.llama3Call(call));
-                }
+                out.append(ToolPrompts.llama3Calls(ai.toolExecutionRequests()));
             } else if (message instanceof ToolExecutionResultMessage && date != null) {
                 out.append(JsonText.quote(MessageText.of(message))); // the template's tojson
             } else {
