@@ -2,6 +2,7 @@ package dev.titans4j.t2.constrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
@@ -194,6 +195,24 @@ class GrammarTest {
                 .required("head", "tags").definitions(Map.of("node", node)).build());
         assertThat(accepts(c, "{\"head\":{\"next\":{},\"extra\":{\"a\":[1]}},\"tags\":[\"x\",null]}")).isTrue();
         assertThat(accepts(c, "{\"head\":{\"other\":1},\"tags\":[]}")).isFalse();
+    }
+
+    @Test
+    void eachToolsReferencesResolveToItsOwnDefinitions() {
+        // two tools whose parameters both define "item", differently: each $ref means its own tool's definition
+        JsonReferenceSchema item = JsonReferenceSchema.builder().reference("#/$defs/item").build();
+        ToolSpecification a = ToolSpecification.builder().name("a").parameters(JsonObjectSchema.builder()
+                .addProperty("it", item).required("it")
+                .definitions(Map.of("item", JsonObjectSchema.builder().addIntegerProperty("x").required("x").build()))
+                .build()).build();
+        ToolSpecification b = ToolSpecification.builder().name("b").parameters(JsonObjectSchema.builder()
+                .addProperty("it", item).required("it")
+                .definitions(Map.of("item", JsonObjectSchema.builder().addStringProperty("y").required("y").build()))
+                .build()).build();
+        JsonConstraint c = JsonConstraint.forToolCall(List.of(a, b));
+        assertThat(accepts(c, "{\"name\":\"a\",\"arguments\":{\"it\":{\"x\":1}}}")).isTrue();
+        assertThat(accepts(c, "{\"name\":\"b\",\"arguments\":{\"it\":{\"y\":\"s\"}}}")).isTrue();
+        assertThat(accepts(c, "{\"name\":\"b\",\"arguments\":{\"it\":{\"x\":1}}}")).isFalse();
     }
 
     @Test
