@@ -3,6 +3,7 @@ package dev.titans4j.t2.constrain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
@@ -213,6 +214,29 @@ class GrammarTest {
         assertThat(accepts(c, "{\"name\":\"a\",\"arguments\":{\"it\":{\"x\":1}}}")).isTrue();
         assertThat(accepts(c, "{\"name\":\"b\",\"arguments\":{\"it\":{\"y\":\"s\"}}}")).isTrue();
         assertThat(accepts(c, "{\"name\":\"b\",\"arguments\":{\"it\":{\"x\":1}}}")).isFalse();
+    }
+
+    @Test
+    void nestedAmbiguousAlternativesStayBoundedAndValid() {
+        // both alternatives share their first members, so every nesting level doubles the open parses
+        JsonReferenceSchema comment = JsonReferenceSchema.builder().reference("comment").build();
+        JsonArraySchema replies = JsonArraySchema.builder().items(comment).build();
+        JsonObjectSchema schema = JsonObjectSchema.builder().addProperty("root", comment).required("root")
+                .definitions(Map.of("comment", JsonAnyOfSchema.builder().anyOf(
+                        JsonObjectSchema.builder().addStringProperty("text").addProperty("replies", replies)
+                                .required("text", "replies").build(),
+                        JsonObjectSchema.builder().addStringProperty("text").addProperty("replies", replies)
+                                .addStringProperty("author").required("text", "replies", "author").build()).build()))
+                .build();
+        ConstrainedDecoder d = schema(schema).start(BYTES);
+        String json = "{\"root\":" + "{\"text\":\"x\",\"replies\":[".repeat(12) + "]}"
+                + "]}".repeat(11) + "}";
+        for (byte b : json.getBytes(StandardCharsets.UTF_8)) {
+            assertThat(d.isAllowed(b & 0xFF)).as("after %s", d.text()).isTrue();
+            d.accept(b & 0xFF);
+            assertThat(d.state().stacks().length).isLessThanOrEqualTo(ConstrainedDecoder.MAX_PARSES);
+        }
+        assertThat(d.isComplete()).isTrue();
     }
 
     @Test
