@@ -1,15 +1,12 @@
 package dev.titans4j.t2.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.titans4j.t2.constrain.JsonText;
 import dev.titans4j.t2.tools.ToolCallSyntax;
 import dev.titans4j.t2.tools.ToolPrompts;
 import java.time.LocalDate;
@@ -30,8 +27,9 @@ import java.util.Optional;
  *   {@code {"name": ..., "parameters": ...}}.</li>
  *   <li>Llama 3.1/3.2 ({@link #withDate}): the template always opens with a system turn
  *   {@code Cutting Knowledge Date: December 2023\nToday Date: DATE\n\n} + the (trimmed) first system message;
- *   tool results are written as a JSON string, as that template's {@code tojson} does with text content, and an
- *   AI message may carry one tool call only.</li>
+ *   tool results are written as a JSON string, as that template's {@code tojson} does with text content. Its
+ *   template refuses an AI message with several tool calls; they are written separated by {@code "; "}, as the
+ *   models write them and the answers are parsed.</li>
  * </ul>
  *
  * <p>Offered tools follow the 3.1/3.2 template's default ({@code tools_in_user_message}): the system turn gains
@@ -48,7 +46,6 @@ public final class Llama3Format implements ChatFormat {
     private static final String BEGIN = "<|begin_of_text|>";
     private static final String EOT = "<|eot_id|>";
     private static final DateTimeFormatter STRFTIME_D_B_Y = DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.US);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** null: plain Llama 3; "": Llama 3.2 with today's date; otherwise the fixed date. */
     private final String date;
@@ -128,15 +125,9 @@ public final class Llama3Format implements ChatFormat {
         for (ChatMessage message : messages.subList(first, messages.size())) {
             header(out, role(message));
             if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
-                if (date != null && ai.toolExecutionRequests().size() > 1) {
-                    throw new UnsupportedFeatureException("the Llama 3.1/3.2 chat format takes one tool call per "
-                            + "AI message; this one has " + ai.toolExecutionRequests().size());
-                }
-                for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
-                    out.append(ToolPrompts.llama3Call(call));
-                }
+                out.append(ToolPrompts.llama3Calls(ai.toolExecutionRequests()));
             } else if (message instanceof ToolExecutionResultMessage && date != null) {
-                out.append(jsonString(MessageText.of(message)));
+                out.append(JsonText.quote(MessageText.of(message))); // the template's tojson
             } else {
                 out.append(MessageText.of(message).strip());
             }
@@ -146,14 +137,6 @@ public final class Llama3Format implements ChatFormat {
             header(out, "assistant");
         }
         return out.toString();
-    }
-
-    private static String jsonString(String text) {
-        try {
-            return JSON.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // a String always serialises
-        }
     }
 
     private static void header(StringBuilder out, String role) {

@@ -13,6 +13,13 @@ import java.util.BitSet;
  */
 public final class ConstrainedDecoder {
 
+    /**
+     * Parses followed in parallel after a token, at most. Nested anyOf alternatives that share their first
+     * members double the parses per nesting level; beyond this bound the earliest are kept. Each kept parse can
+     * still finish, so the output stays valid; only the dropped alternatives' continuations are lost.
+     */
+    static final int MAX_PARSES = 512;
+
     private final MaskEngine engine;
     private final TokenVocabulary vocab;
     private final ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -195,7 +202,8 @@ public final class ConstrainedDecoder {
             throw new IllegalArgumentException("token " + tokenId + " " + JsonText.quote(vocab.tokenText(tokenId))
                     + " would make the output invalid after: " + text());
         }
-        state = next;
+        // only between tokens: a mask, computed from this state, then agrees with what accept takes
+        state = next.limited(MAX_PARSES);
         currentMask = null;
         text.write(b, 0, b.length);
     }

@@ -42,6 +42,11 @@ final class ParseState {
         return s;
     }
 
+    /** This state with its first {@code max} configurations only (itself when it has no more). */
+    ParseState limited(int max) {
+        return stacks.length <= max ? this : new ParseState(Arrays.copyOf(stacks, max));
+    }
+
     boolean isComplete() {
         for (Stack s : stacks) {
             if (Stack.isComplete(s)) {

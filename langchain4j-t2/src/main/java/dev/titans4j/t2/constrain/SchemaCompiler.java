@@ -13,23 +13,24 @@ import dev.langchain4j.model.chat.request.json.JsonReferenceSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Compiles a LangChain4j {@link JsonSchemaElement} tree into grammar {@link Spec}s. Definitions are gathered
- * from every object schema in the tree; {@code $ref}s ({@code "X"}, {@code "#/$defs/X"},
- * {@code "#/definitions/X"}) resolve against them after compilation, so recursive schemas work (bounded by
- * {@link ConstraintLimits#maxDepth()}).
+ * Compiles a LangChain4j {@link JsonSchemaElement} tree into grammar {@link Spec}s. {@code $ref}s
+ * ({@code "X"}, {@code "#/$defs/X"}, {@code "#/definitions/X"}) resolve after compilation, so recursive schemas
+ * work (bounded by {@link ConstraintLimits#maxDepth()}): to the definition of the nearest enclosing object schema
+ * that has one by that name (a tool-call schema joins tools whose parameters may define the same name
+ * differently), else to the first definition of that name anywhere in the tree.
  */
 final class SchemaCompiler {
 
     private final ConstraintLimits limits;
-    private final Map<String, JsonSchemaElement> definitions = new LinkedHashMap<>();
-    private final Map<String, Spec> compiledDefinitions = new HashMap<>();
-    private final List<Spec.Ref> refs = new ArrayList<>();
+    private final Map<String, Declared> definitions = new LinkedHashMap<>();
+    private final Map<JsonSchemaElement, Spec> compiledDefinitions = new IdentityHashMap<>();
+    private final List<ScopedRef> refs = new ArrayList<>();
     private final List<Spec.Composite> composites = new ArrayList<>();
     private Spec anyValue;
 
@@ -41,11 +42,11 @@ final class SchemaCompiler {
         if (root == null) {
             throw new IllegalArgumentException("JSON schema has no root element");
         }
-        collectDefinitions(root);
-        Spec spec = compile(root, "$");
+        collectDefinitions(root, Scope.NONE);
+        Spec spec = compile(root, "$", Scope.NONE);
         resolveRefs();
         rejectLeftRecursion();
-        computeNeeds();
+        computeNeeds(composites);
         if (spec.need() >= Spec.UNSATISFIABLE) {
             throw new IllegalArgumentException("schema has no finite instance: required properties recurse forever");
         }
@@ -67,9 +68,10 @@ final class SchemaCompiler {
                     new NumberGrammar(false, limits),
                     LiteralGrammar.oneOf(List.of("true", "false", "null"))));
             self.resolve(anyValue);
-            composites.add(self);
-            composites.add((Spec.AnyOf) anyValue);
-            computeNeeds();
+            List<Spec.Composite> own = List.of(self, (Spec.AnyOf) anyValue);
+            composites.addAll(own);
+            // only its own parts: it may be compiled mid-schema, while earlier $refs are still unresolved
+            computeNeeds(own);
         }
         return anyValue;
     }
@@ -79,26 +81,27 @@ final class SchemaCompiler {
         return new FreeObjectGrammar(anyValue(), limits);
     }
 
-    private void collectDefinitions(JsonSchemaElement e) {
+    private void collectDefinitions(JsonSchemaElement e, Scope outer) {
         if (e instanceof JsonObjectSchema o) {
+            Scope scope = outer.enter(o);
             if (o.definitions() != null) {
                 o.definitions().forEach((name, def) -> {
-                    if (definitions.putIfAbsent(name, def) == null) {
-                        collectDefinitions(def);
+                    if (definitions.putIfAbsent(name, new Declared(def, scope)) == null) {
+                        collectDefinitions(def, scope);
                     }
                 });
             }
             if (o.properties() != null) {
-                o.properties().values().forEach(this::collectDefinitions);
+                o.properties().values().forEach(p -> collectDefinitions(p, scope));
             }
         } else if (e instanceof JsonArraySchema a && a.items() != null) {
-            collectDefinitions(a.items());
+            collectDefinitions(a.items(), outer);
         } else if (e instanceof JsonAnyOfSchema any && any.anyOf() != null) {
-            any.anyOf().forEach(this::collectDefinitions);
+            any.anyOf().forEach(alternative -> collectDefinitions(alternative, outer));
         }
     }
 
-    private Spec compile(JsonSchemaElement e, String path) {
+    private Spec compile(JsonSchemaElement e, String path, Scope scope) {
         if (e == null) {
             throw new IllegalArgumentException("JSON schema element at " + path + " is null");
         }
@@ -124,11 +127,11 @@ final class SchemaCompiler {
             return LiteralGrammar.enumOf(en.enumValues());
         }
         if (e instanceof JsonArraySchema a) {
-            Spec items = a.items() == null ? anyValue() : compile(a.items(), path + "[]");
+            Spec items = a.items() == null ? anyValue() : compile(a.items(), path + "[]", scope);
             return new ArrayGrammar(items, limits);
         }
         if (e instanceof JsonObjectSchema o) {
-            return object(o, path);
+            return object(o, path, scope.enter(o));
         }
         if (e instanceof JsonAnyOfSchema any) {
             if (any.anyOf() == null || any.anyOf().isEmpty()) {
@@ -136,7 +139,7 @@ final class SchemaCompiler {
             }
             List<Spec> alternatives = new ArrayList<>();
             for (int i = 0; i < any.anyOf().size(); i++) {
-                alternatives.add(compile(any.anyOf().get(i), path + ".anyOf[" + i + "]"));
+                alternatives.add(compile(any.anyOf().get(i), path + ".anyOf[" + i + "]", scope));
             }
             return register(new Spec.AnyOf(alternatives));
         }
@@ -145,7 +148,7 @@ final class SchemaCompiler {
                 throw new IllegalArgumentException("reference schema at " + path + " has no reference");
             }
             Spec.Ref r = new Spec.Ref(ref.reference());
-            refs.add(r);
+            refs.add(new ScopedRef(r, scope));
             return register(r);
         }
         if (e instanceof JsonRawSchema) {
@@ -156,7 +159,7 @@ final class SchemaCompiler {
                 + e.getClass().getName());
     }
 
-    private Spec object(JsonObjectSchema o, String path) {
+    private Spec object(JsonObjectSchema o, String path, Scope scope) {
         Map<String, JsonSchemaElement> properties = o.properties() == null ? Map.of() : o.properties();
         List<String> required = o.required() == null ? List.of() : o.required();
         for (String r : required) {
@@ -173,7 +176,7 @@ final class SchemaCompiler {
         List<Boolean> requiredFlags = new ArrayList<>();
         properties.forEach((name, schema) -> {
             names.add(name);
-            values.add(compile(schema, path + "." + name));
+            values.add(compile(schema, path + "." + name, scope));
             requiredFlags.add(limits.requireAllProperties() || required.contains(name));
         });
         return register(new ObjectGrammar(names, values, requiredFlags, limits));
@@ -188,7 +191,7 @@ final class SchemaCompiler {
      * Fixpoint of {@link Spec#need()} and {@link Spec#shortest()} over the (possibly cyclic) spec graph; both only
      * ever decrease.
      */
-    private void computeNeeds() {
+    private static void computeNeeds(List<Spec.Composite> composites) {
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -202,17 +205,20 @@ final class SchemaCompiler {
     private void resolveRefs() {
         // compiling a definition may add more refs, hence the index loop
         for (int i = 0; i < refs.size(); i++) {
-            Spec.Ref r = refs.get(i);
+            Spec.Ref r = refs.get(i).ref();
             String name = definitionName(r.name());
-            JsonSchemaElement def = definitions.get(name);
+            Declared def = refs.get(i).scope().lookup(name);
+            if (def == null) {
+                def = definitions.get(name);
+            }
             if (def == null) {
                 throw new IllegalArgumentException("unresolved $ref '" + r.name() + "'; known definitions: "
                         + definitions.keySet());
             }
-            Spec target = compiledDefinitions.get(name);
+            Spec target = compiledDefinitions.get(def.schema());
             if (target == null) {
-                target = compile(def, "#/$defs/" + name);
-                compiledDefinitions.put(name, target);
+                target = compile(def.schema(), "#/$defs/" + name, def.scope());
+                compiledDefinitions.put(def.schema(), target);
             }
             r.resolve(target);
         }
@@ -256,5 +262,32 @@ final class SchemaCompiler {
             }
         }
         return reference;
+    }
+
+    /** A definition and the scope it was declared in (where its own references resolve). */
+    private record Declared(JsonSchemaElement schema, Scope scope) {
+    }
+
+    /** A reference and the scope it appears in. */
+    private record ScopedRef(Spec.Ref ref, Scope scope) {
+    }
+
+    /** The definitions of the enclosing object schemas, innermost first. */
+    private record Scope(Map<String, JsonSchemaElement> definitions, Scope outer) {
+        static final Scope NONE = new Scope(Map.of(), null);
+
+        Scope enter(JsonObjectSchema o) {
+            return o.definitions() == null || o.definitions().isEmpty() ? this : new Scope(o.definitions(), this);
+        }
+
+        Declared lookup(String name) {
+            for (Scope s = this; s != null; s = s.outer) {
+                JsonSchemaElement def = s.definitions.get(name);
+                if (def != null) {
+                    return new Declared(def, s);
+                }
+            }
+            return null;
+        }
     }
 }

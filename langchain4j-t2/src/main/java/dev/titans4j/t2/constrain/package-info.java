@@ -15,7 +15,8 @@
  * <ul>
  *   <li>The grammar is a nondeterministic pushdown automaton over UTF-8 <em>bytes</em> (frames on an immutable,
  *       shared-tail stack), so any tokenizer works: a token is
- *       allowed iff all its bytes are accepted. {@code anyOf} alternatives run in parallel until bytes decide.</li>
+ *       allowed iff all its bytes are accepted. {@code anyOf} alternatives run in parallel until bytes decide
+ *       (at most {@code ConstrainedDecoder.MAX_PARSES} between tokens).</li>
  *   <li>Masks: depth-first walk of a byte trie of the vocabulary, stepping the automaton per edge and pruning
  *       rejected prefixes. Inside string bodies (the common, expensive case) content tokens come from a
  *       precomputed table and only tokens containing {@code "} or {@code \} are walked. Masks are cached per

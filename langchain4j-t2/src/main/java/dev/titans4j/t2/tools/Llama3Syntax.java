@@ -2,7 +2,6 @@ package dev.titans4j.t2.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.titans4j.t2.constrain.JsonConstraint;
@@ -44,12 +43,9 @@ final class Llama3Syntax extends ToolCallSyntax {
     @Override
     Optional<List<ToolExecutionRequest>> parseRegion(String region, ToolCallReader reader) {
         boolean claims = CLAIMS_CALL.matcher(region).find();
-        List<JsonNode> values = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = PythonJson.MAPPER.readerFor(JsonNode.class)
-                .readValues(region.replace("};", "}"))) {
-            while (it.hasNextValue()) {
-                values.add(it.nextValue());
-            }
+        List<JsonNode> values;
+        try {
+            values = ToolCallReader.values(region);
         } catch (IOException | RuntimeException e) {
             if (!claims) {
                 return Optional.empty();

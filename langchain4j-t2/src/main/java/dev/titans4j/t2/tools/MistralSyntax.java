@@ -2,6 +2,7 @@ package dev.titans4j.t2.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.titans4j.t2.constrain.JsonConstraint;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * control token in Mistral's v3 tokenizer, which decoding drops, so an answer that is a JSON array of
  * {@code {"name", "arguments"}} objects counts as calls too. After {@code [TOOL_CALLS]} anything but a valid list of
  * calls is an error; a bare JSON array counts as calls only when each item has a {@code "name"} and either
- * {@code "arguments"} or an offered tool's name, else it stays text.
+ * {@code "arguments"} or an offered tool's name, else it stays text. Several lists in a row are read in order.
  */
 final class MistralSyntax extends ToolCallSyntax {
 
@@ -41,18 +42,20 @@ final class MistralSyntax extends ToolCallSyntax {
         String stripped = region.strip();
         boolean claims = stripped.startsWith(MARKER);
         String json = claims ? stripped.substring(MARKER.length()) : stripped;
-        JsonNode list;
+        List<JsonNode> lists;
         try {
-            list = PythonJson.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
+            lists = ToolCallReader.values(json);
+        } catch (IOException e) {
             if (!claims) {
                 return Optional.empty();
             }
+            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new ToolCallException("the model's tool calls after " + MARKER + " are not valid JSON ("
-                    + e.getOriginalMessage() + "): " + ToolCallReader.quote(json), e);
+                    + reason + "): " + ToolCallReader.quote(json), e);
         }
-        boolean callList = list != null && list.isArray() && !list.isEmpty();
-        if (callList) {
+        boolean callList = !lists.isEmpty();
+        for (JsonNode list : lists) {
+            callList &= list.isArray() && !list.isEmpty();
             for (JsonNode item : list) {
                 callList &= item.isObject() && item.path("name").isTextual() && (claims || item.has("arguments")
                         || reader.offers(item.get("name").textValue()));
@@ -66,8 +69,10 @@ final class MistralSyntax extends ToolCallSyntax {
                     + ", got " + ToolCallReader.quote(json));
         }
         List<ToolExecutionRequest> calls = new ArrayList<>();
-        for (JsonNode item : list) {
-            calls.add(reader.read(item, List.of("arguments", "parameters")));
+        for (JsonNode list : lists) {
+            for (JsonNode item : list) {
+                calls.add(reader.read(item, List.of("arguments", "parameters")));
+            }
         }
         return Optional.of(calls);
     }

@@ -1,10 +1,13 @@
 package dev.titans4j.t2.tools;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,19 +34,23 @@ final class ToolCallReader {
         return tools.containsKey(name);
     }
 
-    /** Parses {@code json} (one call). */
-    ToolExecutionRequest read(String json, List<String> argumentsKeys) {
-        JsonNode call;
+    /** Parses the calls in {@code text}: one JSON object per call (a model may write several in one region). */
+    List<ToolExecutionRequest> readAll(String text, List<String> argumentsKeys) {
+        List<JsonNode> values;
         try {
-            call = PythonJson.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ToolCallException("the model's tool call is not valid JSON (" + e.getOriginalMessage()
-                    + "): " + quote(json), e);
+            values = values(text);
+        } catch (IOException e) {
+            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new ToolCallException("the model's tool call is not valid JSON (" + reason + "): " + quote(text), e);
         }
-        if (call == null || call.isMissingNode()) {
+        if (values.isEmpty()) {
             throw new ToolCallException("the model's tool call is empty");
         }
-        return read(call, argumentsKeys);
+        List<ToolExecutionRequest> calls = new ArrayList<>();
+        for (JsonNode call : values) {
+            calls.add(read(call, argumentsKeys));
+        }
+        return calls;
     }
 
     ToolExecutionRequest read(JsonNode call, List<String> argumentsKeys) {
@@ -63,8 +70,8 @@ final class ToolCallReader {
                 break;
             }
         }
-        if (arguments == null) {
-            arguments = PythonJson.MAPPER.createObjectNode(); // a call without arguments
+        if (arguments == null || arguments.isNull() || arguments.isTextual() && arguments.textValue().isBlank()) {
+            arguments = PythonJson.MAPPER.createObjectNode(); // no arguments; blank reads as {}, as the chat formats do
         }
         if (arguments.isTextual()) { // some models write the arguments object as a JSON string
             try {
@@ -81,6 +88,27 @@ final class ToolCallReader {
         }
         String id = call.path("id").isTextual() ? call.get("id").textValue() : newId();
         return ToolExecutionRequest.builder().id(id).name(name).arguments(arguments.toString()).build();
+    }
+
+    /**
+     * The JSON values written one after another in {@code text}, separated by whitespace or {@code ;} (Llama 3
+     * separates calls with {@code "; "}); separators are skipped between values only, never inside a string.
+     */
+    static List<JsonNode> values(String text) throws IOException {
+        List<JsonNode> values = new ArrayList<>();
+        int at = 0;
+        while (true) {
+            while (at < text.length() && (text.charAt(at) == ';' || Character.isWhitespace(text.charAt(at)))) {
+                at++;
+            }
+            if (at == text.length()) {
+                return values;
+            }
+            try (JsonParser parser = PythonJson.MAPPER.createParser(text.substring(at))) {
+                values.add(PythonJson.MAPPER.readTree(parser));
+                at += (int) parser.currentLocation().getCharOffset();
+            }
+        }
     }
 
     static String newId() {

@@ -70,9 +70,12 @@ public final class ToolCallStream {
     public ParsedAnswer finish() {
         finished = true;
         if (inRegion) {
-            if (syntax.endMarker() != null) {
-                throw new ToolCallException("the model's tool call was cut off before " + syntax.endMarker()
-                        + ": " + ToolCallReader.quote(region.toString()));
+            String end = syntax.endMarker();
+            if (end != null) {
+                String why = region.indexOf(end) < 0 ? "was cut off before " + end
+                        : "has no " + end + " outside its JSON strings (a string left open?)";
+                throw new ToolCallException("the model's tool call " + why + ": "
+                        + ToolCallReader.quote(region.toString()));
             }
             String r = region.toString();
             region.setLength(0);
@@ -97,7 +100,7 @@ public final class ToolCallStream {
         while (true) {
             if (inRegion) {
                 String end = syntax.endMarker();
-                int at = end == null ? -1 : region.indexOf(end);
+                int at = end == null ? -1 : syntax.endMarkerAt(region.toString());
                 if (at < 0) {
                     return;
                 }

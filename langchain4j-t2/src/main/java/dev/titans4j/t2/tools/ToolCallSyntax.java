@@ -41,6 +41,11 @@ public abstract class ToolCallSyntax {
     /** The marker that closes one call region, or null when a region runs to the end of the answer. */
     abstract String endMarker();
 
+    /** Where the {@link #endMarker()} that closes {@code region} (start marker included) begins, or -1. */
+    int endMarkerAt(String region) {
+        return region.indexOf(endMarker());
+    }
+
     /**
      * The calls in a region (start marker included; end marker included when there is one), or empty when the
      * region does not claim to be a tool call and is answer text after all.

@@ -66,9 +66,20 @@ public final class ToolPrompts {
         return out.toString();
     }
 
-    /** A Llama 3.1/3.2 assistant call. */
-    public static String llama3Call(ToolExecutionRequest call) {
-        return "{\"name\": \"" + call.name() + "\", \"parameters\": " + PythonJson.reformat(call.arguments()) + "}";
+    /**
+     * A Llama 3.1/3.2 assistant's calls: one as the template writes it; several (which the template refuses, but the
+     * models write) separated by {@code "; "}, as {@link ToolCallSyntax#llama3()} reads them.
+     */
+    public static String llama3Calls(List<ToolExecutionRequest> calls) {
+        StringBuilder out = new StringBuilder();
+        for (ToolExecutionRequest call : calls) {
+            if (!out.isEmpty()) {
+                out.append("; ");
+            }
+            out.append("{\"name\": \"").append(call.name()).append("\", \"parameters\": ")
+                    .append(PythonJson.reformat(call.arguments())).append('}');
+        }
+        return out.toString();
     }
 
     /**

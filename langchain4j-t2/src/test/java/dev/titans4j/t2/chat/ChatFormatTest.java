@@ -14,6 +14,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.titans4j.export.manifest.ModelManifest;
+import dev.titans4j.t2.tools.ToolCallSyntax;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,14 +45,35 @@ class ChatFormatTest {
     }
 
     @Test
+    void llama32WritesToolResultsAsPythonsTojsonDoes() {
+        String text = Llama3Format.withDate("26 Jul 2024").render(List.of(UserMessage.from("ls"), AiMessage.from(CALL),
+                ToolExecutionResultMessage.from(CALL, "\u001b[32mok\u001b[0m \"é\"")), false);
+        // json.dumps(content, ensure_ascii=False): lower-case hex escapes, non-ASCII as is
+        assertThat(text).endsWith("<|start_header_id|>ipython<|end_header_id|>\n\n"
+                + "\"\\u001b[32mok\\u001b[0m \\\"é\\\"\"<|eot_id|>");
+    }
+
+    @Test
+    void llama3WritesSeveralCallsOfOneAnswerAsItsParserReadsThem() {
+        ToolExecutionRequest second = ToolExecutionRequest.builder().id("2").name("add").arguments("{\"a\": 3, \"b\": 4}")
+                .build();
+        for (Llama3Format format : List.of(new Llama3Format(), Llama3Format.withDate("26 Jul 2024"))) {
+            String text = format.render(List.of(UserMessage.from("1+2, 3+4?"), AiMessage.from(CALL, second)), false);
+            String answer = text.substring(text.lastIndexOf("<|end_header_id|>\n\n") + 19, text.lastIndexOf("<|eot_id|>"));
+            assertThat(answer).isEqualTo("{\"name\": \"add\", \"parameters\": {\"a\": 1, \"b\": 2}}; "
+                    + "{\"name\": \"add\", \"parameters\": {\"a\": 3, \"b\": 4}}");
+            assertThat(ToolCallSyntax.llama3().parse(answer, List.of(ToolSpecification.builder().name("add").build()))
+                    .toolCalls()).extracting(ToolExecutionRequest::arguments)
+                    .containsExactly("{\"a\":1,\"b\":2}", "{\"a\":3,\"b\":4}");
+        }
+    }
+
+    @Test
     void llama32DatesItsSystemTurnWithToday() {
         String text = Llama3Format.withTodaysDate().render(List.of(UserMessage.from("Hi")), false);
         String today = java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy",
                 java.util.Locale.US));
         assertThat(text).contains("Today Date: " + today + "\n\n<|eot_id|>");
-        assertThatThrownBy(() -> Llama3Format.withDate("26 Jul 2024").render(List.of(UserMessage.from("x"),
-                AiMessage.from(CALL, CALL)), false)).isInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("one tool call");
         assertThatThrownBy(() -> Llama3Format.withDate(" ")).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -2,6 +2,8 @@ package dev.titans4j.t2.constrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
@@ -179,6 +181,62 @@ class GrammarTest {
         }
         assertThat(d.isAllowed('{')).isFalse();
         assertThat(d.isAllowed(']')).isTrue();
+    }
+
+    @Test
+    void aReferenceBeforeAFreeFormValueCompiles() {
+        // the free-form value (array without items, object without properties) is compiled after the $ref,
+        // while that reference is still unresolved
+        JsonObjectSchema node = JsonObjectSchema.builder()
+                .addProperty("next", JsonReferenceSchema.builder().reference("node").build())
+                .addProperty("extra", JsonObjectSchema.builder().build()).build();
+        JsonConstraint c = schema(JsonObjectSchema.builder()
+                .addProperty("head", JsonReferenceSchema.builder().reference("node").build())
+                .addProperty("tags", JsonArraySchema.builder().build())
+                .required("head", "tags").definitions(Map.of("node", node)).build());
+        assertThat(accepts(c, "{\"head\":{\"next\":{},\"extra\":{\"a\":[1]}},\"tags\":[\"x\",null]}")).isTrue();
+        assertThat(accepts(c, "{\"head\":{\"other\":1},\"tags\":[]}")).isFalse();
+    }
+
+    @Test
+    void eachToolsReferencesResolveToItsOwnDefinitions() {
+        // two tools whose parameters both define "item", differently: each $ref means its own tool's definition
+        JsonReferenceSchema item = JsonReferenceSchema.builder().reference("#/$defs/item").build();
+        ToolSpecification a = ToolSpecification.builder().name("a").parameters(JsonObjectSchema.builder()
+                .addProperty("it", item).required("it")
+                .definitions(Map.of("item", JsonObjectSchema.builder().addIntegerProperty("x").required("x").build()))
+                .build()).build();
+        ToolSpecification b = ToolSpecification.builder().name("b").parameters(JsonObjectSchema.builder()
+                .addProperty("it", item).required("it")
+                .definitions(Map.of("item", JsonObjectSchema.builder().addStringProperty("y").required("y").build()))
+                .build()).build();
+        JsonConstraint c = JsonConstraint.forToolCall(List.of(a, b));
+        assertThat(accepts(c, "{\"name\":\"a\",\"arguments\":{\"it\":{\"x\":1}}}")).isTrue();
+        assertThat(accepts(c, "{\"name\":\"b\",\"arguments\":{\"it\":{\"y\":\"s\"}}}")).isTrue();
+        assertThat(accepts(c, "{\"name\":\"b\",\"arguments\":{\"it\":{\"x\":1}}}")).isFalse();
+    }
+
+    @Test
+    void nestedAmbiguousAlternativesStayBoundedAndValid() {
+        // both alternatives share their first members, so every nesting level doubles the open parses
+        JsonReferenceSchema comment = JsonReferenceSchema.builder().reference("comment").build();
+        JsonArraySchema replies = JsonArraySchema.builder().items(comment).build();
+        JsonObjectSchema schema = JsonObjectSchema.builder().addProperty("root", comment).required("root")
+                .definitions(Map.of("comment", JsonAnyOfSchema.builder().anyOf(
+                        JsonObjectSchema.builder().addStringProperty("text").addProperty("replies", replies)
+                                .required("text", "replies").build(),
+                        JsonObjectSchema.builder().addStringProperty("text").addProperty("replies", replies)
+                                .addStringProperty("author").required("text", "replies", "author").build()).build()))
+                .build();
+        ConstrainedDecoder d = schema(schema).start(BYTES);
+        String json = "{\"root\":" + "{\"text\":\"x\",\"replies\":[".repeat(12) + "]}"
+                + "]}".repeat(11) + "}";
+        for (byte b : json.getBytes(StandardCharsets.UTF_8)) {
+            assertThat(d.isAllowed(b & 0xFF)).as("after %s", d.text()).isTrue();
+            d.accept(b & 0xFF);
+            assertThat(d.state().stacks().length).isLessThanOrEqualTo(ConstrainedDecoder.MAX_PARSES);
+        }
+        assertThat(d.isComplete()).isTrue();
     }
 
     @Test

@@ -9,7 +9,12 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.titans4j.t2.constrain.ConstrainedDecoder;
+import dev.titans4j.t2.constrain.TokenVocabulary;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Parsing each family's tool calls from model output, and the errors for malformed output. */
@@ -18,6 +23,18 @@ class ToolCallParsingTest {
     private static final ToolSyntaxFixture HERMES = new ToolSyntaxFixture(ToolCallSyntax.hermes());
     private static final ToolSyntaxFixture LLAMA = new ToolSyntaxFixture(ToolCallSyntax.llama3());
     private static final ToolSyntaxFixture MISTRAL = new ToolSyntaxFixture(ToolCallSyntax.mistral());
+
+    /** Token id b = the single byte b; id 256 = end of sequence. */
+    private static final TokenVocabulary BYTES = byteVocabulary();
+
+    private static TokenVocabulary byteVocabulary() {
+        List<byte[]> tokens = new ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            tokens.add(new byte[] {(byte) b});
+        }
+        tokens.add(null);
+        return TokenVocabulary.of(tokens, Set.of(256), 256);
+    }
 
     record ToolSyntaxFixture(ToolCallSyntax syntax) {
         ParsedAnswer parse(String answer) {
@@ -36,6 +53,33 @@ class ToolCallParsingTest {
         assertThat(a.toolCalls().get(1).arguments()).isEqualTo("{}");
         assertThat(a.toolCalls()).extracting(ToolExecutionRequest::id).doesNotHaveDuplicates()
                 .allSatisfy(id -> assertThat(id).matches("[A-Za-z0-9]{9}"));
+    }
+
+    @Test
+    void hermes_reads_every_call_of_one_tag_and_refuses_what_follows_a_call() {
+        ParsedAnswer a = HERMES.parse("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n"
+                + "{\"name\": \"current_time\", \"arguments\": {}}\n</tool_call>");
+        assertThat(a.toolCalls()).extracting(ToolExecutionRequest::name).containsExactly("get_weather", "current_time");
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"current_time\", \"arguments\": {}}\n"
+                + "{\"name\": \"get_weather\", \n</tool_call>"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void hermes_end_tag_inside_an_argument_string_does_not_end_the_call() {
+        String answer = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"a</tool_call>\\\"\"}}"
+                + "\n</tool_call>";
+        // the forced-call grammar takes the tag as string content, so a constrained answer may hold it
+        ConstrainedDecoder forced = ToolCallSyntax.hermes().requiredCallConstraint(TOOLS).start(BYTES);
+        for (byte b : answer.getBytes(StandardCharsets.UTF_8)) {
+            forced.accept(b & 0xFF);
+        }
+        assertThat(forced.isComplete()).isTrue();
+        assertThat(HERMES.parse(answer).toolCalls()).singleElement()
+                .satisfies(c -> assertThat(c.arguments()).isEqualTo("{\"city\":\"a</tool_call>\\\"\"}"));
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"a}}"
+                + "\n</tool_call>")).isInstanceOf(ToolCallException.class)
+                .hasMessageContaining("has no </tool_call> outside its JSON strings");
     }
 
     @Test
@@ -60,6 +104,14 @@ class ToolCallParsingTest {
     }
 
     @Test
+    void llama_keeps_a_semicolon_after_a_brace_inside_an_argument_string() {
+        ParsedAnswer a = LLAMA.parse("{\"name\": \"get_weather\", \"parameters\": {\"city\": \"a};b\"}};"
+                + "{\"name\": \"current_time\", \"parameters\": {}}");
+        assertThat(a.toolCalls()).extracting(ToolExecutionRequest::name).containsExactly("get_weather", "current_time");
+        assertThat(a.toolCalls().get(0).arguments()).isEqualTo("{\"city\":\"a};b\"}");
+    }
+
+    @Test
     void mistral_reads_a_call_list_with_or_without_its_marker_and_keeps_ids() {
         String list = "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}, \"id\": \"abc123XYZ\"}]";
         for (String answer : List.of("[TOOL_CALLS] " + list, list)) {
@@ -69,6 +121,18 @@ class ToolCallParsingTest {
                 assertThat(c.arguments()).isEqualTo("{\"city\":\"Oslo\"}");
             });
         }
+    }
+
+    @Test
+    void mistral_reads_every_call_list_and_refuses_text_after_the_calls() {
+        String weather = "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}]";
+        String time = "[{\"name\": \"current_time\", \"arguments\": {}}]";
+        for (String answer : List.of("[TOOL_CALLS] " + weather + " " + time, weather + time)) {
+            assertThat(MISTRAL.parse(answer).toolCalls()).extracting(ToolExecutionRequest::name)
+                    .containsExactly("get_weather", "current_time");
+        }
+        assertThatThrownBy(() -> MISTRAL.parse("[TOOL_CALLS] " + weather + " Done."))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("not valid JSON");
     }
 
     @Test
@@ -118,6 +182,17 @@ class ToolCallParsingTest {
         assertThatThrownBy(() -> ToolCallSyntax.hermes().parse(
                 "<tool_call>{\"name\": \"sum\", \"arguments\": {\"xs\": [], \"ys\": 1}}</tool_call>", List.of(sum)))
                 .hasMessageContaining("argument 'ys' is not a parameter; expected [xs]");
+    }
+
+    @Test
+    void null_or_blank_arguments_are_a_call_without_arguments() {
+        for (String arguments : List.of("null", "\"\"", "\" \"")) {
+            ParsedAnswer a = HERMES.parse("<tool_call>{\"name\": \"current_time\", \"arguments\": " + arguments
+                    + "}</tool_call>");
+            assertThat(a.toolCalls()).singleElement().satisfies(c -> assertThat(c.arguments()).isEqualTo("{}"));
+        }
+        assertThatThrownBy(() -> HERMES.parse("<tool_call>{\"name\": \"get_weather\", \"arguments\": null}</tool_call>"))
+                .isInstanceOf(ToolCallException.class).hasMessageContaining("required argument 'city' is missing");
     }
 
     @Test
