@@ -49,6 +49,7 @@ public final class Generator {
      * @param cancelled polled while waiting for the KV budget and before every model run (each prefill chunk, each
      *                  decoded token); when true, generation ends with {@link StopReason#CANCELLED}
      * @throws PromptTooLongException before running the model when the prompt leaves no room for output
+     * @throws IllegalArgumentException before running the model for a prompt id outside the vocabulary
      */
     public GenerationResult generate(GenerationRequest request, TokenSelector selector, Consumer<String> onText,
                                      BooleanSupplier cancelled) {
@@ -74,7 +75,8 @@ public final class Generator {
             throw new PromptTooLongException(prompt.length, model.contextLength(),
                     model.manifest().dimensions().contextLength());
         }
-        model.checkMultipliers(svfMultipliers); // a bad request fails before it waits for the budget
+        model.checkTokenIds(prompt); // a bad request fails before it waits for the budget
+        model.checkMultipliers(svfMultipliers);
         KvBudget.Lease lease = model.kvBudget().admit(cancelled);
         if (lease == null) {
             return new GenerationResult("", List.of(), prompt.length, StopReason.CANCELLED, 0);
