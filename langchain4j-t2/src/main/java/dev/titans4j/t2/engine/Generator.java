@@ -156,7 +156,9 @@ public final class Generator {
         // held-back text is final now; a cancelled caller wants nothing more
         if (reason != StopReason.STOP_SEQUENCE && reason != StopReason.CANCELLED) {
             emit.accept(stops.push(decoder.flush()));
-            if (!stops.stopped()) {
+            if (stops.stopped()) { // completed by text the detokenizer held (a character's bytes): cut there
+                reason = StopReason.STOP_SEQUENCE;
+            } else {
                 emit.accept(stops.flush());
             }
         }
