@@ -109,7 +109,7 @@ public final class Generator {
         StopReason reason = null;
         try {
             while (true) {
-                int token = selector.select(logits);
+                int token = selector.select(withoutPadding(logits));
                 output.add(token);
                 if (request.endOfSequenceIds().contains(token)) {
                     reason = StopReason.END_OF_SEQUENCE;
@@ -163,6 +163,18 @@ public final class Generator {
             }
         }
         return new GenerationResult(text.toString(), output, prompt.length, reason, reused);
+    }
+
+    /**
+     * {@code logits} with the ids past the tokenizer's vocabulary at negative infinity: a model may have more
+     * embedding rows than tokens (Qwen2 pads its vocabulary), and such an id has logits but no text.
+     */
+    private float[] withoutPadding(float[] logits) {
+        int tokens = tokenizer.vocabSize();
+        if (logits.length > tokens) {
+            Arrays.fill(logits, tokens, logits.length, Float.NEGATIVE_INFINITY);
+        }
+        return logits;
     }
 
     /**
