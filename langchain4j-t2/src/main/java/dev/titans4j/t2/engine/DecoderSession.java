@@ -122,6 +122,7 @@ public final class DecoderSession implements AutoCloseable {
         if (logitsFrom < 0 || logitsFrom >= s) {
             throw new IllegalArgumentException("logitsFrom must be in [0, " + s + "), got " + logitsFrom);
         }
+        model.checkTokenIds(tokenIds);
         if (past + s > cache.capacity()) {
             throw new PromptTooLongException(past + s, cache.capacity(),
                     model.manifest().dimensions().contextLength());

@@ -49,6 +49,7 @@ public final class Generator {
      * @param cancelled polled while waiting for the KV budget and before every model run (each prefill chunk, each
      *                  decoded token); when true, generation ends with {@link StopReason#CANCELLED}
      * @throws PromptTooLongException before running the model when the prompt leaves no room for output
+     * @throws IllegalArgumentException before running the model for a prompt id outside the vocabulary
      */
     public GenerationResult generate(GenerationRequest request, TokenSelector selector, Consumer<String> onText,
                                      BooleanSupplier cancelled) {
@@ -74,7 +75,8 @@ public final class Generator {
             throw new PromptTooLongException(prompt.length, model.contextLength(),
                     model.manifest().dimensions().contextLength());
         }
-        model.checkMultipliers(svfMultipliers); // a bad request fails before it waits for the budget
+        model.checkTokenIds(prompt); // a bad request fails before it waits for the budget
+        model.checkMultipliers(svfMultipliers);
         KvBudget.Lease lease = model.kvBudget().admit(cancelled);
         if (lease == null) {
             return new GenerationResult("", List.of(), prompt.length, StopReason.CANCELLED, 0);
@@ -107,7 +109,7 @@ public final class Generator {
         StopReason reason = null;
         try {
             while (true) {
-                int token = selector.select(logits);
+                int token = selector.select(withoutPadding(logits));
                 output.add(token);
                 if (request.endOfSequenceIds().contains(token)) {
                     reason = StopReason.END_OF_SEQUENCE;
@@ -154,11 +156,25 @@ public final class Generator {
         // held-back text is final now; a cancelled caller wants nothing more
         if (reason != StopReason.STOP_SEQUENCE && reason != StopReason.CANCELLED) {
             emit.accept(stops.push(decoder.flush()));
-            if (!stops.stopped()) {
+            if (stops.stopped()) { // completed by text the detokenizer held (a character's bytes): cut there
+                reason = StopReason.STOP_SEQUENCE;
+            } else {
                 emit.accept(stops.flush());
             }
         }
         return new GenerationResult(text.toString(), output, prompt.length, reason, reused);
+    }
+
+    /**
+     * {@code logits} with the ids past the tokenizer's vocabulary at negative infinity: a model may have more
+     * embedding rows than tokens (Qwen2 pads its vocabulary), and such an id has logits but no text.
+     */
+    private float[] withoutPadding(float[] logits) {
+        int tokens = tokenizer.vocabSize();
+        if (logits.length > tokens) {
+            Arrays.fill(logits, tokens, logits.length, Float.NEGATIVE_INFINITY);
+        }
+        return logits;
     }
 
     /**

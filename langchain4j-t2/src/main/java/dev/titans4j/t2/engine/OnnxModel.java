@@ -353,6 +353,22 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that the model can embed every id: past the vocabulary ONNX Runtime's Gather fails deep in the graph, and
+     * a negative id would silently embed a token counted from the end of the table (Gather's negative indices).
+     *
+     * @throws IllegalArgumentException naming the first id outside {@code [0, vocabSize)}
+     */
+    void checkTokenIds(int[] ids) {
+        int vocab = vocabSize();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new IllegalArgumentException("Token id " + ids[i] + " at index " + i
+                        + " is outside the model's vocabulary of " + vocab + " ids");
+            }
+        }
+    }
+
     /** model.onnx, loaded once by the first caller that needs it; concurrent callers wait for that load. */
     private GraphSession svfGraph() {
         GraphSession loaded = svfGraph;
