@@ -15,8 +15,9 @@ public final class ConstrainedDecoder {
 
     /**
      * Parses followed in parallel after a token, at most. Nested anyOf alternatives that share their first
-     * members double the parses per nesting level; beyond this bound the earliest are kept. Each kept parse can
-     * still finish, so the output stays valid; only the dropped alternatives' continuations are lost.
+     * members double the parses per nesting level; beyond this bound the earliest are kept, and the one that
+     * closes soonest (a token budget's closing counts on it). Each kept parse can still finish, so the output stays
+     * valid; only the dropped alternatives' continuations are lost.
      */
     static final int MAX_PARSES = 512;
 

@@ -42,9 +42,20 @@ final class ParseState {
         return s;
     }
 
-    /** This state with its first {@code max} configurations only (itself when it has no more). */
+    /**
+     * This state with at most {@code max} configurations (itself when it has no more): the first ones, and always
+     * the one with the shortest completion, so the closing cost a token budget relies on stays what it was.
+     */
     ParseState limited(int max) {
-        return stacks.length <= max ? this : new ParseState(Arrays.copyOf(stacks, max));
+        if (stacks.length <= max) {
+            return this;
+        }
+        Stack[] kept = Arrays.copyOf(stacks, max);
+        int shortest = shortest();
+        if (shortest >= max) {
+            kept[max - 1] = stacks[shortest];
+        }
+        return new ParseState(kept);
     }
 
     boolean isComplete() {
@@ -68,11 +79,19 @@ final class ParseState {
 
     /** The shortest completion over all configurations (the first on ties), or null when none is known. */
     byte[] shortestCompletion() {
-        byte[] best = null;
-        for (Stack s : stacks) {
-            byte[] c = Stack.shortestCompletion(s);
-            if (c != null && (best == null || c.length < best.length)) {
-                best = c;
+        int i = shortest();
+        return i < 0 ? null : Stack.shortestCompletion(stacks[i]);
+    }
+
+    /** The index of the configuration with the shortest completion (the first on ties), or -1 when none is known. */
+    private int shortest() {
+        int best = -1;
+        int bestLength = Integer.MAX_VALUE;
+        for (int i = 0; i < stacks.length; i++) {
+            byte[] c = Stack.shortestCompletion(stacks[i]);
+            if (c != null && c.length < bestLength) {
+                best = i;
+                bestLength = c.length;
             }
         }
         return best;

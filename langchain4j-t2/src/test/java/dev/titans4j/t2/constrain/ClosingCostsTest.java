@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonReferenceSchema;
 import dev.titans4j.export.testing.SharedData;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +117,39 @@ class ClosingCostsTest {
             assertThat(d.isComplete()).isTrue();
         }
         assertThat(shortened).as("random sampling with one token to spare gets closed early").isTrue();
+    }
+
+    @Test
+    void a_budget_still_closes_when_the_parses_are_capped() {
+        // the alternative with the longer closing comes first, so the parses kept past the cap are the expensive ones
+        JsonReferenceSchema comment = JsonReferenceSchema.builder().reference("comment").build();
+        JsonArraySchema replies = JsonArraySchema.builder().items(comment).build();
+        JsonConstraint constraint = JsonConstraint.forSchema(JsonObjectSchema.builder().addProperty("root", comment)
+                .required("root").definitions(Map.of("comment", JsonAnyOfSchema.builder().anyOf(
+                        JsonObjectSchema.builder().addStringProperty("text").addProperty("replies", replies)
+                                .addStringProperty("author").required("text", "replies", "author").build(),
+                        JsonObjectSchema.builder().addStringProperty("text").addProperty("replies", replies)
+                                .required("text", "replies").build()).build()))
+                .build());
+        // a model that keeps nesting: its preferred byte is the next of this text, wherever the budget allows it
+        byte[] wanted = ("{\"root\":" + "{\"text\":\"x\",\"replies\":[".repeat(12))
+                .getBytes(StandardCharsets.UTF_8);
+        int deepest = "{\"root\":".length() + 10 * "{\"text\":\"x\",\"replies\":[".length(); // past the cap
+        for (int budget = deepest + 10; budget <= deepest + 110; budget += 4) {
+            ConstrainedDecoder d = constraint.start(GrammarTest.BYTES);
+            float[] logits = new float[GrammarTest.BYTES.size()];
+            for (int used = 0; used < budget && !d.isFinished(); used++) {
+                java.util.Arrays.fill(logits, 0);
+                logits[used < wanted.length ? wanted[used] & 0xFF : GrammarTest.BYTES.size() - 1] = 1;
+                d.maskLogits(logits, budget - used);
+                int token = RandomDecoding.argmax(logits);
+                d.accept(token);
+                if (GrammarTest.BYTES.isEos(token)) {
+                    break;
+                }
+            }
+            assertThat(d.isComplete()).as("complete within %d tokens: %s", budget, d.text()).isTrue();
+        }
     }
 
     private static String budgeted(JsonConstraint constraint, TokenVocabulary vocab, long seed, int budget) {
