@@ -45,6 +45,8 @@ final class FileLogs {
     static final String LOG_CODEC = "titans4j.log";
     static final String SNAPSHOT_CODEC = "titans4j.log-snapshot";
     private static final int VERSION = 2;
+    /** The snapshot format has its own version: version 2 of the log changed only the log's header. */
+    private static final int SNAPSHOT_VERSION = 1;
     /** Envelope header, generation and base position: the part of the header every version has. */
     private static final int FIXED_HEADER = Envelope.headerLength(LOG_CODEC) + 8 + 8;
     private static final int RECORD_HEADER = 8 + 4 + 4;
@@ -122,7 +124,7 @@ final class FileLogs {
         if (log == null || log.generation() != generation || position > log.last() || position <= log.base()) {
             return; // deleted meanwhile, another history, unknown position, or not newer than the last one
         }
-        Envelope.Writer out = Envelope.writer(SNAPSHOT_CODEC, VERSION, bytes.length + 32);
+        Envelope.Writer out = Envelope.writer(SNAPSHOT_CODEC, SNAPSHOT_VERSION, bytes.length + 32);
         out.putLong(generation);
         out.putLong(position);
         out.writeBytesField(bytes);
@@ -320,7 +322,8 @@ final class FileLogs {
         } catch (NoSuchFileException e) {
             return null;
         }
-        Envelope.Payload in = Envelope.open(content, SNAPSHOT_CODEC, VERSION, VERSION, "snapshot " + file);
+        Envelope.Payload in = Envelope.open(content, SNAPSHOT_CODEC, SNAPSHOT_VERSION, SNAPSHOT_VERSION,
+                "snapshot " + file);
         long storedGeneration = in.readLong("generation");
         long position = in.readLong("position");
         byte[] bytes = in.readBytes("snapshot", in.remaining());

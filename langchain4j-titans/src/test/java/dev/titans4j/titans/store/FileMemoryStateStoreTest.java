@@ -331,6 +331,39 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(store.readLog(id, 77, 0).records()).hasSize(2);
     }
 
+    @Test
+    void aSnapshotWrittenBeforeLogFormatVersion2IsStillRead() throws IOException {
+        // what version 1 left for a memory that took a snapshot: log from position 3 on, snapshot at 3
+        Path dir = directory.toRealPath();
+        String base = StateFileNames.baseName("old");
+        ByteBuffer header = ByteBuffer.allocate(Envelope.headerLength("titans4j.log") + 8 + 8 + 4);
+        header.put(Envelope.header("titans4j.log", 1)).putLong(77).putLong(3);
+        CRC32C headerCrc = new CRC32C();
+        headerCrc.update(header.array(), 0, header.position());
+        header.putInt((int) headerCrc.getValue());
+        byte[] payload = bytes("record 4");
+        ByteBuffer record = ByteBuffer.allocate(16 + payload.length);
+        record.putLong(4).putInt(payload.length);
+        CRC32C recordCrc = new CRC32C();
+        recordCrc.update(record.array(), 0, 12);
+        recordCrc.update(payload);
+        record.putInt((int) recordCrc.getValue()).put(payload);
+        Files.write(dir.resolve(base + FileLogs.LOG_SUFFIX), concat(header.array(), record.array()));
+        Envelope.Writer snapshot = Envelope.writer("titans4j.log-snapshot", 1);
+        snapshot.putLong(77);
+        snapshot.putLong(3);
+        snapshot.writeBytesField(bytes("state after 3"));
+        Files.write(dir.resolve(base + FileLogs.SNAPSHOT_SUFFIX), snapshot.finish());
+
+        MemoryLog read = store.readLog("old", 0, 0);
+        assertThat(read.snapshot().position()).isEqualTo(3);
+        assertThat(read.snapshot().bytes()).isEqualTo(bytes("state after 3"));
+        assertThat(read.records()).extracting(MemoryLog.Record::position).containsExactly(4L);
+
+        assertThat(store.append("old", bytes("record 5"))).isEqualTo(new LogPosition(77, 5));
+        assertThat(store.readLog("old", 0, 0).snapshot().bytes()).isEqualTo(bytes("state after 3"));
+    }
+
     /** The version {@link #saveAndLocate()} created "victim" with. */
     private long victimVersion;
 
