@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -231,6 +232,8 @@ class BatchedDecodingTest {
                                                                     }
                                                                 }), t -> { }, () -> false)));
                                                 await(lastPicked);
+                                                // its first pick came from its prefill: wait until it joined too
+                                                awaitBatchSizes(batched, List.of(3));
                                             }
                                             if (p == 8) {
                                                 cancel.set(true);
@@ -402,6 +405,18 @@ class BatchedDecodingTest {
                 .hasMessage("kvCacheBytes must be >= 0 (0 = no limit), got -1");
     }
 
+    /** Waits until the model's open batches have these sizes (a request joins after its first pick). */
+    private static void awaitBatchSizes(OnnxModel model, List<Integer> sizes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!model.batches().batchSizes().equals(sizes)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("The batches never had sizes " + sizes + ": "
+                        + model.batches().batchSizes());
+            }
+            LockSupport.parkNanos(1_000_000); // leaves the CPU to the request being waited for
+        }
+    }
+
     /** Waits until {@code thread} is blocked on a lock that {@code owner} holds. */
     private static void awaitBlockedBy(AtomicReference<Thread> thread, Thread owner) throws InterruptedException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -439,6 +454,9 @@ class BatchedDecodingTest {
                             if (pick == 2) { // in its batch since its first decode
                                 firstDecoding.countDown();
                                 await(release);
+                            }
+                            if (pick == 3) { // outside the batch's lock: the joiner takes it, however busy the CPU
+                                awaitBatchSizes(batched, List.of(2));
                             }
                         }), p -> { }, () -> false));
                 await(firstDecoding);
