@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Concurrent requests on one graph with the same Transformer² multipliers, decoded together: one model run per step
@@ -58,6 +59,8 @@ final class DecodeBatch {
     /** Written under this batch's lock; read without it by {@link #hasRoom}, as a running step holds the lock. */
     private volatile int size;
     private volatile boolean closed;
+    /** Requests waiting for this batch's lock to join it; a step waits for them. */
+    private final AtomicInteger joining = new AtomicInteger();
 
     DecodeBatch(OnnxModel model, BatchScheduler scheduler, GraphSession graph, PrefixCache.Key key, int maxRows,
                 Memory reused) {
@@ -100,7 +103,19 @@ final class DecodeBatch {
      * Adds the request whose prompt {@code session} holds, copying its positions into a free row; null when this
      * batch is full or has ended (its last member left).
      */
-    synchronized Member join(DecoderSession session) {
+    Member join(DecoderSession session) {
+        joining.incrementAndGet();
+        synchronized (this) {
+            try {
+                return admit(session);
+            } finally {
+                joining.decrementAndGet();
+                notifyAll(); // a step held back for this join may run now
+            }
+        }
+    }
+
+    private Member admit(DecoderSession session) {
         if (closed || members.size() >= maxRows) {
             return null;
         }
@@ -138,7 +153,9 @@ final class DecodeBatch {
         m.failure = null;
         boolean interrupted = false;
         while (m.logits == null && m.failure == null) {
-            if (allSubmitted()) {
+            // a waiting join goes first: this lock is not fair, and members re-entering it between fast steps
+            // could otherwise keep a joiner out until they end
+            if (allSubmitted() && joining.get() == 0) {
                 runStep();
             } else {
                 try {

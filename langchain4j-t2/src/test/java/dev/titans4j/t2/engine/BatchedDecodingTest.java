@@ -50,19 +50,41 @@ class BatchedDecodingTest {
      * once (a request joins its batch at its first decode, and a batch waits for all its members each step).
      */
     private static TokenSelector gatedGreedy(CountDownLatch firstPicks) {
+        return gatedGreedy(firstPicks, null, 0);
+    }
+
+    /**
+     * Also waits at its second pick (its first decode: it is in a batch then) until {@code members} requests are in
+     * the model's batches, so none can finish before the last has joined, however the threads are scheduled.
+     */
+    private static TokenSelector gatedGreedy(CountDownLatch firstPicks, OnnxModel model, int members) {
         TokenSelector greedy = TokenSelector.greedy();
         return new TokenSelector() {
             int calls;
 
             @Override
             public int select(float[] logits) {
-                if (calls++ == 0) {
+                if (calls == 0) {
                     firstPicks.countDown();
                     await(firstPicks);
+                } else if (calls == 1 && model != null) {
+                    awaitMembers(model, members);
                 }
+                calls++;
                 return greedy.select(logits);
             }
         };
+    }
+
+    /** Waits until at least {@code members} requests are in the model's batches. */
+    private static void awaitMembers(OnnxModel model, int members) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (model.batches().batchSizes().stream().mapToInt(Integer::intValue).sum() < members) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Never " + members + " requests in batches: " + model.batches().batchSizes());
+            }
+            LockSupport.parkNanos(1_000_000); // leaves the CPU to the requests being waited for
+        }
     }
 
     static void await(CountDownLatch latch) {
@@ -95,7 +117,7 @@ class BatchedDecodingTest {
                     int n = i;
                     futures.add(pool.submit(() -> new Generator(batched, tokenizer).generate(new GenerationRequest(
                             tokenizer.encode(prompts[n]), maxTokens[n], Set.of(EOS), List.of()),
-                            gatedGreedy(firstPicks), p -> { }, () -> false)));
+                            gatedGreedy(firstPicks, batched, prompts.length), p -> { }, () -> false)));
                 }
                 for (int i = 0; i < prompts.length; i++) {
                     GenerationResult r = futures.get(i).get(60, TimeUnit.SECONDS);
@@ -180,6 +202,7 @@ class BatchedDecodingTest {
                                                                     }
                                                                 }), t -> { }, () -> false)));
                                                 await(thirdPicked);
+                                                awaitMembers(batched, 3); // the third joins after its first pick
                                             }
                                         }), t -> { }, () -> false)));
                                 await(secondPicked);
@@ -289,7 +312,12 @@ class BatchedDecodingTest {
                                 firstPicks.countDown();
                                 await(firstPicks);
                             }
-                            mostBatches.accumulateAndGet(batched.batches().batchSizes().size(), Math::max);
+                            if (pick == 2) { // in its batch: none ends before all have joined
+                                awaitMembers(batched, PROMPTS.length);
+                            }
+                            // non-empty ones: a batch whose last member left is listed until it is retired
+                            int open = (int) batched.batches().batchSizes().stream().filter(size -> size > 0).count();
+                            mostBatches.accumulateAndGet(open, Math::max);
                         }), mixes.get(n), p -> { }, () -> false));
             }
             List<GenerationResult> results = runAll(calls);
