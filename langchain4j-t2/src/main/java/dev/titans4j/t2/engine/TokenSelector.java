@@ -27,17 +27,12 @@ public interface TokenSelector {
         return false;
     }
 
-    /** Argmax; ties go to the lowest id (as llama2.c and Hugging Face do). */
+    /**
+     * Argmax; ties go to the lowest id (as llama2.c and Hugging Face do). NaN logits (a broken model run) are an
+     * error, as for the sampler, not token 0.
+     */
     static TokenSelector greedy() {
-        return logits -> {
-            int best = 0;
-            for (int i = 1; i < logits.length; i++) {
-                if (logits[i] > logits[best]) {
-                    best = i;
-                }
-            }
-            return best;
-        };
+        return Sampler::argmax;
     }
 
     /**

@@ -124,7 +124,7 @@ public final class Sampler {
     }
 
     /** Index of the largest logit, the lowest index on ties; NaN logits are an error (a broken model run). */
-    static int argmax(float[] logits) {
+    public static int argmax(float[] logits) {
         int best = 0;
         float bestValue = logits[0];
         for (int i = 0; i < logits.length; i++) {
