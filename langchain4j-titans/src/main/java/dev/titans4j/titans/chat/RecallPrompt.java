@@ -59,6 +59,12 @@ final class RecallPrompt {
         return out;
     }
 
+    /** The text {@link #assemble} recalls for: the window's latest user message; null without one. */
+    String recallQuery(List<ChatMessage> window) {
+        int latestUser = latestUserMessage(window);
+        return latestUser < 0 ? null : MessageText.of(window.get(latestUser));
+    }
+
     private static int latestUserMessage(List<ChatMessage> messages) {
         for (int i = messages.size() - 1; i >= 0; i--) {
             if (messages.get(i) instanceof UserMessage) {

@@ -191,13 +191,25 @@ public final class TitansChatMemory implements ChatMemory {
 
     @Override
     public List<ChatMessage> messages() {
-        lock.lock();
-        try {
-            List<ChatMessage> window = externalWindow != null ? externalWindow.messages()
-                    : log.current().window.messages();
-            return prompt.assemble(window, settings.recallInMessages() ? this::recallLocked : null);
-        } finally {
-            lock.unlock();
+        // the question is embedded outside the lock, then used only if the window still asks it; if another thread
+        // changed the window's question meanwhile, the new one is embedded and the window read again
+        String query = settings.recallInMessages() ? lastQuery() : null;
+        float[] embedding = embedQuery(query);
+        while (true) {
+            lock.lock();
+            try {
+                List<ChatMessage> window = window(true);
+                String asked = settings.recallInMessages() ? prompt.recallQuery(window) : null;
+                if (Objects.equals(asked, query)) {
+                    float[] e = embedding;
+                    return prompt.assemble(window, asked == null ? null
+                            : q -> budget.fill(rankLocked(q, e), settings.zone()));
+                }
+                query = asked;
+            } finally {
+                lock.unlock();
+            }
+            embedding = embedQuery(query);
         }
     }
 
@@ -264,8 +276,22 @@ public final class TitansChatMemory implements ChatMemory {
         return settings.zone();
     }
 
-    private List<RecalledSegment> recallLocked(String query) {
-        return budget.fill(rankLocked(query, embedQuery(query)), settings.zone());
+    /** The recall question of the window as last synchronised: messages()'s first guess, checked under the lock. */
+    private String lastQuery() {
+        lock.lock();
+        try {
+            return prompt.recallQuery(window(false));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The verbatim window (call locked); {@code fresh} also reads what other writers appended to the log since. */
+    private List<ChatMessage> window(boolean fresh) {
+        if (externalWindow != null) {
+            return externalWindow.messages();
+        }
+        return (fresh ? log.current() : log.local()).window.messages();
     }
 
     private List<RecalledSegment> rankLocked(String query, float[] embedding) {

@@ -1,10 +1,14 @@
 package dev.titans4j.titans.chat;
 
+import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.query.Metadata;
 import dev.langchain4j.rag.query.Query;
@@ -26,9 +30,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -350,6 +357,114 @@ class TitansChatMemoryLongTermTest {
         m.rank("thread message").forEach(s -> texts.add(s.text()));
         m.messages().forEach(msg -> texts.add(((UserMessage) msg).singleText()));
         assertThat(texts).hasSize(60);
+    }
+
+    @Test
+    void messages_embeds_its_question_outside_the_lock_so_other_threads_go_on_meanwhile() throws Exception {
+        GatedEmbeddingModel model = new GatedEmbeddingModel();
+        TitansChatMemory m = tomaszAsked(model);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            model.gate(TOMASZ_QUESTION);
+            Future<List<ChatMessage>> a = pool.submit(m::messages);
+            model.awaitEntered();
+
+            Future<List<ChatMessage>> b = pool.submit(() -> {
+                m.add(AiMessage.from("In Samarkand."));
+                return m.messages();
+            });
+            List<ChatMessage> bSaw = b.get(20, TimeUnit.SECONDS); // held up by a's encoder call if it held the lock
+            assertThat(a).isNotDone();
+            model.release();
+
+            // a's question is still the window's, so a shows the window as b left it
+            assertThat(a.get(20, TimeUnit.SECONDS)).isEqualTo(bSaw).isEqualTo(m.messages())
+                    .endsWith(UserMessage.from(TOMASZ_QUESTION), AiMessage.from("In Samarkand."));
+        } finally {
+            model.release();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void messages_recalls_for_the_question_asked_when_it_returns_if_another_thread_asked_a_new_one() throws Exception {
+        GatedEmbeddingModel model = new GatedEmbeddingModel();
+        TitansChatMemory m = tomaszAsked(model);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            model.gate(TOMASZ_QUESTION);
+            Future<List<ChatMessage>> a = pool.submit(m::messages);
+            model.awaitEntered();
+            pool.submit(() -> {
+                m.add(AiMessage.from("In Samarkand."));
+                m.add(UserMessage.from("And what is the wifi password?"));
+            }).get(20, TimeUnit.SECONDS);
+            model.release();
+
+            List<ChatMessage> aSaw = a.get(20, TimeUnit.SECONDS);
+            assertThat(aSaw).isEqualTo(m.messages());
+            String recalled = ((UserMessage) aSaw.get(aSaw.size() - 2)).singleText();
+            assertThat(recalled).startsWith(RecallPrompt.RECALL_HEADER).contains("quokka97")
+                    .doesNotContain("Samarkand");
+        } finally {
+            model.release();
+            pool.shutdownNow();
+        }
+    }
+
+    private static final String TOMASZ_QUESTION = "Where was my cousin Tomasz born?";
+
+    /** Window: system, "Got it.", the question; archived: Tomasz's birthplace, its answer, the wifi password. */
+    private static TitansChatMemory tomaszAsked(EmbeddingModel model) {
+        // ranked by the question's embedding alone, with room for one recalled line: the recall shows which
+        // question's embedding it used
+        TitansChatMemory m = memory().embeddingModel(model).maxMessages(3).evictionBlock(1).recallBudgetTokens(30)
+                .recallFusion(new RecallFusion(1, 0, 0, 1, 0, 0, 10)).build();
+        m.add(SystemMessage.from("You are a helpful assistant."));
+        m.add(UserMessage.from("My cousin Tomasz was born in Samarkand."));
+        m.add(AiMessage.from("Noted, Samarkand."));
+        m.add(UserMessage.from("The wifi password at the greenhouse is quokka97."));
+        m.add(AiMessage.from("Got it."));
+        m.add(UserMessage.from(TOMASZ_QUESTION));
+        return m;
+    }
+
+    /** The stand-in encoder, except that the first embedding of a gated text waits until released. */
+    private static final class GatedEmbeddingModel extends HashingEmbeddingModel {
+        private final AtomicReference<String> gated = new AtomicReference<>();
+        private final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        void gate(String text) {
+            gated.set(text);
+        }
+
+        void awaitEntered() throws InterruptedException {
+            assertThat(entered.await(20, TimeUnit.SECONDS)).as("the gated text was embedded").isTrue();
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            for (TextSegment s : segments) {
+                String gate = gated.get();
+                if (s.text().equals(gate) && gated.compareAndSet(gate, null)) {
+                    entered.countDown();
+                    try {
+                        if (!released.await(60, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("never released");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            return super.embedAll(segments);
+        }
     }
 
     @Test
