@@ -87,6 +87,8 @@ public final class TitansChatMemory implements ChatMemory {
     private final RecallPrompt prompt;
     private final RecallBudget budget;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The external window store's messages as {@link #messages()} last read them (guarded by {@link #lock}). */
+    private List<ChatMessage> lastExternalWindow = List.of();
 
     /** The builder's choices, fixed at build time. */
     private record Settings(Integer maxMessages, Integer maxTokens, TokenCountEstimator estimator,
@@ -286,10 +288,16 @@ public final class TitansChatMemory implements ChatMemory {
         }
     }
 
-    /** The verbatim window (call locked); {@code fresh} also reads what other writers appended to the log since. */
+    /**
+     * The verbatim window (call locked); {@code fresh} also reads what other writers appended since, otherwise it is
+     * the window as last read (for an external store: without another store round trip).
+     */
     private List<ChatMessage> window(boolean fresh) {
         if (externalWindow != null) {
-            return externalWindow.messages();
+            if (fresh) {
+                lastExternalWindow = externalWindow.messages();
+            }
+            return lastExternalWindow;
         }
         return (fresh ? log.current() : log.local()).window.messages();
     }
