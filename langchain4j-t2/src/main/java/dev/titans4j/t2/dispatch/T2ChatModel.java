@@ -96,31 +96,16 @@ public final class T2ChatModel implements ChatModel, StreamingChatModel {
 
     private void secondPass(ChatRequest second, StreamingChatResponseHandler handler, Dispatch dispatch) {
         long start = System.nanoTime();
-        // every event of pass 2 reaches the caller's handler
+        // every event of pass 2 reaches the caller's handler (the model reports partial events with their context)
         streamingChatModel.chat(second, new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partialResponse) {
-                handler.onPartialResponse(partialResponse);
-            }
-
             @Override
             public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
                 handler.onPartialResponse(partialResponse, context);
             }
 
             @Override
-            public void onPartialThinking(PartialThinking partialThinking) {
-                handler.onPartialThinking(partialThinking);
-            }
-
-            @Override
             public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
                 handler.onPartialThinking(partialThinking, context);
-            }
-
-            @Override
-            public void onPartialToolCall(PartialToolCall partialToolCall) {
-                handler.onPartialToolCall(partialToolCall);
             }
 
             @Override
