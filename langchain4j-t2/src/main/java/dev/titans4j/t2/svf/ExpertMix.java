@@ -57,6 +57,12 @@ public final class ExpertMix {
                 throw new IllegalArgumentException("Matrix " + weight + ": " + a.length + " weights for "
                         + experts.size() + " experts");
             }
+            for (double x : a) {
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException("Matrix " + weight + ": mixture weights must be finite, got "
+                            + x);
+                }
+            }
             matrices.put(weight, a.clone());
         });
         for (double a : alphas) {
