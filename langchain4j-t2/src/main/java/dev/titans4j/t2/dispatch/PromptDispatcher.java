@@ -48,6 +48,9 @@ public final class PromptDispatcher implements Dispatcher {
             throw new IllegalArgumentException("Configure at least one expert label");
         }
         this.experts = Map.copyOf(b.experts);
+        if (b.adapter != null) { // a misfit expert would otherwise surface only when its label is first answered
+            b.experts.values().forEach(b.adapter::check);
+        }
         List<String> labels = List.copyOf(b.experts.keySet());
         String labelText = String.join(", ", labels.stream().map(l -> "'" + l + "'").toList()) + " or 'other'";
         this.prompt = (b.prompt != null ? b.prompt : DEFAULT_PROMPT).replace("{labels}", labelText)
@@ -128,7 +131,7 @@ public final class PromptDispatcher implements Dispatcher {
             return this;
         }
 
-        /** Needed with a classifier expert: turns it into multipliers. */
+        /** Needed with a classifier expert: turns it into multipliers. When set, build() checks every expert. */
         public Builder adapter(SvfAdapter adapter) {
             this.adapter = adapter;
             return this;

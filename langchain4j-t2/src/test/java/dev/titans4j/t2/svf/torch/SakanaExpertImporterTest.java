@@ -212,7 +212,8 @@ class SakanaExpertImporterTest {
     /** Writes {@code entries} with one entry's bytes replaced as a zip to {@code target}. */
     private static void write(Map<String, byte[]> entries, String name, byte[] bytes, Path target)
             throws IOException {
-        try (ZipOutputStream out = new ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(target)))) {
+        try (ZipOutputStream out = new ZipOutputStream(
+                new java.io.BufferedOutputStream(Files.newOutputStream(target)))) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 out.putNextEntry(new ZipEntry(e.getKey()));
                 out.write(e.getKey().equals(name) ? bytes : e.getValue());
