@@ -89,6 +89,11 @@ public final class ExpertMix {
         return m != null ? m[k] : alphas[k];
     }
 
+    /** The matrices (weight names) with weights of their own. */
+    java.util.Set<String> perMatrixWeights() {
+        return perMatrix.keySet();
+    }
+
     public boolean isBase() {
         return experts.isEmpty();
     }
