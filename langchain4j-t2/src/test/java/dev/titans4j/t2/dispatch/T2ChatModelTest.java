@@ -244,6 +244,33 @@ class T2ChatModelTest {
                 .hasMessageContaining("temperature");
     }
 
+    /**
+     * An Error in pass 1 (an OutOfMemoryError while a CEM search allocates its sessions, say) must still reach the
+     * handler, as the streaming provider's own errors do; otherwise the caller waits forever.
+     */
+    @Test
+    void streaming_reports_an_error_thrown_by_the_dispatcher_to_on_error() throws Exception {
+        T2ChatModel model = T2ChatModel.builder().chatModel(onnx)
+                .streamingChatModel(OnnxStreamingChatModel.builder().engine(engine).build()).adapter(adapter)
+                .dispatcher(r -> {
+                    throw new OutOfMemoryError("Direct buffer memory");
+                }).build();
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        model.chat(List.of(UserMessage.from(PROMPT)), new StreamingChatResponseHandler() {
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                error.completeExceptionally(new AssertionError("completed: " + response));
+            }
+
+            @Override
+            public void onError(Throwable e) {
+                error.complete(e);
+            }
+        });
+        assertThat(error.get(30, SECONDS)).isExactlyInstanceOf(OutOfMemoryError.class)
+                .hasMessage("Direct buffer memory");
+    }
+
     @Test
     void streaming_forwards_tool_call_events() throws Exception {
         ToolSpecification tool = ToolSpecification.builder().name("weather")
