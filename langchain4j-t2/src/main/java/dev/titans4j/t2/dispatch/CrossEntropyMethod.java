@@ -48,7 +48,7 @@ public final class CrossEntropyMethod {
         this.iterations = b.iterations;
         this.lower = b.lower;
         this.upper = b.upper;
-        this.initialStd = b.initialStd;
+        this.initialStd = Double.isNaN(b.initialStd) ? (b.upper - b.lower) / 2 : b.initialStd;
         this.seed = b.seed;
     }
 
@@ -120,7 +120,8 @@ public final class CrossEntropyMethod {
         private int iterations = 50;
         private double lower = 0;
         private double upper = 1;
-        private double initialStd = 0.5;
+        /** NaN: half the width of the box (Sakana's {@code range / 2}), whatever bounds are set. */
+        private double initialStd = Double.NaN;
         private long seed = 42;
 
         public Builder population(int population) {
@@ -156,7 +157,11 @@ public final class CrossEntropyMethod {
             return this;
         }
 
+        /** The start standard deviation (default half the width of the box). */
         public Builder initialStd(double initialStd) {
+            if (!(initialStd > 0) || Double.isInfinite(initialStd)) {
+                throw new IllegalArgumentException("initialStd must be positive and finite");
+            }
             this.initialStd = initialStd;
             return this;
         }

@@ -2,6 +2,7 @@ package dev.titans4j.t2.dispatch;
 
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -48,6 +49,9 @@ public final class PromptDispatcher implements Dispatcher {
             throw new IllegalArgumentException("Configure at least one expert label");
         }
         this.experts = Map.copyOf(b.experts);
+        if (b.adapter != null) { // a misfit expert would otherwise surface only when its label is first answered
+            b.experts.values().forEach(b.adapter::check);
+        }
         List<String> labels = List.copyOf(b.experts.keySet());
         String labelText = String.join(", ", labels.stream().map(l -> "'" + l + "'").toList()) + " or 'other'";
         this.prompt = (b.prompt != null ? b.prompt : DEFAULT_PROMPT).replace("{labels}", labelText)
@@ -100,13 +104,19 @@ public final class PromptDispatcher implements Dispatcher {
         return v == null ? 0 : v;
     }
 
+    /** The last user message's text parts, joined by newlines as the provider reads them. */
     private static String lastUserText(List<ChatMessage> messages) {
         for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i) instanceof UserMessage user && user.hasSingleText()) {
-                return user.singleText();
+            if (messages.get(i) instanceof UserMessage user) {
+                String text = user.contents().stream().filter(TextContent.class::isInstance)
+                        .map(c -> ((TextContent) c).text()).collect(java.util.stream.Collectors.joining("\n"));
+                if (text.isEmpty()) {
+                    throw new IllegalArgumentException("The request's last user message has no text to classify");
+                }
+                return text;
             }
         }
-        throw new IllegalArgumentException("The request has no text user message to classify");
+        throw new IllegalArgumentException("The request has no user message to classify");
     }
 
     public static Builder builder() {
@@ -128,7 +138,7 @@ public final class PromptDispatcher implements Dispatcher {
             return this;
         }
 
-        /** Needed with a classifier expert: turns it into multipliers. */
+        /** Needed with a classifier expert: turns it into multipliers. When set, build() checks every expert. */
         public Builder adapter(SvfAdapter adapter) {
             this.adapter = adapter;
             return this;

@@ -88,8 +88,13 @@ public final class T2ChatModel implements ChatModel, StreamingChatModel {
                 ChatRequest second = withMix(request, adapter.multipliers(dispatch.mix()));
                 // throws for a request the streaming model rejects: only onError can tell the caller here
                 secondPass(second, handler, dispatch);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // an Error (e.g. OutOfMemoryError in a CEM search) must reach the handler too, or the caller waits
+                // forever; it is rethrown so the worker thread sees it as well
                 handler.onError(e);
+                if (e instanceof Error error) {
+                    throw error;
+                }
             }
         });
     }

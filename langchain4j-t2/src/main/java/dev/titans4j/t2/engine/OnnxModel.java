@@ -336,7 +336,7 @@ public final class OnnxModel implements AutoCloseable {
      * Checks that multipliers name this model's SVF inputs, each with one multiplier per singular value, without
      * loading anything.
      *
-     * @throws IllegalArgumentException naming the input and the problem
+     * @throws IllegalArgumentException naming the input and the problem (also for a NaN or infinite multiplier)
      */
     public void checkMultipliers(Map<String, float[]> multipliers) {
         for (Map.Entry<String, float[]> e : multipliers.entrySet()) {
@@ -349,6 +349,12 @@ public final class OnnxModel implements AutoCloseable {
             if (e.getValue() == null || e.getValue().length != rank) {
                 throw new IllegalArgumentException("SVF input '" + e.getKey() + "' needs " + rank
                         + " multipliers, got " + (e.getValue() == null ? "null" : e.getValue().length));
+            }
+            for (int i = 0; i < e.getValue().length; i++) {
+                if (!Float.isFinite(e.getValue()[i])) { // every logit would be NaN
+                    throw new IllegalArgumentException("SVF input '" + e.getKey() + "': multiplier " + i + " is "
+                            + e.getValue()[i] + "; multipliers must be finite");
+                }
             }
         }
     }

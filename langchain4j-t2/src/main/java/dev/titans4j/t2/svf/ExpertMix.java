@@ -57,6 +57,12 @@ public final class ExpertMix {
                 throw new IllegalArgumentException("Matrix " + weight + ": " + a.length + " weights for "
                         + experts.size() + " experts");
             }
+            for (double x : a) {
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException("Matrix " + weight + ": mixture weights must be finite, got "
+                            + x);
+                }
+            }
             matrices.put(weight, a.clone());
         });
         for (double a : alphas) {
@@ -81,6 +87,11 @@ public final class ExpertMix {
     public double alpha(int k, String weight) {
         double[] m = perMatrix.get(weight);
         return m != null ? m[k] : alphas[k];
+    }
+
+    /** The matrices (weight names) with weights of their own. */
+    java.util.Set<String> perMatrixWeights() {
+        return perMatrix.keySet();
     }
 
     public boolean isBase() {

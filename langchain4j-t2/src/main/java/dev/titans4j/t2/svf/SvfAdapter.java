@@ -67,6 +67,13 @@ public final class SvfAdapter {
         }
         List<SvfExpert> experts = mix.experts();
         experts.forEach(this::check);
+        for (String weight : mix.perMatrixWeights()) { // else never read: the expert weight would apply there
+            if (model.matrix(weight) == null) {
+                throw new IllegalArgumentException("Mixture weights for " + weight + ": not an adapted matrix of this"
+                        + " model (weights go by Hugging Face weight name, e.g. "
+                        + model.matrices().keySet().iterator().next() + ")");
+            }
+        }
         RescaleRule rule = experts.get(0).rescale();
         for (SvfExpert e : experts) {
             if (e.rescale() != rule) {

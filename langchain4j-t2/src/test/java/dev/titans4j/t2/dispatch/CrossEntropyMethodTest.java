@@ -42,6 +42,22 @@ class CrossEntropyMethodTest {
         assertThat(r.best()).containsExactly(corner, within(1e-9));
     }
 
+    /** The first generation spreads over the box it is given: std half its width, as for [0, 1]. */
+    @Test
+    void the_start_std_is_half_the_width_of_the_box_given() {
+        java.util.List<Double> samples = new java.util.ArrayList<>();
+        CrossEntropyMethod.builder().bounds(0, 10).population(400).iterations(1).seed(5).build()
+                .maximise(1, x -> {
+                    samples.add(x[0]);
+                    return 0.0;
+                }, Comparator.<Double>naturalOrder());
+        double mean = samples.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double std = Math.sqrt(samples.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / samples.size());
+        // N(5, 5) clamped to [0, 10] has std about 3.6 (a start std of 0.5 would give 0.5)
+        assertThat(mean).isCloseTo(5, within(0.6));
+        assertThat(std).isCloseTo(3.6, within(0.4));
+    }
+
     private static double distance(double[] a, double[] b) {
         double d = 0;
         for (int i = 0; i < a.length; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -74,6 +75,18 @@ class PromptDispatcherTest {
         assertThat(((OnnxChatRequestParameters) asked.parameters()).svfMultipliers()).isNull();
         // a reasoning model (Qwen3, SmolLM3) would spend the capped output inside <think> and never box a label
         assertThat(((OnnxChatRequestParameters) asked.parameters()).enableThinking()).isFalse();
+    }
+
+    /**
+     * The question is the last user message even when it has several text parts (the provider joins them with
+     * newlines): classifying an earlier turn instead would pick that turn's expert.
+     */
+    @Test
+    void a_last_user_message_of_several_text_parts_is_the_one_classified() {
+        dispatcher("\\boxed{math}").dispatch(ChatRequest.builder().messages(
+                UserMessage.from("Write a sort in Java"), AiMessage.from("done"),
+                UserMessage.from(TextContent.from("What is"), TextContent.from("2+2?"))).build());
+        assertThat(((UserMessage) seen.get(0).messages().get(1)).singleText()).isEqualTo("What is\n2+2?");
     }
 
     @Test

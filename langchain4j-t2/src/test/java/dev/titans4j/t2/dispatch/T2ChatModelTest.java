@@ -2,6 +2,7 @@ package dev.titans4j.t2.dispatch;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -95,6 +96,22 @@ class T2ChatModelTest {
 
     private T2ChatModel t2(Dispatcher dispatcher) {
         return T2ChatModel.builder().chatModel(onnx).adapter(adapter).dispatcher(dispatcher).build();
+    }
+
+    /**
+     * An expert made for another model, configured under a label, fails when the dispatcher is built with the
+     * adapter (as CemDispatcher does), not on the first request the model happens to classify under that label
+     * (a base model may never box that label, so the misfit could go unnoticed).
+     */
+    @Test
+    void a_prompt_dispatcher_refuses_an_expert_of_another_model_when_built() {
+        SvfExpert foreign = new SvfExpert("foreign", ValueKind.Z, RescaleRule.SUM_PRESERVING,
+                new dev.titans4j.t2.svf.BaseModelIdentity("LlamaForCausalLM", 8, 16, 1, 32, Map.of()),
+                calm.values());
+        assertThatThrownBy(() -> PromptDispatcher.builder().chatModel(onnx).adapter(adapter).expert("math", calm)
+                .expert("code", foreign).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'foreign' was made for a different base model");
     }
 
     @Test
@@ -225,6 +242,33 @@ class T2ChatModelTest {
                 });
         assertThat(error.get(30, SECONDS)).isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("temperature");
+    }
+
+    /**
+     * An Error in pass 1 (an OutOfMemoryError while a CEM search allocates its sessions, say) must still reach the
+     * handler, as the streaming provider's own errors do; otherwise the caller waits forever.
+     */
+    @Test
+    void streaming_reports_an_error_thrown_by_the_dispatcher_to_on_error() throws Exception {
+        T2ChatModel model = T2ChatModel.builder().chatModel(onnx)
+                .streamingChatModel(OnnxStreamingChatModel.builder().engine(engine).build()).adapter(adapter)
+                .dispatcher(r -> {
+                    throw new OutOfMemoryError("Direct buffer memory");
+                }).build();
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        model.chat(List.of(UserMessage.from(PROMPT)), new StreamingChatResponseHandler() {
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                error.completeExceptionally(new AssertionError("completed: " + response));
+            }
+
+            @Override
+            public void onError(Throwable e) {
+                error.complete(e);
+            }
+        });
+        assertThat(error.get(30, SECONDS)).isExactlyInstanceOf(OutOfMemoryError.class)
+                .hasMessage("Direct buffer memory");
     }
 
     @Test

@@ -71,6 +71,22 @@ class SvfAdapterTest {
         assertThat(mix.weightsByName()).containsEntry("z", 1.0);
     }
 
+    /**
+     * A per-matrix weight for a matrix the model does not adapt (a typo, or the graph input name instead of the
+     * weight name) would never be read: the mix would silently use the expert weight there.
+     */
+    @Test
+    void per_matrix_weights_for_a_matrix_the_model_lacks_are_refused() {
+        SvfExpert z = expert("z", ValueKind.Z, Map.of(A, new float[] {3f, 1f}, B, new float[] {1f, 3f}));
+        for (String wrong : List.of("svf.b", "model.layers.0.mlp.down_proj")) {
+            ExpertMix mix = ExpertMix.of(List.of(z), new double[] {1}, Map.of(wrong, new double[] {0.5}));
+            assertThatThrownBy(() -> adapter.multipliers(mix))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(wrong)
+                    .hasMessageContaining("not an adapted matrix");
+        }
+    }
+
     @Test
     void a_matrix_whose_weights_are_all_zero_keeps_the_base() {
         SvfExpert p = expert("p", ValueKind.Z, Map.of(A, new float[] {3f, 1f}, B, new float[] {1f, 3f}));

@@ -126,8 +126,12 @@ final class PickleReader {
                     case 0x89 -> push(Boolean.FALSE);
                     case 'c' -> push(new Global(line(), line()));
                     case 0x93 -> { // STACK_GLOBAL
-                        String name = (String) pop();
-                        push(new Global((String) pop(), name));
+                        Object name = pop();
+                        Object module = pop();
+                        if (!(module instanceof String m) || !(name instanceof String n)) {
+                            throw error(at, "STACK_GLOBAL of " + module + " and " + name);
+                        }
+                        push(new Global(m, n));
                     }
                     case 'Q' -> push(persistentLoad.apply(asTuple(pop(), at)));
                     case 'R' -> {
@@ -182,6 +186,9 @@ final class PickleReader {
     }
 
     private String string(int length) {
+        if (length < 0 || length > in.remaining()) { // a corrupted length: no array of that size
+            throw new java.nio.BufferUnderflowException();
+        }
         byte[] b = new byte[length];
         in.get(b);
         return new String(b, StandardCharsets.UTF_8);
@@ -208,6 +215,9 @@ final class PickleReader {
     }
 
     private Object peek() {
+        if (stack.isEmpty()) {
+            throw new IllegalArgumentException("Pickle stack underflow in data.pkl");
+        }
         return stack.get(stack.size() - 1);
     }
 

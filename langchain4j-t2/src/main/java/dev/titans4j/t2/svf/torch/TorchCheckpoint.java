@@ -44,7 +44,12 @@ public final class TorchCheckpoint {
             String prefix = archivePrefix(zip, file);
             byte[] pickle = read(zip, prefix + "data.pkl", file);
             checkByteOrder(zip, prefix, file);
-            Object root = PickleReader.load(pickle, TorchCheckpoint::reduce, TorchCheckpoint::storage);
+            Object root;
+            try {
+                root = PickleReader.load(pickle, TorchCheckpoint::reduce, TorchCheckpoint::storage);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
             if (!(root instanceof Map<?, ?> dict)) {
                 throw new IllegalArgumentException(file + ": the checkpoint holds a " + describe(root)
                         + ", expected a dict of tensors");
@@ -122,6 +127,12 @@ public final class TorchCheckpoint {
                 || !(args.get(2) instanceof List<?> size) || !(args.get(3) instanceof List<?> stride)) {
             throw new IllegalArgumentException("Unexpected _rebuild_tensor_v2 arguments " + args);
         }
+        boolean counts = offset >= 0 && size.size() == stride.size()
+                && size.stream().allMatch(d -> d instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE)
+                && stride.stream().allMatch(d -> d instanceof Long);
+        if (!counts) {
+            throw new IllegalArgumentException("Unexpected _rebuild_tensor_v2 offset, size or stride " + args);
+        }
         return new TensorRef(storage, offset, (List<Long>) size, (List<Long>) stride);
     }
 
@@ -139,6 +150,10 @@ public final class TorchCheckpoint {
         long count = 1;
         for (long d : t.size()) {
             count *= d;
+            if (count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(file + ": tensor " + name + " has size " + t.size()
+                        + ", more values than an expert vector can hold");
+            }
         }
         long expectedStride = 1;
         for (int i = t.size().size() - 1; i >= 0; i--) {

@@ -38,7 +38,9 @@ import java.util.Random;
  *
  * <p>Checkpoints ({@code expert-latest.safetensors} + {@code trainer-state.json}) are written every
  * {@code checkpointEvery} iterations; {@link #train} resumes from them when present. Every iteration's noise and
- * sampling seeds derive from the seed and the iteration number, so a resumed run equals an uninterrupted one.
+ * sampling seeds derive from the seed and the iteration number, so a resumed run equals an uninterrupted one. The
+ * state file is the commit point: it names the expert file of its own iteration ({@code expert-N.safetensors},
+ * written before it), so a checkpoint that fails half way leaves the previous one whole.
  */
 public final class EsTrainer {
 
@@ -94,7 +96,9 @@ public final class EsTrainer {
                 throw new IllegalArgumentException(checkpointDir + " holds a run with seed " + state.seed()
                         + ", this trainer uses " + seed + "; use another folder or the same seed");
             }
-            expert = adapter.check(SvfExpertFile.read(checkpointDir.resolve(latestFile())));
+            // states written before they named their expert used the latest file
+            String file = state.expertFile() != null ? state.expertFile() : latestFile();
+            expert = adapter.check(SvfExpertFile.read(checkpointDir.resolve(file)));
             first = state.iterationsDone();
             history.addAll(state.rewardHistory());
             best = state.bestReward();
@@ -130,7 +134,7 @@ public final class EsTrainer {
             best = Math.max(best, mean);
             bar.update(it + 1, mean, best);
             if (checkpointDir != null && ((it + 1) % checkpointEvery == 0 || it + 1 == iterations)) {
-                checkpoint(expert, new TrainerState(it + 1, seed, best, history));
+                checkpoint(expert, it + 1, best, history);
             }
         }
         return new Result(expert, history);
@@ -167,14 +171,35 @@ public final class EsTrainer {
         return engine.generator().generate(request, selector, multipliers.asMap(), piece -> { }, () -> false).text();
     }
 
-    private void checkpoint(SvfExpert expert, TrainerState state) {
+    /**
+     * Writes the expert of iteration {@code done} under its own name, then the state naming it (the commit point),
+     * then the copy {@code expert-latest.safetensors} for users; the expert of the previous state is removed last.
+     */
+    private void checkpoint(SvfExpert expert, int done, double best, List<Double> history) {
+        String file = "expert-" + done + ".safetensors";
+        Path previous = null;
         try {
             Files.createDirectories(checkpointDir);
+            if (Files.isRegularFile(checkpointDir.resolve(TrainerState.FILE))) {
+                String old = TrainerState.read(checkpointDir).expertFile();
+                previous = old == null || old.equals(file) ? null : checkpointDir.resolve(old);
+            }
+            writeAtomically(expert, checkpointDir.resolve(file));
+            new TrainerState(done, seed, best, history, file).write(checkpointDir);
+            writeAtomically(expert, checkpointDir.resolve(latestFile()));
+            if (previous != null) {
+                Files.deleteIfExists(previous);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not create " + checkpointDir, e);
+            throw new UncheckedIOException("Could not write the checkpoint in " + checkpointDir, e);
         }
-        SvfExpertFile.write(expert, checkpointDir.resolve(latestFile()));
-        state.write(checkpointDir); // last: a state file always names an expert already written
+    }
+
+    private static void writeAtomically(SvfExpert expert, Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        SvfExpertFile.write(expert, tmp);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String latestFile() {

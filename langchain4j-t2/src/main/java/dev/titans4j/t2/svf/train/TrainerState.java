@@ -10,10 +10,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * What a resumed run needs besides the expert itself ({@code expert-latest.safetensors} beside it): the iterations
- * done, the seed the run derives every iteration's noise from, and the reward history.
+ * What a resumed run needs besides the expert itself: the iterations done, the seed the run derives every
+ * iteration's noise from, the reward history and the expert file of those iterations beside it (null in states
+ * written before it was recorded: then {@code expert-latest.safetensors}).
  */
-record TrainerState(int iterationsDone, long seed, double bestReward, List<Double> rewardHistory) {
+record TrainerState(int iterationsDone, long seed, double bestReward, List<Double> rewardHistory,
+                    String expertFile) {
 
     static final String FILE = "trainer-state.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -12,12 +12,19 @@ import dev.titans4j.t2.svf.SingularValues;
 import dev.titans4j.t2.svf.SvfExpert;
 import dev.titans4j.t2.svf.SvfExpertFile;
 import dev.titans4j.t2.svf.ValueKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -151,5 +158,67 @@ class SakanaExpertImporterTest {
         new TorchPtFixture().write(shortPt, Map.of(gate, new float[] {1f, 2f}));
         assertThatThrownBy(() -> SakanaExpertImporter.importExpert(shortPt, "x", model))
                 .hasMessageContaining(gate + " has 2 values");
+    }
+
+    /**
+     * Every truncation of Sakana's data.pkl, and every byte of it replaced by a few values, either imports or fails
+     * with one error naming the file: never a ClassCastException, an index error, a negative array size or an
+     * allocation of gigabytes read from a corrupted length.
+     */
+    @Test
+    void a_corrupted_pickle_fails_with_one_error_naming_the_file() throws Exception {
+        Map<String, byte[]> entries = entries(fixture("policy_params.pt"));
+        byte[] pickle = entries.get("policy_params/data.pkl");
+        List<String> crashes = new ArrayList<>();
+        Path corrupt = dir.resolve("corrupt.pt");
+        for (int at = 0; at < pickle.length; at++) {
+            List<byte[]> variants = new ArrayList<>();
+            variants.add(java.util.Arrays.copyOf(pickle, at));
+            for (int b : new int[] {0x00, 0xff}) {
+                byte[] changed = pickle.clone();
+                changed[at] = (byte) b;
+                variants.add(changed);
+            }
+            for (byte[] variant : variants) {
+                write(entries, "policy_params/data.pkl", variant, corrupt);
+                try {
+                    SakanaExpertImporter.importExpert(corrupt, "x", model);
+                } catch (IllegalArgumentException | UncheckedIOException e) {
+                    if (!e.getMessage().contains(corrupt.toString())) {
+                        crashes.add("byte " + at + ": message without the file: " + e.getMessage());
+                    }
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    crashes.add("byte " + at + ": " + e);
+                }
+            }
+        }
+        assertThat(crashes).as("%d failures, e.g. %s", crashes.size(),
+                crashes.subList(0, Math.min(5, crashes.size()))).isEmpty();
+    }
+
+    /** The entries of a zip, by name, in order. */
+    private static Map<String, byte[]> entries(Path zip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                try (InputStream in = z.getInputStream(e)) {
+                    entries.put(e.getName(), in.readAllBytes());
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** Writes {@code entries} with one entry's bytes replaced as a zip to {@code target}. */
+    private static void write(Map<String, byte[]> entries, String name, byte[] bytes, Path target)
+            throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(
+                new java.io.BufferedOutputStream(Files.newOutputStream(target)))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getKey().equals(name) ? bytes : e.getValue());
+                out.closeEntry();
+            }
+        }
     }
 }

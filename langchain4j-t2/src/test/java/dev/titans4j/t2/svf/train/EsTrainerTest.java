@@ -75,6 +75,45 @@ class EsTrainerTest {
         assertThat(moved).as("training changed the expert").isTrue();
     }
 
+    /**
+     * A checkpoint whose state file cannot be written (a full disk, a crash between the two files) must leave the
+     * previous checkpoint whole: resuming then repeats the lost iterations from the previous expert and ends where an
+     * uninterrupted run ends. Here the state's temporary file is blocked by a folder of its name from iteration 3 on,
+     * so the checkpoint after iteration 4 fails after its expert was written.
+     */
+    @Test
+    void a_checkpoint_that_fails_half_way_still_resumes_exactly() throws Exception {
+        SvfExpert start = SvfExpert.identity("she", adapter.singularValues());
+        EsTrainer.Result straight = trainer().iterations(4).build().train(start);
+
+        Path folder = dir.resolve("half");
+        Path blocker = folder.resolve(TrainerState.FILE + ".tmp");
+        int[] calls = {0};
+        Reward blocking = (prompt, completion) -> {
+            if (++calls[0] == 17) { // first reward of iteration 3: iterations 1-2 (8 rewards each) are checkpointed
+                try {
+                    java.nio.file.Files.createDirectories(blocker.resolve("x"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return mentionsShe.score(prompt, completion);
+        };
+        assertThatThrownBy(() -> trainer().reward(blocking).iterations(4).checkpointDir(folder).checkpointEvery(2)
+                .build().train(start)).isInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(calls[0]).isEqualTo(32);
+        java.nio.file.Files.delete(blocker.resolve("x"));
+        java.nio.file.Files.delete(blocker);
+
+        EsTrainer.Result resumed = trainer().iterations(4).checkpointDir(folder).build().train(start);
+        assertThat(resumed.rewardHistory()).containsExactlyElementsOf(straight.rewardHistory());
+        straight.expert().values().forEach((w, v) -> assertThat(resumed.expert().values().get(w)).containsExactly(v));
+        try (var files = java.nio.file.Files.list(folder)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+                    "expert-4.safetensors", "expert-latest.safetensors", TrainerState.FILE);
+        }
+    }
+
     @Test
     void a_checkpoint_of_another_seed_is_refused() {
         SvfExpert start = SvfExpert.identity("she", adapter.singularValues());
