@@ -284,6 +284,78 @@ class BatchedDecodingTest {
         }
     }
 
+    /**
+     * Two requests decode in a batch and one of them blocks in its callback (a streaming consumer that stopped
+     * reading): the other, already waiting for the batch's next step, is cancelled and ends at once with
+     * {@link StopReason#CANCELLED} instead of waiting for the blocked member's token; the blocked one then finishes
+     * alone.
+     */
+    @Test
+    void a_request_waiting_for_a_blocked_member_of_its_batch_can_be_cancelled() throws Exception {
+        try (OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options);
+             ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), batched.manifest())) {
+            CountDownLatch firstPicks = new CountDownLatch(2);
+            CountDownLatch blocked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean cancel = new AtomicBoolean();
+            AtomicReference<Thread> waitingThread = new AtomicReference<>();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                TokenSelector blocking = gatedGreedy(firstPicks, batched, 2);
+                Future<GenerationResult> slow = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                        new GenerationRequest(tokenizer.encode(PROMPTS[0]), 30, Set.of(), List.of()),
+                        new TokenSelector() {
+                            int picks;
+
+                            @Override
+                            public int select(float[] logits) {
+                                if (++picks == 4) {
+                                    blocked.countDown();
+                                    await(release);
+                                }
+                                return blocking.select(logits);
+                            }
+                        }, p -> { }, () -> false));
+                Future<GenerationResult> waiting = pool.submit(() -> {
+                    waitingThread.set(Thread.currentThread());
+                    return new Generator(batched, tokenizer).generate(
+                            new GenerationRequest(tokenizer.encode(PROMPTS[1]), 30, Set.of(), List.of()),
+                            gatedGreedy(firstPicks, batched, 2), p -> { }, cancel::get);
+                });
+                await(blocked);
+                awaitWaitingInStep(waitingThread);
+                cancel.set(true);
+                GenerationResult cancelled = waiting.get(20, TimeUnit.SECONDS);
+                assertThat(cancelled.stopReason()).isEqualTo(StopReason.CANCELLED);
+                assertThat(batched.batches().batchSizes()).as("the blocked member alone").containsExactly(1);
+                release.countDown();
+                assertThat(slow.get(60, TimeUnit.SECONDS).outputIds()).hasSize(30);
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+            assertThat(batched.batches().batchSizes()).isEmpty();
+        }
+    }
+
+    /** Waits until {@code thread} waits inside a decode batch's step for the other members' tokens. */
+    private static void awaitWaitingInStep(AtomicReference<Thread> thread) throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Thread t = thread.get();
+            ThreadInfo info = t == null ? null : threads.getThreadInfo(t.getId(), Integer.MAX_VALUE);
+            if (info != null && (info.getThreadState() == Thread.State.WAITING
+                    || info.getThreadState() == Thread.State.TIMED_WAITING)
+                    && Arrays.stream(info.getStackTrace()).anyMatch(f -> f.getClassName().equals(
+                            DecodeBatch.class.getName()) && f.getMethodName().equals("step"))) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("The request never waited in its batch's step");
+    }
+
     private static Map<String, float[]> mix(OnnxModel model, float value) {
         Map<String, float[]> map = new HashMap<>();
         for (ModelManifest.SvfMatrix m : model.manifest().svf().matrices()) {
