@@ -88,8 +88,13 @@ public final class T2ChatModel implements ChatModel, StreamingChatModel {
                 ChatRequest second = withMix(request, adapter.multipliers(dispatch.mix()));
                 // throws for a request the streaming model rejects: only onError can tell the caller here
                 secondPass(second, handler, dispatch);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // an Error too (out of memory in pass 1): on this thread nothing else tells the caller, who would
+                // wait forever; it is rethrown afterwards so the worker thread sees it too
                 handler.onError(e);
+                if (e instanceof Error error) {
+                    throw error;
+                }
             }
         });
     }

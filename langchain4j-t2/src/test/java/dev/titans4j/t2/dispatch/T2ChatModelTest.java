@@ -227,6 +227,34 @@ class T2ChatModelTest {
                 .hasMessageContaining("temperature");
     }
 
+    /**
+     * An Error in pass 1 (a dispatcher out of memory while scoring) still reaches the handler's onError: on the
+     * dispatch thread nothing else tells the caller, who would wait for the answer forever.
+     */
+    @Test
+    void streaming_reports_an_error_in_pass_one_to_on_error() throws Exception {
+        OutOfMemoryError outOfMemory = new OutOfMemoryError("no heap left for pass 1");
+        T2ChatModel model = T2ChatModel.builder().chatModel(onnx)
+                .streamingChatModel(OnnxStreamingChatModel.builder().engine(engine).build()).adapter(adapter)
+                .dispatcher(r -> {
+                    throw outOfMemory;
+                }).build();
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        model.chat(ChatRequest.builder().messages(UserMessage.from(PROMPT)).build(),
+                new StreamingChatResponseHandler() {
+                    @Override
+                    public void onCompleteResponse(ChatResponse response) {
+                        error.completeExceptionally(new AssertionError("completed: " + response));
+                    }
+
+                    @Override
+                    public void onError(Throwable e) {
+                        error.complete(e);
+                    }
+                });
+        assertThat(error.get(30, SECONDS)).isSameAs(outOfMemory);
+    }
+
     @Test
     void streaming_forwards_tool_call_events() throws Exception {
         ToolSpecification tool = ToolSpecification.builder().name("weather")
