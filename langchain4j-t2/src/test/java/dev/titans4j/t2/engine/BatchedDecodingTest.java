@@ -21,6 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -292,12 +294,25 @@ class BatchedDecodingTest {
      */
     @Test
     void a_request_waiting_for_a_blocked_member_of_its_batch_can_be_cancelled() throws Exception {
+        AtomicBoolean cancel = new AtomicBoolean();
+        assertThat(cancelWhileWaitingForABlockedMember(cancel::get, waiting -> cancel.set(true))).isFalse();
+    }
+
+    /** The same for a caller that cancels by interrupting (OnnxChatModel): the interrupt status stays set. */
+    @Test
+    void a_request_waiting_for_a_blocked_member_of_its_batch_can_be_interrupted() throws Exception {
+        assertThat(cancelWhileWaitingForABlockedMember(() -> Thread.currentThread().isInterrupted(),
+                Thread::interrupt)).isTrue();
+    }
+
+    /** Runs the two requests, cancels the waiting one with {@code cancel}; its interrupt status after it ended. */
+    private boolean cancelWhileWaitingForABlockedMember(BooleanSupplier cancelled, Consumer<Thread> cancel)
+            throws Exception {
         try (OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options);
              ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), batched.manifest())) {
             CountDownLatch firstPicks = new CountDownLatch(2);
             CountDownLatch blocked = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            AtomicBoolean cancel = new AtomicBoolean();
             AtomicReference<Thread> waitingThread = new AtomicReference<>();
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
@@ -316,25 +331,29 @@ class BatchedDecodingTest {
                                 return blocking.select(logits);
                             }
                         }, p -> { }, () -> false));
+                AtomicBoolean interruptedAfter = new AtomicBoolean();
                 Future<GenerationResult> waiting = pool.submit(() -> {
                     waitingThread.set(Thread.currentThread());
-                    return new Generator(batched, tokenizer).generate(
+                    GenerationResult r = new Generator(batched, tokenizer).generate(
                             new GenerationRequest(tokenizer.encode(PROMPTS[1]), 30, Set.of(), List.of()),
-                            gatedGreedy(firstPicks, batched, 2), p -> { }, cancel::get);
+                            gatedGreedy(firstPicks, batched, 2), p -> { }, cancelled);
+                    interruptedAfter.set(Thread.currentThread().isInterrupted());
+                    return r;
                 });
                 await(blocked);
                 awaitWaitingInStep(waitingThread);
-                cancel.set(true);
-                GenerationResult cancelled = waiting.get(20, TimeUnit.SECONDS);
-                assertThat(cancelled.stopReason()).isEqualTo(StopReason.CANCELLED);
+                cancel.accept(waitingThread.get());
+                GenerationResult result = waiting.get(20, TimeUnit.SECONDS);
+                assertThat(result.stopReason()).isEqualTo(StopReason.CANCELLED);
                 assertThat(batched.batches().batchSizes()).as("the blocked member alone").containsExactly(1);
                 release.countDown();
                 assertThat(slow.get(60, TimeUnit.SECONDS).outputIds()).hasSize(30);
+                assertThat(batched.batches().batchSizes()).isEmpty();
+                return interruptedAfter.get();
             } finally {
                 release.countDown();
                 pool.shutdownNow();
             }
-            assertThat(batched.batches().batchSizes()).isEmpty();
         }
     }
 
