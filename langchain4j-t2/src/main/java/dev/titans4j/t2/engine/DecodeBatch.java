@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Concurrent requests on one graph with the same Transformer² multipliers, decoded together: one model run per step
@@ -29,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link BatchScheduler} then opens another).
  */
 final class DecodeBatch {
+
+    /** How often a member waiting for the others' tokens looks at its cancellation flag. */
+    private static final long CANCEL_POLL_MILLIS = 20;
 
     /** The slot pool and the step tensors sized for it, reused together by the next batch. */
     record Memory(KvSlotPool kv, BatchTensors step) implements AutoCloseable {
@@ -140,38 +144,61 @@ final class DecodeBatch {
         memory = larger;
     }
 
-    private synchronized float[] step(Member m, int token) {
-        if (m.left) {
-            throw new IllegalStateException("This request has left its decode batch");
+    /**
+     * Submits {@code m}'s token and waits for the step that feeds it; null when {@code cancelled} turned true (or
+     * the thread was interrupted and that cancels) before a step took the token, which is then withdrawn: a member
+     * blocked in its own callback would otherwise hold up the others' cancellation until it returns.
+     */
+    private float[] step(Member m, int token, BooleanSupplier cancelled) {
+        synchronized (this) {
+            if (m.left) {
+                throw new IllegalStateException("This request has left its decode batch");
+            }
+            if (m.length + 1 > capacity) {
+                throw new IllegalStateException("The context of " + capacity + " tokens is full");
+            }
+            m.pending = token;
+            m.submitted = true;
+            m.logits = null;
+            m.failure = null;
         }
-        if (m.length + 1 > capacity) {
-            throw new IllegalStateException("The context of " + capacity + " tokens is full");
-        }
-        m.pending = token;
-        m.submitted = true;
-        m.logits = null;
-        m.failure = null;
         boolean interrupted = false;
-        while (m.logits == null && m.failure == null) {
-            // a waiting join goes first: this lock is not fair, and members re-entering it between fast steps
-            // could otherwise keep a joiner out until they end
-            if (allSubmitted() && joining.get() == 0) {
-                runStep();
-            } else {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the step may already include this row: finish it, then tell the caller
+        try {
+            while (true) {
+                synchronized (this) {
+                    // a waiting join goes first: this lock is not fair, and members re-entering it between fast
+                    // steps could otherwise keep a joiner out until they end
+                    if (m.logits == null && m.failure == null && allSubmitted() && joining.get() == 0) {
+                        runStep();
+                    }
+                    if (m.logits == null && m.failure == null) {
+                        try {
+                            wait(CANCEL_POLL_MILLIS);
+                        } catch (InterruptedException e) {
+                            interrupted = true; // the step may already include this row: it ends only if cancelled
+                        }
+                    }
+                    if (m.failure != null) {
+                        throw m.failure;
+                    }
+                    if (m.logits != null) {
+                        return m.logits;
+                    }
+                }
+                if (KvBudget.isCancelled(cancelled, interrupted)) { // outside the lock: the caller's code
+                    synchronized (this) {
+                        if (m.logits == null && m.failure == null) { // no step took the token: withdraw it
+                            m.submitted = false;
+                            return null;
+                        }
+                    }
                 }
             }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (m.failure != null) {
-            throw m.failure;
-        }
-        return m.logits;
     }
 
     private boolean allSubmitted() {
@@ -337,8 +364,8 @@ final class DecodeBatch {
         }
 
         @Override
-        public float[] decode(int token) {
-            return step(this, token);
+        public float[] decode(int token, BooleanSupplier cancelled) {
+            return step(this, token, cancelled);
         }
 
         @Override

@@ -46,8 +46,9 @@ public final class Generator {
      * Generates a continuation of {@code request.promptIds()}.
      *
      * @param onText receives text pieces as they become final (called on the caller's thread)
-     * @param cancelled polled while waiting for the KV budget and before every model run (each prefill chunk, each
-     *                  decoded token); when true, generation ends with {@link StopReason#CANCELLED}
+     * @param cancelled polled while waiting for the KV budget, before every model run (each prefill chunk, each
+     *                  decoded token) and while a token waits for its batch's other members; when true, generation
+     *                  ends with {@link StopReason#CANCELLED}
      * @throws PromptTooLongException before running the model when the prompt leaves no room for output
      * @throws IllegalArgumentException before running the model for a prompt id outside the vocabulary
      */
@@ -140,7 +141,11 @@ public final class Generator {
                     reason = StopReason.CANCELLED;
                     break;
                 }
-                logits = feed.decode(token);
+                logits = feed.decode(token, cancelled);
+                if (logits == null) {
+                    reason = StopReason.CANCELLED;
+                    break;
+                }
             }
         } finally {
             // also when the selector or onText threw: a batch must not wait for this request's next token

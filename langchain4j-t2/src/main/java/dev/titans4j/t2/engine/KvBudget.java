@@ -108,7 +108,7 @@ final class KvBudget {
     }
 
     /** {@code cancelled}, seeing the interrupt status an earlier wait consumed, which is cleared again for the next. */
-    private static boolean isCancelled(BooleanSupplier cancelled, boolean interrupted) {
+    static boolean isCancelled(BooleanSupplier cancelled, boolean interrupted) {
         if (!interrupted) {
             return cancelled.getAsBoolean();
         }

@@ -514,7 +514,9 @@ public final class OnnxModel implements AutoCloseable {
             if (batches != null) {
                 batches.close();
             }
-            clearPrefixCache();
+            if (prefixes != null) {
+                prefixes.close();
+            }
             identitySvf.values().forEach(OnnxTensor::close);
             GraphSession svf = svfGraph;
             if (svf != null && svf != defaultGraph) {

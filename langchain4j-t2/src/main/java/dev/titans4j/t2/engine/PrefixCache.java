@@ -32,6 +32,8 @@ final class PrefixCache {
     /** Least recently used first. */
     private final List<Entry> entries = new ArrayList<>();
     private long bytes;
+    /** Set when the model closes: a request still ending then must not fill the cache again. */
+    private boolean closed;
 
     private record Entry(Key key, KvSnapshot snapshot) {
     }
@@ -86,6 +88,9 @@ final class PrefixCache {
             return; // a copy the heap cannot hold is not kept; the request that made it has its answer already
         }
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
                 Entry e = it.next();
                 if (e.key.equals(key) && snapshot.startsWith(e.snapshot)) {
@@ -137,6 +142,12 @@ final class PrefixCache {
     synchronized void clear() {
         entries.clear();
         bytes = 0;
+    }
+
+    /** Empties the cache for good (the model closed); later {@link #keep} calls keep nothing. */
+    synchronized void close() {
+        closed = true;
+        clear();
     }
 
     /**

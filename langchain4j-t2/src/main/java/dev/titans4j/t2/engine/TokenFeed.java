@@ -1,13 +1,18 @@
 package dev.titans4j.t2.engine;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Where the {@link Generator} feeds each chosen token back after the prompt: the request's own
  * {@link DecoderSession}, or its row of a {@link DecodeBatch} shared with concurrent requests.
  */
 interface TokenFeed {
 
-    /** Feeds one generated token and returns the logits for the next one. */
-    float[] decode(int token);
+    /**
+     * Feeds one generated token and returns the logits for the next one; null when {@code cancelled} turned true
+     * while the token waited for a batch step (the request then ends as cancelled without it being fed).
+     */
+    float[] decode(int token, BooleanSupplier cancelled);
 
     /** Positions written so far. */
     int position();
@@ -22,7 +27,7 @@ interface TokenFeed {
     static TokenFeed of(DecoderSession session) {
         return new TokenFeed() {
             @Override
-            public float[] decode(int token) {
+            public float[] decode(int token, BooleanSupplier cancelled) {
                 return session.decode(token);
             }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -282,6 +284,95 @@ class BatchedDecodingTest {
             assertThat(batched.batches().largestStep()).isEqualTo(3);
             assertThat(batched.batches().batchSizes()).isEmpty();
         }
+    }
+
+    /**
+     * Two requests decode in a batch and one of them blocks in its callback (a streaming consumer that stopped
+     * reading): the other, already waiting for the batch's next step, is cancelled and ends at once with
+     * {@link StopReason#CANCELLED} instead of waiting for the blocked member's token; the blocked one then finishes
+     * alone.
+     */
+    @Test
+    void a_request_waiting_for_a_blocked_member_of_its_batch_can_be_cancelled() throws Exception {
+        AtomicBoolean cancel = new AtomicBoolean();
+        assertThat(cancelWhileWaitingForABlockedMember(cancel::get, waiting -> cancel.set(true))).isFalse();
+    }
+
+    /** The same for a caller that cancels by interrupting (OnnxChatModel): the interrupt status stays set. */
+    @Test
+    void a_request_waiting_for_a_blocked_member_of_its_batch_can_be_interrupted() throws Exception {
+        assertThat(cancelWhileWaitingForABlockedMember(() -> Thread.currentThread().isInterrupted(),
+                Thread::interrupt)).isTrue();
+    }
+
+    /** Runs the two requests, cancels the waiting one with {@code cancel}; its interrupt status after it ended. */
+    private boolean cancelWhileWaitingForABlockedMember(BooleanSupplier cancelled, Consumer<Thread> cancel)
+            throws Exception {
+        try (OnnxModel batched = OnnxModel.load(TestModels.tinyStories656K(), options);
+             ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.tinyStories656K(), batched.manifest())) {
+            CountDownLatch firstPicks = new CountDownLatch(2);
+            CountDownLatch blocked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Thread> waitingThread = new AtomicReference<>();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                TokenSelector blocking = gatedGreedy(firstPicks, batched, 2);
+                Future<GenerationResult> slow = pool.submit(() -> new Generator(batched, tokenizer).generate(
+                        new GenerationRequest(tokenizer.encode(PROMPTS[0]), 30, Set.of(), List.of()),
+                        new TokenSelector() {
+                            int picks;
+
+                            @Override
+                            public int select(float[] logits) {
+                                if (++picks == 4) {
+                                    blocked.countDown();
+                                    await(release);
+                                }
+                                return blocking.select(logits);
+                            }
+                        }, p -> { }, () -> false));
+                AtomicBoolean interruptedAfter = new AtomicBoolean();
+                Future<GenerationResult> waiting = pool.submit(() -> {
+                    waitingThread.set(Thread.currentThread());
+                    GenerationResult r = new Generator(batched, tokenizer).generate(
+                            new GenerationRequest(tokenizer.encode(PROMPTS[1]), 30, Set.of(), List.of()),
+                            gatedGreedy(firstPicks, batched, 2), p -> { }, cancelled);
+                    interruptedAfter.set(Thread.currentThread().isInterrupted());
+                    return r;
+                });
+                await(blocked);
+                awaitWaitingInStep(waitingThread);
+                cancel.accept(waitingThread.get());
+                GenerationResult result = waiting.get(20, TimeUnit.SECONDS);
+                assertThat(result.stopReason()).isEqualTo(StopReason.CANCELLED);
+                assertThat(batched.batches().batchSizes()).as("the blocked member alone").containsExactly(1);
+                release.countDown();
+                assertThat(slow.get(60, TimeUnit.SECONDS).outputIds()).hasSize(30);
+                assertThat(batched.batches().batchSizes()).isEmpty();
+                return interruptedAfter.get();
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Waits until {@code thread} waits inside a decode batch's step for the other members' tokens. */
+    private static void awaitWaitingInStep(AtomicReference<Thread> thread) throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Thread t = thread.get();
+            ThreadInfo info = t == null ? null : threads.getThreadInfo(t.getId(), Integer.MAX_VALUE);
+            if (info != null && (info.getThreadState() == Thread.State.WAITING
+                    || info.getThreadState() == Thread.State.TIMED_WAITING)
+                    && Arrays.stream(info.getStackTrace()).anyMatch(f -> f.getClassName().equals(
+                            DecodeBatch.class.getName()) && f.getMethodName().equals("step"))) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("The request never waited in its batch's step");
     }
 
     private static Map<String, float[]> mix(OnnxModel model, float value) {

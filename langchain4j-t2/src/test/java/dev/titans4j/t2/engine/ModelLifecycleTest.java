@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.titans4j.t2.TestModels;
+import dev.titans4j.t2.tokenizer.ModelTokenizer;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,36 @@ class ModelLifecycleTest {
         assertThat(error).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(model::newSession).isInstanceOf(IllegalStateException.class);
         model.close(); // idempotent
+    }
+
+    /**
+     * A request whose last token is picked just after the model closed still ends normally (it needs no further
+     * run), but its sequence is not kept: close() emptied the prefix cache, and nothing may fill it again.
+     */
+    @Test
+    void a_request_ending_after_close_keeps_nothing_in_the_prefix_cache() {
+        OnnxModel model = OnnxModel.load(TestModels.stories260K(), EngineOptions.defaults().withIntraOpThreads(1));
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(TestModels.stories260K(), model.manifest())) {
+            TokenSelector greedy = TokenSelector.greedy();
+            GenerationResult result = new Generator(model, tokenizer).generate(
+                    new GenerationRequest(new int[] {1, 403, 407, 261, 378}, 3, Set.of(), List.of()),
+                    new TokenSelector() {
+                        int picks;
+
+                        @Override
+                        public int select(float[] logits) {
+                            if (++picks == 3) {
+                                model.close();
+                            }
+                            return greedy.select(logits);
+                        }
+                    }, piece -> { }, () -> false);
+            assertThat(result.stopReason()).isEqualTo(StopReason.MAX_OUTPUT_TOKENS);
+            assertThat(model.prefixCache().entryCount()).isZero();
+            assertThat(model.prefixCache().bytes()).isZero();
+        } finally {
+            model.close();
+        }
     }
 
     @Test
