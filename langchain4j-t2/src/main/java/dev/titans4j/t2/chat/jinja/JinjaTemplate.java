@@ -92,6 +92,9 @@ public final class JinjaTemplate {
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withElResolver(resolver)
+                // Jinjava's default renders "{{ ... }}" found in a printed value again: message content would run
+                // as template code (jinja2 prints it as text)
+                .withNestedInterpretationEnabled(false)
                 // Python-style printing of lists and dicts. Not UseNaturalOperatorPrecedence: it fixes
                 // 'not a|length == 1' but breaks 'not a is defined', which more templates use
                 .withLegacyOverrides(LegacyOverrides.newBuilder()

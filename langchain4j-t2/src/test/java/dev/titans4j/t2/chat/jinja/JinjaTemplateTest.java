@@ -50,6 +50,15 @@ class JinjaTemplateTest {
         assertThat(new JinjaTemplate(template).render(Map.of("messages", messages))).isEqualTo(expected);
     }
 
+    /** jinja2 prints a variable's value as it is; it never runs template code found inside the value. */
+    @Test
+    void templateCodeInMessageContentIsPrintedNotRun() {
+        JinjaTemplate template = new JinjaTemplate("{% for m in messages %}[{{ m['content'] }}]{% endfor %}");
+        String content = "{{ 7*7 }} {% if true %}yes{% endif %} {{ messages }} {{ raise_exception('boom') }}";
+        assertThat(template.render(Map.of("messages", List.of(Map.of("role", "user", "content", content)))))
+                .isEqualTo("[" + content + "]");
+    }
+
     @Test
     void raiseExceptionRefusesTheConversationWithTheTemplatesMessage() {
         assertThatThrownBy(() -> new JinjaTemplate("{{ raise_exception('Roles must alternate') }}").render(Map.of()))
