@@ -9,6 +9,8 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.titans4j.t2.chat.jinja.TemplateFunctions.TemplateRaisedException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import jinjava.javax.el.CompositeELResolver;
 
@@ -27,6 +29,8 @@ import jinjava.javax.el.CompositeELResolver;
 public final class JinjaTemplate {
 
     private static final Jinjava JINJAVA = create();
+    /** The functions transformers gives chat templates; registered in {@link #create()}. */
+    private static final List<String> FUNCTIONS = List.of("raise_exception", "strftime_now");
 
     private final String source;
     /** The source with jinja2's whitespace control applied (Jinjava's differs). */
@@ -55,7 +59,13 @@ public final class JinjaTemplate {
      * @throws UnsupportedFeatureException when the template needs something Jinjava cannot do
      */
     public String render(Map<String, Object> variables) {
-        RenderResult result = JINJAVA.renderForResult(prepared, variables);
+        Map<String, Object> context = new HashMap<>(variables);
+        // transformers passes these functions as variables, and templates test them with "is defined" (Llama 3.2
+        // dates its system turn with strftime_now only if defined); Jinjava's functions are not variables
+        for (String function : FUNCTIONS) {
+            context.putIfAbsent(function, "<function " + function + ">");
+        }
+        RenderResult result = JINJAVA.renderForResult(prepared, context);
         for (TemplateError error : result.getErrors()) {
             TemplateRaisedException raised = raised(error.getException());
             if (raised != null) {

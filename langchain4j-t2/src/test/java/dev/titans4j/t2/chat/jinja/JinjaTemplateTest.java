@@ -81,6 +81,18 @@ class JinjaTemplateTest {
         assertThatThrownBy(() -> new JinjaTemplate(" ")).hasMessage("chat template is empty");
     }
 
+    /**
+     * transformers passes strftime_now and raise_exception as variables, so "is defined" holds for them: Llama 3.2's
+     * template dates its system turn today only when strftime_now is defined, and falls back to "26 Jul 2024".
+     */
+    @Test
+    void theTemplateFunctionsAreDefined() {
+        String template = "{% if strftime_now is defined %}{{ strftime_now('%Y') }}{% else %}26 Jul 2024{% endif %}"
+                + "|{{ raise_exception is defined }}";
+        assertThat(new JinjaTemplate(template).render(Map.of()))
+                .isEqualTo(LocalDateTime.now().getYear() + "|true");
+    }
+
     @Test
     void strftimeNowFormatsAsPython() {
         LocalDateTime t = LocalDateTime.of(2024, 7, 6, 9, 5, 3);
