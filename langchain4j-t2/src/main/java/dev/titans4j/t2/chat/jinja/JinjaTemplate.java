@@ -105,6 +105,7 @@ public final class JinjaTemplate {
                 // Jinjava's default renders "{{ ... }}" found in a printed value again: message content would run
                 // as template code (jinja2 prints it as text)
                 .withNestedInterpretationEnabled(false)
+                .withInterperterFactory(TextPrintingInterpreter.FACTORY)
                 // Python-style printing of lists and dicts. Not UseNaturalOperatorPrecedence: it fixes
                 // 'not a|length == 1' but breaks 'not a is defined', which more templates use
                 .withLegacyOverrides(LegacyOverrides.newBuilder()

@@ -59,6 +59,16 @@ class JinjaTemplateTest {
                 .isEqualTo("[" + content + "]");
     }
 
+    /** Control characters in content (form feeds, vertical tabs, file separators...) reach the prompt as they are. */
+    @Test
+    void controlCharactersArePrintedAsTheyAre() {
+        String content = "a\u0000b\u0001\b\u000b\f\u001c\u001f\u007f\t\r\nz";
+        JinjaTemplate template = new JinjaTemplate("{% for m in messages %}[{{ m['content'] }}|{{ '<' + m.content + '>' }}]"
+                + "{% endfor %}");
+        assertThat(template.render(Map.of("messages", List.of(Map.of("role", "user", "content", content)))))
+                .isEqualTo("[" + content + "|<" + content + ">]");
+    }
+
     @Test
     void raiseExceptionRefusesTheConversationWithTheTemplatesMessage() {
         assertThatThrownBy(() -> new JinjaTemplate("{{ raise_exception('Roles must alternate') }}").render(Map.of()))
