@@ -1,5 +1,6 @@
 package dev.titans4j.t2.chat.jinja;
 
+import dev.titans4j.t2.chat.Strip;
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,9 +46,9 @@ final class PythonMethods extends ELResolver {
         return switch (name) {
             case "startswith" -> args.length == 1 ? anyMatch(args[0], s::startsWith) : NOT_HANDLED;
             case "endswith" -> args.length == 1 ? anyMatch(args[0], s::endsWith) : NOT_HANDLED;
-            case "strip" -> args.length == 0 ? s.strip() : strip(s, chars(args[0]), true, true);
-            case "lstrip" -> args.length == 0 ? s.stripLeading() : strip(s, chars(args[0]), true, false);
-            case "rstrip" -> args.length == 0 ? s.stripTrailing() : strip(s, chars(args[0]), false, true);
+            case "strip" -> noChars(args) ? Strip.whitespace(s) : strip(s, chars(args[0]), true, true);
+            case "lstrip" -> noChars(args) ? Strip.leadingWhitespace(s) : strip(s, chars(args[0]), true, false);
+            case "rstrip" -> noChars(args) ? Strip.trailingWhitespace(s) : strip(s, chars(args[0]), false, true);
             case "upper" -> s.toUpperCase(Locale.ROOT);
             case "lower" -> s.toLowerCase(Locale.ROOT);
             case "split" -> args.length == 0 || args[0] == null ? whitespaceSplit(s) : split(s, chars(args[0]));
@@ -89,7 +90,12 @@ final class PythonMethods extends ELResolver {
         return o == null ? "None" : o.toString();
     }
 
-    private static String strip(String s, String chars, boolean leading, boolean trailing) {
+    /** {@code strip()} and {@code strip(None)} strip Python's whitespace. */
+    private static boolean noChars(Object[] args) {
+        return args.length == 0 || args[0] == null;
+    }
+
+    static String strip(String s, String chars, boolean leading, boolean trailing) {
         int start = 0;
         int end = s.length();
         while (leading && start < end && chars.indexOf(s.charAt(start)) >= 0) {
@@ -116,9 +122,23 @@ final class PythonMethods extends ELResolver {
         return parts;
     }
 
+    /** Python's {@code str.split()}: runs of Python's whitespace separate, no empty parts. */
     private static List<String> whitespaceSplit(String s) {
-        String stripped = s.strip();
-        return stripped.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(stripped.split("\\s+")));
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            while (i < s.length() && Strip.isPythonWhitespace(s.charAt(i))) {
+                i++;
+            }
+            int from = i;
+            while (i < s.length() && !Strip.isPythonWhitespace(s.charAt(i))) {
+                i++;
+            }
+            if (i > from) {
+                parts.add(s.substring(from, i));
+            }
+        }
+        return parts;
     }
 
     @Override

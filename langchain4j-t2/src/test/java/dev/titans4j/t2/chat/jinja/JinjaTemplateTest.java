@@ -69,6 +69,19 @@ class JinjaTemplateTest {
                 .isEqualTo("[" + content + "|<" + content + ">]");
     }
 
+    /**
+     * trim, strip(), lstrip(), rstrip() and split() use Python's whitespace: no-break spaces and U+0085 are
+     * whitespace, control characters such as U+0001 are not. Expected: jinja2 3.1.6's rendering of this template.
+     */
+    @Test
+    void whitespaceIsPythons() {
+        String template = "[{{ c | trim }}][{{ c.strip() }}][{{ c.lstrip() }}][{{ c.rstrip() }}]"
+                + "[{{ c.split() | join('|') }}]";
+        assertThat(new JinjaTemplate(template).render(Map.of("c", "\u00a0\u0001a\u202fb\u0085\u3000 ")))
+                .isEqualTo("[\u0001a\u202fb][\u0001a\u202fb][\u0001a\u202fb\u0085\u3000 ][\u00a0\u0001a\u202fb]"
+                        + "[\u0001a|b]");
+    }
+
     @Test
     void raiseExceptionRefusesTheConversationWithTheTemplatesMessage() {
         assertThatThrownBy(() -> new JinjaTemplate("{{ raise_exception('Roles must alternate') }}").render(Map.of()))
