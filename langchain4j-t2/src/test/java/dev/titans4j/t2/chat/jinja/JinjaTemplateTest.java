@@ -82,6 +82,16 @@ class JinjaTemplateTest {
                         + "[\u0001a|b]");
     }
 
+    /** str.split's maxsplit, positional or named. Expected: jinja2 3.1.6's rendering of this template. */
+    @Test
+    void splitHonoursMaxsplit() {
+        String template = "{{ c.split(':', 1) | join('|') }}/{{ c.split(':', 0) | join('|') }}/"
+                + "{{ c.split(':', -1) | join('|') }}/{{ c.split(None, 1) | join('|') }}/"
+                + "{{ c.split(maxsplit=1) | join('|') }}/{{ c.split(sep=':', maxsplit=1) | join('|') }}";
+        assertThat(new JinjaTemplate(template).render(Map.of("c", " a:b c:d  e ")))
+                .isEqualTo(" a|b c:d  e / a:b c:d  e / a|b c|d  e /a:b|c:d  e /a:b|c:d  e / a|b c:d  e ");
+    }
+
     @Test
     void raiseExceptionRefusesTheConversationWithTheTemplatesMessage() {
         assertThatThrownBy(() -> new JinjaTemplate("{{ raise_exception('Roles must alternate') }}").render(Map.of()))
