@@ -92,6 +92,16 @@ class JinjaTemplateTest {
                 .isEqualTo(" a|b c:d  e / a:b c:d  e / a|b c|d  e /a:b|c:d  e /a:b|c:d  e / a|b c:d  e ");
     }
 
+    /** jinja2 3.1's items filter (tool parameter loops in newer templates). Expected: jinja2 3.1.6's rendering. */
+    @Test
+    void itemsFilterListsTheDictsPairs() {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("a", 1);
+        d.put("b", List.of(1, 2));
+        assertThat(new JinjaTemplate("{% for k, v in d | items %}{{ k }}={{ v }};{% endfor %}{{ d | items | list"
+                + " | length }}").render(Map.of("d", d))).isEqualTo("a=1;b=[1, 2];2");
+    }
+
     @Test
     void raiseExceptionRefusesTheConversationWithTheTemplatesMessage() {
         assertThatThrownBy(() -> new JinjaTemplate("{{ raise_exception('Roles must alternate') }}").render(Map.of()))
