@@ -115,6 +115,7 @@ public final class JinjaTemplate {
         jinjava.getGlobalContext().registerFilter(new PythonToJson());
         jinjava.getGlobalContext().registerFilter(new PythonTrim());
         jinjava.getGlobalContext().registerFilter(new PythonItems());
+        jinjava.getGlobalContext().registerExpTest(new PythonIsIterable());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateFunctions.class, "raiseException", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",

@@ -102,6 +102,18 @@ class JinjaTemplateTest {
                 + " | length }}").render(Map.of("d", d))).isEqualTo("a=1;b=[1, 2];2");
     }
 
+    /**
+     * A string is iterable in jinja2: Llama 3.1/3.2's templates write a tool result that "is mapping or is
+     * iterable" through tojson, so a string result is quoted. Expected: jinja2 3.1.6's rendering.
+     */
+    @Test
+    void stringsAreIterable() {
+        assertThat(new JinjaTemplate("{{ 'ab' is iterable }}|{{ 1 is iterable }}|{{ none is iterable }}|"
+                + "{{ d is iterable }}|{% if c is mapping or c is iterable %}{{ c | tojson }}{% endif %}")
+                .render(Map.of("d", Map.of("a", 1), "c", "{\"t\": 21}")))
+                .isEqualTo("true|false|false|true|\"{\\\"t\\\": 21}\"");
+    }
+
     @Test
     void raiseExceptionRefusesTheConversationWithTheTemplatesMessage() {
         assertThatThrownBy(() -> new JinjaTemplate("{{ raise_exception('Roles must alternate') }}").render(Map.of()))
