@@ -35,6 +35,8 @@ public final class JinjaTemplate {
     private final String source;
     /** The source with jinja2's whitespace control applied (Jinjava's differs). */
     private final String prepared;
+    /** Why the engine cannot render this template (a filter or test it lacks), or null. */
+    private final String unsupported;
 
     /** The names a manifest may give instead of {@code jinja}. */
     private static final String HAND_WRITTEN = String.join(", ", dev.titans4j.export.ChatFormat.names().stream()
@@ -46,6 +48,22 @@ public final class JinjaTemplate {
         }
         this.source = source;
         this.prepared = WhitespaceControl.apply(source);
+        this.unsupported = unsupported(new TemplateNames(prepared));
+    }
+
+    /** Jinjava ignores a filter or test it does not know (printing nothing); jinja2 refuses the template. */
+    private static String unsupported(TemplateNames names) {
+        for (String filter : names.filters) {
+            if (JINJAVA.getGlobalContext().getFilter(filter) == null) {
+                return "no filter '" + filter + "'";
+            }
+        }
+        for (String test : names.tests) {
+            if (JINJAVA.getGlobalContext().getExpTest(test) == null) {
+                return "no test '" + test + "'";
+            }
+        }
+        return null;
     }
 
     public String source() {
@@ -59,6 +77,9 @@ public final class JinjaTemplate {
      * @throws UnsupportedFeatureException when the template needs something Jinjava cannot do
      */
     public String render(Map<String, Object> variables) {
+        if (unsupported != null) {
+            throw refusal(unsupported);
+        }
         Map<String, Object> context = new HashMap<>(variables);
         // transformers passes these functions as variables, and templates test them with "is defined" (Llama 3.2
         // dates its system turn with strftime_now only if defined); Jinjava's functions are not variables
@@ -75,12 +96,16 @@ public final class JinjaTemplate {
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new UnsupportedFeatureException("the model's chat template cannot be rendered by the Java Jinja"
-                        + " engine (Jinjava): " + oneLine(error.getMessage()) + "; if the model follows a hand-written"
-                        + " format, name it as \"chatFormat\" in the export's manifest.json (" + HAND_WRITTEN + ")");
+                throw refusal(oneLine(error.getMessage()));
             }
         }
         return result.getOutput();
+    }
+
+    private static UnsupportedFeatureException refusal(String reason) {
+        return new UnsupportedFeatureException("the model's chat template cannot be rendered by the Java Jinja engine"
+                + " (Jinjava): " + reason + "; if the model follows a hand-written format, name it as \"chatFormat\""
+                + " in the export's manifest.json (" + HAND_WRITTEN + ")");
     }
 
     private static TemplateRaisedException raised(Throwable e) {

@@ -148,6 +148,20 @@ class JinjaTemplateTest {
                 .isEqualTo(LocalDateTime.now().getYear() + "|true");
     }
 
+    /** jinja2 refuses a template with a filter or test it does not know; Jinjava would print nothing instead. */
+    @Test
+    void unknownFiltersAndTestsAreRefused() {
+        assertThatThrownBy(() -> new JinjaTemplate("{{ [1, 2] | max }}").render(Map.of()))
+                .isInstanceOf(UnsupportedFeatureException.class)
+                .hasMessage(REFUSAL + "no filter 'max'" + REMEDY);
+        assertThatThrownBy(() -> new JinjaTemplate("{% if x is not callable %}{% endif %}").render(Map.of()))
+                .isInstanceOf(UnsupportedFeatureException.class)
+                .hasMessage(REFUSAL + "no test 'callable'" + REMEDY);
+        // names inside string literals are text, not filters
+        assertThat(new JinjaTemplate("{{ '<|im_start|>' + 'this is max' }}").render(Map.of()))
+                .isEqualTo("<|im_start|>this is max");
+    }
+
     @Test
     void strftimeNowFormatsAsPython() {
         LocalDateTime t = LocalDateTime.of(2024, 7, 6, 9, 5, 3);
