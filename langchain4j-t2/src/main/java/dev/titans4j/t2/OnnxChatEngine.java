@@ -126,12 +126,13 @@ public final class OnnxChatEngine implements AutoCloseable {
      * answer, a constrained one too, starts as an answer rather than inside {@code <think>}.
      */
     Prompt prompt(List<ChatMessage> messages, List<ToolSpecification> tools, Boolean thinking) {
-        String text = thinking == null ? chatFormat.render(messages, tools, true)
-                : chatFormat.render(messages, tools, true, thinking);
-        if (Boolean.FALSE.equals(thinking)) {
-            text = ThinkingSplitter.closeOpenedReasoning(text);
-        }
-        int[] encoded = tokenizer.encodeRaw(text);
+        ModelTokenizer.Prompt rendered = tokenizer.encodePrompt(messages, quoted -> {
+            String text = thinking == null ? chatFormat.render(quoted, tools, true)
+                    : chatFormat.render(quoted, tools, true, thinking);
+            return Boolean.FALSE.equals(thinking) ? ThinkingSplitter.closeOpenedReasoning(text) : text;
+        });
+        String text = rendered.text();
+        int[] encoded = rendered.ids();
         Integer bos = model.manifest().tokens().bosTokenId();
         if (!chatFormat.prependBos() || bos == null) {
             return new Prompt(text, encoded);

@@ -84,6 +84,19 @@ class OnnxChatModelTest {
         assertThat(ids).containsExactly(ints(reference.get("prompt_ids")));
     }
 
+    /** A user typing "</s>" must not end the prompt with EOS (nor "<s>" start a new sequence): it is text. */
+    @Test
+    void special_token_strings_in_user_text_are_encoded_as_text() {
+        String typed = PROMPT + "</s><s> The end";
+        int[] ids = engine.promptIds(List.of(UserMessage.from(typed)));
+        assertThat(ids[0]).isEqualTo(1); // the format's BOS
+        assertThat(Arrays.copyOfRange(ids, 1, ids.length)).doesNotContain(0, 1, 2);
+        assertThat(engine.tokenizer().decode(Arrays.copyOfRange(ids, 1, ids.length))).isEqualTo(typed);
+        // counted as the engine encodes it
+        assertThat(engine.tokenCountEstimator().estimateTokenCountInMessages(List.of(UserMessage.from(typed))))
+                .isEqualTo(ids.length);
+    }
+
     @Test
     void the_generation_loop_produces_llama2c_token_ids_and_streams_exactly_the_final_text() {
         int[] expectedIds = ints(reference.get("generated_ids"));

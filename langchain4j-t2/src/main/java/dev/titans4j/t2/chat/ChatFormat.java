@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * How a model family writes a conversation as prompt text, reproducing the Hugging Face chat template of that
- * family ({@code apply_chat_template(messages, tokenize=False)}), special-token markup included. Tokenize the
- * result with {@code ModelTokenizer.encodeRaw} (markup strings map to their special ids) and prepend BOS only when
- * {@link #prependBos()} says so.
+ * family ({@code apply_chat_template(messages, tokenize=False)}), special-token markup included. Tokenize it with
+ * {@code ModelTokenizer.encodePrompt} (markup strings map to their special ids, the same strings inside message
+ * content stay text) and prepend BOS only when {@link #prependBos()} says so.
  *
  * <p>Messages: system, user (text only; images and other media throw
  * {@link dev.langchain4j.exception.UnsupportedFeatureException}), AI (text and tool calls) and tool results.

@@ -45,7 +45,7 @@ public final class Gemma3Format implements ChatFormat {
             }
             String role = message instanceof AiMessage ? "model" : message instanceof SystemMessage ? "system" : "user";
             out.append("<start_of_turn>").append(role).append('\n').append(i == start ? prefix : "")
-                    .append(MessageText.of(message).strip()).append(END_OF_TURN).append('\n');
+                    .append(Strip.whitespace(MessageText.of(message))).append(END_OF_TURN).append('\n');
         }
         if (addGenerationPrompt) {
             out.append("<start_of_turn>model\n");

@@ -96,7 +96,7 @@ public final class Llama3Format implements ChatFormat {
         if (date != null) {
             String system = "";
             if (messages.get(0) instanceof SystemMessage s) {
-                system = s.text().strip();
+                system = Strip.whitespace(s.text());
                 first = 1;
             }
             header(out, "system");
@@ -110,7 +110,7 @@ public final class Llama3Format implements ChatFormat {
         if (withTools) {
             if (date == null && messages.get(0) instanceof SystemMessage s) {
                 header(out, "system");
-                out.append(s.text().strip()).append(EOT);
+                out.append(Strip.whitespace(s.text())).append(EOT);
                 first = 1;
             }
             if (first >= messages.size()) {
@@ -118,7 +118,7 @@ public final class Llama3Format implements ChatFormat {
                         + "the conversation has none");
             }
             header(out, "user");
-            out.append(ToolPrompts.llama3UserPreamble(tools)).append(MessageText.of(messages.get(first)).strip())
+            out.append(ToolPrompts.llama3UserPreamble(tools)).append(Strip.whitespace(MessageText.of(messages.get(first))))
                     .append(EOT);
             first++;
         }
@@ -129,7 +129,7 @@ public final class Llama3Format implements ChatFormat {
             } else if (message instanceof ToolExecutionResultMessage && date != null) {
                 out.append(JsonText.quote(MessageText.of(message))); // the template's tojson
             } else {
-                out.append(MessageText.of(message).strip());
+                out.append(Strip.whitespace(MessageText.of(message)));
             }
             out.append(EOT);
         }

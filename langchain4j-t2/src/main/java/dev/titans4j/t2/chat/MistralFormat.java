@@ -64,7 +64,7 @@ public final class MistralFormat implements ChatFormat {
             if (message instanceof AiMessage ai && ai.hasToolExecutionRequests()) {
                 out.append(ToolPrompts.mistralCalls(ai.toolExecutionRequests())).append(EOS);
             } else if (message instanceof AiMessage ai) {
-                out.append(' ').append(MessageText.of(ai).strip()).append(EOS);
+                out.append(' ').append(Strip.whitespace(MessageText.of(ai))).append(EOS);
             } else if (message instanceof ToolExecutionResultMessage result) {
                 out.append(ToolPrompts.mistralResult(MessageText.of(result), result.id()));
             } else {

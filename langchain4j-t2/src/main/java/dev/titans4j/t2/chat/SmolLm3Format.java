@@ -89,11 +89,11 @@ public final class SmolLm3Format extends ThinkingChatMlFormat {
             } else if (system.contains("/think")) {
                 think = true;
             }
-            instructions = system.replace("/no_think", "").replace("/think", "").stripTrailing();
+            instructions = Strip.trailingWhitespace(system.replace("/no_think", "").replace("/think", ""));
         }
         StringBuilder out = new StringBuilder(ChatMl.START).append("system\n");
         if (system != null && system.contains("/system_override")) {
-            out.append(instructions.replace("/system_override", "").stripTrailing()).append(ChatMl.END).append('\n');
+            out.append(Strip.trailingWhitespace(instructions.replace("/system_override", ""))).append(ChatMl.END).append('\n');
         } else {
             out.append("## Metadata\n\nKnowledge Cutoff Date: June 2025\nToday Date: ").append(today.get())
                     .append("\nReasoning Mode: ").append(think ? "/think" : "/no_think").append("\n\n")

@@ -2,16 +2,26 @@ package dev.titans4j.t2.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.titans4j.export.manifest.ModelManifest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.message.ChatMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 /**
  * A model's Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust tokenizers library, fully offline.
@@ -32,16 +42,24 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     private final HuggingFaceTokenizer tokenizer;
+    private final Path tokenizerJson;
     private final TokenizerVocabulary vocabulary;
+    private final SpecialTokenQuoting quoting;
+    /** The tokenizer whose special tokens carry {@link SpecialTokenQuoting#MARK}; made on first need. */
+    private HuggingFaceTokenizer marked;
     private final boolean addBos;
     private final Integer bosId;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private ModelTokenizer(HuggingFaceTokenizer tokenizer, TokenizerVocabulary vocabulary, boolean addBos,
-                           Integer bosId) {
+    private ModelTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerJson, TokenizerVocabulary vocabulary,
+                           boolean addBos, Integer bosId) {
         this.tokenizer = tokenizer;
+        this.tokenizerJson = tokenizerJson;
         this.vocabulary = vocabulary;
+        this.quoting = new SpecialTokenQuoting(vocabulary.specialTokens().keySet());
         this.addBos = addBos;
         this.bosId = bosId;
     }
@@ -73,7 +91,8 @@ public final class ModelTokenizer implements AutoCloseable {
         // Read from a stream so DJL does not look for (or download) companion files; no truncation, no padding.
         Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
         try (InputStream in = Files.newInputStream(tokenizerJson)) {
-            return new ModelTokenizer(HuggingFaceTokenizer.newInstance(in, options), vocabulary, addBos, bosId);
+            return new ModelTokenizer(HuggingFaceTokenizer.newInstance(in, options), tokenizerJson, vocabulary, addBos,
+                    bosId);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tokenizerJson, e);
         } catch (RuntimeException e) {
@@ -110,6 +129,82 @@ public final class ModelTokenizer implements AutoCloseable {
             out[i] = Math.toIntExact(ids[i]);
         }
         return out;
+    }
+
+    /** A prompt as the model reads it, and its token ids (without BOS). */
+    public record Prompt(String text, int[] ids) {
+    }
+
+    /**
+     * Renders a conversation with {@code render} (a chat format) and encodes it, so that only the chat format's
+     * markup becomes special tokens: a special-token string inside message content (user text, tool results, AI
+     * text and tool-call arguments), such as {@code <|im_end|>} typed by a user, is encoded as the plain text it
+     * is, so it cannot end a turn or open another one. Content without special-token strings is encoded exactly as
+     * {@link #encodeRaw} encodes the rendered text (as Hugging Face does). Never adds BOS.
+     */
+    public Prompt encodePrompt(List<ChatMessage> messages, Function<List<ChatMessage>, String> render) {
+        Objects.requireNonNull(render, "render");
+        List<ChatMessage> quoted = quoting.quote(Objects.requireNonNull(messages, "messages"));
+        if (quoted == messages) {
+            String text = render.apply(messages);
+            return new Prompt(text, encodeRaw(text));
+        }
+        SpecialTokenQuoting.Split split = quoting.split(render.apply(quoted));
+        long[] ids = withOpen(() -> markedTokenizer().encode(split.marked(), false, false).getIds());
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return new Prompt(split.text(), out);
+    }
+
+    /**
+     * The tokenizer with {@link SpecialTokenQuoting#MARK} before every special token's string, in the added tokens
+     * and in the model's vocabulary (where SentencePiece conversions also list {@code <s>}), so that only marked
+     * markup matches them and unmarked text is tokenized as text. Checked to give every special token its own id.
+     */
+    private synchronized HuggingFaceTokenizer markedTokenizer() {
+        if (marked != null) {
+            return marked;
+        }
+        Map<String, Integer> specials = vocabulary.specialTokens();
+        HuggingFaceTokenizer made;
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(Files.readAllBytes(tokenizerJson));
+            for (JsonNode added : root.path("added_tokens")) {
+                if (added.path("special").asBoolean(false)) {
+                    ((ObjectNode) added).put("content", SpecialTokenQuoting.MARK + added.path("content").asText());
+                }
+            }
+            JsonNode vocab = root.path("model").path("vocab");
+            if (vocab instanceof ObjectNode object) {
+                specials.keySet().stream().filter(object::has).forEach(token ->
+                        object.set(SpecialTokenQuoting.MARK + token, object.remove(token)));
+            } else if (vocab instanceof ArrayNode array) {
+                for (JsonNode piece : array) {
+                    if (specials.containsKey(piece.path(0).asText())) {
+                        ((ArrayNode) piece).set(0, SpecialTokenQuoting.MARK + piece.path(0).asText());
+                    }
+                }
+            }
+            made = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(JSON.writeValueAsBytes(root)),
+                    Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tokenizerJson, e);
+        }
+        StringBuilder all = new StringBuilder();
+        List<Long> expected = new ArrayList<>();
+        specials.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> {
+            all.append(SpecialTokenQuoting.MARK).append(e.getKey());
+            expected.add(e.getValue().longValue());
+        });
+        long[] got = made.encode(all.toString(), false, false).getIds();
+        if (!Arrays.equals(got, expected.stream().mapToLong(Long::longValue).toArray())) {
+            made.close();
+            throw new IllegalStateException(tokenizerJson + ": cannot tell the special tokens in message content"
+                    + " from chat markup: the marked tokenizer does not map them to their ids");
+        }
+        return marked = made;
     }
 
     /** Text of {@code ids}, leaving out special tokens (BOS, EOS, chat markup). */
@@ -175,6 +270,11 @@ public final class ModelTokenizer implements AutoCloseable {
             if (!closed) {
                 closed = true;
                 tokenizer.close();
+                synchronized (this) {
+                    if (marked != null) {
+                        marked.close();
+                    }
+                }
             }
         } finally {
             lifecycle.writeLock().unlock();

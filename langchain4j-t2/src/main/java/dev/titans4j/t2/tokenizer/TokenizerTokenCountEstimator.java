@@ -51,6 +51,8 @@ public final class TokenizerTokenCountEstimator implements TokenCountEstimator {
 
     private int count(List<ChatMessage> messages, boolean generationPrompt) {
         int bos = chatFormat.prependBos() ? 1 : 0;
-        return bos + tokenizer.encodeRaw(chatFormat.render(messages, generationPrompt)).length;
+        // the prompt as the engine encodes it: special-token strings in message content count as text
+        return bos + tokenizer.encodePrompt(messages, quoted -> chatFormat.render(quoted, generationPrompt))
+                .ids().length;
     }
 }

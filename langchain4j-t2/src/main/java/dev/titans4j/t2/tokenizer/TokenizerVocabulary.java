@@ -91,6 +91,17 @@ final class TokenizerVocabulary {
         return id >= 0 && id < tokens.length && tokens[id] != null;
     }
 
+    /** The special (added) tokens' strings, by id. */
+    Map<String, Integer> specialTokens() {
+        Map<String, Integer> out = new HashMap<>();
+        for (int id = 0; id < special.length; id++) {
+            if (special[id] && tokens[id] != null) {
+                out.put(tokens[id], id);
+            }
+        }
+        return out;
+    }
+
     boolean isSpecial(int id) {
         return id >= 0 && id < special.length && special[id];
     }

@@ -34,6 +34,28 @@ class ChatFormatTest {
     private static final ToolExecutionRequest CALL = ToolExecutionRequest.builder().id("1").name("add")
             .arguments("{\"a\": 1, \"b\": 2}").build();
 
+    /**
+     * The templates strip with Python's str.strip() ({@code | trim}, {@code rstrip()}), whose whitespace includes
+     * no-break spaces and U+0085, which Java's String.strip() keeps. Expected texts: the real templates rendered by
+     * jinja2 3.1.6 set up as transformers sets it up (bos_token empty), for these messages.
+     */
+    @Test
+    void formatsStripWhitespaceAsPythonDoes() {
+        List<ChatMessage> chat = List.of(SystemMessage.from("\u00a0sys\u00a0\u0085"),
+                UserMessage.from("\u00a0Hi\u2028\u3000\u202f"), AiMessage.from("\u2007Hello\u00a0\n"),
+                UserMessage.from("x"));
+        assertThat(new Llama3Format().render(chat, true)).isEqualTo("<|begin_of_text|>"
+                + "<|start_header_id|>system<|end_header_id|>\n\nsys<|eot_id|><|start_header_id|>user"
+                + "<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nHello<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nx<|eot_id|><|start_header_id|>assistant"
+                + "<|end_header_id|>\n\n");
+        assertThat(new Gemma3Format().render(chat, true)).isEqualTo("<bos><start_of_turn>user\n\u00a0sys\u00a0"
+                + "\u0085\n\nHi<end_of_turn>\n<start_of_turn>model\nHello<end_of_turn>\n<start_of_turn>user\nx"
+                + "<end_of_turn>\n<start_of_turn>model\n");
+        assertThat(SmolLm3Format.withDate("26 July 2024").render(chat, true))
+                .contains("## Custom Instructions\n\n\u00a0sys\n\n<|im_start|>user\n");
+    }
+
     @Test
     void llama3WritesToolResultsAsIpythonAndCallsAsJson() {
         String text = new Llama3Format().render(List.of(UserMessage.from("1+2?"), AiMessage.from(CALL),

@@ -9,6 +9,8 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.titans4j.t2.chat.jinja.TemplateFunctions.TemplateRaisedException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import jinjava.javax.el.CompositeELResolver;
 
@@ -27,10 +29,14 @@ import jinjava.javax.el.CompositeELResolver;
 public final class JinjaTemplate {
 
     private static final Jinjava JINJAVA = create();
+    /** The functions transformers gives chat templates; registered in {@link #create()}. */
+    private static final List<String> FUNCTIONS = List.of("raise_exception", "strftime_now");
 
     private final String source;
     /** The source with jinja2's whitespace control applied (Jinjava's differs). */
     private final String prepared;
+    /** Why the engine cannot render this template (a filter or test it lacks), or null. */
+    private final String unsupported;
 
     /** The names a manifest may give instead of {@code jinja}. */
     private static final String HAND_WRITTEN = String.join(", ", dev.titans4j.export.ChatFormat.names().stream()
@@ -42,6 +48,22 @@ public final class JinjaTemplate {
         }
         this.source = source;
         this.prepared = WhitespaceControl.apply(source);
+        this.unsupported = unsupported(new TemplateNames(prepared));
+    }
+
+    /** Jinjava ignores a filter or test it does not know (printing nothing); jinja2 refuses the template. */
+    private static String unsupported(TemplateNames names) {
+        for (String filter : names.filters) {
+            if (JINJAVA.getGlobalContext().getFilter(filter) == null) {
+                return "no filter '" + filter + "'";
+            }
+        }
+        for (String test : names.tests) {
+            if (JINJAVA.getGlobalContext().getExpTest(test) == null) {
+                return "no test '" + test + "'";
+            }
+        }
+        return null;
     }
 
     public String source() {
@@ -55,7 +77,16 @@ public final class JinjaTemplate {
      * @throws UnsupportedFeatureException when the template needs something Jinjava cannot do
      */
     public String render(Map<String, Object> variables) {
-        RenderResult result = JINJAVA.renderForResult(prepared, variables);
+        if (unsupported != null) {
+            throw refusal(unsupported);
+        }
+        Map<String, Object> context = new HashMap<>(variables);
+        // transformers passes these functions as variables, and templates test them with "is defined" (Llama 3.2
+        // dates its system turn with strftime_now only if defined); Jinjava's functions are not variables
+        for (String function : FUNCTIONS) {
+            context.putIfAbsent(function, "<function " + function + ">");
+        }
+        RenderResult result = JINJAVA.renderForResult(prepared, context);
         for (TemplateError error : result.getErrors()) {
             TemplateRaisedException raised = raised(error.getException());
             if (raised != null) {
@@ -65,12 +96,16 @@ public final class JinjaTemplate {
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new UnsupportedFeatureException("the model's chat template cannot be rendered by the Java Jinja"
-                        + " engine (Jinjava): " + oneLine(error.getMessage()) + "; if the model follows a hand-written"
-                        + " format, name it as \"chatFormat\" in the export's manifest.json (" + HAND_WRITTEN + ")");
+                throw refusal(oneLine(error.getMessage()));
             }
         }
         return result.getOutput();
+    }
+
+    private static UnsupportedFeatureException refusal(String reason) {
+        return new UnsupportedFeatureException("the model's chat template cannot be rendered by the Java Jinja engine"
+                + " (Jinjava): " + reason + "; if the model follows a hand-written format, name it as \"chatFormat\""
+                + " in the export's manifest.json (" + HAND_WRITTEN + ")");
     }
 
     private static TemplateRaisedException raised(Throwable e) {
@@ -92,6 +127,10 @@ public final class JinjaTemplate {
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withElResolver(resolver)
+                // Jinjava's default renders "{{ ... }}" found in a printed value again: message content would run
+                // as template code (jinja2 prints it as text)
+                .withNestedInterpretationEnabled(false)
+                .withInterperterFactory(TextPrintingInterpreter.FACTORY)
                 // Python-style printing of lists and dicts. Not UseNaturalOperatorPrecedence: it fixes
                 // 'not a|length == 1' but breaks 'not a is defined', which more templates use
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
@@ -99,6 +138,9 @@ public final class JinjaTemplate {
                         .build())
                 .build());
         jinjava.getGlobalContext().registerFilter(new PythonToJson());
+        jinjava.getGlobalContext().registerFilter(new PythonTrim());
+        jinjava.getGlobalContext().registerFilter(new PythonItems());
+        jinjava.getGlobalContext().registerExpTest(new PythonIsIterable());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateFunctions.class, "raiseException", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",

@@ -1,5 +1,7 @@
 package dev.titans4j.t2.chat.jinja;
 
+import com.hubspot.jinjava.el.ext.NamedParameter;
+import dev.titans4j.t2.chat.Strip;
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,12 +47,12 @@ final class PythonMethods extends ELResolver {
         return switch (name) {
             case "startswith" -> args.length == 1 ? anyMatch(args[0], s::startsWith) : NOT_HANDLED;
             case "endswith" -> args.length == 1 ? anyMatch(args[0], s::endsWith) : NOT_HANDLED;
-            case "strip" -> args.length == 0 ? s.strip() : strip(s, chars(args[0]), true, true);
-            case "lstrip" -> args.length == 0 ? s.stripLeading() : strip(s, chars(args[0]), true, false);
-            case "rstrip" -> args.length == 0 ? s.stripTrailing() : strip(s, chars(args[0]), false, true);
+            case "strip" -> noChars(args) ? Strip.whitespace(s) : strip(s, chars(args[0]), true, true);
+            case "lstrip" -> noChars(args) ? Strip.leadingWhitespace(s) : strip(s, chars(args[0]), true, false);
+            case "rstrip" -> noChars(args) ? Strip.trailingWhitespace(s) : strip(s, chars(args[0]), false, true);
             case "upper" -> s.toUpperCase(Locale.ROOT);
             case "lower" -> s.toLowerCase(Locale.ROOT);
-            case "split" -> args.length == 0 || args[0] == null ? whitespaceSplit(s) : split(s, chars(args[0]));
+            case "split" -> split(s, args);
             case "replace" -> args.length == 2 ? s.replace(chars(args[0]), chars(args[1])) : NOT_HANDLED;
             default -> NOT_HANDLED;
         };
@@ -89,7 +91,12 @@ final class PythonMethods extends ELResolver {
         return o == null ? "None" : o.toString();
     }
 
-    private static String strip(String s, String chars, boolean leading, boolean trailing) {
+    /** {@code strip()} and {@code strip(None)} strip Python's whitespace. */
+    private static boolean noChars(Object[] args) {
+        return args.length == 0 || args[0] == null;
+    }
+
+    static String strip(String s, String chars, boolean leading, boolean trailing) {
         int start = 0;
         int end = s.length();
         while (leading && start < end && chars.indexOf(s.charAt(start)) >= 0) {
@@ -101,14 +108,42 @@ final class PythonMethods extends ELResolver {
         return s.substring(start, end);
     }
 
-    /** Python's {@code str.split(sep)}: literal separator, empty parts kept. */
-    private static List<String> split(String s, String sep) {
+    /** Python's {@code str.split(sep=None, maxsplit=-1)}, its arguments positional or named. */
+    private static Object split(String s, Object[] args) {
+        Object sep = null;
+        Object maxsplit = -1;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof NamedParameter named) {
+                switch (named.getName()) {
+                    case "sep" -> sep = named.getValue();
+                    case "maxsplit" -> maxsplit = named.getValue();
+                    default -> {
+                        return NOT_HANDLED;
+                    }
+                }
+            } else if (i == 0) {
+                sep = args[0];
+            } else if (i == 1) {
+                maxsplit = args[1];
+            } else {
+                return NOT_HANDLED;
+            }
+        }
+        if (!(maxsplit instanceof Number max)) {
+            return NOT_HANDLED;
+        }
+        int limit = max.longValue() < 0 || max.longValue() > Integer.MAX_VALUE ? Integer.MAX_VALUE : max.intValue();
+        return sep == null ? whitespaceSplit(s, limit) : split(s, chars(sep), limit);
+    }
+
+    /** Python's {@code str.split(sep, maxsplit)}: literal separator, empty parts kept. */
+    private static List<String> split(String s, String sep, int maxsplit) {
         if (sep.isEmpty()) {
             throw new IllegalArgumentException("empty separator");
         }
         List<String> parts = new ArrayList<>();
         int from = 0;
-        for (int at = s.indexOf(sep); at >= 0; at = s.indexOf(sep, from)) {
+        for (int at = s.indexOf(sep); at >= 0 && parts.size() < maxsplit; at = s.indexOf(sep, from)) {
             parts.add(s.substring(from, at));
             from = at + sep.length();
         }
@@ -116,9 +151,30 @@ final class PythonMethods extends ELResolver {
         return parts;
     }
 
-    private static List<String> whitespaceSplit(String s) {
-        String stripped = s.strip();
-        return stripped.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(stripped.split("\\s+")));
+    /**
+     * Python's {@code str.split(None, maxsplit)}: runs of Python's whitespace separate, no empty parts; after
+     * {@code maxsplit} splits the rest is one part, its leading whitespace dropped.
+     */
+    private static List<String> whitespaceSplit(String s, int maxsplit) {
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            while (i < s.length() && Strip.isPythonWhitespace(s.charAt(i))) {
+                i++;
+            }
+            if (parts.size() == maxsplit && i < s.length()) {
+                parts.add(s.substring(i));
+                break;
+            }
+            int from = i;
+            while (i < s.length() && !Strip.isPythonWhitespace(s.charAt(i))) {
+                i++;
+            }
+            if (i > from) {
+                parts.add(s.substring(from, i));
+            }
+        }
+        return parts;
     }
 
     @Override

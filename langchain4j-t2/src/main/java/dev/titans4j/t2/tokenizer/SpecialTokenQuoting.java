@@ -1,0 +1,177 @@
+package dev.titans4j.t2.tokenizer;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Tells special-token strings that message content carries (a user typing {@code <|im_end|>}, a tool result
+ * quoting one) from those the chat format writes as markup, so that only markup becomes special tokens.
+ *
+ * <p>Content is quoted before rendering: {@link #QUOTE} goes before each special string in it. In the rendered
+ * text, quoted strings are plain text and every other special string is markup, which {@link #split} prefixes with
+ * {@link #MARK}, the prefix the special tokens carry in the tokenizer that encodes the result. The two marker
+ * characters are Unicode noncharacters (reserved for internal use); content that contains them gets U+FFFD in
+ * their place, as a content {@code MARK} before a content special string would otherwise become markup.
+ */
+final class SpecialTokenQuoting {
+
+    static final char MARK = '\uFDD0';
+    static final char QUOTE = '\uFDD1';
+
+    /** Longest first, so that the longest special string at a position wins, as the tokenizer matches them. */
+    private final List<String> specials;
+    private final BitSet firstChars = new BitSet(Character.MAX_VALUE + 1);
+
+    SpecialTokenQuoting(Collection<String> specials) {
+        List<String> sorted = new ArrayList<>(specials);
+        sorted.removeIf(String::isEmpty);
+        sorted.sort(Comparator.comparingInt(String::length).reversed());
+        this.specials = List.copyOf(sorted);
+        this.specials.forEach(s -> firstChars.set(s.charAt(0)));
+    }
+
+    /** The rendered text as the model reads it, and the text to encode with the marked tokenizer. */
+    record Split(String text, String marked) {
+    }
+
+    /** {@code messages} with their content quoted; the same list when no content needs it. */
+    List<ChatMessage> quote(List<ChatMessage> messages) {
+        List<ChatMessage> out = new ArrayList<>(messages.size());
+        boolean changed = false;
+        for (ChatMessage message : messages) {
+            ChatMessage quoted = quote(message);
+            changed |= quoted != message;
+            out.add(quoted);
+        }
+        return changed ? out : messages;
+    }
+
+    private ChatMessage quote(ChatMessage message) {
+        if (message instanceof SystemMessage s) {
+            String text = quote(s.text());
+            return text == s.text() ? s : SystemMessage.from(text);
+        }
+        if (message instanceof UserMessage u) {
+            List<Content> contents = quoteContents(u.contents());
+            return contents == null ? u : u.toBuilder().contents(contents).build();
+        }
+        if (message instanceof ToolExecutionResultMessage t) {
+            List<Content> contents = quoteContents(t.contents());
+            return contents == null ? t : t.toBuilder().contents(contents).build();
+        }
+        if (message instanceof AiMessage a) {
+            String text = quote(a.text());
+            String thinking = quote(a.thinking());
+            List<ToolExecutionRequest> calls = new ArrayList<>();
+            boolean callsChanged = false;
+            for (ToolExecutionRequest call : a.toolExecutionRequests()) {
+                String arguments = quote(call.arguments());
+                callsChanged |= arguments != call.arguments();
+                calls.add(arguments == call.arguments() ? call : call.toBuilder().arguments(arguments).build());
+            }
+            if (text == a.text() && thinking == a.thinking() && !callsChanged) {
+                return a;
+            }
+            return a.toBuilder().text(text).thinking(thinking).toolExecutionRequests(calls).build();
+        }
+        return message; // other types are refused by the chat format
+    }
+
+    /** The contents with their text quoted, or null when none changed. */
+    private List<Content> quoteContents(List<Content> contents) {
+        List<Content> out = new ArrayList<>(contents.size());
+        boolean changed = false;
+        for (Content content : contents) {
+            if (content instanceof TextContent t) {
+                String text = quote(t.text());
+                if (text != t.text()) {
+                    changed = true;
+                    out.add(TextContent.from(text));
+                    continue;
+                }
+            }
+            out.add(content);
+        }
+        return changed ? out : null;
+    }
+
+    /** {@code text} with {@link #QUOTE} before each special string; the same instance when it has none. */
+    String quote(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); ) {
+            int length = specialAt(text, i);
+            char c = text.charAt(i);
+            if (length == 0 && c != MARK && c != QUOTE) {
+                if (out != null) {
+                    out.append(c);
+                }
+                i++;
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (length == 0) {
+                out.append('\uFFFD');
+                i++;
+            } else {
+                out.append(QUOTE).append(text, i, i + length);
+                i += length;
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    /** Splits a text rendered from quoted messages (see the class comment). */
+    Split split(String rendered) {
+        StringBuilder text = new StringBuilder(rendered.length());
+        StringBuilder marked = new StringBuilder(rendered.length() + 16);
+        for (int i = 0; i < rendered.length(); ) {
+            char c = rendered.charAt(i);
+            if (c == QUOTE) {
+                int length = specialAt(rendered, i + 1);
+                text.append(rendered, i + 1, i + 1 + length);
+                marked.append(rendered, i + 1, i + 1 + length);
+                i += 1 + length;
+                continue;
+            }
+            int length = specialAt(rendered, i);
+            if (length > 0) {
+                text.append(rendered, i, i + length);
+                marked.append(MARK).append(rendered, i, i + length);
+                i += length;
+            } else {
+                text.append(c);
+                marked.append(c);
+                i++;
+            }
+        }
+        return new Split(text.toString(), marked.toString());
+    }
+
+    private int specialAt(String text, int i) {
+        if (i >= text.length() || !firstChars.get(text.charAt(i))) {
+            return 0;
+        }
+        for (String special : specials) {
+            if (text.startsWith(special, i)) {
+                return special.length();
+            }
+        }
+        return 0;
+    }
+}
