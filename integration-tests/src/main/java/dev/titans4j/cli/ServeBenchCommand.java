@@ -86,9 +86,16 @@ public final class ServeBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = null;
+        Thread removeOnExit = null;
         try {
             ServeSettings settings = settings();
             dir = work != null ? work : Files.createTempDirectory("titans4j-serve-bench");
+            if (work == null) {
+                // Ctrl-C or kill ends the JVM without reaching the finally below
+                Path temporary = dir;
+                removeOnExit = new Thread(() -> deleteQuietly(temporary), "serve-bench-cleanup");
+                Runtime.getRuntime().addShutdownHook(removeOnExit);
+            }
             ServeResult result = new ServeBenchmark(settings.withWork(dir), System.err).run();
             out.print(result.table());
             if (json) {
@@ -104,6 +111,13 @@ public final class ServeBenchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return fail(out, err, "interrupted", CliException.EXIT_CODE);
         } finally {
+            if (removeOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(removeOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook deletes the folder itself
+                }
+            }
             if (work == null && dir != null) {
                 deleteQuietly(dir);
             }

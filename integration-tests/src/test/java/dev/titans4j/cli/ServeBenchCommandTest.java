@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +106,37 @@ class ServeBenchCommandTest {
     void threadCountsBeyondTheMachineAreUsageErrors() {
         assertThat(run("--threads", "100000")).isEqualTo(2);
         assertThat(err.toString()).contains("--threads must be between 0 (one per physical core) and ");
+    }
+
+    @Test
+    void aRunEndedByCtrlCOrKillLeavesNoTemporaryFolderBehind() throws Exception {
+        Path tmp = Files.createDirectory(work.resolve("tmp"));
+        Path log = work.resolve("interrupted.stderr");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp,
+                "-cp", System.getProperty("java.class.path"), Titans4jCli.class.getName(), "serve-bench",
+                "--shape", "tinyA", "--repeats", "100000", "--threads", "1")
+                .redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(log).contains("repeat 1 of")) { // the exports are written by then
+                assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("the benchmark starts measuring").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(benchFolders(tmp)).hasSize(1);
+        } finally {
+            p.destroy(); // SIGTERM: the JVM shuts down as on Ctrl-C
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the JVM ends").isTrue();
+
+        assertThat(benchFolders(tmp)).isEmpty();
+    }
+
+    private static List<Path> benchFolders(Path tmp) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(e -> e.getFileName().toString().startsWith("titans4j-serve-bench")).toList();
+        }
     }
 
     private static List<String> fieldNames(JsonNode node) {
