@@ -25,7 +25,9 @@ public final class Titans4jCli implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Titans4jCli()).setCaseInsensitiveEnumValuesAllowed(true); // export's --precision
+        CommandLine commandLine = new CommandLine(new Titans4jCli())
+                .setCaseInsensitiveEnumValuesAllowed(true); // export's --precision
+        return commandLine.setOut(StandardOutput.watched(commandLine.getOut()));
     }
 
     @Override
