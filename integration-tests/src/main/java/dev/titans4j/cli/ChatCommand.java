@@ -97,6 +97,9 @@ public final class ChatCommand implements Callable<Integer> {
         if (maxTokens < 1) {
             return fail(err, "--max-tokens must be at least 1, got " + maxTokens);
         }
+        if (system != null && system.isBlank()) {
+            return fail(err, CliException.BLANK_SYSTEM);
+        }
         if (input == System.in && StandardInput.isClosed()) {
             return fail(err, "standard input is closed: chat reads one message per line from it");
         }

@@ -93,6 +93,14 @@ class ChatCommandTest {
     }
 
     @Test
+    void aBlankSystemMessageIsNamedAsTheOptionItCameFrom() {
+        assertThat(chat("Once upon a time\n", "--model", model.toString(), "--system", "")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --system is blank: give the system message, or leave the"
+                + " option out" + System.lineSeparator());
+        assertThat(out.toString()).doesNotContain(ChatCommand.PROMPT);
+    }
+
+    @Test
     void missingModelIsExitOne() {
         assertThat(chat("", "--model", dir.resolve("absent").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("does not exist");
