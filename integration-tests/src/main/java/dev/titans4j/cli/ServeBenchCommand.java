@@ -4,6 +4,7 @@ import dev.titans4j.bench.decode.ModelShape;
 import dev.titans4j.bench.serve.ServeBenchmark;
 import dev.titans4j.bench.serve.ServeResult;
 import dev.titans4j.bench.serve.ServeSettings;
+import dev.titans4j.export.IoProblems;
 import dev.titans4j.t2.engine.EngineException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -103,7 +104,9 @@ public final class ServeBenchCommand implements Callable<Integer> {
             }
             out.flush();
             return CommandLine.ExitCode.OK;
-        } catch (CliException | IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | UncheckedIOException e) { // their message is often the path alone
+            return fail(out, err, IoProblems.describe(e), CliException.EXIT_CODE);
+        } catch (CliException | IllegalArgumentException e) {
             return fail(out, err, CliException.oneLine(e), CliException.EXIT_CODE);
         } catch (EngineException e) {
             return fail(out, err, CliException.oneLine(e), GenerateCommand.EXIT_ENGINE_FAILURE);

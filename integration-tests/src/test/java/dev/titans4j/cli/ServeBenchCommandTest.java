@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -100,6 +101,14 @@ class ServeBenchCommandTest {
         assertThat(run("--chat-turns", "1")).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("error: --chat-turns must be at least 2, got 1"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void aWorkFolderThatCannotBeCreatedSaysWhyNotJustItsName() {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc (Linux)");
+        assertThat(run("--shape", "tinyA", "--work", "/proc/titans4j-serve-bench")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: /proc/titans4j-serve-bench: no such file or folder"
+                + " (or a parent folder that cannot hold one)" + System.lineSeparator());
     }
 
     @Test
