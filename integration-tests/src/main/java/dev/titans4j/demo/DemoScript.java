@@ -55,6 +55,9 @@ public final class DemoScript {
     }
 
     public static DemoScript load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("conversation file " + file + " is a folder, not a file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("conversation file " + file + " does not exist");
         }

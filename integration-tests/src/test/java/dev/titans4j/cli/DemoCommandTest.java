@@ -172,6 +172,20 @@ class DemoCommandTest {
         assertThat(out.toString()).as("nothing ran").isEmpty();
     }
 
+    @Test
+    void aFolderGivenWhereAFileBelongsIsCalledAFolderNotMissing() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        assertThat(demo("--conversation", folder.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: conversation file " + folder + " is a folder, not a file"
+                + System.lineSeparator());
+
+        Path model = ExportedStories.export(dir);
+        err.getBuffer().setLength(0);
+        assertThat(demo("--model", model.toString(), "--experts", folder.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: expert file " + folder + " is a folder, not a file"
+                + System.lineSeparator());
+    }
+
     /** 30 messages in two sessions, three facts in the first. */
     private Path smallConversation() throws IOException {
         List<String> lines = new ArrayList<>(List.of("== session 1 | Monday",
