@@ -173,6 +173,29 @@ class DemoCommandTest {
     }
 
     @Test
+    void aStateDirWithADamagedLogIsOneLineNotAStackTrace() throws IOException {
+        Path conversation = smallConversation();
+        Path state = dir.resolve("state");
+        assertThat(demo("--conversation", conversation.toString(), "--state-dir", state.toString(), "--window", "4"))
+                .as(err.toString()).isZero();
+        Path log;
+        try (var files = Files.list(state)) {
+            log = files.filter(f -> f.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+            bytes[i] ^= 0x55; // a bad sector, a bad copy
+        }
+        Files.write(log, bytes);
+        out.getBuffer().setLength(0);
+
+        assertThat(demo("--conversation", conversation.toString(), "--state-dir", state.toString(), "--window", "4"))
+                .isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: --state-dir: memory log " + log + " has a damaged record")
+                .endsWith("; start over with an empty --state-dir" + System.lineSeparator()).hasLineCount(1);
+    }
+
+    @Test
     void aFolderGivenWhereAFileBelongsIsCalledAFolderNotMissing() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("a-folder"));
         assertThat(demo("--conversation", folder.toString())).isEqualTo(1);
