@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
  * message; {@code /reset} starts over (keeping the system message), {@code /exit} or end of input (Ctrl-D) quits.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Interactive streaming chat with an exported model. One line per message;",
-                "/reset forgets the conversation, /exit or Ctrl-D quits."},
+        description = {"Interactive streaming chat with an exported model.",
+                "One line per message; /reset forgets the conversation, /exit or Ctrl-D quits."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:conversation ended", "1:bad model folder or setting (message on stderr)",
                 "2:invalid command-line usage"})

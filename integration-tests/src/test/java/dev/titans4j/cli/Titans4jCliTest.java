@@ -30,6 +30,16 @@ class Titans4jCliTest {
         }
     }
 
+    @Test
+    void theCommandListShowsEachSummaryAsAWholeSentence() {
+        // picocli lists a sub-command with the first line of its description
+        Titans4jCli.commandLine().getSubcommands().forEach((name, sub) -> {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            assertThat(description).as(name).isNotEmpty();
+            assertThat(description[0]).as(name).endsWith(".");
+        });
+    }
+
     private static void collect(CommandLine cli, List<String> path, List<List<String>> into) {
         into.add(path);
         cli.getSubcommands().forEach((name, sub) -> {
