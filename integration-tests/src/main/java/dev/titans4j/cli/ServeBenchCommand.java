@@ -141,8 +141,10 @@ public final class ServeBenchCommand implements Callable<Integer> {
         atLeast("--streams", streams, 2);
         atLeast("--decode-tokens", decodeTokens, 2); // decode speed counts the tokens after the first
         atLeast("--repeats", repeats, 1);
-        return new ServeSettings(modelShape, null, threads.threads(), systemTokens, chatTurns, toolRounds,
-                answerTokens, streams, decodeTokens, repeats);
+        ServeSettings settings = new ServeSettings(modelShape, null, threads.threads(), systemTokens, chatTurns,
+                toolRounds, answerTokens, streams, decodeTokens, repeats);
+        settings.requireFitsContext();
+        return settings;
     }
 
     private static void atLeast(String option, int value, int min) {

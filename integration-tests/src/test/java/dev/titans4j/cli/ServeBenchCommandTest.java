@@ -112,6 +112,21 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void settingsBeyondTheCheckpointsContextAreRefusedBeforeAnythingRuns() {
+        // the table would otherwise report "1000000 tokens per request" for requests the context cut short
+        assertThat(run("--shape", "tinyA", "--decode-tokens", "1000000")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --decode-tokens 1000000 does not fit the random checkpoint's"
+                + " 4096-token context with its 8 prompt tokens: at most 4088" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(run("--shape", "tinyA", "--system-tokens", "100000")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: the conversations reach 101050 positions, beyond the random"
+                + " checkpoint's 4096-token context: lower --system-tokens, --chat-turns, --tool-rounds or"
+                + " --answer-tokens" + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void threadCountsBeyondTheMachineAreUsageErrors() {
         assertThat(run("--threads", "100000")).isEqualTo(2);
         assertThat(err.toString()).contains("--threads must be between 0 (one per physical core) and ");
