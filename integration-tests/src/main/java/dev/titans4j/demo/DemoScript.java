@@ -62,7 +62,11 @@ public final class DemoScript {
             throw new IllegalArgumentException("conversation file " + file + " does not exist");
         }
         try {
-            return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+            List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+            if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) { // Java's UTF-8 decoder keeps the BOM
+                lines.set(0, lines.get(0).substring(1));
+            }
+            return parse(lines, file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file + ": " + IoProblems.describe(e), e);
         }
