@@ -7,13 +7,14 @@ import java.io.Reader;
  * The lines {@code chat} reads, a character at a time, so that input that is no conversation is refused as soon as
  * it shows: a NUL (binary data), or a line longer than any message, which a whole-line read would keep growing until
  * the heap ran out ({@code chat < /dev/zero}). Lines end at {@code \n}, {@code \r} or {@code \r\n}, as
- * {@link java.io.BufferedReader#readLine()} ends them.
+ * {@link java.io.BufferedReader#readLine()} ends them; a byte order mark opening the input is dropped.
  */
 final class InputLines {
 
     private final Reader reader;
     private final int maxChars;
     private boolean skipLineFeed;
+    private boolean started;
 
     /** {@code reader}: buffered, as this reads one character per call. */
     InputLines(Reader reader, int maxChars) {
@@ -26,6 +27,12 @@ final class InputLines {
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = reader.read()) != -1) {
+            if (!started) {
+                started = true;
+                if (c == '\uFEFF') { // a byte order mark (a file saved by a Windows editor), not text
+                    continue;
+                }
+            }
             if (skipLineFeed) {
                 skipLineFeed = false;
                 if (c == '\n') {

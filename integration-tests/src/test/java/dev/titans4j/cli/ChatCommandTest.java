@@ -67,6 +67,14 @@ class ChatCommandTest {
     }
 
     @Test
+    void aScriptSavedWithAByteOrderMarkReadsLikeOneWithout() {
+        int exit = chat("\uFEFF/exit\nnever read\n", "--model", model.toString(), "--max-tokens", "12");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(answers()).as("the first line is /exit, not a message").isEmpty();
+    }
+
+    @Test
     void laterTurnsSeeTheConversationAndResetForgetsIt() {
         int exit = chat("Once upon a time\nOnce upon a time\n/reset\nOnce upon a time\n", "--model",
                 model.toString(), "--max-tokens", "12");
