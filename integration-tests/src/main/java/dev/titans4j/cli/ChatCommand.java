@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
  * message; {@code /reset} starts over (keeping the system message), {@code /exit} or end of input (Ctrl-D) quits.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Interactive streaming chat with an exported model. One line per message;",
-                "/reset forgets the conversation, /exit or Ctrl-D quits."},
+        description = {"Interactive streaming chat with an exported model.",
+                "One line per message; /reset forgets the conversation, /exit or Ctrl-D quits."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:conversation ended", "1:bad model folder or setting (message on stderr)",
                 "2:invalid command-line usage"})
@@ -48,6 +48,8 @@ public final class ChatCommand implements Callable<Integer> {
     static final String EXIT = "/exit";
     static final String RESET = "/reset";
     static final String PROMPT = "> ";
+    /** Far beyond any context's worth of text; what is longer is not a message. */
+    static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
 
     private final InputStream input;
 
@@ -97,6 +99,9 @@ public final class ChatCommand implements Callable<Integer> {
         if (maxTokens < 1) {
             return fail(err, "--max-tokens must be at least 1, got " + maxTokens);
         }
+        if (system != null && system.isBlank()) {
+            return fail(err, CliException.BLANK_SYSTEM);
+        }
         if (input == System.in && StandardInput.isClosed()) {
             return fail(err, "standard input is closed: chat reads one message per line from it");
         }
@@ -108,9 +113,10 @@ public final class ChatCommand implements Callable<Integer> {
                             .enableThinking(thinking.enabled()).build())
                     .returnThinking(showThinking)
                     .build();
-            converse(chatModel, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT))), out, showThinking ? err : null, err);
+            converse(chatModel, new InputLines(new BufferedReader(new InputStreamReader(input,
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT))), MAX_LINE_CHARS),
+                    out, showThinking ? err : null, err);
             return CommandLine.ExitCode.OK;
         } catch (CliException | IllegalArgumentException e) {
             return fail(err, CliException.oneLine(e));
@@ -120,14 +126,14 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     /** {@code reasoning}: where the model's reasoning streams, or null to leave it out. */
-    private void converse(OnnxStreamingChatModel chatModel, BufferedReader lines, PrintWriter out,
+    private void converse(OnnxStreamingChatModel chatModel, InputLines lines, PrintWriter out,
                           PrintWriter reasoning, PrintWriter err) throws IOException {
         List<ChatMessage> conversation = new ArrayList<>();
         startOver(conversation);
         while (true) {
             out.print(PROMPT);
             out.flush();
-            String line = lines.readLine();
+            String line = lines.next();
             if (line == null || line.strip().equals(EXIT)) {
                 out.println();
                 out.flush();
@@ -137,9 +143,6 @@ public final class ChatCommand implements Callable<Integer> {
                 startOver(conversation);
                 out.println("(conversation reset)");
                 continue;
-            }
-            if (line.indexOf('\0') >= 0) {
-                throw new CliException("standard input is binary, not text: chat reads one message per line");
             }
             if (line.isBlank()) {
                 continue;

@@ -13,6 +13,7 @@ import dev.titans4j.demo.QuestionOutcome;
 import dev.titans4j.demo.RecallContrast;
 import dev.titans4j.t2.OnnxChatEngine;
 import dev.titans4j.t2.svf.SvfExpert;
+import dev.titans4j.titans.format.CorruptStateException;
 import dev.titans4j.titans.store.FileMemoryStateStore;
 import dev.titans4j.titans.store.InMemoryMemoryStateStore;
 import dev.titans4j.titans.store.MemoryStateStore;
@@ -133,6 +134,14 @@ public final class DemoCommand implements Callable<Integer> {
             return CommandLine.ExitCode.OK;
         } catch (CliException | IllegalArgumentException | UncheckedIOException | IllegalStateException e) {
             err.println("error: " + CliException.oneLine(e));
+            err.flush();
+            return CliException.EXIT_CODE;
+        } catch (CorruptStateException e) { // only a --state-dir can hold damaged state
+            err.println("error: --state-dir: " + CliException.oneLine(e) + "; start over with an empty --state-dir");
+            err.flush();
+            return CliException.EXIT_CODE;
+        } catch (MemoryStateStoreException e) { // e.g. a full disk: the state may be intact, so no advice to drop it
+            err.println("error: --state-dir: " + CliException.oneLine(e));
             err.flush();
             return CliException.EXIT_CODE;
         }

@@ -28,6 +28,9 @@ final class ExpertFiles {
         List<SvfExpert> experts = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Path file : files) {
+            if (Files.isDirectory(file)) {
+                throw new CliException("expert file " + file + " is a folder, not a file");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new CliException("expert file " + file + " does not exist");
             }

@@ -88,6 +88,9 @@ public final class GenerateCommand implements Callable<Integer> {
         if (raw && system != null) {
             return fail(err, "--system needs the chat format; leave out --raw", CliException.EXIT_CODE);
         }
+        if (system != null && system.isBlank()) {
+            return fail(err, CliException.BLANK_SYSTEM, CliException.EXIT_CODE);
+        }
         try (OnnxChatEngine engine = ModelFolder.open(model, threads.threads(), executionProvider.provider())) {
             return generate(engine, out, err);
         } catch (CliException | IllegalArgumentException e) { // PromptTooLongException included

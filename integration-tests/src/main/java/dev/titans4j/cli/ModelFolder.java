@@ -41,7 +41,7 @@ final class ModelFolder {
             throw new CliException("model folder " + folder + " does not exist");
         }
         if (!Files.isDirectory(folder)) {
-            throw new CliException(folder + " is a file; --model takes the folder written by 'titans4j export'");
+            throw new CliException(folder + " is a file, not a model folder: pass the folder 'titans4j export' wrote");
         }
         if (Files.isRegularFile(folder.resolve(ModelManifest.FILE_NAME))) {
             return;

@@ -13,12 +13,14 @@ import dev.titans4j.bench.recall.memory.BudgetPolicy;
 import dev.titans4j.bench.recall.memory.MemoryContext;
 import dev.titans4j.bench.recall.memory.RecallMemoryFactory;
 import dev.titans4j.bench.recall.memory.RecallMemoryRegistry;
+import dev.titans4j.export.IoProblems;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +110,9 @@ public final class RecallBenchCommand implements Callable<Integer> {
             dataset = RecallDatasetJson.read(data);
         } catch (InvalidRecallDatasetException e) {
             err.println(e.getMessage());
+            return 2;
+        } catch (UncheckedIOException e) { // a folder, an unreadable file
+            err.println(e.getMessage() + ": " + IoProblems.describe(e));
             return 2;
         }
         out.printf(Locale.ROOT, "dataset %s: %d conversations, %d turns, %d questions; budget %d tokens, recent share %.2f%n",

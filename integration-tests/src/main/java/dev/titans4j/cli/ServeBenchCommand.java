@@ -4,6 +4,7 @@ import dev.titans4j.bench.decode.ModelShape;
 import dev.titans4j.bench.serve.ServeBenchmark;
 import dev.titans4j.bench.serve.ServeResult;
 import dev.titans4j.bench.serve.ServeSettings;
+import dev.titans4j.export.IoProblems;
 import dev.titans4j.t2.engine.EngineException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -86,9 +87,16 @@ public final class ServeBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = null;
+        Thread removeOnExit = null;
         try {
             ServeSettings settings = settings();
             dir = work != null ? work : Files.createTempDirectory("titans4j-serve-bench");
+            if (work == null) {
+                // Ctrl-C or kill ends the JVM without reaching the finally below
+                Path temporary = dir;
+                removeOnExit = new Thread(() -> deleteQuietly(temporary), "serve-bench-cleanup");
+                Runtime.getRuntime().addShutdownHook(removeOnExit);
+            }
             ServeResult result = new ServeBenchmark(settings.withWork(dir), System.err).run();
             out.print(result.table());
             if (json) {
@@ -96,7 +104,9 @@ public final class ServeBenchCommand implements Callable<Integer> {
             }
             out.flush();
             return CommandLine.ExitCode.OK;
-        } catch (CliException | IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | UncheckedIOException e) { // their message is often the path alone
+            return fail(out, err, IoProblems.describe(e), CliException.EXIT_CODE);
+        } catch (CliException | IllegalArgumentException e) {
             return fail(out, err, CliException.oneLine(e), CliException.EXIT_CODE);
         } catch (EngineException e) {
             return fail(out, err, CliException.oneLine(e), GenerateCommand.EXIT_ENGINE_FAILURE);
@@ -104,6 +114,13 @@ public final class ServeBenchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return fail(out, err, "interrupted", CliException.EXIT_CODE);
         } finally {
+            if (removeOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(removeOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook deletes the folder itself
+                }
+            }
             if (work == null && dir != null) {
                 deleteQuietly(dir);
             }
@@ -124,8 +141,10 @@ public final class ServeBenchCommand implements Callable<Integer> {
         atLeast("--streams", streams, 2);
         atLeast("--decode-tokens", decodeTokens, 2); // decode speed counts the tokens after the first
         atLeast("--repeats", repeats, 1);
-        return new ServeSettings(modelShape, null, threads.threads(), systemTokens, chatTurns, toolRounds,
-                answerTokens, streams, decodeTokens, repeats);
+        ServeSettings settings = new ServeSettings(modelShape, null, threads.threads(), systemTokens, chatTurns,
+                toolRounds, answerTokens, streams, decodeTokens, repeats);
+        settings.requireFitsContext();
+        return settings;
     }
 
     private static void atLeast(String option, int value, int min) {

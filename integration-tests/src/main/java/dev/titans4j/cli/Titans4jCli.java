@@ -6,7 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code titans4j-cli.jar} entry point: one sub-command per tool (export, generate, chat, demo, benchmarks). */
+// INHERIT: the sub-commands' -V/--version print this version (export keeps its own) instead of an empty line
 @Command(name = "titans4j", mixinStandardHelpOptions = true, version = "titans4j 0.1.0-SNAPSHOT",
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Local LLMs on ONNX Runtime with Titans memory and Transformer² adaptation.",
         subcommands = {ExportCommand.class, GenerateCommand.class, ChatCommand.class, RecallBenchCommand.class,
                 MakeRecallDataCommand.class, DemoCommand.class, VerifyCommand.class, ServeBenchCommand.class})
@@ -25,7 +27,9 @@ public final class Titans4jCli implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Titans4jCli()).setCaseInsensitiveEnumValuesAllowed(true); // export's --precision
+        CommandLine commandLine = new CommandLine(new Titans4jCli())
+                .setCaseInsensitiveEnumValuesAllowed(true); // export's --precision
+        return commandLine.setOut(StandardOutput.watched(commandLine.getOut()));
     }
 
     @Override

@@ -55,11 +55,18 @@ public final class DemoScript {
     }
 
     public static DemoScript load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("conversation file " + file + " is a folder, not a file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("conversation file " + file + " does not exist");
         }
         try {
-            return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+            List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+            if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) { // Java's UTF-8 decoder keeps the BOM
+                lines.set(0, lines.get(0).substring(1));
+            }
+            return parse(lines, file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file + ": " + IoProblems.describe(e), e);
         }

@@ -1,12 +1,16 @@
 package dev.titans4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +67,14 @@ class ChatCommandTest {
     }
 
     @Test
+    void aScriptSavedWithAByteOrderMarkReadsLikeOneWithout() {
+        int exit = chat("\uFEFF/exit\nnever read\n", "--model", model.toString(), "--max-tokens", "12");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(answers()).as("the first line is /exit, not a message").isEmpty();
+    }
+
+    @Test
     void laterTurnsSeeTheConversationAndResetForgetsIt() {
         int exit = chat("Once upon a time\nOnce upon a time\n/reset\nOnce upon a time\n", "--model",
                 model.toString(), "--max-tokens", "12");
@@ -90,6 +102,54 @@ class ChatCommandTest {
         assertThat(chat("Once upon a time\n", "--model", model.toString(), "--top-p", "1.5")).isEqualTo(1);
         assertThat(err.toString()).contains("topP must be in (0, 1]");
         assertThat(out.toString()).doesNotContain(ChatCommand.PROMPT);
+    }
+
+    @Test
+    void aBlankSystemMessageIsNamedAsTheOptionItCameFrom() {
+        assertThat(chat("Once upon a time\n", "--model", model.toString(), "--system", "")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --system is blank: give the system message, or leave the"
+                + " option out" + System.lineSeparator());
+        assertThat(out.toString()).doesNotContain(ChatCommand.PROMPT);
+    }
+
+    @Test
+    void endlessBinaryInputWithoutLineBreaksIsRefusedAsSoonAsItShows() {
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(60), () -> chatOn(endless('\0'))))
+                .as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: standard input is binary, not text: chat reads one message"
+                + " per line" + System.lineSeparator());
+    }
+
+    @Test
+    void aLineLongerThanAnyMessageEndsTheChatInOneLineInsteadOfFillingTheHeap() {
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(60), () -> chatOn(endless('a'))))
+                .as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: a line of standard input is longer than "
+                + ChatCommand.MAX_LINE_CHARS + " characters: chat reads one message per line"
+                + System.lineSeparator());
+    }
+
+    private int chatOn(InputStream input) {
+        CommandLine cli = new CommandLine(new ChatCommand(input));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute("--model", model.toString(), "--max-tokens", "4");
+    }
+
+    /** {@code b} forever, as {@code < /dev/zero} gives zeros. */
+    private static InputStream endless(char b) {
+        return new InputStream() {
+            @Override
+            public int read() {
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int off, int len) {
+                Arrays.fill(buffer, off, off + len, (byte) b);
+                return len;
+            }
+        };
     }
 
     @Test

@@ -39,6 +39,16 @@ class CliProcessTest {
     }
 
     @Test
+    void generateStopsGeneratingOnceStandardOutputCannotBeWritten() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/full")), "needs /dev/full (Linux)");
+        Result r = shell("generate -m '" + model + "' -p 'Once upon a time' --raw -n 400 --stats > /dev/full");
+
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.stderr).as("the --stats line").anyMatch(line -> line.matches(".*, [1-3] generated in .*"))
+                .anyMatch(line -> line.endsWith("stop: CANCELLED"));
+    }
+
+    @Test
     void chatWithStdinClosedSaysSoInOneLine() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc (Linux)");
         Result r = shell("chat -m '" + model + "' -n 4 <&-");

@@ -172,6 +172,43 @@ class DemoCommandTest {
         assertThat(out.toString()).as("nothing ran").isEmpty();
     }
 
+    @Test
+    void aStateDirWithADamagedLogIsOneLineNotAStackTrace() throws IOException {
+        Path conversation = smallConversation();
+        Path state = dir.resolve("state");
+        assertThat(demo("--conversation", conversation.toString(), "--state-dir", state.toString(), "--window", "4"))
+                .as(err.toString()).isZero();
+        Path log;
+        try (var files = Files.list(state)) {
+            log = files.filter(f -> f.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+            bytes[i] ^= 0x55; // a bad sector, a bad copy
+        }
+        Files.write(log, bytes);
+        out.getBuffer().setLength(0);
+
+        assertThat(demo("--conversation", conversation.toString(), "--state-dir", state.toString(), "--window", "4"))
+                .isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: --state-dir: memory log " + log + " has a damaged record")
+                .endsWith("; start over with an empty --state-dir" + System.lineSeparator()).hasLineCount(1);
+    }
+
+    @Test
+    void aFolderGivenWhereAFileBelongsIsCalledAFolderNotMissing() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        assertThat(demo("--conversation", folder.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: conversation file " + folder + " is a folder, not a file"
+                + System.lineSeparator());
+
+        Path model = ExportedStories.export(dir);
+        err.getBuffer().setLength(0);
+        assertThat(demo("--model", model.toString(), "--experts", folder.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: expert file " + folder + " is a folder, not a file"
+                + System.lineSeparator());
+    }
+
     /** 30 messages in two sessions, three facts in the first. */
     private Path smallConversation() throws IOException {
         List<String> lines = new ArrayList<>(List.of("== session 1 | Monday",

@@ -145,6 +145,13 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aBlankSystemMessageIsNamedAsTheOptionItCameFrom() {
+        assertThat(run("--model", model.toString(), "--prompt", "x", "--system", " ")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --system is blank: give the system message, or leave the"
+                + " option out" + System.lineSeparator());
+    }
+
+    @Test
     void cudaOnTheCpuOnlyBuildIsRefusedInOneLineNamingTheCudaBuild() {
         Assumptions.assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA));
         assertThat(run("--model", model.toString(), "--prompt", "x", "--execution-provider", "cuda")).isEqualTo(1);

@@ -93,4 +93,11 @@ class RecallBenchCommandTest {
         assertThat(run(Titans4jCli.commandLine(), "recall-bench", "--data", broken.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("cites unknown evidence turn 'S1:11'");
     }
+
+    @Test
+    void aFolderGivenAsTheDatasetIsOneLineNotAStackTrace(@TempDir Path dir) {
+        assertThat(run(Titans4jCli.commandLine(), "recall-bench", "--data", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("cannot read recall dataset " + dir + ": Is a directory"
+                + System.lineSeparator());
+    }
 }

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -99,9 +104,63 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void aWorkFolderThatCannotBeCreatedSaysWhyNotJustItsName() {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc (Linux)");
+        assertThat(run("--shape", "tinyA", "--work", "/proc/titans4j-serve-bench")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: /proc/titans4j-serve-bench: no such file or folder"
+                + " (or a parent folder that cannot hold one)" + System.lineSeparator());
+    }
+
+    @Test
+    void settingsBeyondTheCheckpointsContextAreRefusedBeforeAnythingRuns() {
+        // the table would otherwise report "1000000 tokens per request" for requests the context cut short
+        assertThat(run("--shape", "tinyA", "--decode-tokens", "1000000")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --decode-tokens 1000000 does not fit the random checkpoint's"
+                + " 4096-token context with its 8 prompt tokens: at most 4088" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(run("--shape", "tinyA", "--system-tokens", "100000")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: the conversations reach 101050 positions, beyond the random"
+                + " checkpoint's 4096-token context: lower --system-tokens, --chat-turns, --tool-rounds or"
+                + " --answer-tokens" + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void threadCountsBeyondTheMachineAreUsageErrors() {
         assertThat(run("--threads", "100000")).isEqualTo(2);
         assertThat(err.toString()).contains("--threads must be between 0 (one per physical core) and ");
+    }
+
+    @Test
+    void aRunEndedByCtrlCOrKillLeavesNoTemporaryFolderBehind() throws Exception {
+        Path tmp = Files.createDirectory(work.resolve("tmp"));
+        Path log = work.resolve("interrupted.stderr");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp,
+                "-cp", System.getProperty("java.class.path"), Titans4jCli.class.getName(), "serve-bench",
+                "--shape", "tinyA", "--repeats", "100000", "--threads", "1")
+                .redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(log).contains("repeat 1 of")) { // the exports are written by then
+                assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("the benchmark starts measuring").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(benchFolders(tmp)).hasSize(1);
+        } finally {
+            p.destroy(); // SIGTERM: the JVM shuts down as on Ctrl-C
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the JVM ends").isTrue();
+
+        assertThat(benchFolders(tmp)).isEmpty();
+    }
+
+    private static List<Path> benchFolders(Path tmp) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(e -> e.getFileName().toString().startsWith("titans4j-serve-bench")).toList();
+        }
     }
 
     private static List<String> fieldNames(JsonNode node) {

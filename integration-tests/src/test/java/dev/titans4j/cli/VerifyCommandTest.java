@@ -113,6 +113,14 @@ class VerifyCommandTest {
         assertThat(err.toString()).startsWith("error: " + empty + " has no manifest.json").doesNotContain("\tat ");
     }
 
+    @Test
+    void aFileInsteadOfTheFolderIsRefusedWithoutNamingAnOptionVerifyDoesNotHave() throws IOException {
+        Path file = model.resolve(ModelManifest.FILE_NAME);
+        assertThat(run(file)).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: " + file + " is a file, not a model folder: pass the folder"
+                + " 'titans4j export' wrote" + System.lineSeparator());
+    }
+
     private static Path copy(String name) throws IOException {
         Path copy = Files.createDirectories(dir.resolve(name));
         try (Stream<Path> files = Files.list(model)) {

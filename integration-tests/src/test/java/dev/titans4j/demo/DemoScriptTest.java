@@ -3,8 +3,12 @@ package dev.titans4j.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoScriptTest {
 
@@ -27,6 +31,16 @@ class DemoScriptTest {
             assertThat(m.index()).isEqualTo(i);
             assertThat(m.fromUser()).as("user and assistant alternate at #" + i).isEqualTo(i % 2 == 0);
         }
+    }
+
+    @Test
+    void aFileSavedWithAByteOrderMarkLoadsLikeOneWithout(@TempDir Path dir) throws IOException {
+        String script = "== session 1 | Monday\nuser [pet]: I have a cat.\nai: Nice.\n== questions\n"
+                + "[pet] What pet do I have? => a cat\n";
+        Path plain = Files.writeString(dir.resolve("plain.txt"), script);
+        Path marked = Files.writeString(dir.resolve("notepad.txt"), "\uFEFF" + script); // as Windows editors save
+
+        assertThat(DemoScript.load(marked).messages()).isEqualTo(DemoScript.load(plain).messages());
     }
 
     @Test

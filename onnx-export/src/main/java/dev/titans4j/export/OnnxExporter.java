@@ -78,6 +78,10 @@ public final class OnnxExporter {
     public ExportResult export(Path input, Path output) throws IOException {
         long start = System.nanoTime();
         progress.phase("validating " + input);
+        if (Files.exists(input) && !Files.isDirectory(input)) {
+            throw new ExportException("input " + input + " is a file, not a Hugging Face checkpoint folder (the"
+                    + " folder that holds config.json and the weights)");
+        }
         if (!Files.isDirectory(input)) {
             throw new ExportException("input folder not found: " + input);
         }

@@ -24,6 +24,8 @@ import java.util.SplittableRandom;
  */
 public final class RandomCheckpoint {
 
+    /** max_position_embeddings of every shape; serve-bench's default 20-turn chat needs ~2,600 positions. */
+    public static final int CONTEXT = 4096;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json");
@@ -125,7 +127,7 @@ public final class RandomCheckpoint {
         c.put("rms_norm_eps", 1e-5);
         c.put("rope_theta", s.ropeTheta());
         c.putNull("rope_scaling");
-        c.put("max_position_embeddings", 4096); // serve-bench's 20-turn chat needs ~2,600 positions
+        c.put("max_position_embeddings", CONTEXT);
         c.put("tie_word_embeddings", s.tied());
         c.put("bos_token_id", 1);
         c.put("eos_token_id", 2);

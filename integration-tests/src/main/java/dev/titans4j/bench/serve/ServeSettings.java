@@ -1,6 +1,7 @@
 package dev.titans4j.bench.serve;
 
 import dev.titans4j.bench.decode.ModelShape;
+import dev.titans4j.bench.decode.RandomCheckpoint;
 import java.nio.file.Path;
 
 /**
@@ -27,6 +28,25 @@ public record ServeSettings(ModelShape shape, Path work, int threads, int system
     static final int USER_TOKENS = 30;
     static final int QUESTION_TOKENS = 40;
     static final int TOOL_RESULT_TOKENS = 150;
+
+    /**
+     * Refuses what the random checkpoint's context cannot hold: the requests would be cut short while the table
+     * reports the tokens asked for.
+     */
+    public void requireFitsContext() {
+        int context = RandomCheckpoint.CONTEXT;
+        int prompt = ConcurrentStreams.PROMPT_TOKENS;
+        if (prompt + decodeTokens > context) {
+            throw new IllegalArgumentException("--decode-tokens " + decodeTokens + " does not fit the random"
+                    + " checkpoint's " + context + "-token context with its " + prompt + " prompt tokens: at most "
+                    + (context - prompt));
+        }
+        if (conversationPositions() > context) {
+            throw new IllegalArgumentException("the conversations reach " + conversationPositions() + " positions,"
+                    + " beyond the random checkpoint's " + context + "-token context: lower --system-tokens,"
+                    + " --chat-turns, --tool-rounds or --answer-tokens");
+        }
+    }
 
     /** Positions the longer conversation reaches, its last answer included. */
     int conversationPositions() {

@@ -107,6 +107,14 @@ class ExportCommandTest {
     }
 
     @Test
+    void aFileGivenAsTheInputIsCalledAFileNotMissing() throws Exception {
+        Path file = Files.writeString(dir.resolve("model.safetensors"), "x");
+        assertThat(run("-i", file.toString(), "-o", dir.resolve("out").toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("error: input " + file + " is a file, not a Hugging Face"
+                + " checkpoint folder (the folder that holds config.json and the weights)");
+    }
+
+    @Test
     void unsupportedArchitectureIsNamed() {
         Path hf = TinyCheckpoint.of("GPT2LMHeadModel").write(dir.resolve("gpt2"));
         assertThat(run("-i", hf.toString(), "-o", dir.resolve("out").toString(), "--quiet")).isEqualTo(1);
