@@ -44,7 +44,12 @@ public final class TorchCheckpoint {
             String prefix = archivePrefix(zip, file);
             byte[] pickle = read(zip, prefix + "data.pkl", file);
             checkByteOrder(zip, prefix, file);
-            Object root = PickleReader.load(pickle, TorchCheckpoint::reduce, TorchCheckpoint::storage);
+            Object root;
+            try {
+                root = PickleReader.load(pickle, TorchCheckpoint::reduce, TorchCheckpoint::storage);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
             if (!(root instanceof Map<?, ?> dict)) {
                 throw new IllegalArgumentException(file + ": the checkpoint holds a " + describe(root)
                         + ", expected a dict of tensors");
@@ -109,6 +114,9 @@ public final class TorchCheckpoint {
                 return tensor(args);
             case "torch._utils._rebuild_parameter":
             case "torch._utils._rebuild_parameter_with_state":
+                if (args.isEmpty()) {
+                    throw new IllegalArgumentException(g + " without arguments");
+                }
                 return args.get(0); // nn.Parameter: the tensor inside
             default:
                 throw new IllegalArgumentException("The checkpoint calls " + g + ", which this reader does not"
@@ -120,7 +128,8 @@ public final class TorchCheckpoint {
     private static TensorRef tensor(List<Object> args) {
         if (args.size() < 4 || !(args.get(0) instanceof StorageRef storage) || !(args.get(1) instanceof Long offset)
                 || !(args.get(2) instanceof List<?> size) || !(args.get(3) instanceof List<?> stride)) {
-            throw new IllegalArgumentException("Unexpected _rebuild_tensor_v2 arguments " + args);
+            throw new IllegalArgumentException("Unexpected _rebuild_tensor_v2 arguments (expected storage, offset,"
+                    + " size and stride)");
         }
         return new TensorRef(storage, offset, (List<Long>) size, (List<Long>) stride);
     }
@@ -128,8 +137,8 @@ public final class TorchCheckpoint {
     private static Object storage(List<Object> pid) {
         if (pid.size() != 5 || !"storage".equals(pid.get(0)) || !(pid.get(1) instanceof PickleReader.Global type)
                 || !(pid.get(2) instanceof String key) || !(pid.get(4) instanceof Long numel)) {
-            throw new IllegalArgumentException("Unexpected persistent id " + pid + " (expected ('storage', type,"
-                    + " key, location, numel))");
+            throw new IllegalArgumentException("Unexpected persistent id of " + pid.size() + " items (expected"
+                    + " ('storage', type, key, location, numel))");
         }
         return new StorageRef(type.name(), key, numel);
     }
