@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -122,5 +124,88 @@ class TorchCheckpointFuzzTest {
         readWithPickle(entries, pklName(entries), pickle, "self-containing key");
         assertThatThrownBy(() -> TorchCheckpoint.readTensors(dir.resolve("fuzz.pt")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dict key of type ArrayList");
+    }
+
+    /** A tensor whose shape is negative or whose element count overflows. */
+    @Test
+    void impossible_tensor_shapes_fail_with_the_reason() throws Exception {
+        Map<String, byte[]> entries = fixture();
+        String pkl = pklName(entries);
+        Map<long[], String> reasons = new LinkedHashMap<>();
+        reasons.put(new long[] {-1}, "entries >= 0");
+        reasons.put(new long[] {4, -8}, "entries >= 0");
+        reasons.put(new long[] {1L << 40}, "tensor t has shape");
+        reasons.put(new long[] {1L << 31, 1L << 31, 4}, "more elements than a Java array holds");
+        for (Map.Entry<long[], String> c : reasons.entrySet()) {
+            readWithPickle(entries, pkl, tensorPickle(c.getKey()), "size " + Arrays.toString(c.getKey()));
+            Path file = dir.resolve("fuzz.pt");
+            assertThatThrownBy(() -> TorchCheckpoint.readTensors(file)).as(Arrays.toString(c.getKey()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(c.getValue());
+        }
+    }
+
+    /** {'t': _rebuild_tensor_v2(('storage', torch.FloatStorage, '0', 'cpu', 16), 0, size, stride)}. */
+    private static byte[] tensorPickle(long[] size) {
+        List<Byte> b = new ArrayList<>();
+        add(b, 0x80, 2, '}', 'X');
+        int32(b, 1);
+        add(b, 't');
+        add(b, 'c');
+        ascii(b, "torch._utils\n_rebuild_tensor_v2\n");
+        add(b, '(', '(', 'X');
+        int32(b, 7);
+        ascii(b, "storage");
+        add(b, 'c');
+        ascii(b, "torch\nFloatStorage\n");
+        add(b, 'X');
+        int32(b, 1);
+        ascii(b, "0");
+        add(b, 'X');
+        int32(b, 3);
+        ascii(b, "cpu");
+        add(b, 'K', 16, 't', 'Q', 'K', 0);
+        add(b, '(');
+        for (long s : size) {
+            long1(b, s);
+        }
+        add(b, 't', '(');
+        long stride = 1;
+        long[] strides = new long[size.length];
+        for (int i = size.length - 1; i >= 0; i--) {
+            strides[i] = stride;
+            stride *= size[i];
+        }
+        for (long s : strides) {
+            long1(b, s);
+        }
+        add(b, 't', 't', 'R', 's', '.');
+        byte[] out = new byte[b.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.get(i);
+        }
+        return out;
+    }
+
+    private static void add(List<Byte> b, int... values) {
+        for (int v : values) {
+            b.add((byte) v);
+        }
+    }
+
+    private static void int32(List<Byte> b, int v) {
+        add(b, v, v >> 8, v >> 16, v >> 24);
+    }
+
+    private static void ascii(List<Byte> b, String s) {
+        for (char c : s.toCharArray()) {
+            b.add((byte) c);
+        }
+    }
+
+    private static void long1(List<Byte> b, long v) {
+        add(b, 0x8a, 8);
+        for (int i = 0; i < 8; i++) {
+            b.add((byte) (v >> (8 * i)));
+        }
     }
 }
