@@ -80,6 +80,18 @@ class MemoryFormatsFuzzTest {
     }
 
     @Test
+    void a_nan_in_the_convolution_history_is_refused() {
+        NeuralMemory memory = memoryWithPartialChunk();
+        byte[] payload = payload(memory.stateBytes());
+        // the last double of the payload is the newest history row's last query value
+        ByteBuffer.wrap(payload).putDouble(payload.length - 8, Double.NaN);
+        byte[] bytes = Envelope.wrap(NeuralMemoryState.MAGIC, NeuralMemoryState.VERSION, payload);
+        assertThatThrownBy(() -> NeuralMemoryState.fromBytes(CONFIG, bytes))
+                .isInstanceOf(CorruptStateException.class).hasMessageContaining("non-finite")
+                .hasMessageContaining("history q");
+    }
+
+    @Test
     void damaged_parameter_payloads_are_read_or_refused() {
         byte[] payload = payload(MemoryParameters.defaults(CONFIG).toBytes());
         fuzz(payload, MemoryParameters.MAGIC, MemoryParameters.VERSION, MemoryParameters::fromBytes);
