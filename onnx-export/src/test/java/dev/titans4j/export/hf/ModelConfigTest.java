@@ -351,6 +351,26 @@ class ModelConfigTest {
                 .hasMessageStartingWith("generation_config.json: not valid JSON: ");
     }
 
+    /**
+     * JSON has no infinity, but a number past the double range (1e400) parses as one: it passed every "must be
+     * positive" check, and in generation_config.json it reached the manifest as the string "Infinity", which the
+     * runtime then refused at load.
+     */
+    @Test
+    void numbersBeyondTheDoubleRangeAreRefused() throws IOException {
+        TinyCheckpoint.llama().write(dir);
+        Files.writeString(dir.resolve("generation_config.json"), "{\"do_sample\": true, \"temperature\": 1e400}");
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("generation_config.json: 'temperature' must be a finite number, found Infinity");
+
+        Files.delete(dir.resolve("generation_config.json"));
+        String config = Files.readString(dir.resolve("config.json"));
+        Files.writeString(dir.resolve("config.json"),
+                config.replaceFirst("\"rms_norm_eps\"\\s*:\\s*[^,}]+", "\"rms_norm_eps\": 1e999"));
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'rms_norm_eps' must be a finite number, found Infinity");
+    }
+
     @Test
     void missingOrBrokenConfigFile() throws IOException {
         assertThatThrownBy(() -> ModelConfig.load(dir))
