@@ -16,9 +16,6 @@ import java.util.OptionalInt;
  */
 final class TokenizerVocabulary {
 
-    /** Far above any real vocabulary (the largest have a few hundred thousand tokens). */
-    static final int MAX_TOKEN_ID = (1 << 24) - 1;
-
     private final Map<String, Integer> ids;
     private final String[] tokens;
     private final boolean[] special;
@@ -54,23 +51,18 @@ final class TokenizerVocabulary {
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
             for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                ids.put(e.getKey(), tokenId(tokenizerJson, "model.vocab", e.getKey(), e.getValue()));
+                ids.put(e.getKey(), TokenIds.require(tokenizerJson, "model.vocab", e.getKey(), e.getValue()));
             }
         } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], id = position
             for (int i = 0; i < vocab.size(); i++) {
-                JsonNode piece = vocab.get(i);
-                if (!piece.isArray() || !piece.path(0).isTextual()) {
-                    throw new IllegalArgumentException(tokenizerJson + ": model.vocab entry " + i + " is " + piece
-                            + ", not a [\"piece\", score] pair");
-                }
-                ids.put(piece.get(0).textValue(), i);
+                ids.put(TokenIds.unigramPiece(tokenizerJson, i, vocab.get(i)), i);
             }
         } else {
             throw new IllegalArgumentException(tokenizerJson + ": model.vocab is missing");
         }
         Map<Integer, Boolean> specialIds = new HashMap<>();
         for (JsonNode added : root.path("added_tokens")) {
-            int id = tokenId(tokenizerJson, "added_tokens", added.path("content").asText(), added.path("id"));
+            int id = TokenIds.require(tokenizerJson, "added_tokens", added.path("content").asText(), added.path("id"));
             ids.put(added.path("content").asText(), id);
             specialIds.put(id, added.path("special").asBoolean(false));
         }
@@ -78,15 +70,6 @@ final class TokenizerVocabulary {
         boolean[] special = new boolean[size];
         specialIds.forEach((id, isSpecial) -> special[id] = isSpecial);
         return new TokenizerVocabulary(ids, special, model.path("byte_fallback").asBoolean(false));
-    }
-
-    /** Arrays are sized by the largest id, so an id is checked before it sizes or indexes one. */
-    private static int tokenId(Path file, String where, String token, JsonNode id) {
-        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0 || id.intValue() > MAX_TOKEN_ID) {
-            throw new IllegalArgumentException(file + ": " + where + " gives token '" + token + "' the id " + id
-                    + "; token ids are whole numbers from 0 to " + MAX_TOKEN_ID);
-        }
-        return id.intValue();
     }
 
     /** SentencePiece byte-fallback pieces look like {@code <0x0A>}. */
