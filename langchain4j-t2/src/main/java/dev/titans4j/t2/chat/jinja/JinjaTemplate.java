@@ -40,6 +40,7 @@ public final class JinjaTemplate {
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("chat template is empty");
         }
+        TemplateLimits.checkNesting(source);
         this.source = source;
         this.prepared = WhitespaceControl.apply(source);
     }
