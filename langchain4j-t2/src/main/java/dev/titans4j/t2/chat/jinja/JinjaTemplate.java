@@ -4,6 +4,8 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.CollectionTooBigException;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -56,12 +58,24 @@ public final class JinjaTemplate {
      * @throws UnsupportedFeatureException when the template needs something Jinjava cannot do
      */
     public String render(Map<String, Object> variables) {
+        TemplateLimits.startRender();
         RenderResult result = JINJAVA.renderForResult(prepared, variables);
         for (TemplateError error : result.getErrors()) {
-            TemplateRaisedException raised = raised(error.getException());
+            TemplateRaisedException raised = cause(error.getException(), TemplateRaisedException.class);
             if (raised != null) {
                 throw new IllegalArgumentException("the model's chat template refused the conversation: "
                         + raised.getMessage());
+            }
+            TemplateLimits.TooCostlyException costly = cause(error.getException(),
+                    TemplateLimits.TooCostlyException.class);
+            if (costly != null) {
+                throw new IllegalArgumentException("the model's chat template is too costly to render: "
+                        + costly.getMessage());
+            }
+            if (cause(error.getException(), OutputTooBigException.class) != null
+                    || cause(error.getException(), CollectionTooBigException.class) != null) {
+                throw new IllegalArgumentException("the model's chat template builds more than "
+                        + TemplateLimits.MAX_CHARS + " characters: " + oneLine(error.getMessage()));
             }
         }
         for (TemplateError error : result.getErrors()) {
@@ -74,10 +88,10 @@ public final class JinjaTemplate {
         return result.getOutput();
     }
 
-    private static TemplateRaisedException raised(Throwable e) {
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TemplateRaisedException r) {
-                return r;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
@@ -98,12 +112,16 @@ public final class JinjaTemplate {
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUsePyishObjectMapper(true)
                         .build())
+                .withMaxStringLength(TemplateLimits.MAX_CHARS)
+                .withMaxOutputSize(TemplateLimits.MAX_CHARS)
                 .build());
         jinjava.getGlobalContext().registerFilter(new PythonToJson());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateFunctions.class, "raiseException", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 TemplateFunctions.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range",
+                TemplateLimits.class, "range", Object.class, Object[].class));
         return jinjava;
     }
 }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * A chat template comes with the model folder: one that would overflow the stack is refused with one
- * IllegalArgumentException, quickly, and ordinary templates are unaffected.
+ * A chat template comes with the model folder: one that would run for hours, fill the heap or overflow the stack is
+ * refused with one IllegalArgumentException, quickly, and ordinary templates are unaffected.
  */
 class JinjaTemplateLimitsTest {
 
@@ -21,6 +21,18 @@ class JinjaTemplateLimitsTest {
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
                 assertThatThrownBy(() -> new JinjaTemplate(template).render(EMPTY))
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason));
+    }
+
+    @Test
+    void nested_loops_over_ranges_stop_at_a_budget() {
+        refused("{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}"
+                + "{% endfor %}{% endfor %}", "range");
+    }
+
+    @Test
+    void huge_output_stops_at_a_length_limit() {
+        refused("{% for a in range(1000) %}{% for b in range(2) %}{{ 'x'|center(10000) }}{% endfor %}{% endfor %}",
+                "characters");
     }
 
     @Test
