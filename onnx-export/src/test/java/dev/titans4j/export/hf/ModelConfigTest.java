@@ -371,6 +371,22 @@ class ModelConfigTest {
                 .hasMessage("config.json: 'rms_norm_eps' must be a finite number, found Infinity");
     }
 
+    /** The same inside the rope object, whose numbers are read directly: rope_theta is written to the manifest. */
+    @Test
+    void ropeNumbersBeyondTheDoubleRangeAreRefused() throws IOException {
+        TinyCheckpoint.llama().removeConfig("rope_theta").removeConfig("rope_scaling")
+                .config("rope_parameters", Map.of("rope_type", "default", "rope_theta", 12345.0)).write(dir);
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("12345.0", "1e400"));
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'rope_theta' must be a finite number, found Infinity");
+
+        TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "linear", "factor", 12345.0)).write(dir);
+        Files.writeString(config, Files.readString(config).replace("12345.0", "1e400"));
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'rope_scaling' linear scaling has a non-finite 'factor': Infinity");
+    }
+
     @Test
     void missingOrBrokenConfigFile() throws IOException {
         assertThatThrownBy(() -> ModelConfig.load(dir))
