@@ -3,7 +3,9 @@ package dev.titans4j.t2.svf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.safetensors.DType;
+import dev.titans4j.export.safetensors.SafetensorsFile;
 import dev.titans4j.export.safetensors.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -79,5 +81,31 @@ class SvfExpertFileTest {
         new SafetensorsWriter().metadata("format", SvfExpertFile.FORMAT).metadata("format_version", "9")
                 .add("x", DType.F32, new long[] {2}, new float[2]).write(future);
         assertThatThrownBy(() -> SvfExpertFile.read(future)).hasMessageContaining("version 9 is not supported");
+    }
+
+    /**
+     * The model's singular values are what experts are checked against: a NaN there made every sum NaN, every
+     * compatibility check pass (NaN compares false) and every multiplier NaN.
+     */
+    @Test
+    void non_finite_singular_values_fail_naming_the_file_and_the_matrix() throws Exception {
+        Path exported = SvfTestModels.tinyExport(dir.resolve("nan-model"), 3);
+        ModelManifest manifest = ModelManifest.read(exported);
+        Path svf = exported.resolve(manifest.svf().file());
+        String damagedWeight = manifest.svf().matrices().get(0).weight();
+        SafetensorsWriter writer = new SafetensorsWriter();
+        try (SafetensorsFile st = SafetensorsFile.open(svf)) {
+            st.metadata().forEach(writer::metadata);
+            for (String name : st.tensors().keySet()) {
+                float[] v = st.readFloats(name);
+                if (name.equals(damagedWeight)) {
+                    v[0] = Float.NaN;
+                }
+                writer.add(name, DType.F32, st.info(name).shape(), v);
+            }
+        }
+        writer.write(svf);
+        assertThatThrownBy(() -> SingularValues.load(exported, manifest)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(svf.toString()).hasMessageContaining(damagedWeight);
     }
 }
