@@ -83,6 +83,29 @@ class SvfExpertFileTest {
         assertThatThrownBy(() -> SvfExpertFile.read(future)).hasMessageContaining("version 9 is not supported");
     }
 
+    /** A damaged value (NaN or infinity) fails naming the file it is in, not just the expert's name. */
+    @Test
+    void a_non_finite_expert_value_fails_naming_the_file() {
+        SvfExpert good = SvfTestModels.randomExpert("good", model, ValueKind.LOGITS, 0.5, 0.1, 3);
+        Path file = dir.resolve("nan.safetensors");
+        SvfExpertFile.write(good, file);
+        Map<String, float[]> values = new LinkedHashMap<>();
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            for (String name : st.tensors().keySet()) {
+                values.put(name, st.readFloats(name));
+            }
+            SafetensorsWriter writer = new SafetensorsWriter();
+            st.metadata().forEach(writer::metadata);
+            values.values().iterator().next()[1] = Float.NaN;
+            values.forEach((name, v) -> writer.add(name, DType.F32, new long[] {v.length}, v));
+            writer.write(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThatThrownBy(() -> SvfExpertFile.read(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("NaN");
+    }
+
     /**
      * The model's singular values are what experts are checked against: a NaN there made every sum NaN, every
      * compatibility check pass (NaN compares false) and every multiplier NaN.
