@@ -248,8 +248,8 @@ final class FileLogs {
             c.update(content, at + RECORD_HEADER, length);
             int end = at + RECORD_HEADER + length;
             if (stored != (int) c.getValue() || position != expectedPosition) {
-                if (end == content.length) {
-                    break; // a torn last record
+                if (end == content.length && !recordFollows(content, at + RECORD_HEADER, expectedPosition + 1)) {
+                    break; // a torn last record (a damaged length spanning later records is not one)
                 }
                 throw corrupt(file, "has a damaged record at byte " + at + " (position " + position + ", expected "
                         + expectedPosition + ")");

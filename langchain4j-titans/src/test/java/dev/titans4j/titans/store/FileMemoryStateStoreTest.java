@@ -273,6 +273,24 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(Files.readAllBytes(log)).as("the acknowledged records are not cut off").isEqualTo(content);
     }
 
+    /** The same when the damaged length ends exactly at the end of the file, as a torn last record would. */
+    @Test
+    void aDamagedRecordLengthEndingAtTheEndOfTheFileIsCorruptionNotATornTail() throws IOException {
+        for (int i = 1; i <= 3; i++) {
+            store.append("log", bytes("record " + i));
+        }
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("log") + FileLogs.LOG_SUFFIX);
+        byte[] content = Files.readAllBytes(log);
+        int firstRecord = content.length - 3 * (16 + bytes("record 1").length);
+        ByteBuffer.wrap(content).putInt(firstRecord + 8, content.length - firstRecord - 16);
+        Files.write(log, content);
+
+        assertThatThrownBy(() -> store.readLog("log", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("damaged record at byte " + firstRecord);
+        assertThatThrownBy(() -> store.append("log", bytes("record 4"))).isInstanceOf(CorruptStateException.class);
+        assertThat(Files.readAllBytes(log)).as("the acknowledged records are not cut off").isEqualTo(content);
+    }
+
     @Test
     void anAppendCutShortByACrashIsIgnoredAndCutOffByTheNextAppend() throws IOException {
         store.append("torn", bytes("record 1"));
