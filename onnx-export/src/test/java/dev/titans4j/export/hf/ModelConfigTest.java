@@ -387,6 +387,17 @@ class ModelConfigTest {
                 .hasMessage("config.json: 'rope_scaling' linear scaling has a non-finite 'factor': Infinity");
     }
 
+    /** The runtime reads each Unigram entry's piece: an entry that is not a pair must fail the export, not the load. */
+    @Test
+    void aUnigramEntryThatIsNotAPairFailsTheExport() throws IOException {
+        TinyCheckpoint.llama().write(dir);
+        ModelConfig config = ModelConfig.load(dir);
+        Files.writeString(dir.resolve("tokenizer.json"),
+                "{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"<unk>\", 0.0], [\"<s>\", 0.0], 7]}}");
+        assertThatThrownBy(() -> TokenizerFiles.validate(dir, config)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("tokenizer.json: 'model.vocab' entry 2 is 7, not a [\"piece\", score] pair");
+    }
+
     @Test
     void missingOrBrokenConfigFile() throws IOException {
         assertThatThrownBy(() -> ModelConfig.load(dir))
