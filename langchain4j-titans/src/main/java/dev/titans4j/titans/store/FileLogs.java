@@ -148,7 +148,7 @@ final class FileLogs {
     Optional<String> owner(String base) throws IOException {
         Path file = logFile(base);
         try {
-            return Optional.ofNullable(header(file, Files.readAllBytes(file)).memoryId());
+            return Optional.ofNullable(header(file, WholeFiles.read(file, "memory log")).memoryId());
         } catch (NoSuchFileException deletedMeanwhile) {
             return Optional.empty();
         }
@@ -217,7 +217,7 @@ final class FileLogs {
     private LogFile read(Path file, String memoryId, boolean withPayloads) throws IOException {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = WholeFiles.read(file, "memory log");
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -318,7 +318,7 @@ final class FileLogs {
         Path file = snapshotFile(base);
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = WholeFiles.read(file, "snapshot");
         } catch (NoSuchFileException e) {
             return null;
         }

@@ -273,6 +273,25 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(Files.readAllBytes(log)).as("the acknowledged records are not cut off").isEqualTo(content);
     }
 
+    /** A file too large for one array (a sparse 3 GB file here) is refused by its size, not read into memory. */
+    @Test
+    void aStateOrLogFileLargerThanAnArrayFailsWithoutReadingIt() throws IOException {
+        store.save("big", bytes("state"), 0);
+        store.append("big", bytes("record"));
+        Path dir = directory.toRealPath();
+        for (Path file : new Path[] {dir.resolve(StateFileNames.baseName("big") + StateFileNames.STATE_SUFFIX),
+            dir.resolve(StateFileNames.baseName("big") + FileLogs.LOG_SUFFIX)}) {
+            try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                grown.setLength(3L << 30);
+            }
+        }
+        assertThatThrownBy(() -> store.load("big")).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(StateFileNames.baseName("big")).hasMessageContaining("3221225472 bytes");
+        assertThatThrownBy(() -> store.readLog("big", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(FileLogs.LOG_SUFFIX).hasMessageContaining("3221225472 bytes");
+        assertThatThrownBy(() -> store.append("big", bytes("more"))).isInstanceOf(CorruptStateException.class);
+    }
+
     /** The same when the damaged length ends exactly at the end of the file, as a torn last record would. */
     @Test
     void aDamagedRecordLengthEndingAtTheEndOfTheFileIsCorruptionNotATornTail() throws IOException {
