@@ -1,6 +1,7 @@
 package dev.titans4j.t2.constrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.titans4j.t2.tokenizer.TokenIds;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
@@ -30,18 +31,18 @@ final class TokenizerJsonReader {
         if (vocab.isObject()) { // BPE / WordPiece: {"piece": id}
             for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                pieces.put(e.getValue().intValue(), e.getKey());
+                pieces.put(TokenIds.require(source, "model.vocab", e.getKey(), e.getValue()), e.getKey());
             }
         } else if (vocab.isArray()) { // Unigram: [["piece", score], ...]
             for (int i = 0; i < vocab.size(); i++) {
-                pieces.put(i, vocab.get(i).get(0).asText());
+                pieces.put(i, TokenIds.unigramPiece(source, i, vocab.get(i)));
             }
         } else {
             throw new IllegalArgumentException(source + ": model.vocab is neither an object nor an array");
         }
         Map<Integer, JsonNode> added = new HashMap<>();
         for (JsonNode t : root.path("added_tokens")) {
-            added.put(t.path("id").intValue(), t);
+            added.put(TokenIds.require(source, "added_tokens", t.path("content").asText(), t.path("id")), t);
         }
         int size = 0;
         for (int id : pieces.keySet()) {

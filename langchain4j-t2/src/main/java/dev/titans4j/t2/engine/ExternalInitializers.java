@@ -54,9 +54,19 @@ final class ExternalInitializers implements AutoCloseable {
         return tensors.size();
     }
 
-    /** Reads every external initializer of {@code modelBytes} (the model.onnx file) from files beside it. */
-    static ExternalInitializers load(OrtEnvironment env, ByteBuffer modelBytes, Path folder) throws IOException {
-        List<Entry> entries = list(modelBytes);
+    /**
+     * Reads every external initializer of {@code modelBytes} (the contents of {@code modelFile}) from files beside
+     * it. A malformed list, or an entry outside its data file or the model folder, is an IllegalArgumentException
+     * naming {@code modelFile}.
+     */
+    static ExternalInitializers load(OrtEnvironment env, ByteBuffer modelBytes, Path modelFile) throws IOException {
+        Path folder = modelFile.toAbsolutePath().getParent();
+        List<Entry> entries;
+        try {
+            entries = list(modelBytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(modelFile + ": " + e.getMessage(), e);
+        }
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         Map<String, FileChannel> files = new LinkedHashMap<>();
         try {
@@ -66,7 +76,7 @@ final class ExternalInitializers implements AutoCloseable {
                     channel = FileChannel.open(folder.resolve(e.location()), StandardOpenOption.READ);
                     files.put(e.location(), channel);
                 }
-                tensors.put(e.name(), tensor(env, e, read(channel, e)));
+                tensors.put(e.name(), tensor(env, e, read(channel, e, modelFile), modelFile));
             }
             return new ExternalInitializers(tensors);
         } catch (IOException | RuntimeException e) {
@@ -79,9 +89,14 @@ final class ExternalInitializers implements AutoCloseable {
         }
     }
 
-    private static ByteBuffer read(FileChannel channel, Entry e) throws IOException {
+    private static ByteBuffer read(FileChannel channel, Entry e, Path modelFile) throws IOException {
         if (e.length() > Integer.MAX_VALUE) {
             throw new IOException("initializer " + e.name() + " has " + e.length() + " bytes; over 2 GB per tensor");
+        }
+        if (e.length() > channel.size() - e.offset()) { // checked before the buffer is allocated
+            throw new IllegalArgumentException(modelFile + ": initializer " + e.name() + " (offset " + e.offset()
+                    + ", length " + e.length() + ") reaches beyond the end of " + e.location() + " ("
+                    + channel.size() + " bytes)");
         }
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) e.length()).order(ByteOrder.LITTLE_ENDIAN);
         long position = e.offset();
@@ -96,7 +111,7 @@ final class ExternalInitializers implements AutoCloseable {
         return buffer.flip();
     }
 
-    private static OnnxTensor tensor(OrtEnvironment env, Entry e, ByteBuffer data) {
+    private static OnnxTensor tensor(OrtEnvironment env, Entry e, ByteBuffer data, Path modelFile) {
         OnnxJavaType type = switch (e.dataType()) {
             case 1 -> OnnxJavaType.FLOAT;
             case 2 -> OnnxJavaType.UINT8;
@@ -108,8 +123,8 @@ final class ExternalInitializers implements AutoCloseable {
             case 10 -> OnnxJavaType.FLOAT16;
             case 11 -> OnnxJavaType.DOUBLE;
             case 16 -> OnnxJavaType.BFLOAT16;
-            default -> throw new IllegalArgumentException("initializer " + e.name() + ": ONNX element type "
-                    + e.dataType() + " is not supported for external data");
+            default -> throw new IllegalArgumentException(modelFile + ": initializer " + e.name()
+                    + ": ONNX element type " + e.dataType() + " is not supported for external data");
         };
         try {
             return OnnxTensor.createTensor(env, data, e.shape(), type);
@@ -186,9 +201,9 @@ final class ExternalInitializers implements AutoCloseable {
                 if ("location".equals(key)) {
                     location = value;
                 } else if ("offset".equals(key)) {
-                    offset = Long.parseLong(value);
+                    offset = number(name, key, value);
                 } else if ("length".equals(key)) {
-                    length = Long.parseLong(value);
+                    length = number(name, key, value);
                 }
             } else {
                 t.skip(tag);
@@ -200,10 +215,36 @@ final class ExternalInitializers implements AutoCloseable {
         if (name == null || location == null || length < 0) {
             throw new IllegalArgumentException("external initializer " + name + " lacks a name, location or length");
         }
+        if (location.isBlank() || location.contains("/") || location.contains("\\") || location.equals(".")
+                || location.equals("..")) { // data lives beside model.onnx: nothing outside the folder is read
+            throw new IllegalArgumentException("external initializer " + name + ": location '" + location
+                    + "' is not a file name in the model folder");
+        }
+        if (dims.stream().anyMatch(d -> d < 0)) {
+            throw new IllegalArgumentException("external initializer " + name + " has a negative dimension " + dims);
+        }
         return new Entry(name, dims.stream().mapToLong(Long::longValue).toArray(), dataType, location, offset, length);
     }
 
-    /** Protobuf wire-format reader over a slice of a buffer. */
+    /** A non-negative number of an external-data entry. */
+    private static long number(String tensor, String key, String value) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new IllegalArgumentException("external initializer " + tensor + ": " + key + " '" + value
+                + "' is not a non-negative whole number");
+    }
+
+    private static IllegalArgumentException malformed(String problem) {
+        return new IllegalArgumentException("malformed protobuf (" + problem + "); the file is damaged or not ONNX");
+    }
+
+    /** Protobuf wire-format reader over a slice of a buffer; every read is checked against the bytes left. */
     private static final class Reader {
         private final ByteBuffer buffer;
 
@@ -218,13 +259,16 @@ final class ExternalInitializers implements AutoCloseable {
         long varint64() {
             long value = 0;
             for (int shift = 0; shift < 64; shift += 7) {
+                if (!buffer.hasRemaining()) {
+                    throw malformed("it ends inside a number");
+                }
                 byte b = buffer.get();
                 value |= (long) (b & 0x7f) << shift;
                 if (b >= 0) {
                     return value;
                 }
             }
-            throw new IllegalArgumentException("malformed varint in model.onnx");
+            throw malformed("a number longer than ten bytes");
         }
 
         int varint32() {
@@ -232,29 +276,42 @@ final class ExternalInitializers implements AutoCloseable {
         }
 
         Reader message() {
-            int length = Math.toIntExact(varint64());
+            int length = length();
             ByteBuffer slice = buffer.slice(buffer.position(), length).order(ByteOrder.LITTLE_ENDIAN);
             buffer.position(buffer.position() + length);
             return new Reader(slice);
         }
 
         String string() {
-            int length = Math.toIntExact(varint64());
+            int length = length();
             byte[] bytes = new byte[length];
             buffer.get(bytes);
             return new String(bytes, StandardCharsets.UTF_8);
         }
 
+        /** A length prefix, which must fit in what is left of the enclosing message. */
+        private int length() {
+            long length = varint64();
+            if (length < 0 || length > buffer.remaining()) {
+                throw malformed("a field of " + length + " bytes where " + buffer.remaining() + " are left");
+            }
+            return (int) length;
+        }
+
+        private void advance(int bytes) {
+            if (bytes > buffer.remaining()) {
+                throw malformed("a field of " + bytes + " bytes where " + buffer.remaining() + " are left");
+            }
+            buffer.position(buffer.position() + bytes);
+        }
+
         void skip(int tag) {
             switch (tag & 7) {
                 case 0 -> varint64();
-                case 1 -> buffer.position(buffer.position() + 8);
-                case 2 -> {
-                    int length = Math.toIntExact(varint64()); // read before taking the position it moves
-                    buffer.position(buffer.position() + length);
-                }
-                case 5 -> buffer.position(buffer.position() + 4);
-                default -> throw new IllegalArgumentException("unsupported protobuf wire type " + (tag & 7));
+                case 1 -> advance(8);
+                case 2 -> advance(length());
+                case 5 -> advance(4);
+                default -> throw malformed("unsupported wire type " + (tag & 7));
             }
         }
     }

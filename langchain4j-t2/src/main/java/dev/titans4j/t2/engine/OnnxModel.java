@@ -202,7 +202,7 @@ public final class OnnxModel implements AutoCloseable {
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
             ByteBuffer modelBytes = readFully(modelFile);
             if (externalData != null) {
-                external = ExternalInitializers.load(env, modelBytes, folder);
+                external = ExternalInitializers.load(env, modelBytes, modelFile);
                 so.addExternalInitializers(external.tensors());
             }
             session = env.createSession(modelBytes, so);

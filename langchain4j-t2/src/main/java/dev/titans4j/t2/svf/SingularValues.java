@@ -62,6 +62,12 @@ public final class SingularValues {
                     throw new IllegalArgumentException(file + ": " + m.weight() + " has " + s.length
                             + " singular values, the manifest says rank " + m.rank());
                 }
+                for (int i = 0; i < s.length; i++) {
+                    if (!(s[i] >= 0) || Float.isInfinite(s[i])) { // NaN would pass every compatibility check
+                        throw new IllegalArgumentException(file + ": " + m.weight() + " has singular value " + s[i]
+                                + " at index " + i + "; they are finite and non-negative (the file is damaged)");
+                    }
+                }
                 matrices.put(m.weight(), new Matrix(m.weight(), m.input(), s));
             }
         } catch (IOException e) {

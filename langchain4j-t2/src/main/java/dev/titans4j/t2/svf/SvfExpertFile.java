@@ -77,7 +77,11 @@ public final class SvfExpertFile {
                 values.put(info.name(), st.readFloats(info.name()));
             }
             String name = meta.getOrDefault("name", file.getFileName().toString());
-            return new SvfExpert(name, kind, rule, base, values);
+            try {
+                return new SvfExpert(name, kind, rule, base, values);
+            } catch (IllegalArgumentException e) { // a non-finite value: say which file holds it
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the expert file " + file + ": " + e.getMessage(), e);
         }

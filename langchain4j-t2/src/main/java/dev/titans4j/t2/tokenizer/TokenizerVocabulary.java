@@ -51,18 +51,18 @@ final class TokenizerVocabulary {
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
             for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                ids.put(e.getKey(), e.getValue().asInt());
+                ids.put(e.getKey(), TokenIds.require(tokenizerJson, "model.vocab", e.getKey(), e.getValue()));
             }
         } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], id = position
             for (int i = 0; i < vocab.size(); i++) {
-                ids.put(vocab.get(i).get(0).asText(), i);
+                ids.put(TokenIds.unigramPiece(tokenizerJson, i, vocab.get(i)), i);
             }
         } else {
             throw new IllegalArgumentException(tokenizerJson + ": model.vocab is missing");
         }
         Map<Integer, Boolean> specialIds = new HashMap<>();
         for (JsonNode added : root.path("added_tokens")) {
-            int id = added.path("id").asInt();
+            int id = TokenIds.require(tokenizerJson, "added_tokens", added.path("content").asText(), added.path("id"));
             ids.put(added.path("content").asText(), id);
             specialIds.put(id, added.path("special").asBoolean(false));
         }

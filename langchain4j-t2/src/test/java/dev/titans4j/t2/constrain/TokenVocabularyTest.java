@@ -70,4 +70,21 @@ class TokenVocabularyTest {
                 .hasMessageContaining("cannot read tokenizer file");
         assertThatThrownBy(() -> GrammarTest.BYTES.withEosTokenIds(999)).hasMessageContaining("outside vocabulary");
     }
+
+    /** Ids size and index the byte table: each is checked first, and the error names the file. */
+    @Test
+    void impossibleTokenIdsFailNamingTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tokenizer.json");
+        for (String json : new String[] {
+            "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":-2}}}",
+            "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":2147483646}}}",
+            "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":\"one\"}}}",
+            "{\"added_tokens\":[{\"id\":-1,\"content\":\"</s>\"}],\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0}}}",
+            "{\"added_tokens\":[{\"content\":\"</s>\"}],\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0}}}",
+            "{\"model\":{\"type\":\"Unigram\",\"vocab\":[[\"a\",0.0],7]}}"}) {
+            Files.writeString(file, json);
+            assertThatThrownBy(() -> TokenVocabulary.fromTokenizerJson(file, 0)).as(json)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(file.toString());
+        }
+    }
 }

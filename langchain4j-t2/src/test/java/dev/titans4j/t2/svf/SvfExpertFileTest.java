@@ -3,7 +3,9 @@ package dev.titans4j.t2.svf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.titans4j.export.manifest.ModelManifest;
 import dev.titans4j.export.safetensors.DType;
+import dev.titans4j.export.safetensors.SafetensorsFile;
 import dev.titans4j.export.safetensors.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -79,5 +81,54 @@ class SvfExpertFileTest {
         new SafetensorsWriter().metadata("format", SvfExpertFile.FORMAT).metadata("format_version", "9")
                 .add("x", DType.F32, new long[] {2}, new float[2]).write(future);
         assertThatThrownBy(() -> SvfExpertFile.read(future)).hasMessageContaining("version 9 is not supported");
+    }
+
+    /** A damaged value (NaN or infinity) fails naming the file it is in, not just the expert's name. */
+    @Test
+    void a_non_finite_expert_value_fails_naming_the_file() {
+        SvfExpert good = SvfTestModels.randomExpert("good", model, ValueKind.LOGITS, 0.5, 0.1, 3);
+        Path file = dir.resolve("nan.safetensors");
+        SvfExpertFile.write(good, file);
+        Map<String, float[]> values = new LinkedHashMap<>();
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            for (String name : st.tensors().keySet()) {
+                values.put(name, st.readFloats(name));
+            }
+            SafetensorsWriter writer = new SafetensorsWriter();
+            st.metadata().forEach(writer::metadata);
+            values.values().iterator().next()[1] = Float.NaN;
+            values.forEach((name, v) -> writer.add(name, DType.F32, new long[] {v.length}, v));
+            writer.write(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThatThrownBy(() -> SvfExpertFile.read(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("NaN");
+    }
+
+    /**
+     * The model's singular values are what experts are checked against: a NaN there made every sum NaN, every
+     * compatibility check pass (NaN compares false) and every multiplier NaN.
+     */
+    @Test
+    void non_finite_singular_values_fail_naming_the_file_and_the_matrix() throws Exception {
+        Path exported = SvfTestModels.tinyExport(dir.resolve("nan-model"), 3);
+        ModelManifest manifest = ModelManifest.read(exported);
+        Path svf = exported.resolve(manifest.svf().file());
+        String damagedWeight = manifest.svf().matrices().get(0).weight();
+        SafetensorsWriter writer = new SafetensorsWriter();
+        try (SafetensorsFile st = SafetensorsFile.open(svf)) {
+            st.metadata().forEach(writer::metadata);
+            for (String name : st.tensors().keySet()) {
+                float[] v = st.readFloats(name);
+                if (name.equals(damagedWeight)) {
+                    v[0] = Float.NaN;
+                }
+                writer.add(name, DType.F32, st.info(name).shape(), v);
+            }
+        }
+        writer.write(svf);
+        assertThatThrownBy(() -> SingularValues.load(exported, manifest)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(svf.toString()).hasMessageContaining(damagedWeight);
     }
 }

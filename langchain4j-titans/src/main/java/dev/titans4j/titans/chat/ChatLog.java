@@ -146,13 +146,23 @@ final class ChatLog {
         }
     }
 
-    /** A state saved whole by an older version becomes the first record of a new log (once per instance). */
+    /**
+     * A state saved whole by an older version becomes the first record of a new log (once per instance). Anything
+     * else stored under the id while the store reports no log is damage (a store that keeps its log in the id's
+     * blob cannot recognise a log whose header is damaged): it fails here, every time, because the next append
+     * would replace it with a new log.
+     */
     private void importLegacyOnce() {
         if (legacyChecked) {
             return;
         }
+        Optional<byte[]> stored = store.load(id).map(StoredState::bytes);
+        Optional<ChatRecord> imported = stored.flatMap(codec::legacy);
+        if (stored.isPresent() && imported.isEmpty()) {
+            throw new CorruptStateException("memory id '" + id + "' holds " + stored.get().length + " bytes that "
+                    + "are neither its log nor a chat state of an older version (damaged?); it is left as it is");
+        }
         legacyChecked = true;
-        Optional<ChatRecord> imported = store.load(id).map(StoredState::bytes).flatMap(codec::legacy);
         if (imported.isPresent()) {
             append(imported.get());
         }

@@ -130,6 +130,12 @@ sealed interface ChatRecord {
 
     private static Item readItem(Envelope.Payload in, int dimension) {
         long time = in.readLong("time");
+        ChatMessage message = readMessage(in);
+        return new Item(time, message, readSegments(in, dimension));
+    }
+
+    /** A message's JSON; JSON {@code null} deserialises to no message, which nothing downstream expects. */
+    static ChatMessage readMessage(Envelope.Payload in) {
         String json = in.readString("message");
         ChatMessage message;
         try {
@@ -137,7 +143,10 @@ sealed interface ChatRecord {
         } catch (RuntimeException e) {
             throw in.corrupt("unreadable message JSON (" + e.getMessage() + ")");
         }
-        return new Item(time, message, readSegments(in, dimension));
+        if (message == null) {
+            throw in.corrupt("message JSON " + json + " holds no message");
+        }
+        return message;
     }
 
     static void writeSegments(Envelope.Writer out, List<KeyedSegment> segments) {

@@ -1,7 +1,6 @@
 package dev.titans4j.titans.chat;
 
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.titans4j.titans.format.Envelope;
 
@@ -146,13 +145,7 @@ final class ChatState {
         for (int i = 0; i < n; i++) {
             long seq = in.readLong("seq");
             long time = in.readLong("time");
-            ChatMessage message;
-            String json = in.readString("message");
-            try {
-                message = ChatMessageDeserializer.messageFromJson(json);
-            } catch (RuntimeException e) {
-                throw in.corrupt("unreadable message JSON (" + e.getMessage() + ")");
-            }
+            ChatMessage message = ChatRecord.readMessage(in);
             state.window.entries().add(new ChatWindow.Entry(seq, message, time,
                     ChatRecord.readSegments(in, dimension)));
         }

@@ -232,12 +232,12 @@ public final class MemoryParameters {
             throw new CorruptStateException(WHAT + " has invalid dimensions d=" + d + " dk=" + dk + " dv=" + dv
                     + " kernel=" + kernel + " memory=" + memory);
         }
-        double[] wK = FramedBinary.readDoubles(in, d * dk, "W_K", WHAT);
-        double[] wV = FramedBinary.readDoubles(in, d * dv, "W_V", WHAT);
-        double[] wQ = FramedBinary.readDoubles(in, d * dk, "W_Q", WHAT);
-        double[] cK = FramedBinary.readDoubles(in, dk * kernel, "convK", WHAT);
-        double[] cV = FramedBinary.readDoubles(in, dv * kernel, "convV", WHAT);
-        double[] cQ = FramedBinary.readDoubles(in, dk * kernel, "convQ", WHAT);
+        double[] wK = FramedBinary.readDoubles(in, product(d, dk, "W_K"), "W_K", WHAT);
+        double[] wV = FramedBinary.readDoubles(in, product(d, dv, "W_V"), "W_V", WHAT);
+        double[] wQ = FramedBinary.readDoubles(in, product(d, dk, "W_Q"), "W_Q", WHAT);
+        double[] cK = FramedBinary.readDoubles(in, product(dk, kernel, "convK"), "convK", WHAT);
+        double[] cV = FramedBinary.readDoubles(in, product(dv, kernel, "convV"), "convV", WHAT);
+        double[] cQ = FramedBinary.readDoubles(in, product(dk, kernel, "convQ"), "convQ", WHAT);
         double[] tw = FramedBinary.readDoubles(in, d, "thetaW", WHAT);
         double[] ew = FramedBinary.readDoubles(in, d, "etaW", WHAT);
         double[] aw = FramedBinary.readDoubles(in, d, "alphaW", WHAT);
@@ -256,6 +256,16 @@ public final class MemoryParameters {
         } catch (IllegalArgumentException e) {
             throw new CorruptStateException(WHAT + ": " + e.getMessage());
         }
+    }
+
+    /** The length of a stored matrix; dimensions read from a file must not wrap the int it is counted in. */
+    private static int product(int rows, int cols, String field) {
+        long n = (long) rows * cols;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new CorruptStateException(WHAT + " has dimensions " + rows + " x " + cols + " for " + field
+                    + ", more values than an array holds");
+        }
+        return (int) n;
     }
 
     public void save(Path file) throws IOException {

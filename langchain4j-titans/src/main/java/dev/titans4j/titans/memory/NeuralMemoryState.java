@@ -274,14 +274,15 @@ public final class NeuralMemoryState {
                 throw new CorruptStateException(WHAT + " truncated in the partial chunk");
             }
             s.pendingTheta[j] = in.getDouble();
-            s.pendingX[j] = FramedBinary.readDoubles(in, d, "pending x", WHAT);
-            s.pendingK[j] = FramedBinary.readDoubles(in, dk, "pending k", WHAT);
-            s.pendingV[j] = FramedBinary.readDoubles(in, dv, "pending v", WHAT);
+            requireFinite(new double[] {s.pendingTheta[j]}, "pending theta");
+            s.pendingX[j] = finiteDoubles(in, d, "pending x");
+            s.pendingK[j] = finiteDoubles(in, dk, "pending k");
+            s.pendingV[j] = finiteDoubles(in, dv, "pending v");
         }
         for (int i = 0; i < s.historyK.length; i++) {
-            s.historyK[i] = FramedBinary.readDoubles(in, dk, "history k", WHAT);
-            s.historyV[i] = FramedBinary.readDoubles(in, dv, "history v", WHAT);
-            s.historyQ[i] = FramedBinary.readDoubles(in, dk, "history q", WHAT);
+            s.historyK[i] = finiteDoubles(in, dk, "history k");
+            s.historyV[i] = finiteDoubles(in, dv, "history v");
+            s.historyQ[i] = finiteDoubles(in, dk, "history q");
         }
         if (in.hasRemaining()) {
             throw new CorruptStateException(WHAT + " has " + in.remaining() + " unread payload bytes");
@@ -323,6 +324,13 @@ public final class NeuralMemoryState {
         for (double[] row : rows) {
             requireFinite(row, field);
         }
+    }
+
+    /** Pending items and history feed the next chunk update: a NaN there would spread into every weight. */
+    private static double[] finiteDoubles(ByteBuffer in, int expected, String field) {
+        double[] values = FramedBinary.readDoubles(in, expected, field, WHAT);
+        requireFinite(values, field);
+        return values;
     }
 
     private static void requireFinite(double[] values, String field) {

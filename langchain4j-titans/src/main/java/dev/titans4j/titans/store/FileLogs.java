@@ -148,7 +148,7 @@ final class FileLogs {
     Optional<String> owner(String base) throws IOException {
         Path file = logFile(base);
         try {
-            return Optional.ofNullable(header(file, Files.readAllBytes(file)).memoryId());
+            return Optional.ofNullable(header(file, WholeFiles.read(file, "memory log")).memoryId());
         } catch (NoSuchFileException deletedMeanwhile) {
             return Optional.empty();
         }
@@ -217,7 +217,7 @@ final class FileLogs {
     private LogFile read(Path file, String memoryId, boolean withPayloads) throws IOException {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = WholeFiles.read(file, "memory log");
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -248,8 +248,8 @@ final class FileLogs {
             c.update(content, at + RECORD_HEADER, length);
             int end = at + RECORD_HEADER + length;
             if (stored != (int) c.getValue() || position != expectedPosition) {
-                if (end == content.length) {
-                    break; // a torn last record
+                if (end == content.length && !recordFollows(content, at + RECORD_HEADER, expectedPosition + 1)) {
+                    break; // a torn last record (a damaged length spanning later records is not one)
                 }
                 throw corrupt(file, "has a damaged record at byte " + at + " (position " + position + ", expected "
                         + expectedPosition + ")");
@@ -318,7 +318,7 @@ final class FileLogs {
         Path file = snapshotFile(base);
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = WholeFiles.read(file, "snapshot");
         } catch (NoSuchFileException e) {
             return null;
         }

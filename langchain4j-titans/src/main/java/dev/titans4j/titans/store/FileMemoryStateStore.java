@@ -72,7 +72,7 @@ public final class FileMemoryStateStore implements MemoryStateStore {
         Path file = stateFile(StateFileNames.baseName(memoryId));
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = WholeFiles.read(file, "memory state file");
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

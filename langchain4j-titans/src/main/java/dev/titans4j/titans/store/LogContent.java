@@ -113,18 +113,32 @@ final class LogContent {
         return bytes != null && bytes.length >= named && Arrays.equals(bytes, 0, named, header, 0, named);
     }
 
+    /** Positions are checked as they are read: snapshot in [0, last], then records increasing up to last. */
     static LogContent fromBytes(byte[] bytes, String what) {
         Envelope.Payload in = Envelope.open(bytes, CODEC, VERSION, VERSION, what);
         LogContent log = new LogContent(in.readLong("generation"));
         log.last = in.readLong("last position");
+        if (log.last < 0) {
+            throw in.corrupt("last position " + log.last + " is negative");
+        }
+        long previous = 0;
         if (in.readByte("snapshot flag") != 0) {
             long position = in.readLong("snapshot position");
+            if (position < 0 || position > log.last) {
+                throw in.corrupt("snapshot position " + position + " is outside [0, " + log.last + "]");
+            }
             log.snapshot = new MemoryLog.Snapshot(position, in.readBytes("snapshot", in.remaining()));
+            previous = position;
         }
         int n = in.readCount("record count", in.remaining());
         for (int i = 0; i < n; i++) {
-            log.records.add(new MemoryLog.Record(in.readLong("record position"),
-                    in.readBytes("record", in.remaining())));
+            long position = in.readLong("record position");
+            if (position <= previous || position > log.last) {
+                throw in.corrupt("record position " + position + " does not follow " + previous + " within the"
+                        + " last position " + log.last);
+            }
+            log.records.add(new MemoryLog.Record(position, in.readBytes("record", in.remaining())));
+            previous = position;
         }
         in.requireEnd();
         return log;

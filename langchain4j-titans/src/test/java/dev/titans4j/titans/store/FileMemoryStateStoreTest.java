@@ -273,6 +273,43 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(Files.readAllBytes(log)).as("the acknowledged records are not cut off").isEqualTo(content);
     }
 
+    /** A file too large for one array (a sparse 3 GB file here) is refused by its size, not read into memory. */
+    @Test
+    void aStateOrLogFileLargerThanAnArrayFailsWithoutReadingIt() throws IOException {
+        store.save("big", bytes("state"), 0);
+        store.append("big", bytes("record"));
+        Path dir = directory.toRealPath();
+        for (Path file : new Path[] {dir.resolve(StateFileNames.baseName("big") + StateFileNames.STATE_SUFFIX),
+            dir.resolve(StateFileNames.baseName("big") + FileLogs.LOG_SUFFIX)}) {
+            try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                grown.setLength(3L << 30);
+            }
+        }
+        assertThatThrownBy(() -> store.load("big")).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(StateFileNames.baseName("big")).hasMessageContaining("3221225472 bytes");
+        assertThatThrownBy(() -> store.readLog("big", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(FileLogs.LOG_SUFFIX).hasMessageContaining("3221225472 bytes");
+        assertThatThrownBy(() -> store.append("big", bytes("more"))).isInstanceOf(CorruptStateException.class);
+    }
+
+    /** The same when the damaged length ends exactly at the end of the file, as a torn last record would. */
+    @Test
+    void aDamagedRecordLengthEndingAtTheEndOfTheFileIsCorruptionNotATornTail() throws IOException {
+        for (int i = 1; i <= 3; i++) {
+            store.append("log", bytes("record " + i));
+        }
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("log") + FileLogs.LOG_SUFFIX);
+        byte[] content = Files.readAllBytes(log);
+        int firstRecord = content.length - 3 * (16 + bytes("record 1").length);
+        ByteBuffer.wrap(content).putInt(firstRecord + 8, content.length - firstRecord - 16);
+        Files.write(log, content);
+
+        assertThatThrownBy(() -> store.readLog("log", 0, 0)).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining("damaged record at byte " + firstRecord);
+        assertThatThrownBy(() -> store.append("log", bytes("record 4"))).isInstanceOf(CorruptStateException.class);
+        assertThat(Files.readAllBytes(log)).as("the acknowledged records are not cut off").isEqualTo(content);
+    }
+
     @Test
     void anAppendCutShortByACrashIsIgnoredAndCutOffByTheNextAppend() throws IOException {
         store.append("torn", bytes("record 1"));

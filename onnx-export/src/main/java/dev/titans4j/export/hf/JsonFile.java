@@ -113,6 +113,9 @@ final class JsonFile {
         if (!v.isNumber()) {
             throw error(key, "must be a number, found " + v);
         }
+        if (!Double.isFinite(v.doubleValue())) { // 1e400 parses as infinity, which no setting means
+            throw error(key, "must be a finite number, found " + v.doubleValue());
+        }
         return v.doubleValue();
     }
 

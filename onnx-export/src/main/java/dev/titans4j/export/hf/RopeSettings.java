@@ -32,7 +32,7 @@ record RopeSettings(double theta, RopeScaling scaling, LongRope longRope) {
         JsonNode scaling = key == null ? config.node("rope_scaling") : config.node(key);
         double theta = config.optionalDouble("rope_theta", Double.NaN);
         if ("rope_parameters".equals(key) && Double.isNaN(theta) && scaling.path("rope_theta").isNumber()) {
-            theta = scaling.get("rope_theta").doubleValue();
+            theta = finiteTheta(config, scaling.get("rope_theta"));
         }
         if (Double.isNaN(theta)) {
             theta = defaultTheta;
@@ -94,7 +94,7 @@ record RopeSettings(double theta, RopeScaling scaling, LongRope longRope) {
             throws ModelConfigException {
         JsonNode own = config.node("rope_parameters").path(layerType);
         String key = "rope_parameters." + layerType;
-        double theta = own.path("rope_theta").isNumber() ? own.get("rope_theta").doubleValue()
+        double theta = own.path("rope_theta").isNumber() ? finiteTheta(config, own.get("rope_theta"))
                 : config.optionalDouble(thetaKey, defaultTheta);
         if (!(theta > 0)) {
             throw config.error(own.path("rope_theta").isNumber() ? key : thetaKey, "must be positive, found "
@@ -146,6 +146,17 @@ record RopeSettings(double theta, RopeScaling scaling, LongRope longRope) {
         JsonNode v = node.path(field);
         if (!v.isNumber()) {
             throw config.error(key, type + " scaling is missing the number '" + field + "'");
+        }
+        if (!Double.isFinite(v.doubleValue())) { // 1e400 parses as infinity
+            throw config.error(key, type + " scaling has a non-finite '" + field + "': " + v.doubleValue());
+        }
+        return v.doubleValue();
+    }
+
+    /** A rope object's rope_theta (1e400 parses as infinity, which the manifest cannot record). */
+    private static double finiteTheta(JsonFile config, JsonNode v) throws ModelConfigException {
+        if (!Double.isFinite(v.doubleValue())) {
+            throw config.error("rope_theta", "must be a finite number, found " + v.doubleValue());
         }
         return v.doubleValue();
     }

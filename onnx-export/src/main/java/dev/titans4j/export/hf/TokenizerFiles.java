@@ -111,6 +111,11 @@ public final class TokenizerFiles {
                         + config.dims().vocabSize());
             }
             for (int id = 0; id < vocab.size(); id++) {
+                JsonNode entry = vocab.get(id);
+                if (!entry.isArray() || !entry.path(0).isTextual()) { // the runtime reads each piece
+                    throw tokenizer.error("model.vocab", "entry " + id + " is " + entry
+                            + ", not a [\"piece\", score] pair");
+                }
                 ids.add(id);
             }
         } else {

@@ -189,9 +189,39 @@ final class ManifestReader {
                 || svf.matrices().isEmpty())) {
             throw new InvalidManifestException(file + ": svf is enabled but lists no file or matrices");
         }
+        checkFileNames(file, m);
         checkDimensions(file, m.dimensions());
         checkTokenIds(file, m.tokens(), m.dimensions().vocabSize());
         checkDigests(file, m.fileDigests());
+    }
+
+    /** The files the runtime opens are resolved against the folder: each must be one of its files, as digests are. */
+    private static void checkFileNames(Path file, ModelManifest m) {
+        ModelManifest.Files f = m.files();
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("files.model", f.model());
+        names.put("files.externalData", f.externalData());
+        names.put("files.tokenizer", f.tokenizer());
+        names.put("files.tokenizerConfig", f.tokenizerConfig());
+        names.put("files.generationConfig", f.generationConfig());
+        if (m.plainCompanion() != null) {
+            names.put("plainCompanion.model", m.plainCompanion().model());
+            names.put("plainCompanion.externalData", m.plainCompanion().externalData());
+        }
+        if (m.svf() != null) {
+            names.put("svf.file", m.svf().file());
+        }
+        names.forEach((field, name) -> {
+            if (name != null && !isFileName(name)) {
+                throw new InvalidManifestException(file + ": '" + field + "' is '" + name
+                        + "', not a file name in the model folder");
+            }
+        });
+    }
+
+    private static boolean isFileName(String name) {
+        return !name.isBlank() && !name.contains("/") && !name.contains("\\") && !name.equals(".")
+                && !name.equals("..");
     }
 
     private static void checkDimensions(Path file, ModelManifest.Dimensions d) {
@@ -240,8 +270,7 @@ final class ManifestReader {
         }
         digests.forEach((name, digest) -> {
             String field = "'fileDigests." + name;
-            if (name.isBlank() || name.contains("/") || name.contains("\\") || name.equals(".")
-                    || name.equals("..")) {
+            if (!isFileName(name)) {
                 throw new InvalidManifestException(file + ": " + field + "' is not a file name in the model folder");
             }
             if (digest == null) {

@@ -351,6 +351,53 @@ class ModelConfigTest {
                 .hasMessageStartingWith("generation_config.json: not valid JSON: ");
     }
 
+    /**
+     * JSON has no infinity, but a number past the double range (1e400) parses as one: it passed every "must be
+     * positive" check, and in generation_config.json it reached the manifest as the string "Infinity", which the
+     * runtime then refused at load.
+     */
+    @Test
+    void numbersBeyondTheDoubleRangeAreRefused() throws IOException {
+        TinyCheckpoint.llama().write(dir);
+        Files.writeString(dir.resolve("generation_config.json"), "{\"do_sample\": true, \"temperature\": 1e400}");
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("generation_config.json: 'temperature' must be a finite number, found Infinity");
+
+        Files.delete(dir.resolve("generation_config.json"));
+        String config = Files.readString(dir.resolve("config.json"));
+        Files.writeString(dir.resolve("config.json"),
+                config.replaceFirst("\"rms_norm_eps\"\\s*:\\s*[^,}]+", "\"rms_norm_eps\": 1e999"));
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'rms_norm_eps' must be a finite number, found Infinity");
+    }
+
+    /** The same inside the rope object, whose numbers are read directly: rope_theta is written to the manifest. */
+    @Test
+    void ropeNumbersBeyondTheDoubleRangeAreRefused() throws IOException {
+        TinyCheckpoint.llama().removeConfig("rope_theta").removeConfig("rope_scaling")
+                .config("rope_parameters", Map.of("rope_type", "default", "rope_theta", 12345.0)).write(dir);
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("12345.0", "1e400"));
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'rope_theta' must be a finite number, found Infinity");
+
+        TinyCheckpoint.llama().config("rope_scaling", Map.of("rope_type", "linear", "factor", 12345.0)).write(dir);
+        Files.writeString(config, Files.readString(config).replace("12345.0", "1e400"));
+        assertThatThrownBy(() -> ModelConfig.load(dir)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("config.json: 'rope_scaling' linear scaling has a non-finite 'factor': Infinity");
+    }
+
+    /** The runtime reads each Unigram entry's piece: an entry that is not a pair must fail the export, not the load. */
+    @Test
+    void aUnigramEntryThatIsNotAPairFailsTheExport() throws IOException {
+        TinyCheckpoint.llama().write(dir);
+        ModelConfig config = ModelConfig.load(dir);
+        Files.writeString(dir.resolve("tokenizer.json"),
+                "{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"<unk>\", 0.0], [\"<s>\", 0.0], 7]}}");
+        assertThatThrownBy(() -> TokenizerFiles.validate(dir, config)).isInstanceOf(ModelConfigException.class)
+                .hasMessage("tokenizer.json: 'model.vocab' entry 2 is 7, not a [\"piece\", score] pair");
+    }
+
     @Test
     void missingOrBrokenConfigFile() throws IOException {
         assertThatThrownBy(() -> ModelConfig.load(dir))

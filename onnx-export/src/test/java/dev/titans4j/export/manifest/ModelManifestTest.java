@@ -3,6 +3,7 @@ package dev.titans4j.export.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.titans4j.export.OnnxExporter;
@@ -180,6 +181,33 @@ class ModelManifestTest {
     }
 
     /** Rewrites the exported manifest after {@code change}; returns its path. */
+    /** The files the runtime opens are named by the manifest too: each must be a file of the folder, like digests. */
+    @Test
+    void fileNamesPointOnlyIntoTheFolder() throws Exception {
+        Path out = exported();
+        for (String[] field : new String[][] {{"files", "model"}, {"files", "tokenizer"}, {"files", "externalData"},
+            {"files", "tokenizerConfig"}, {"files", "generationConfig"}}) {
+            for (String name : new String[] {"../other/model.onnx", out.resolve("model.onnx").toString(), ".."}) {
+                JsonNode before = json.readTree(out.resolve(ModelManifest.FILE_NAME).toFile()).get(field[0])
+                        .get(field[1]);
+                Path file = edit(out, node -> ((ObjectNode) node.get(field[0])).put(field[1], name));
+                assertThatThrownBy(() -> ModelManifest.read(out)).as(field[1] + " = " + name)
+                        .hasMessage(file + ": '" + field[0] + "." + field[1] + "' is '" + name
+                                + "', not a file name in the model folder");
+                edit(out, node -> ((ObjectNode) node.get(field[0])).set(field[1], before));
+            }
+        }
+        Path file = edit(out, node -> node.putObject("plainCompanion").put("model", "/tmp/plain.onnx"));
+        assertThatThrownBy(() -> ModelManifest.read(out)).hasMessage(file
+                + ": 'plainCompanion.model' is '/tmp/plain.onnx', not a file name in the model folder");
+        edit(out, node -> {
+            node.remove("plainCompanion");
+            ((ObjectNode) node.get("svf")).put("enabled", true).put("file", "../svf.safetensors");
+        });
+        assertThatThrownBy(() -> ModelManifest.read(out))
+                .hasMessage(file + ": 'svf.file' is '../svf.safetensors', not a file name in the model folder");
+    }
+
     private Path edit(Path out, Consumer<ObjectNode> change) throws Exception {
         Path file = out.resolve(ModelManifest.FILE_NAME);
         ObjectNode node = (ObjectNode) json.readTree(file.toFile());

@@ -4,6 +4,8 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.CollectionTooBigException;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -46,6 +48,7 @@ public final class JinjaTemplate {
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("chat template is empty");
         }
+        TemplateLimits.checkNesting(source);
         this.source = source;
         this.prepared = WhitespaceControl.apply(source);
         this.unsupported = unsupported(new TemplateNames(prepared));
@@ -86,12 +89,24 @@ public final class JinjaTemplate {
         for (String function : FUNCTIONS) {
             context.putIfAbsent(function, "<function " + function + ">");
         }
+        TemplateLimits.startRender();
         RenderResult result = JINJAVA.renderForResult(prepared, context);
         for (TemplateError error : result.getErrors()) {
-            TemplateRaisedException raised = raised(error.getException());
+            TemplateRaisedException raised = cause(error.getException(), TemplateRaisedException.class);
             if (raised != null) {
                 throw new IllegalArgumentException("the model's chat template refused the conversation: "
                         + raised.getMessage());
+            }
+            TemplateLimits.TooCostlyException costly = cause(error.getException(),
+                    TemplateLimits.TooCostlyException.class);
+            if (costly != null) {
+                throw new IllegalArgumentException("the model's chat template is too costly to render: "
+                        + costly.getMessage());
+            }
+            if (cause(error.getException(), OutputTooBigException.class) != null
+                    || cause(error.getException(), CollectionTooBigException.class) != null) {
+                throw new IllegalArgumentException("the model's chat template builds more than "
+                        + TemplateLimits.MAX_CHARS + " characters: " + oneLine(error.getMessage()));
             }
         }
         for (TemplateError error : result.getErrors()) {
@@ -108,10 +123,10 @@ public final class JinjaTemplate {
                 + " in the export's manifest.json (" + HAND_WRITTEN + ")");
     }
 
-    private static TemplateRaisedException raised(Throwable e) {
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TemplateRaisedException r) {
-                return r;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
@@ -136,6 +151,8 @@ public final class JinjaTemplate {
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUsePyishObjectMapper(true)
                         .build())
+                .withMaxStringLength(TemplateLimits.MAX_CHARS)
+                .withMaxOutputSize(TemplateLimits.MAX_CHARS)
                 .build());
         jinjava.getGlobalContext().registerFilter(new PythonToJson());
         jinjava.getGlobalContext().registerFilter(new PythonTrim());
@@ -145,6 +162,8 @@ public final class JinjaTemplate {
                 TemplateFunctions.class, "raiseException", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 TemplateFunctions.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range",
+                TemplateLimits.class, "range", Object.class, Object[].class));
         return jinjava;
     }
 }

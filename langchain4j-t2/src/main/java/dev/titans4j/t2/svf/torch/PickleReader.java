@@ -98,13 +98,13 @@ final class PickleReader {
                     case 's' -> {
                         Object v = pop();
                         Object k = pop();
-                        asMap(peek(), at).put(k, v);
+                        asMap(peek(), at).put(key(k, at), v);
                     }
                     case 'u' -> {
                         List<Object> items = popMark();
                         Map<Object, Object> map = asMap(peek(), at);
                         for (int i = 0; i + 1 < items.size(); i += 2) {
-                            map.put(items.get(i), items.get(i + 1));
+                            map.put(key(items.get(i), at), items.get(i + 1));
                         }
                     }
                     case 'q' -> memo.put(in.get() & 0xff, peek());
@@ -117,10 +117,10 @@ final class PickleReader {
                     case 'M' -> push((long) (in.getShort() & 0xffff));
                     case 0x8a -> push(long1(in.get() & 0xff, at));
                     case 'G' -> push(in.order(ByteOrder.BIG_ENDIAN).getDouble());
-                    case 'X' -> push(string(in.getInt()));
-                    case 0x8c -> push(string(in.get() & 0xff)); // SHORT_BINUNICODE
-                    case 'T' -> push(string(in.getInt())); // BINSTRING (latin-1 in Python 2; names are ASCII)
-                    case 'U' -> push(string(in.get() & 0xff)); // SHORT_BINSTRING
+                    case 'X' -> push(string(in.getInt(), at));
+                    case 0x8c -> push(string(in.get() & 0xff, at)); // SHORT_BINUNICODE
+                    case 'T' -> push(string(in.getInt(), at)); // BINSTRING (latin-1 in Python 2; names are ASCII)
+                    case 'U' -> push(string(in.get() & 0xff, at)); // SHORT_BINSTRING
                     case 'N' -> push(NONE);
                     case 0x88 -> push(Boolean.TRUE);
                     case 0x89 -> push(Boolean.FALSE);
@@ -129,7 +129,7 @@ final class PickleReader {
                         Object name = pop();
                         Object module = pop();
                         if (!(module instanceof String m) || !(name instanceof String n)) {
-                            throw error(at, "STACK_GLOBAL of " + module + " and " + name);
+                            throw error(at, "STACK_GLOBAL of a " + describe(module) + " and a " + describe(name));
                         }
                         push(new Global(m, n));
                     }
@@ -138,7 +138,7 @@ final class PickleReader {
                         List<Object> args = asTuple(pop(), at);
                         Object callable = pop();
                         if (!(callable instanceof Global g)) {
-                            throw error(at, "REDUCE on a non-global " + callable);
+                            throw error(at, "REDUCE on a non-global " + describe(callable));
                         }
                         push(reducer.reduce(g, args));
                     }
@@ -146,7 +146,7 @@ final class PickleReader {
                         Object state = pop();
                         Object target = pop();
                         if (!(target instanceof Map<?, ?>) || !(state instanceof Map<?, ?>)) {
-                            throw error(at, "BUILD of a " + target + " with state " + state);
+                            throw error(at, "BUILD of a " + describe(target) + " with state " + describe(state));
                         }
                         push(target);
                     }
@@ -185,9 +185,11 @@ final class PickleReader {
         return v;
     }
 
-    private String string(int length) {
-        if (length < 0 || length > in.remaining()) { // a corrupted length: no array of that size
-            throw new java.nio.BufferUnderflowException();
+    /** A length read from the file is checked before anything of that size is allocated. */
+    private String string(int length, int at) {
+        if (length < 0 || length > in.remaining()) {
+            throw error(at, "string of " + Integer.toUnsignedString(length) + " bytes, but " + in.remaining()
+                    + " bytes are left (truncated or damaged file?)");
         }
         byte[] b = new byte[length];
         in.get(b);
@@ -221,6 +223,24 @@ final class PickleReader {
         return stack.get(stack.size() - 1);
     }
 
+    /**
+     * Dict keys are scalars, as in every state dict: a list or dict key (unhashable in Python) could contain itself,
+     * and hashing it would never end.
+     */
+    private Object key(Object k, int at) {
+        if (k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean || k == NONE
+                || k instanceof Global) {
+            return k;
+        }
+        throw error(at, "dict key of type " + describe(k));
+    }
+
+    /** A value's type for messages: printing a value itself could recurse without end (a list holding itself). */
+    static String describe(Object o) {
+        return o == null ? "null" : o == NONE ? "None" : o == MARK ? "MARK" : o instanceof Global g ? "global " + g
+                : o.getClass().getSimpleName();
+    }
+
     private List<Object> popMark() {
         int mark = stack.lastIndexOf(MARK);
         if (mark < 0) {
@@ -236,7 +256,7 @@ final class PickleReader {
         if (o instanceof ArrayList<?> list) {
             return (List<Object>) list;
         }
-        throw error(at, "APPEND to a " + o);
+        throw error(at, "APPEND to a " + describe(o));
     }
 
     @SuppressWarnings("unchecked")
@@ -244,7 +264,7 @@ final class PickleReader {
         if (o instanceof Map<?, ?> map) {
             return (Map<Object, Object>) map;
         }
-        throw error(at, "SETITEM on a " + o);
+        throw error(at, "SETITEM on a " + describe(o));
     }
 
     @SuppressWarnings("unchecked")
@@ -252,6 +272,6 @@ final class PickleReader {
         if (o instanceof List<?> list) {
             return (List<Object>) list;
         }
-        throw error(at, "expected a tuple, got " + o);
+        throw error(at, "expected a tuple, got a " + describe(o));
     }
 }

@@ -49,8 +49,12 @@ public final class SakanaExpertImporter {
         boolean policy = tensors.keySet().stream().anyMatch(k -> k.startsWith(POLICY_LIST));
         Map<String, float[]> values = policy ? byWeightName(ptFile, tensors, target) : checkNames(ptFile, tensors,
                 target);
-        SvfExpert expert = new SvfExpert(name, ValueKind.LOGITS, RescaleRule.SUM_PRESERVING, target.identity(),
-                values);
+        SvfExpert expert;
+        try {
+            expert = new SvfExpert(name, ValueKind.LOGITS, RescaleRule.SUM_PRESERVING, target.identity(), values);
+        } catch (IllegalArgumentException e) { // a non-finite value: say which file holds it
+            throw new IllegalArgumentException(ptFile + ": " + e.getMessage(), e);
+        }
         return new SvfAdapter(target).check(expert);
     }
 

@@ -114,6 +114,9 @@ public final class TorchCheckpoint {
                 return tensor(args);
             case "torch._utils._rebuild_parameter":
             case "torch._utils._rebuild_parameter_with_state":
+                if (args.isEmpty()) {
+                    throw new IllegalArgumentException(g + " without arguments");
+                }
                 return args.get(0); // nn.Parameter: the tensor inside
             default:
                 throw new IllegalArgumentException("The checkpoint calls " + g + ", which this reader does not"
@@ -121,26 +124,29 @@ public final class TorchCheckpoint {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static TensorRef tensor(List<Object> args) {
         if (args.size() < 4 || !(args.get(0) instanceof StorageRef storage) || !(args.get(1) instanceof Long offset)
-                || !(args.get(2) instanceof List<?> size) || !(args.get(3) instanceof List<?> stride)) {
-            throw new IllegalArgumentException("Unexpected _rebuild_tensor_v2 arguments " + args);
+                || !(args.get(2) instanceof List<?> size) || !(args.get(3) instanceof List<?> stride)
+                || offset < 0 || size.size() != stride.size() || !naturals(size) || !naturals(stride)) {
+            throw new IllegalArgumentException("Unexpected _rebuild_tensor_v2 arguments (expected storage, offset >= 0,"
+                    + " size and stride of equal length with entries >= 0)");
         }
-        boolean counts = offset >= 0 && size.size() == stride.size()
-                && size.stream().allMatch(d -> d instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE)
-                && stride.stream().allMatch(d -> d instanceof Long);
-        if (!counts) {
-            throw new IllegalArgumentException("Unexpected _rebuild_tensor_v2 offset, size or stride " + args);
-        }
-        return new TensorRef(storage, offset, (List<Long>) size, (List<Long>) stride);
+        return new TensorRef(storage, offset, longs(size), longs(stride));
+    }
+
+    private static boolean naturals(List<?> values) {
+        return values.stream().allMatch(v -> v instanceof Long n && n >= 0);
+    }
+
+    private static List<Long> longs(List<?> values) {
+        return values.stream().map(Long.class::cast).toList();
     }
 
     private static Object storage(List<Object> pid) {
         if (pid.size() != 5 || !"storage".equals(pid.get(0)) || !(pid.get(1) instanceof PickleReader.Global type)
                 || !(pid.get(2) instanceof String key) || !(pid.get(4) instanceof Long numel)) {
-            throw new IllegalArgumentException("Unexpected persistent id " + pid + " (expected ('storage', type,"
-                    + " key, location, numel))");
+            throw new IllegalArgumentException("Unexpected persistent id of " + pid.size() + " items (expected"
+                    + " ('storage', type, key, location, numel))");
         }
         return new StorageRef(type.name(), key, numel);
     }
@@ -149,11 +155,11 @@ public final class TorchCheckpoint {
             throws IOException {
         long count = 1;
         for (long d : t.size()) {
-            count *= d;
-            if (count > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(file + ": tensor " + name + " has size " + t.size()
-                        + ", more values than an expert vector can hold");
-            }
+            count = d > (Integer.MAX_VALUE - 8) / Math.max(count, 1) ? Long.MAX_VALUE : count * d;
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(file + ": tensor " + name + " has shape " + t.size()
+                    + ", more elements than a Java array holds");
         }
         long expectedStride = 1;
         for (int i = t.size().size() - 1; i >= 0; i--) {
@@ -171,7 +177,8 @@ public final class TorchCheckpoint {
                     + t.storage().type() + "; supported: float32, bfloat16, float16, float64");
         };
         byte[] bytes = read(zip, prefix + "data/" + t.storage().key(), file);
-        if ((t.offset() + count) * elementBytes > bytes.length || t.offset() + count > t.storage().numel()) {
+        if (t.offset() > bytes.length || (t.offset() + count) * elementBytes > bytes.length
+                || t.offset() + count > t.storage().numel()) {
             throw new IllegalArgumentException(file + ": tensor " + name + " needs " + (t.offset() + count)
                     + " elements but its storage data/" + t.storage().key() + " holds " + bytes.length / elementBytes);
         }

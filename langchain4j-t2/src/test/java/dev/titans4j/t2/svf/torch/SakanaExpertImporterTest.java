@@ -221,4 +221,16 @@ class SakanaExpertImporterTest {
             }
         }
     }
+
+    @Test
+    void a_non_finite_value_fails_naming_the_file() throws Exception {
+        Map<String, float[]> damaged = new LinkedHashMap<>();
+        logits.forEach((w, v) -> damaged.put(w, v.clone()));
+        damaged.values().iterator().next()[2] = Float.NaN;
+        Path pt = dir.resolve("nan.pt");
+        new TorchPtFixture().write(pt, damaged);
+        assertThatThrownBy(() -> SakanaExpertImporter.importExpert(pt, "x", model))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(pt.toString())
+                .hasMessageContaining("NaN");
+    }
 }
