@@ -2,6 +2,7 @@ package dev.titans4j.t2.constrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.titans4j.export.hf.TokenizerJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -86,8 +87,7 @@ public final class TokenVocabulary {
 
     private static TokenVocabulary read(Path tokenizerJson, int[] eosTokenIds) {
         try {
-            JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
-            TokenizerJsonReader reader = new TokenizerJsonReader(root, tokenizerJson.toString());
+            TokenizerJsonReader reader = new TokenizerJsonReader(TokenizerJson.read(tokenizerJson));
             byte[][] bytes = reader.tokenBytes();
             BitSet special = reader.specialTokens();
             TokenVocabulary vocabulary = new TokenVocabulary(bytes, special, eosTokenIds != null ? new int[0]

@@ -1,16 +1,15 @@
 package dev.titans4j.t2.constrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.titans4j.t2.tokenizer.TokenIds;
+import dev.titans4j.export.hf.TokenizerJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Turns a Hugging Face {@code tokenizer.json} into the exact bytes each token id decodes to. Two conventions:
+ * Turns the vocabulary of a Hugging Face {@code tokenizer.json} into the exact bytes each token id decodes to. Two conventions:
  * GPT-2 byte-level (every byte mapped to a printable char, e.g. {@code Ġ} = space), and SentencePiece style
  * ({@code ▁} = space, {@code <0xNN>} = one raw byte when byte fallback is on). Added tokens marked
  * {@code special} are control tokens; other added tokens decode to their literal content.
@@ -21,54 +20,21 @@ final class TokenizerJsonReader {
     private final byte[][] bytes;
     private final BitSet special = new BitSet();
 
-    TokenizerJsonReader(JsonNode root, String source) {
-        JsonNode model = root.path("model");
-        JsonNode vocab = model.path("vocab");
-        if (vocab.isMissingNode()) {
-            throw new IllegalArgumentException(source + ": no model.vocab; not a Hugging Face tokenizer.json");
+    TokenizerJsonReader(TokenizerJson file) {
+        bytes = new byte[file.size()][];
+        boolean byteLevel = mentions(file.decoder(), "ByteLevel") || mentions(file.preTokenizer(), "ByteLevel");
+        boolean byteFallback = file.byteFallback() || mentions(file.decoder(), "ByteFallback");
+        String spaceMarker = metaspaceReplacement(file);
+        file.pieces().forEach((id, piece) -> {
+            ids.put(piece, id);
+            bytes[id] = byteLevel ? ByteLevel.decode(piece) : sentencePiece(piece, byteFallback, spaceMarker);
+        });
+        for (TokenizerJson.AddedToken added : file.addedTokens()) {
+            ids.put(added.content(), added.id());
+            bytes[added.id()] = added.content().getBytes(StandardCharsets.UTF_8);
+            special.set(added.id(), added.special());
         }
-        Map<Integer, String> pieces = new HashMap<>();
-        if (vocab.isObject()) { // BPE / WordPiece: {"piece": id}
-            for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                pieces.put(TokenIds.require(source, "model.vocab", e.getKey(), e.getValue()), e.getKey());
-            }
-        } else if (vocab.isArray()) { // Unigram: [["piece", score], ...]
-            for (int i = 0; i < vocab.size(); i++) {
-                pieces.put(i, TokenIds.unigramPiece(source, i, vocab.get(i)));
-            }
-        } else {
-            throw new IllegalArgumentException(source + ": model.vocab is neither an object nor an array");
-        }
-        Map<Integer, JsonNode> added = new HashMap<>();
-        for (JsonNode t : root.path("added_tokens")) {
-            added.put(TokenIds.require(source, "added_tokens", t.path("content").asText(), t.path("id")), t);
-        }
-        int size = 0;
-        for (int id : pieces.keySet()) {
-            size = Math.max(size, id + 1);
-        }
-        for (int id : added.keySet()) {
-            size = Math.max(size, id + 1);
-        }
-        bytes = new byte[size][];
-        boolean byteLevel = mentions(root.path("decoder"), "ByteLevel") || mentions(root.path("pre_tokenizer"), "ByteLevel");
-        boolean byteFallback = model.path("byte_fallback").asBoolean(false) || mentions(root.path("decoder"), "ByteFallback");
-        String spaceMarker = metaspaceReplacement(root);
-        for (Map.Entry<Integer, String> e : pieces.entrySet()) {
-            ids.put(e.getValue(), e.getKey());
-            bytes[e.getKey()] = byteLevel ? ByteLevel.decode(e.getValue())
-                    : sentencePiece(e.getValue(), byteFallback, spaceMarker);
-        }
-        for (Map.Entry<Integer, JsonNode> e : added.entrySet()) {
-            String content = e.getValue().path("content").asText();
-            ids.put(content, e.getKey());
-            bytes[e.getKey()] = content.getBytes(StandardCharsets.UTF_8);
-            if (e.getValue().path("special").asBoolean(false)) {
-                special.set(e.getKey());
-            }
-        }
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == null) {
                 special.set(i); // an id without a piece never decodes to text
             }
@@ -98,8 +64,8 @@ final class TokenizerJsonReader {
         return piece.replace(spaceMarker, " ").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String metaspaceReplacement(JsonNode root) {
-        for (JsonNode n : new JsonNode[] {root.path("decoder"), root.path("pre_tokenizer")}) {
+    private static String metaspaceReplacement(TokenizerJson file) {
+        for (JsonNode n : new JsonNode[] {file.decoder(), file.preTokenizer()}) {
             String r = findMetaspace(n);
             if (r != null) {
                 return r;

@@ -75,12 +75,7 @@ public final class ModelTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new IllegalArgumentException("tokenizer file not found: " + tokenizerJson.toAbsolutePath());
         }
-        TokenizerVocabulary vocabulary;
-        try {
-            vocabulary = TokenizerVocabulary.read(tokenizerJson);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + tokenizerJson, e);
-        }
+        TokenizerVocabulary vocabulary = TokenizerVocabulary.read(tokenizerJson);
         if (addBos && bosId == null) {
             throw new IllegalArgumentException(tokenizerJson + ": addBos is true but no BOS token id was given");
         }

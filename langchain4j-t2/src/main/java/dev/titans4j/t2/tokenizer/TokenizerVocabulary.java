@@ -1,18 +1,14 @@
 package dev.titans4j.t2.tokenizer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.titans4j.export.hf.TokenizerJson;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalInt;
 
 /**
  * The token strings of a Hugging Face {@code tokenizer.json}: the model vocabulary plus the added tokens.
- * DJL's tokenizer has no token-to-id lookup, so we read the file ourselves (it is plain JSON).
+ * DJL's tokenizer has no token-to-id lookup, so we build one from {@link TokenizerJson}.
  */
 final class TokenizerVocabulary {
 
@@ -35,41 +31,16 @@ final class TokenizerVocabulary {
         }
     }
 
-    static TokenizerVocabulary read(Path tokenizerJson) throws IOException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(tokenizerJson));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(tokenizerJson + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        JsonNode model = root.path("model");
-        if (!model.isObject()) {
-            throw new IllegalArgumentException(tokenizerJson + ": no 'model' object; is this a Hugging Face tokenizer.json?");
-        }
+    static TokenizerVocabulary read(Path tokenizerJson) {
+        TokenizerJson file = TokenizerJson.read(tokenizerJson);
         Map<String, Integer> ids = new HashMap<>();
-        JsonNode vocab = model.path("vocab");
-        if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
-            for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                ids.put(e.getKey(), TokenIds.require(tokenizerJson, "model.vocab", e.getKey(), e.getValue()));
-            }
-        } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], id = position
-            for (int i = 0; i < vocab.size(); i++) {
-                ids.put(TokenIds.unigramPiece(tokenizerJson, i, vocab.get(i)), i);
-            }
-        } else {
-            throw new IllegalArgumentException(tokenizerJson + ": model.vocab is missing");
+        file.pieces().forEach((id, piece) -> ids.put(piece, id));
+        boolean[] special = new boolean[file.size()];
+        for (TokenizerJson.AddedToken added : file.addedTokens()) {
+            ids.put(added.content(), added.id());
+            special[added.id()] = added.special();
         }
-        Map<Integer, Boolean> specialIds = new HashMap<>();
-        for (JsonNode added : root.path("added_tokens")) {
-            int id = TokenIds.require(tokenizerJson, "added_tokens", added.path("content").asText(), added.path("id"));
-            ids.put(added.path("content").asText(), id);
-            specialIds.put(id, added.path("special").asBoolean(false));
-        }
-        int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        boolean[] special = new boolean[size];
-        specialIds.forEach((id, isSpecial) -> special[id] = isSpecial);
-        return new TokenizerVocabulary(ids, special, model.path("byte_fallback").asBoolean(false));
+        return new TokenizerVocabulary(ids, special, file.byteFallback());
     }
 
     /** SentencePiece byte-fallback pieces look like {@code <0x0A>}. */

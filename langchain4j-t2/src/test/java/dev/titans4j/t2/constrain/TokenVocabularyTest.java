@@ -65,7 +65,7 @@ class TokenVocabularyTest {
     void badInputFailsClearly(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {}}");
         assertThatThrownBy(() -> TokenVocabulary.fromTokenizerJson(dir.resolve("tokenizer.json")))
-                .hasMessageContaining("no model.vocab");
+                .hasMessageContaining("'model.vocab' is missing");
         assertThatThrownBy(() -> TokenVocabulary.fromTokenizerJson(dir.resolve("missing.json")))
                 .hasMessageContaining("cannot read tokenizer file");
         assertThatThrownBy(() -> GrammarTest.BYTES.withEosTokenIds(999)).hasMessageContaining("outside vocabulary");

@@ -59,6 +59,11 @@ final class JsonFile {
         return name;
     }
 
+    /** The whole object. */
+    JsonNode root() {
+        return root;
+    }
+
     /** The raw node, {@link MissingNode} when absent (JSON null stays a null node). */
     JsonNode node(String key) {
         return root.path(key);

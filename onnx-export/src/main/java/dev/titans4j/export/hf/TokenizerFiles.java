@@ -94,36 +94,19 @@ public final class TokenizerFiles {
 
     /** Checks {@code tokenizer.json}: a {@link ModelConfigException} names the file, the token and the problem. */
     public static void validate(Path dir, ModelConfig config) throws ModelConfigException {
-        JsonFile tokenizer = JsonFile.read(dir, TOKENIZER);
-        JsonNode model = tokenizer.node("model");
-        if (!model.isObject()) {
-            throw tokenizer.error("model", "is missing; not a Hugging Face tokenizer.json");
+        TokenizerJson tokenizer;
+        try {
+            tokenizer = TokenizerJson.parse(JsonFile.read(dir, TOKENIZER).root(), TOKENIZER);
+        } catch (IllegalArgumentException e) {
+            throw new ModelConfigException(e.getMessage(), e);
         }
+        int vocab = config.dims().vocabSize();
         Set<Integer> ids = new HashSet<>();
-        JsonNode vocab = model.path("vocab");
-        if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
-            for (Map.Entry<String, JsonNode> token : vocab.properties()) {
-                ids.add(tokenId(tokenizer, "model.vocab", token.getKey(), token.getValue(), config.dims().vocabSize()));
-            }
-        } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], id = position
-            if (vocab.size() > config.dims().vocabSize()) {
-                throw tokenizer.error("model.vocab", "has " + vocab.size() + " pieces, more than vocab_size "
-                        + config.dims().vocabSize());
-            }
-            for (int id = 0; id < vocab.size(); id++) {
-                JsonNode entry = vocab.get(id);
-                if (!entry.isArray() || !entry.path(0).isTextual()) { // the runtime reads each piece
-                    throw tokenizer.error("model.vocab", "entry " + id + " is " + entry
-                            + ", not a [\"piece\", score] pair");
-                }
-                ids.add(id);
-            }
-        } else {
-            throw tokenizer.error("model.vocab", "is missing; not a Hugging Face tokenizer.json");
+        for (Map.Entry<Integer, String> piece : tokenizer.pieces().entrySet()) {
+            ids.add(inVocabulary("model.vocab", piece.getValue(), piece.getKey(), vocab));
         }
-        for (JsonNode added : tokenizer.node("added_tokens")) {
-            String content = added.path("content").asText("?");
-            ids.add(tokenId(tokenizer, "added_tokens", content, added.path("id"), config.dims().vocabSize()));
+        for (TokenizerJson.AddedToken added : tokenizer.addedTokens()) {
+            ids.add(inVocabulary("added_tokens", added.content(), added.id(), vocab));
         }
         if (config.tokens().bosTokenId() != null && !ids.contains(config.tokens().bosTokenId())) {
             throw new ModelConfigException(TOKENIZER + ": no token has the BOS id " + config.tokens().bosTokenId()
@@ -131,15 +114,11 @@ public final class TokenizerFiles {
         }
     }
 
-    private static int tokenId(JsonFile file, String key, String token, JsonNode id, int vocab)
-            throws ModelConfigException {
-        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
-            throw file.error(key, "token '" + token + "' has id " + id + ", not a non-negative integer");
+    private static int inVocabulary(String key, String token, int id, int vocab) throws ModelConfigException {
+        if (id >= vocab) {
+            throw new ModelConfigException(TOKENIZER + ": '" + key + "' token '" + token + "' has id " + id
+                    + ", outside the model's vocabulary (vocab_size " + vocab + ")");
         }
-        if (id.intValue() >= vocab) {
-            throw file.error(key, "token '" + token + "' has id " + id + ", outside the model's vocabulary"
-                    + " (vocab_size " + vocab + ")");
-        }
-        return id.intValue();
+        return id;
     }
 }

@@ -91,7 +91,7 @@ class ExportBadInputCorpusTest {
                         + " 512)"));
         cases.add(broken("tokenizer id not an integer", hf -> editJson(hf.resolve("tokenizer.json"),
                         t -> ((ObjectNode) t.get("model").get("vocab")).put("t7", "seven")),
-                "tokenizer.json: 'model.vocab' token 't7' has id \"seven\", not a non-negative integer"));
+                "tokenizer.json: 'model.vocab' token 't7' has id \"seven\", not a whole number from 0 to 16777215"));
         cases.add(broken("added token outside the vocabulary", hf -> editJson(hf.resolve("tokenizer.json"),
                         t -> t.withArray("added_tokens").addObject().put("id", 512).put("content", "<extra>")),
                 "tokenizer.json: 'added_tokens' token '<extra>' has id 512, outside the model's vocabulary"
