@@ -147,10 +147,11 @@ final class ChatLog {
     }
 
     /**
-     * A state saved whole by an older version becomes the first record of a new log (once per instance). Anything
-     * else stored under the id while the store reports no log is damage (a store that keeps its log in the id's
-     * blob cannot recognise a log whose header is damaged): it fails here, every time, because the next append
-     * would replace it with a new log.
+     * A state saved whole by an older version becomes the first record of a new log (once per instance). On a store
+     * that keeps its log in the id's blob (the interface's default log methods), anything else stored there while
+     * the store reports no log is damage (a log whose header is damaged is not recognised as one): it fails here,
+     * every time, because the next append would replace it with a new log. Stores with real logs keep whole states
+     * apart, so there it is another kind of data under the same id and is left alone.
      */
     private void importLegacyOnce() {
         if (legacyChecked) {
@@ -158,13 +159,23 @@ final class ChatLog {
         }
         Optional<byte[]> stored = store.load(id).map(StoredState::bytes);
         Optional<ChatRecord> imported = stored.flatMap(codec::legacy);
-        if (stored.isPresent() && imported.isEmpty()) {
+        if (stored.isPresent() && imported.isEmpty() && logInBlob(store)) {
             throw new CorruptStateException("memory id '" + id + "' holds " + stored.get().length + " bytes that "
                     + "are neither its log nor a chat state of an older version (damaged?); it is left as it is");
         }
         legacyChecked = true;
         if (imported.isPresent()) {
             append(imported.get());
+        }
+    }
+
+    /** Whether {@code store} uses the default log methods, which keep the log inside the id's state blob. */
+    private static boolean logInBlob(MemoryStateStore store) {
+        try {
+            return store.getClass().getMethod("readLog", String.class, long.class, long.class)
+                    .getDeclaringClass() == MemoryStateStore.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("MemoryStateStore.readLog is public", e);
         }
     }
 }

@@ -69,4 +69,20 @@ class DamagedLogBlobTest {
         assertThat(after.version()).isEqualTo(version);
         assertThat(after.bytes()).isEqualTo(damaged);
     }
+
+    /** Stores with real logs keep whole states apart: a state saved under the id is not a damaged log. */
+    @Test
+    void a_whole_state_beside_the_log_of_a_store_with_real_logs_is_left_alone() {
+        InMemoryMemoryStateStore store = new InMemoryMemoryStateStore();
+        byte[] neural = "a neural memory's own state".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long version = store.save("chat", neural, 0);
+
+        TitansChatMemory chat = memory(store);
+        chat.add(UserMessage.from("one"));
+
+        assertThat(memory(store).messages()).containsExactly(UserMessage.from("one"));
+        StoredState after = store.load("chat").orElseThrow();
+        assertThat(after.version()).isEqualTo(version);
+        assertThat(after.bytes()).isEqualTo(neural);
+    }
 }
