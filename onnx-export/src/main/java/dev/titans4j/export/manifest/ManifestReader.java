@@ -219,9 +219,20 @@ final class ManifestReader {
         });
     }
 
+    /**
+     * A relative path that stays inside the folder: names separated by '/' (a sub-folder such as "onnx/" is
+     * inside), none empty, "." or "..", and nothing a file system reads as a root (a backslash, a drive's ':').
+     */
     private static boolean isFileName(String name) {
-        return !name.isBlank() && !name.contains("/") && !name.contains("\\") && !name.equals(".")
-                && !name.equals("..");
+        if (name.isBlank() || name.contains("\\") || name.contains(":")) {
+            return false;
+        }
+        for (String part : name.split("/", -1)) {
+            if (part.isBlank() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkDimensions(Path file, ModelManifest.Dimensions d) {

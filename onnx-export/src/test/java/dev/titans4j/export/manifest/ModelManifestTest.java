@@ -180,7 +180,6 @@ class ModelManifestTest {
                 + ": 'fileDigests.model.onnx.size' must be a whole number, got \"12\" (a string)");
     }
 
-    /** Rewrites the exported manifest after {@code change}; returns its path. */
     /** The files the runtime opens are named by the manifest too: each must be a file of the folder, like digests. */
     @Test
     void fileNamesPointOnlyIntoTheFolder() throws Exception {
@@ -208,6 +207,28 @@ class ModelManifestTest {
                 .hasMessage(file + ": 'svf.file' is '../svf.safetensors', not a file name in the model folder");
     }
 
+    /** Inside the folder is inside it: a sub-folder (an "onnx/" layout) and names with dots and underscores. */
+    @Test
+    void fileNamesInsideTheFolderAreAccepted() throws Exception {
+        Path out = exported();
+        edit(out, node -> {
+            ((ObjectNode) node.get("files")).put("model", "onnx/model.onnx").put("externalData", "onnx/model.onnx_data")
+                    .put("tokenizer", "tokenizer.v2.json");
+            ((ObjectNode) node.get("fileDigests")).set("onnx/model.onnx", node.get("fileDigests").get("model.onnx"));
+        });
+        ModelManifest manifest = ModelManifest.read(out);
+        assertThat(manifest.files().model()).isEqualTo("onnx/model.onnx");
+        assertThat(manifest.files().externalData()).isEqualTo("onnx/model.onnx_data");
+        assertThat(manifest.files().tokenizer()).isEqualTo("tokenizer.v2.json");
+
+        for (String name : new String[] {"onnx/../../model.onnx", "onnx//model.onnx", "onnx/", "./model.onnx"}) {
+            Path file = edit(out, node -> ((ObjectNode) node.get("files")).put("model", name));
+            assertThatThrownBy(() -> ModelManifest.read(out)).as(name).hasMessage(file + ": 'files.model' is '"
+                    + name + "', not a file name in the model folder");
+        }
+    }
+
+    /** Rewrites the exported manifest after {@code change}; returns its path. */
     private Path edit(Path out, Consumer<ObjectNode> change) throws Exception {
         Path file = out.resolve(ModelManifest.FILE_NAME);
         ObjectNode node = (ObjectNode) json.readTree(file.toFile());
