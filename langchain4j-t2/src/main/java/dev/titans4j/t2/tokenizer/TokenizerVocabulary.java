@@ -33,8 +33,7 @@ final class TokenizerVocabulary {
 
     static TokenizerVocabulary read(Path tokenizerJson) {
         TokenizerJson file = TokenizerJson.read(tokenizerJson);
-        Map<String, Integer> ids = new HashMap<>();
-        file.pieces().forEach((id, piece) -> ids.put(piece, id));
+        Map<String, Integer> ids = new HashMap<>(file.ids());
         boolean[] special = new boolean[file.size()];
         for (TokenizerJson.AddedToken added : file.addedTokens()) {
             ids.put(added.content(), added.id());

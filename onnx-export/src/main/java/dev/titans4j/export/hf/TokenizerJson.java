@@ -30,13 +30,16 @@ public final class TokenizerJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<Integer, String> pieces;
+    private final Map<String, Integer> ids;
     private final List<AddedToken> addedTokens;
     private final int size;
     private final boolean unigram;
     private final JsonNode root;
 
-    private TokenizerJson(Map<Integer, String> pieces, List<AddedToken> addedTokens, boolean unigram, JsonNode root) {
+    private TokenizerJson(Map<Integer, String> pieces, Map<String, Integer> ids, List<AddedToken> addedTokens,
+                          boolean unigram, JsonNode root) {
         this.pieces = Collections.unmodifiableMap(pieces);
+        this.ids = Collections.unmodifiableMap(ids);
         this.addedTokens = List.copyOf(addedTokens);
         this.unigram = unigram;
         this.root = root;
@@ -79,10 +82,13 @@ public final class TokenizerJson {
             throw new IllegalArgumentException(source + ": 'model' is missing; not a Hugging Face tokenizer.json");
         }
         Map<Integer, String> pieces = new LinkedHashMap<>();
+        Map<String, Integer> ids = new LinkedHashMap<>();
         JsonNode vocab = model.path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"piece": id}
             for (Map.Entry<String, JsonNode> e : vocab.properties()) {
-                pieces.put(id(source, "model.vocab", e.getKey(), e.getValue()), e.getKey());
+                int id = id(source, "model.vocab", e.getKey(), e.getValue());
+                pieces.put(id, e.getKey());
+                ids.put(e.getKey(), id);
             }
         } else if (vocab.isArray()) { // Unigram: [["piece", score], ...], id = position
             if (vocab.size() > MAX_TOKEN_ID + 1) {
@@ -96,6 +102,7 @@ public final class TokenizerJson {
                             + ", not a [\"piece\", score] pair");
                 }
                 pieces.put(i, entry.get(0).textValue());
+                ids.put(entry.get(0).textValue(), i);
             }
         } else {
             throw new IllegalArgumentException(source + ": 'model.vocab' is missing; not a Hugging Face tokenizer.json");
@@ -106,7 +113,7 @@ public final class TokenizerJson {
             added.add(new AddedToken(id(source, "added_tokens", content, t.path("id")), content,
                     t.path("special").asBoolean(false)));
         }
-        return new TokenizerJson(pieces, added, vocab.isArray(), root);
+        return new TokenizerJson(pieces, ids, added, vocab.isArray(), root);
     }
 
     private static int id(String source, String where, String token, JsonNode id) {
@@ -117,9 +124,17 @@ public final class TokenizerJson {
         return id.intValue();
     }
 
-    /** The model's own pieces, by id, in the file's order. */
+    /** The model's own pieces, by id, in the file's order (of pieces that share an id, the last). */
     public Map<Integer, String> pieces() {
         return pieces;
+    }
+
+    /**
+     * The ids of the model's own pieces, in the file's order: every piece, also those that share an id with
+     * another, as Hugging Face's tokenizers look them up (of a Unigram piece listed twice, the last id).
+     */
+    public Map<String, Integer> ids() {
+        return ids;
     }
 
     /** The added tokens, in the file's order. */
