@@ -325,6 +325,26 @@ class FileMemoryStateStoreTest extends MemoryStateStoreContractTest {
         assertThat(store.readLog("torn", 0, 0).records()).hasSize(2);
     }
 
+    /**
+     * A crash can also leave the last record at its full length with a payload that never reached the disk (zeros,
+     * or an older page): still a torn tail, not corruption, as long as no record follows it.
+     */
+    @Test
+    void aLastRecordOfFullLengthWithALostPayloadIsATornTail() throws IOException {
+        store.append("torn", bytes("record 1"));
+        store.append("torn", bytes("record 2 is longer"));
+        Path log = directory.toRealPath().resolve(StateFileNames.baseName("torn") + FileLogs.LOG_SUFFIX);
+        byte[] content = Files.readAllBytes(log);
+        int payload = content.length - bytes("record 2 is longer").length;
+        for (byte fill : new byte[] {0, 'r'}) {
+            Arrays.fill(content, payload, content.length, fill);
+            Files.write(log, content);
+            assertThat(store.readLog("torn", 0, 0).records()).as("payload filled with %d", fill).hasSize(1);
+        }
+        assertThat(store.append("torn", bytes("record 2 again")).position()).isEqualTo(2);
+        assertThat(store.readLog("torn", 0, 0).records()).hasSize(2);
+    }
+
     @Test
     void aLogCopiedUnderAnotherIdIsDetected() throws IOException {
         store.append("bob", bytes("bob's record"));
