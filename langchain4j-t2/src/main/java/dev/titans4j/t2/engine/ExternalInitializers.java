@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.titans4j.export.manifest.FolderNames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,8 +56,8 @@ final class ExternalInitializers implements AutoCloseable {
     }
 
     /**
-     * Reads every external initializer of {@code modelBytes} (the contents of {@code modelFile}) from files beside
-     * it. A malformed list, or an entry outside its data file or the model folder, is an IllegalArgumentException
+     * Reads every external initializer of {@code modelBytes} (the contents of {@code modelFile}) from files in its
+     * folder. A malformed list, or an entry outside its data file or the model folder, is an IllegalArgumentException
      * naming {@code modelFile}.
      */
     static ExternalInitializers load(OrtEnvironment env, ByteBuffer modelBytes, Path modelFile) throws IOException {
@@ -215,8 +216,7 @@ final class ExternalInitializers implements AutoCloseable {
         if (name == null || location == null || length < 0) {
             throw new IllegalArgumentException("external initializer " + name + " lacks a name, location or length");
         }
-        if (location.isBlank() || location.contains("/") || location.contains("\\") || location.equals(".")
-                || location.equals("..")) { // data lives beside model.onnx: nothing outside the folder is read
+        if (!FolderNames.staysInside(location)) { // relative to the model file's folder: nothing outside is read
             throw new IllegalArgumentException("external initializer " + name + ": location '" + location
                     + "' is not a file name in the model folder");
         }

@@ -108,6 +108,16 @@ class ExternalInitializersFuzzTest {
         }
     }
 
+    /** ONNX locations are relative to the model file's folder and may name a sub-folder of it. */
+    @Test
+    void data_in_a_sub_folder_of_the_models_folder_loads() throws Exception {
+        Files.write(Files.createDirectories(folder.resolve("weights")).resolve("model.onnx.data"), new byte[40]);
+        try (ExternalInitializers loaded = ExternalInitializers.load(ENV,
+                ByteBuffer.wrap(model("weights/model.onnx.data", "24", "16")), folder.resolve("model.onnx"))) {
+            assertThat(loaded.size()).isEqualTo(2);
+        }
+    }
+
     @Test
     void a_model_truncated_or_damaged_at_any_byte_fails_naming_the_file() throws Exception {
         Path modelFile = modelFile();
@@ -132,6 +142,7 @@ class ExternalInitializersFuzzTest {
         for (String[] bad : new String[][] {{"model.onnx.data", "-8", "16", "offset"},
             {"model.onnx.data", "24", "2000000000", "beyond"}, {"model.onnx.data", "24", "sixteen", "length"},
             {"../" + folder.getFileName() + "/outside.data", "24", "16", "not a file name"},
+            {"weights/../../" + folder.getFileName() + "/outside.data", "24", "16", "not a file name"},
             {folder.resolve("outside.data").toString(), "24", "16", "not a file name"}}) {
             assertThatThrownBy(() -> ExternalInitializers.load(ENV, ByteBuffer.wrap(model(bad[0], bad[1], bad[2])),
                     modelFile)).as(Arrays.toString(bad)).isExactlyInstanceOf(IllegalArgumentException.class)

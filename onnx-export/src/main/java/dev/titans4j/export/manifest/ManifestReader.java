@@ -212,27 +212,11 @@ final class ManifestReader {
             names.put("svf.file", m.svf().file());
         }
         names.forEach((field, name) -> {
-            if (name != null && !isFileName(name)) {
+            if (name != null && !FolderNames.staysInside(name)) {
                 throw new InvalidManifestException(file + ": '" + field + "' is '" + name
                         + "', not a file name in the model folder");
             }
         });
-    }
-
-    /**
-     * A relative path that stays inside the folder: names separated by '/' (a sub-folder such as "onnx/" is
-     * inside), none empty, "." or "..", and nothing a file system reads as a root (a backslash, a drive's ':').
-     */
-    private static boolean isFileName(String name) {
-        if (name.isBlank() || name.contains("\\") || name.contains(":")) {
-            return false;
-        }
-        for (String part : name.split("/", -1)) {
-            if (part.isBlank() || part.equals(".") || part.equals("..")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void checkDimensions(Path file, ModelManifest.Dimensions d) {
@@ -281,7 +265,7 @@ final class ManifestReader {
         }
         digests.forEach((name, digest) -> {
             String field = "'fileDigests." + name;
-            if (!isFileName(name)) {
+            if (!FolderNames.staysInside(name)) {
                 throw new InvalidManifestException(file + ": " + field + "' is not a file name in the model folder");
             }
             if (digest == null) {
