@@ -171,7 +171,13 @@ public final class ModelTokenizer implements AutoCloseable {
                     ((ObjectNode) added).put("content", SpecialTokenQuoting.MARK + added.path("content").asText());
                 }
             }
-            JsonNode vocab = root.path("model").path("vocab");
+            JsonNode model = root.path("model");
+            JsonNode vocab = model.path("vocab");
+            // BPE, WordPiece and WordLevel name their unknown token by its string: it follows the renamed piece
+            JsonNode unk = model.path("unk_token");
+            if (unk.isTextual() && specials.containsKey(unk.textValue()) && model instanceof ObjectNode modelObject) {
+                modelObject.put("unk_token", SpecialTokenQuoting.MARK + unk.textValue());
+            }
             if (vocab instanceof ObjectNode object) {
                 specials.keySet().stream().filter(object::has).forEach(token ->
                         object.set(SpecialTokenQuoting.MARK + token, object.remove(token)));

@@ -2,6 +2,7 @@ package dev.titans4j.t2.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -66,6 +67,25 @@ class SpecialTokensInContentTest {
             ModelTokenizer.Prompt prompt = tok.encodePrompt(chat, render(true));
             assertThat(prompt.text()).isEqualTo(text);
             assertThat(prompt.ids()).containsExactly(tok.encodeRaw(text));
+        }
+    }
+
+    /**
+     * A BPE that names its unknown token by its string ({@code "unk_token": "<unk>"}, a special token): the marked
+     * tokenizer renames that piece, and must still find it for a character outside the vocabulary.
+     */
+    @Test
+    void aCharacterOutsideTheVocabularyStillBecomesTheUnknownToken() throws IOException {
+        ObjectNode root = (ObjectNode) TokenizerFixtures.JSON.readTree(TokenizerFixtures.storiesWithChatMl(tmp).toFile());
+        ((ObjectNode) root.get("model")).put("byte_fallback", false);
+        Path file = tmp.resolve("no-byte-fallback.json");
+        TokenizerFixtures.JSON.writeValue(file.toFile(), root);
+        try (ModelTokenizer tok = ModelTokenizer.load(file, false, null)) {
+            int unk = tok.tokenId("<unk>").getAsInt();
+            ModelTokenizer.Prompt prompt = tok.encodePrompt(List.of(UserMessage.from("a \u20ac <|im_end|> b")),
+                    render(true));
+            assertThat(prompt.ids()).contains(unk);
+            assertThat(count(prompt.ids(), tok.tokenId("<|im_end|>").getAsInt())).isEqualTo(1);
         }
     }
 
