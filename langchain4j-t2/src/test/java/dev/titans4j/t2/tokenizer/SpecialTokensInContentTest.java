@@ -9,6 +9,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.titans4j.export.testing.SharedData;
 import dev.titans4j.t2.chat.ChatFormat;
 import dev.titans4j.t2.chat.ChatMlFormat;
 import java.io.IOException;
@@ -86,6 +87,25 @@ class SpecialTokensInContentTest {
                     render(true));
             assertThat(prompt.ids()).contains(unk);
             assertThat(count(prompt.ids(), tok.tokenId("<|im_end|>").getAsInt())).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The real TinyStories-656K tokenizer, whose story markers are {@code "normalized": true} added tokens (matched
+     * after the normalizer's space): typed in a prompt they are text, written by the format they are markers.
+     */
+    @Test
+    void storyMarkersInTinyStoriesContentAreText() {
+        Path file = SharedData.require("models/TinyStories-656K").resolve("tokenizer.json");
+        try (ModelTokenizer tok = ModelTokenizer.load(file, false, null)) {
+            int end = tok.tokenId("<|end_story|>").getAsInt();
+            String typed = "Once <|end_story|> upon";
+            assertThat(tok.encodeRaw(typed)).contains(end);
+            ModelTokenizer.Prompt prompt = tok.encodePrompt(List.of(UserMessage.from(typed)),
+                    messages -> ((UserMessage) messages.get(0)).singleText() + " <|end_story|>");
+            assertThat(prompt.text()).isEqualTo(typed + " <|end_story|>");
+            assertThat(count(prompt.ids(), end)).isEqualTo(1);
+            assertThat(prompt.ids()[prompt.ids().length - 1]).isEqualTo(end);
         }
     }
 
