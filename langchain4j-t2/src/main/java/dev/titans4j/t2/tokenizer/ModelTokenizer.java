@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -184,6 +185,19 @@ public final class ModelTokenizer implements AutoCloseable {
                 for (JsonNode piece : array) {
                     if (specials.containsKey(piece.path(0).asText())) {
                         ((ArrayNode) piece).set(0, SpecialTokenQuoting.MARK + piece.path(0).asText());
+                    }
+                }
+            }
+            // a BPE must not merge text into a renamed piece, and could not load with merges that name one
+            if (model.path("merges") instanceof ArrayNode merges) {
+                for (Iterator<JsonNode> it = merges.iterator(); it.hasNext(); ) {
+                    JsonNode merge = it.next();
+                    String left = merge.isArray() ? merge.path(0).asText() : merge.asText().split(" ", 2)[0];
+                    String right = merge.isArray() ? merge.path(1).asText()
+                            : merge.asText().substring(Math.min(merge.asText().length(), left.length() + 1));
+                    if (specials.containsKey(left) || specials.containsKey(right)
+                            || specials.containsKey(left + right)) {
+                        it.remove();
                     }
                 }
             }

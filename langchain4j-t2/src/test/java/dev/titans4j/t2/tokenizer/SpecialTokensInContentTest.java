@@ -2,6 +2,7 @@ package dev.titans4j.t2.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
@@ -87,6 +88,28 @@ class SpecialTokensInContentTest {
                     render(true));
             assertThat(prompt.ids()).contains(unk);
             assertThat(count(prompt.ids(), tok.tokenId("<|im_end|>").getAsInt())).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A special token whose string is also a merge result of the BPE (SentencePiece conversions derive merges for
+     * every piece whose halves are pieces): the marked tokenizer must still load, and the typed string stays text.
+     */
+    @Test
+    void aSpecialTokenThatIsAlsoAMergeResultStaysTextInContent() throws IOException {
+        ObjectNode root = (ObjectNode) TokenizerFixtures.JSON.readTree(TokenizerFixtures.byteLevel(tmp).toFile());
+        int hello = root.get("model").get("vocab").get("hello").asInt();
+        ((ArrayNode) root.get("added_tokens")).addObject().put("id", hello)
+                .put("content", "hello").put("single_word", false).put("lstrip", false).put("rstrip", false)
+                .put("normalized", false).put("special", true);
+        Path file = tmp.resolve("merged-special.json");
+        TokenizerFixtures.JSON.writeValue(file.toFile(), root);
+        try (ModelTokenizer tok = ModelTokenizer.load(file, false, null)) {
+            ModelTokenizer.Prompt prompt = tok.encodePrompt(List.of(UserMessage.from("say hello")),
+                    messages -> "hello:" + ((UserMessage) messages.get(0)).singleText());
+            assertThat(count(prompt.ids(), hello)).isEqualTo(1);
+            assertThat(prompt.ids()[0]).isEqualTo(hello);
+            assertThat(tok.decode(prompt.ids(), false)).isEqualTo("hello:say hello");
         }
     }
 
