@@ -20,7 +20,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,16 +42,28 @@ final class SpecialTokenQuoting {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
-    /** Longest first, so that the longest special string at a position wins, as the tokenizer matches them. */
-    private final List<String> specials;
+    /** The special strings as a character trie: the longest one at a position is found in one walk. */
+    private final Node root = new Node();
     private final BitSet firstChars = new BitSet(Character.MAX_VALUE + 1);
 
+    private static final class Node {
+        final Map<Character, Node> next = new HashMap<>(4);
+        /** The length of the special string ending here; 0 where none does. */
+        int length;
+    }
+
     SpecialTokenQuoting(Collection<String> specials) {
-        List<String> sorted = new ArrayList<>(specials);
-        sorted.removeIf(String::isEmpty);
-        sorted.sort(Comparator.comparingInt(String::length).reversed());
-        this.specials = List.copyOf(sorted);
-        this.specials.forEach(s -> firstChars.set(s.charAt(0)));
+        for (String special : specials) {
+            if (special.isEmpty()) {
+                continue;
+            }
+            Node node = root;
+            for (int i = 0; i < special.length(); i++) {
+                node = node.next.computeIfAbsent(special.charAt(i), c -> new Node());
+            }
+            node.length = special.length();
+            firstChars.set(special.charAt(0));
+        }
     }
 
     /** The rendered text as the model reads it, and the text to encode with the marked tokenizer. */
@@ -232,15 +244,22 @@ final class SpecialTokenQuoting {
         return new Split(text.toString(), marked.toString());
     }
 
+    /** The length of the longest special string at {@code i} (as the tokenizer matches them), or 0. */
     private int specialAt(String text, int i) {
         if (i >= text.length() || !firstChars.get(text.charAt(i))) {
             return 0;
         }
-        for (String special : specials) {
-            if (text.startsWith(special, i)) {
-                return special.length();
+        int longest = 0;
+        Node node = root;
+        for (int j = i; j < text.length(); j++) {
+            node = node.next.get(text.charAt(j));
+            if (node == null) {
+                break;
+            }
+            if (node.length > 0) {
+                longest = node.length;
             }
         }
-        return 0;
+        return longest;
     }
 }
