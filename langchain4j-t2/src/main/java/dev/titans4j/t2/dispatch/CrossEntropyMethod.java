@@ -48,7 +48,8 @@ public final class CrossEntropyMethod {
         this.iterations = b.iterations;
         this.lower = b.lower;
         this.upper = b.upper;
-        this.initialStd = Double.isNaN(b.initialStd) ? (b.upper - b.lower) / 2 : b.initialStd;
+        // halves first: upper - lower overflows to infinity for the widest boxes
+        this.initialStd = Double.isNaN(b.initialStd) ? b.upper / 2 - b.lower / 2 : b.initialStd;
         this.seed = b.seed;
     }
 
@@ -62,7 +63,7 @@ public final class CrossEntropyMethod {
         Random random = new Random(seed);
         double[] mean = new double[dimensions];
         double[] std = new double[dimensions];
-        java.util.Arrays.fill(mean, (lower + upper) / 2);
+        java.util.Arrays.fill(mean, lower / 2 + upper / 2);
         java.util.Arrays.fill(std, initialStd);
         int elite = Math.max(1, (int) (population * eliteFraction)); // Sakana's int(elite_ratio * pop_size)
         double[] best = null;
@@ -149,8 +150,8 @@ public final class CrossEntropyMethod {
         }
 
         public Builder bounds(double lower, double upper) {
-            if (!(lower < upper)) {
-                throw new IllegalArgumentException("lower must be below upper");
+            if (!(lower < upper) || Double.isInfinite(lower) || Double.isInfinite(upper)) {
+                throw new IllegalArgumentException("bounds must be finite, lower below upper");
             }
             this.lower = lower;
             this.upper = upper;

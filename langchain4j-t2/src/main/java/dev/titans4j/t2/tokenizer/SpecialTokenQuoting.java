@@ -1,5 +1,12 @@
 package dev.titans4j.t2.tokenizer;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -8,11 +15,14 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Tells special-token strings that message content carries (a user typing {@code <|im_end|>}, a tool result
@@ -28,17 +38,32 @@ final class SpecialTokenQuoting {
 
     static final char MARK = '\uFDD0';
     static final char QUOTE = '\uFDD1';
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
-    /** Longest first, so that the longest special string at a position wins, as the tokenizer matches them. */
-    private final List<String> specials;
+    /** The special strings as a character trie: the longest one at a position is found in one walk. */
+    private final Node root = new Node();
     private final BitSet firstChars = new BitSet(Character.MAX_VALUE + 1);
 
+    private static final class Node {
+        final Map<Character, Node> next = new HashMap<>(4);
+        /** The length of the special string ending here; 0 where none does. */
+        int length;
+    }
+
     SpecialTokenQuoting(Collection<String> specials) {
-        List<String> sorted = new ArrayList<>(specials);
-        sorted.removeIf(String::isEmpty);
-        sorted.sort(Comparator.comparingInt(String::length).reversed());
-        this.specials = List.copyOf(sorted);
-        this.specials.forEach(s -> firstChars.set(s.charAt(0)));
+        for (String special : specials) {
+            if (special.isEmpty()) {
+                continue;
+            }
+            Node node = root;
+            for (int i = 0; i < special.length(); i++) {
+                node = node.next.computeIfAbsent(special.charAt(i), c -> new Node());
+            }
+            node.length = special.length();
+            firstChars.set(special.charAt(0));
+        }
     }
 
     /** The rendered text as the model reads it, and the text to encode with the marked tokenizer. */
@@ -76,7 +101,7 @@ final class SpecialTokenQuoting {
             List<ToolExecutionRequest> calls = new ArrayList<>();
             boolean callsChanged = false;
             for (ToolExecutionRequest call : a.toolExecutionRequests()) {
-                String arguments = quote(call.arguments());
+                String arguments = quoteArguments(call.arguments());
                 callsChanged |= arguments != call.arguments();
                 calls.add(arguments == call.arguments() ? call : call.toBuilder().arguments(arguments).build());
             }
@@ -104,6 +129,62 @@ final class SpecialTokenQuoting {
             out.add(content);
         }
         return changed ? out : null;
+    }
+
+    /**
+     * Tool-call arguments with their JSON strings quoted: the formats parse the arguments and print them again, so a
+     * special string written with JSON escapes (a backslash-u escape for each angle bracket) would reach the prompt
+     * as markup. The same instance when no string holds a special string; arguments that are not JSON are quoted as
+     * text.
+     */
+    String quoteArguments(String arguments) {
+        if (arguments == null || arguments.indexOf('\\') < 0) {
+            return quote(arguments);
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(arguments);
+        } catch (IOException e) {
+            return quote(arguments);
+        }
+        JsonNode quoted = tree == null ? null : quote(tree);
+        if (quoted == null) {
+            return arguments;
+        }
+        try {
+            return JSON.writeValueAsString(quoted);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code node} with its strings and keys quoted, or null when none changed. */
+    private JsonNode quote(JsonNode node) {
+        if (node.isTextual()) {
+            String text = quote(node.textValue());
+            return text == node.textValue() ? null : TextNode.valueOf(text);
+        }
+        boolean changed = false;
+        if (node instanceof ObjectNode object) {
+            ObjectNode out = JSON.createObjectNode();
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                String key = quote(field.getKey());
+                JsonNode value = quote(field.getValue());
+                changed |= key != field.getKey() || value != null;
+                out.set(key, value != null ? value : field.getValue());
+            }
+            return changed ? out : null;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode out = JSON.createArrayNode();
+            for (JsonNode element : array) {
+                JsonNode value = quote(element);
+                changed |= value != null;
+                out.add(value != null ? value : element);
+            }
+            return changed ? out : null;
+        }
+        return null;
     }
 
     /** {@code text} with {@link #QUOTE} before each special string; the same instance when it has none. */
@@ -163,15 +244,22 @@ final class SpecialTokenQuoting {
         return new Split(text.toString(), marked.toString());
     }
 
+    /** The length of the longest special string at {@code i} (as the tokenizer matches them), or 0. */
     private int specialAt(String text, int i) {
         if (i >= text.length() || !firstChars.get(text.charAt(i))) {
             return 0;
         }
-        for (String special : specials) {
-            if (text.startsWith(special, i)) {
-                return special.length();
+        int longest = 0;
+        Node node = root;
+        for (int j = i; j < text.length(); j++) {
+            node = node.next.get(text.charAt(j));
+            if (node == null) {
+                break;
+            }
+            if (node.length > 0) {
+                longest = node.length;
             }
         }
-        return 0;
+        return longest;
     }
 }

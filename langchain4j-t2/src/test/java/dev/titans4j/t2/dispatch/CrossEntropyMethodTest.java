@@ -58,6 +58,27 @@ class CrossEntropyMethodTest {
         assertThat(std).isCloseTo(3.6, within(0.4));
     }
 
+    /** A box wider than a double can hold spreads the samples over it, not into NaN or infinity. */
+    @Test
+    void the_widest_box_still_samples_finite_points() {
+        java.util.List<Double> samples = new java.util.ArrayList<>();
+        CrossEntropyMethod.Result<Double> r = CrossEntropyMethod.builder().bounds(-Double.MAX_VALUE, Double.MAX_VALUE)
+                .population(8).iterations(2).build()
+                .maximise(1, x -> {
+                    samples.add(x[0]);
+                    return -Math.abs(x[0]);
+                }, Comparator.<Double>naturalOrder());
+        assertThat(samples).allMatch(Double::isFinite).anyMatch(x -> x != 0 && Math.abs(x) < Double.MAX_VALUE);
+        assertThat(r.best()[0]).isFinite();
+    }
+
+    @Test
+    void infinite_bounds_are_refused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CrossEntropyMethod.builder()
+                        .bounds(0, Double.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("bounds must be finite, lower below upper");
+    }
+
     private static double distance(double[] a, double[] b) {
         double d = 0;
         for (int i = 0; i < a.length; i++) {
