@@ -245,7 +245,7 @@ final class SpecialTokenQuoting {
     }
 
     /** The length of the longest special string at {@code i} (as the tokenizer matches them), or 0. */
-    private int specialAt(String text, int i) {
+    int specialAt(String text, int i) {
         if (i >= text.length() || !firstChars.get(text.charAt(i))) {
             return 0;
         }

@@ -149,6 +149,29 @@ class SpecialTokensInContentTest {
         }
     }
 
+    /**
+     * Where the format writes a {@code "normalized": true} special token that the normalizer does not let match
+     * (right after another one, after a newline or a letter), the plain tokenizer reads it as text: so must the
+     * marked one, not as an unknown token for the marker before the text.
+     */
+    @Test
+    void normalizedMarkupThatThePlainTokenizerReadsAsTextGetsNoTokenForTheMarker() {
+        Path file = SharedData.require("models/TinyStories-656K").resolve("tokenizer.json");
+        try (ModelTokenizer tok = ModelTokenizer.load(file, false, null)) {
+            int end = tok.tokenId("<|end_story|>").getAsInt();
+            for (String markup : List.of("<|end_story|><|start_story|>", "\n<|start_story|>", "a<|start_story|>")) {
+                ModelTokenizer.Prompt prompt = tok.encodePrompt(List.of(UserMessage.from("Once <|end_story|> upon")),
+                        messages -> markup + ((UserMessage) messages.get(0)).singleText() + " <|end_story|>");
+                int[] plain = tok.encodeRaw(markup + "Once");
+                assertThat(Arrays.copyOf(prompt.ids(), plain.length - 1)).as(markup)
+                        .isEqualTo(Arrays.copyOf(plain, plain.length - 1));
+                assertThat(count(prompt.ids(), tok.tokenId("<unk>").getAsInt())).as(markup).isZero();
+                assertThat(prompt.ids()[prompt.ids().length - 1]).as(markup).isEqualTo(end);
+                assertThat(count(prompt.ids(), end)).as(markup).isEqualTo(markup.startsWith("<|end") ? 2 : 1);
+            }
+        }
+    }
+
     /** The marker that tells markup apart cannot be smuggled in: content that carries it gets U+FFFD instead. */
     @Test
     void theMarkerCharacterInContentCannotMakeMarkup() throws IOException {
