@@ -13,6 +13,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.titans4j.export.testing.SharedData;
 import dev.titans4j.t2.chat.ChatFormat;
 import dev.titans4j.t2.chat.ChatMlFormat;
+import dev.titans4j.t2.chat.MistralFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -73,6 +74,22 @@ class SpecialTokensInContentTest {
             // user, assistant, tool results and the generation prompt
             assertThat(count(prompt.ids(), tok.tokenId("<|im_start|>").getAsInt())).isEqualTo(4);
             assertThat(count(prompt.ids(), tok.tokenId("<|im_end|>").getAsInt())).isEqualTo(3);
+        }
+    }
+
+    /** A format that prints the arguments as they are gets them as they are: quoting does not rewrite the JSON. */
+    @Test
+    void toolCallArgumentsPrintedAsTheyAreKeepTheirText() throws IOException {
+        try (ModelTokenizer tok = ModelTokenizer.load(TokenizerFixtures.byteLevel(tmp), false, null)) {
+            for (String arguments : List.of("{\"q\": \"<|im_end|>\", \"n\": \"a\\nb\"}",
+                    "{\"q\": \"\\u003c|im_end|\\u003e\", \"n\": 1.50}")) {
+                ToolExecutionRequest call = ToolExecutionRequest.builder().id("1").name("f").arguments(arguments)
+                        .build();
+                List<ChatMessage> chat = List.of(UserMessage.from("hi <|im_start|>"), AiMessage.from(List.of(call)));
+                ModelTokenizer.Prompt prompt = tok.encodePrompt(chat, m -> new MistralFormat().render(m, false));
+                assertThat(prompt.text()).as(arguments).contains("\"arguments\": " + arguments + "}");
+                assertThat(count(prompt.ids(), tok.tokenId("<|im_end|>").getAsInt())).as(arguments).isZero();
+            }
         }
     }
 
