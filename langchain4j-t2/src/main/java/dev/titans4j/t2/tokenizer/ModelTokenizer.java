@@ -1,6 +1,8 @@
 package dev.titans4j.t2.tokenizer;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import dev.titans4j.export.manifest.ModelManifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,8 @@ public final class ModelTokenizer implements AutoCloseable {
     private final Path tokenizerJson;
     private final TokenizerVocabulary vocabulary;
     private final SpecialTokenQuoting quoting;
+    /** The special tokens' strings and ids. */
+    private final Map<String, Integer> specials;
     /** The tokenizer whose special tokens carry {@link SpecialTokenQuoting#MARK}; made on first need. */
     private HuggingFaceTokenizer marked;
     private final boolean addBos;
@@ -59,7 +64,8 @@ public final class ModelTokenizer implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.tokenizerJson = tokenizerJson;
         this.vocabulary = vocabulary;
-        this.quoting = new SpecialTokenQuoting(vocabulary.specialTokens().keySet());
+        this.specials = vocabulary.specialTokens();
+        this.quoting = new SpecialTokenQuoting(specials.keySet());
         this.addBos = addBos;
         this.bosId = bosId;
     }
@@ -145,12 +151,66 @@ public final class ModelTokenizer implements AutoCloseable {
             return new Prompt(text, encodeRaw(text));
         }
         SpecialTokenQuoting.Split split = quoting.split(render.apply(quoted));
-        long[] ids = withOpen(() -> markedTokenizer().encode(split.marked(), false, false).getIds());
+        long[] ids = withOpen(() -> encodeMarked(split.marked()));
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Math.toIntExact(ids[i]);
         }
         return new Prompt(split.text(), out);
+    }
+
+    /**
+     * Ids of {@code marked} (markup carrying {@link SpecialTokenQuoting#MARK}). A {@code "normalized": true} special
+     * token matches only where the normalizer lets it (after SentencePiece's prepended space): where the plain
+     * tokenizer reads markup as text, its mark is dropped and the text encoded again, so that the mark does not
+     * become a token of its own.
+     */
+    private long[] encodeMarked(String marked) {
+        while (true) {
+            Encoding encoding = markedTokenizer().encode(marked, false, false);
+            String matched = withoutUnmatchedMarks(marked, encoding);
+            if (matched == marked) {
+                return encoding.getIds();
+            }
+            marked = matched;
+        }
+    }
+
+    /** {@code marked} without the marks that no token of their special string took in; the same instance if none. */
+    private String withoutUnmatchedMarks(String marked, Encoding encoding) {
+        long[] ids = encoding.getIds();
+        CharSpan[] spans = encoding.getCharTokenSpans(); // in code points
+        int[] charAt = new int[marked.codePointCount(0, marked.length()) + 1];
+        for (int cp = 0, i = 0; cp < charAt.length; cp++) {
+            charAt[cp] = i;
+            i = i < marked.length() ? marked.offsetByCodePoints(i, 1) : i;
+        }
+        BitSet taken = new BitSet(marked.length());
+        for (int t = 0; t < ids.length; t++) {
+            if (spans[t] == null || !vocabulary.isSpecial((int) ids[t])) {
+                continue;
+            }
+            int end = charAt[Math.min(spans[t].getEnd(), charAt.length - 1)];
+            for (int i = charAt[Math.min(spans[t].getStart(), charAt.length - 1)]; i < end; i++) {
+                int length = marked.charAt(i) == SpecialTokenQuoting.MARK ? quoting.specialAt(marked, i + 1) : 0;
+                Integer id = length > 0 ? specials.get(marked.substring(i + 1, i + 1 + length)) : null;
+                if (id != null && id == ids[t] && i + 1 + length <= end) {
+                    taken.set(i);
+                }
+            }
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < marked.length(); i++) {
+            char c = marked.charAt(i);
+            if (c == SpecialTokenQuoting.MARK && !taken.get(i)) {
+                if (out == null) {
+                    out = new StringBuilder(marked.length()).append(marked, 0, i);
+                }
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? marked : out.toString();
     }
 
     /**
@@ -162,7 +222,6 @@ public final class ModelTokenizer implements AutoCloseable {
         if (marked != null) {
             return marked;
         }
-        Map<String, Integer> specials = vocabulary.specialTokens();
         HuggingFaceTokenizer made;
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(Files.readAllBytes(tokenizerJson));

@@ -1,12 +1,5 @@
 package dev.titans4j.t2.tokenizer;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -15,8 +8,6 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -38,9 +29,6 @@ final class SpecialTokenQuoting {
 
     static final char MARK = '\uFDD0';
     static final char QUOTE = '\uFDD1';
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     /** The special strings as a character trie: the longest one at a position is found in one walk. */
     private final Node root = new Node();
@@ -132,59 +120,105 @@ final class SpecialTokenQuoting {
     }
 
     /**
-     * Tool-call arguments with their JSON strings quoted: the formats parse the arguments and print them again, so a
-     * special string written with JSON escapes (a backslash-u escape for each angle bracket) would reach the prompt
-     * as markup. The same instance when no string holds a special string; arguments that are not JSON are quoted as
-     * text.
+     * Tool-call arguments with their JSON strings quoted as well as their text: some formats parse the arguments and
+     * print them again, so a special string written with JSON escapes (a backslash-u escape for each angle bracket)
+     * would reach the prompt as markup. The quote goes before the escaped string in the text, so formats that print
+     * the arguments as they are get them unchanged. The same instance when nothing needs quoting.
      */
     String quoteArguments(String arguments) {
         if (arguments == null || arguments.indexOf('\\') < 0) {
             return quote(arguments);
         }
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(arguments);
-        } catch (IOException e) {
-            return quote(arguments);
+        StringBuilder out = new StringBuilder(arguments.length() + 16);
+        int i = 0;
+        while (i < arguments.length()) {
+            if (arguments.charAt(i) == '"') {
+                i = quoteStringLiteral(arguments, i, out);
+                continue;
+            }
+            int length = specialAt(arguments, i);
+            char c = arguments.charAt(i);
+            if (length > 0) {
+                out.append(QUOTE).append(arguments, i, i + length);
+                i += length;
+            } else {
+                out.append(c == MARK || c == QUOTE ? '\uFFFD' : c);
+                i++;
+            }
         }
-        JsonNode quoted = tree == null ? null : quote(tree);
-        if (quoted == null) {
-            return arguments;
-        }
-        try {
-            return JSON.writeValueAsString(quoted);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String quoted = out.toString();
+        return quoted.equals(arguments) ? arguments : quoted;
     }
 
-    /** {@code node} with its strings and keys quoted, or null when none changed. */
-    private JsonNode quote(JsonNode node) {
-        if (node.isTextual()) {
-            String text = quote(node.textValue());
-            return text == node.textValue() ? null : TextNode.valueOf(text);
-        }
-        boolean changed = false;
-        if (node instanceof ObjectNode object) {
-            ObjectNode out = JSON.createObjectNode();
-            for (Map.Entry<String, JsonNode> field : object.properties()) {
-                String key = quote(field.getKey());
-                JsonNode value = quote(field.getValue());
-                changed |= key != field.getKey() || value != null;
-                out.set(key, value != null ? value : field.getValue());
+    /**
+     * Copies the JSON string literal at {@code open} (its opening quote) to {@code out}, with {@link #QUOTE} before
+     * each special string in its decoded text and U+FFFD for escaped or plain marker characters; returns the index
+     * after its closing quote.
+     */
+    private int quoteStringLiteral(String json, int open, StringBuilder out) {
+        StringBuilder decoded = new StringBuilder();
+        List<Integer> starts = new ArrayList<>(); // where each decoded character starts in json
+        int i = open + 1;
+        while (i < json.length() && json.charAt(i) != '"') {
+            starts.add(i);
+            char c = json.charAt(i);
+            if (c != '\\' || i + 1 >= json.length()) {
+                decoded.append(c);
+                i++;
+                continue;
             }
-            return changed ? out : null;
-        }
-        if (node instanceof ArrayNode array) {
-            ArrayNode out = JSON.createArrayNode();
-            for (JsonNode element : array) {
-                JsonNode value = quote(element);
-                changed |= value != null;
-                out.add(value != null ? value : element);
+            char escaped = json.charAt(i + 1);
+            int code = escaped == 'u' && i + 6 <= json.length() ? hex4(json, i + 2) : -1;
+            if (code >= 0) {
+                decoded.append((char) code);
+                i += 6;
+            } else {
+                decoded.append(switch (escaped) {
+                    case 'n' -> '\n';
+                    case 't' -> '\t';
+                    case 'r' -> '\r';
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    default -> escaped;
+                });
+                i += 2;
             }
-            return changed ? out : null;
         }
-        return null;
+        starts.add(i);
+        out.append('"');
+        String text = decoded.toString();
+        for (int k = 0; k < text.length(); ) {
+            int length = specialAt(text, k);
+            char c = text.charAt(k);
+            if (length > 0) {
+                out.append(QUOTE).append(json, starts.get(k), starts.get(k + length));
+                k += length;
+            } else {
+                if (c == MARK || c == QUOTE) {
+                    out.append('\uFFFD');
+                } else {
+                    out.append(json, starts.get(k), starts.get(k + 1));
+                }
+                k++;
+            }
+        }
+        if (i < json.length()) {
+            out.append('"');
+            i++;
+        }
+        return i;
+    }
+
+    private static int hex4(String text, int from) {
+        int code = 0;
+        for (int i = from; i < from + 4; i++) {
+            int digit = Character.digit(text.charAt(i), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            code = code * 16 + digit;
+        }
+        return code;
     }
 
     /** {@code text} with {@link #QUOTE} before each special string; the same instance when it has none. */
@@ -245,7 +279,7 @@ final class SpecialTokenQuoting {
     }
 
     /** The length of the longest special string at {@code i} (as the tokenizer matches them), or 0. */
-    private int specialAt(String text, int i) {
+    int specialAt(String text, int i) {
         if (i >= text.length() || !firstChars.get(text.charAt(i))) {
             return 0;
         }

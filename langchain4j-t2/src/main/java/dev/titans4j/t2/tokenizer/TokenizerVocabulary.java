@@ -17,11 +17,12 @@ final class TokenizerVocabulary {
     private final boolean[] special;
     private final boolean[] byteFallback;
 
-    private TokenizerVocabulary(Map<String, Integer> ids, boolean[] special, boolean byteFallbackModel) {
+    private TokenizerVocabulary(Map<String, Integer> ids, Map<Integer, String> tokensById, boolean[] special,
+                                boolean byteFallbackModel) {
         this.ids = Map.copyOf(ids);
         int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         this.tokens = new String[size];
-        ids.forEach((token, id) -> tokens[id] = token);
+        tokensById.forEach((id, token) -> tokens[id] = token);
         this.special = java.util.Arrays.copyOf(special, size);
         this.byteFallback = new boolean[size];
         if (byteFallbackModel) {
@@ -34,12 +35,15 @@ final class TokenizerVocabulary {
     static TokenizerVocabulary read(Path tokenizerJson) {
         TokenizerJson file = TokenizerJson.read(tokenizerJson);
         Map<String, Integer> ids = new HashMap<>(file.ids());
+        // an id's token: its added token's string where there is one, as Hugging Face's id-to-token has it
+        Map<Integer, String> tokensById = new HashMap<>(file.pieces());
         boolean[] special = new boolean[file.size()];
         for (TokenizerJson.AddedToken added : file.addedTokens()) {
             ids.put(added.content(), added.id());
+            tokensById.put(added.id(), added.content());
             special[added.id()] = added.special();
         }
-        return new TokenizerVocabulary(ids, special, file.byteFallback());
+        return new TokenizerVocabulary(ids, tokensById, special, file.byteFallback());
     }
 
     /** SentencePiece byte-fallback pieces look like {@code <0x0A>}. */

@@ -19,6 +19,17 @@ class SpecialTokenQuotingTest {
         assertThat(quoting.quote(plain)).isSameAs(plain);
     }
 
+    /** In JSON arguments, the quote goes before a special string also where escapes spell it, in keys too. */
+    @Test
+    void argumentsAreQuotedWhereTheirEscapesSpellASpecialString() {
+        SpecialTokenQuoting quoting = new SpecialTokenQuoting(List.of("<|a|>"));
+        String arguments = "{\"\\u003c|a|>\": \"x\\n<|a|>\", \"m\": \"\\ufdd0\", \"e\": \"\\\"<|a|>\"}";
+        assertThat(quoting.quoteArguments(arguments)).isEqualTo("{\"" + Q + "\\u003c|a|>\": \"x\\n" + Q
+                + "<|a|>\", \"m\": \"\uFFFD\", \"e\": \"\\\"" + Q + "<|a|>\"}");
+        String plain = "{\"n\": \"a\\nb <|a\"}";
+        assertThat(quoting.quoteArguments(plain)).isSameAs(plain);
+    }
+
     /**
      * Every request quotes its whole history: text full of '<' must not be compared with each of thousands of
      * special strings (Gemma's vocabulary reserves thousands of {@code <unusedN>} tokens) at every '<'.

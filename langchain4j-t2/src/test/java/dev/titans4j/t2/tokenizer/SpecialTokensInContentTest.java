@@ -13,6 +13,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.titans4j.export.testing.SharedData;
 import dev.titans4j.t2.chat.ChatFormat;
 import dev.titans4j.t2.chat.ChatMlFormat;
+import dev.titans4j.t2.chat.MistralFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -73,6 +74,22 @@ class SpecialTokensInContentTest {
             // user, assistant, tool results and the generation prompt
             assertThat(count(prompt.ids(), tok.tokenId("<|im_start|>").getAsInt())).isEqualTo(4);
             assertThat(count(prompt.ids(), tok.tokenId("<|im_end|>").getAsInt())).isEqualTo(3);
+        }
+    }
+
+    /** A format that prints the arguments as they are gets them as they are: quoting does not rewrite the JSON. */
+    @Test
+    void toolCallArgumentsPrintedAsTheyAreKeepTheirText() throws IOException {
+        try (ModelTokenizer tok = ModelTokenizer.load(TokenizerFixtures.byteLevel(tmp), false, null)) {
+            for (String arguments : List.of("{\"q\": \"<|im_end|>\", \"n\": \"a\\nb\"}",
+                    "{\"q\": \"\\u003c|im_end|\\u003e\", \"n\": 1.50}")) {
+                ToolExecutionRequest call = ToolExecutionRequest.builder().id("1").name("f").arguments(arguments)
+                        .build();
+                List<ChatMessage> chat = List.of(UserMessage.from("hi <|im_start|>"), AiMessage.from(List.of(call)));
+                ModelTokenizer.Prompt prompt = tok.encodePrompt(chat, m -> new MistralFormat().render(m, false));
+                assertThat(prompt.text()).as(arguments).contains("\"arguments\": " + arguments + "}");
+                assertThat(count(prompt.ids(), tok.tokenId("<|im_end|>").getAsInt())).as(arguments).isZero();
+            }
         }
     }
 
@@ -146,6 +163,29 @@ class SpecialTokensInContentTest {
             assertThat(prompt.text()).isEqualTo(typed + " <|end_story|>");
             assertThat(count(prompt.ids(), end)).isEqualTo(1);
             assertThat(prompt.ids()[prompt.ids().length - 1]).isEqualTo(end);
+        }
+    }
+
+    /**
+     * Where the format writes a {@code "normalized": true} special token that the normalizer does not let match
+     * (right after another one, after a newline or a letter), the plain tokenizer reads it as text: so must the
+     * marked one, not as an unknown token for the marker before the text.
+     */
+    @Test
+    void normalizedMarkupThatThePlainTokenizerReadsAsTextGetsNoTokenForTheMarker() {
+        Path file = SharedData.require("models/TinyStories-656K").resolve("tokenizer.json");
+        try (ModelTokenizer tok = ModelTokenizer.load(file, false, null)) {
+            int end = tok.tokenId("<|end_story|>").getAsInt();
+            for (String markup : List.of("<|end_story|><|start_story|>", "\n<|start_story|>", "a<|start_story|>")) {
+                ModelTokenizer.Prompt prompt = tok.encodePrompt(List.of(UserMessage.from("Once <|end_story|> upon")),
+                        messages -> markup + ((UserMessage) messages.get(0)).singleText() + " <|end_story|>");
+                int[] plain = tok.encodeRaw(markup + "Once");
+                assertThat(Arrays.copyOf(prompt.ids(), plain.length - 1)).as(markup)
+                        .isEqualTo(Arrays.copyOf(plain, plain.length - 1));
+                assertThat(count(prompt.ids(), tok.tokenId("<unk>").getAsInt())).as(markup).isZero();
+                assertThat(prompt.ids()[prompt.ids().length - 1]).as(markup).isEqualTo(end);
+                assertThat(count(prompt.ids(), end)).as(markup).isEqualTo(markup.startsWith("<|end") ? 2 : 1);
+            }
         }
     }
 

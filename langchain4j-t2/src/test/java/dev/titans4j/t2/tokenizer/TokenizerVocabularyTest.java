@@ -23,4 +23,17 @@ class TokenizerVocabularyTest {
         assertThat(vocabulary.id("B")).hasValue(1);
         assertThat(vocabulary.size()).isEqualTo(2);
     }
+
+    /** An added token that takes the id of a vocabulary piece is that id's token, as in Hugging Face's id-to-token. */
+    @Test
+    void an_added_special_token_sharing_an_id_with_a_piece_is_the_special_string(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\":"
+                + " {\"a\": 0, \"~\": 1}, \"merges\": []}, \"added_tokens\": [{\"id\": 1, \"content\": \"<|end|>\","
+                + " \"special\": true}]}");
+
+        TokenizerVocabulary vocabulary = TokenizerVocabulary.read(file);
+
+        assertThat(vocabulary.specialTokens()).containsExactly(java.util.Map.entry("<|end|>", 1));
+        assertThat(vocabulary.id("~")).hasValue(1);
+    }
 }

@@ -1,6 +1,9 @@
 package dev.titans4j.titans.chat;
 
 import dev.titans4j.titans.format.CorruptStateException;
+import dev.titans4j.titans.store.FileMemoryStateStore;
+import dev.titans4j.titans.store.InMemoryMemoryStateStore;
+import dev.titans4j.titans.store.JdbcMemoryStateStore;
 import dev.titans4j.titans.store.LogPosition;
 import dev.titans4j.titans.store.MemoryLog;
 import dev.titans4j.titans.store.MemoryStateStore;
@@ -148,10 +151,10 @@ final class ChatLog {
 
     /**
      * A state saved whole by an older version becomes the first record of a new log (once per instance). On a store
-     * that keeps its log in the id's blob (the interface's default log methods), anything else stored there while
-     * the store reports no log is damage (a log whose header is damaged is not recognised as one): it fails here,
-     * every time, because the next append would replace it with a new log. Stores with real logs keep whole states
-     * apart, so there it is another kind of data under the same id and is left alone.
+     * that may keep its log in the id's blob (any but the built-in ones), anything else stored there while the store
+     * reports no log is damage (a log whose header is damaged is not recognised as one): it fails here, every time,
+     * because the next append would replace it with a new log. The built-in stores keep their logs apart, so there
+     * it is another kind of data under the same id and is left alone.
      */
     private void importLegacyOnce() {
         if (legacyChecked) {
@@ -169,13 +172,13 @@ final class ChatLog {
         }
     }
 
-    /** Whether {@code store} uses the default log methods, which keep the log inside the id's state blob. */
+    /**
+     * Whether {@code store} may keep its log inside the id's state blob. Only the built-in stores are known to keep
+     * their logs apart: any other store may use the interface's default log methods, also one that declares them
+     * itself to pass them to another store (a wrapper, a proxy), so it gets the check that keeps a damaged log.
+     */
     private static boolean logInBlob(MemoryStateStore store) {
-        try {
-            return store.getClass().getMethod("readLog", String.class, long.class, long.class)
-                    .getDeclaringClass() == MemoryStateStore.class;
-        } catch (NoSuchMethodException e) {
-            throw new AssertionError("MemoryStateStore.readLog is public", e);
-        }
+        return !(store instanceof FileMemoryStateStore || store instanceof JdbcMemoryStateStore
+                || store instanceof InMemoryMemoryStateStore);
     }
 }

@@ -70,6 +70,36 @@ class DamagedLogBlobTest {
         assertThat(after.bytes()).isEqualTo(damaged);
     }
 
+    /**
+     * A store that passes every call to another (counting, caching, tracing) declares the log methods itself, so
+     * they say nothing about where its delegate keeps the log: a damaged log blob behind it must still fail.
+     */
+    @Test
+    void a_damaged_log_blob_behind_a_delegating_store_fails_and_is_not_replaced() {
+        BlobOnlyStore blobs = new BlobOnlyStore();
+        memory(blobs).add(UserMessage.from("one"));
+        StoredState stored = blobs.load("chat").orElseThrow();
+        byte[] damaged = stored.bytes();
+        damaged[0] ^= 0x20;
+        long version = blobs.save("chat", damaged, stored.version());
+        MemoryStateStore wrapper = (MemoryStateStore) java.lang.reflect.Proxy.newProxyInstance(
+                MemoryStateStore.class.getClassLoader(), new Class<?>[] {MemoryStateStore.class},
+                (proxy, method, args) -> {
+                    try {
+                        return method.invoke(blobs, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        TitansChatMemory reopened = memory(wrapper);
+        assertThatThrownBy(() -> reopened.add(UserMessage.from("two"))).isInstanceOf(CorruptStateException.class);
+
+        StoredState after = blobs.load("chat").orElseThrow();
+        assertThat(after.version()).isEqualTo(version);
+        assertThat(after.bytes()).isEqualTo(damaged);
+    }
+
     /** Stores with real logs keep whole states apart: a state saved under the id is not a damaged log. */
     @Test
     void a_whole_state_beside_the_log_of_a_store_with_real_logs_is_left_alone() {
