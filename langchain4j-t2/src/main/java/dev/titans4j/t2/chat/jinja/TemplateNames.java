@@ -17,7 +17,7 @@ final class TemplateNames {
     TemplateNames(String template) {
         int i = 0;
         while (true) {
-            int open = nextTag(template, i);
+            int open = WhitespaceControl.nextTag(template, i);
             if (open < 0) {
                 return;
             }
@@ -71,16 +71,6 @@ final class TemplateNames {
             }
         }
         return s.length();
-    }
-
-    private static int nextTag(String s, int from) {
-        for (int i = s.indexOf('{', from); i >= 0 && i + 1 < s.length(); i = s.indexOf('{', i + 1)) {
-            char c = s.charAt(i + 1);
-            if (c == '{' || c == '%' || c == '#') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean boundary(String s, int i) {

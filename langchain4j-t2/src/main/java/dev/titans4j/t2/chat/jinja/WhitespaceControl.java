@@ -77,7 +77,8 @@ final class WhitespaceControl {
         return (j == 0 ? lineStart : text.charAt(j - 1) == '\n') ? text.substring(0, j) : text;
     }
 
-    private static int nextTag(String s, int from) {
+    /** Where the next tag ({@code {{}, {@code {%} or {@code {#}) opens at or after {@code from}, or -1. */
+    static int nextTag(String s, int from) {
         for (int i = s.indexOf('{', from); i >= 0 && i + 1 < s.length(); i = s.indexOf('{', i + 1)) {
             char c = s.charAt(i + 1);
             if (c == '{' || c == '%' || c == '#') {
