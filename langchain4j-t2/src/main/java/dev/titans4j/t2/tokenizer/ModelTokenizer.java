@@ -4,10 +4,6 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import dev.titans4j.export.manifest.ModelManifest;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.message.ChatMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +49,6 @@ public final class ModelTokenizer implements AutoCloseable {
     private HuggingFaceTokenizer marked;
     private final boolean addBos;
     private final Integer bosId;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -124,7 +118,10 @@ public final class ModelTokenizer implements AutoCloseable {
     /** Token ids of {@code text}, never adding BOS/EOS; special-token strings in the text map to their ids. */
     public int[] encodeRaw(String text) {
         Objects.requireNonNull(text, "text");
-        long[] ids = withOpen(() -> tokenizer.encode(text, false, false).getIds());
+        return toInts(withOpen(() -> tokenizer.encode(text, false, false).getIds()));
+    }
+
+    private static int[] toInts(long[] ids) {
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Math.toIntExact(ids[i]);
@@ -151,12 +148,7 @@ public final class ModelTokenizer implements AutoCloseable {
             return new Prompt(text, encodeRaw(text));
         }
         SpecialTokenQuoting.Split split = quoting.split(render.apply(quoted));
-        long[] ids = withOpen(() -> encodeMarked(split.marked()));
-        int[] out = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
-        }
-        return new Prompt(split.text(), out);
+        return new Prompt(split.text(), toInts(withOpen(() -> encodeMarked(split.marked()))));
     }
 
     /**
@@ -213,54 +205,15 @@ public final class ModelTokenizer implements AutoCloseable {
         return out == null ? marked : out.toString();
     }
 
-    /**
-     * The tokenizer with {@link SpecialTokenQuoting#MARK} before every special token's string, in the added tokens
-     * and in the model's vocabulary (where SentencePiece conversions also list {@code <s>}), so that only marked
-     * markup matches them and unmarked text is tokenized as text. Checked to give every special token its own id.
-     */
+    /** The marked tokenizer ({@link MarkedTokenizerJson}), checked to give every special token its own id. */
     private synchronized HuggingFaceTokenizer markedTokenizer() {
         if (marked != null) {
             return marked;
         }
         HuggingFaceTokenizer made;
         try {
-            ObjectNode root = (ObjectNode) JSON.readTree(Files.readAllBytes(tokenizerJson));
-            for (JsonNode added : root.path("added_tokens")) {
-                if (added.path("special").asBoolean(false)) {
-                    ((ObjectNode) added).put("content", SpecialTokenQuoting.MARK + added.path("content").asText());
-                }
-            }
-            JsonNode model = root.path("model");
-            JsonNode vocab = model.path("vocab");
-            // BPE, WordPiece and WordLevel name their unknown token by its string: it follows the renamed piece
-            JsonNode unk = model.path("unk_token");
-            if (unk.isTextual() && specials.containsKey(unk.textValue()) && model instanceof ObjectNode modelObject) {
-                modelObject.put("unk_token", SpecialTokenQuoting.MARK + unk.textValue());
-            }
-            if (vocab instanceof ObjectNode object) {
-                specials.keySet().stream().filter(object::has).forEach(token ->
-                        object.set(SpecialTokenQuoting.MARK + token, object.remove(token)));
-            } else if (vocab instanceof ArrayNode array) {
-                for (JsonNode piece : array) {
-                    if (specials.containsKey(piece.path(0).asText())) {
-                        ((ArrayNode) piece).set(0, SpecialTokenQuoting.MARK + piece.path(0).asText());
-                    }
-                }
-            }
-            // a BPE must not merge text into a renamed piece, and could not load with merges that name one
-            if (model.path("merges") instanceof ArrayNode merges) {
-                for (Iterator<JsonNode> it = merges.iterator(); it.hasNext(); ) {
-                    JsonNode merge = it.next();
-                    String left = merge.isArray() ? merge.path(0).asText() : merge.asText().split(" ", 2)[0];
-                    String right = merge.isArray() ? merge.path(1).asText()
-                            : merge.asText().substring(Math.min(merge.asText().length(), left.length() + 1));
-                    if (specials.containsKey(left) || specials.containsKey(right)
-                            || specials.containsKey(left + right)) {
-                        it.remove();
-                    }
-                }
-            }
-            made = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(JSON.writeValueAsBytes(root)),
+            byte[] json = MarkedTokenizerJson.rewrite(Files.readAllBytes(tokenizerJson), specials.keySet());
+            made = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
                     Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tokenizerJson, e);

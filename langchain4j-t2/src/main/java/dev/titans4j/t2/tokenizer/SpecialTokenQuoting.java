@@ -136,15 +136,7 @@ final class SpecialTokenQuoting {
                 i = quoteStringLiteral(arguments, i, out);
                 continue;
             }
-            int length = specialAt(arguments, i);
-            char c = arguments.charAt(i);
-            if (length > 0) {
-                out.append(QUOTE).append(arguments, i, i + length);
-                i += length;
-            } else {
-                out.append(c == MARK || c == QUOTE ? '\uFFFD' : c);
-                i++;
-            }
+            i = appendQuoted(arguments, i, out);
         }
         String quoted = out.toString();
         return quoted.equals(arguments) ? arguments : quoted;
@@ -226,29 +218,34 @@ final class SpecialTokenQuoting {
         if (text == null) {
             return null;
         }
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); ) {
-            int length = specialAt(text, i);
-            char c = text.charAt(i);
-            if (length == 0 && c != MARK && c != QUOTE) {
-                if (out != null) {
-                    out.append(c);
-                }
-                i++;
-                continue;
-            }
-            if (out == null) {
-                out = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (length == 0) {
-                out.append('\uFFFD');
-                i++;
-            } else {
-                out.append(QUOTE).append(text, i, i + length);
-                i += length;
-            }
+        int first = 0;
+        while (first < text.length() && specialAt(text, first) == 0 && text.charAt(first) != MARK
+                && text.charAt(first) != QUOTE) {
+            first++;
         }
-        return out == null ? text : out.toString();
+        if (first == text.length()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, first);
+        for (int i = first; i < text.length(); ) {
+            i = appendQuoted(text, i, out);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Appends the piece of {@code text} at {@code i}, quoted: a special string after {@link #QUOTE}, a marker
+     * character as U+FFFD, any other character as it is. Returns where the next piece starts.
+     */
+    private int appendQuoted(String text, int i, StringBuilder out) {
+        int length = specialAt(text, i);
+        if (length > 0) {
+            out.append(QUOTE).append(text, i, i + length);
+            return i + length;
+        }
+        char c = text.charAt(i);
+        out.append(c == MARK || c == QUOTE ? '\uFFFD' : c);
+        return i + 1;
     }
 
     /** Splits a text rendered from quoted messages (see the class comment). */
