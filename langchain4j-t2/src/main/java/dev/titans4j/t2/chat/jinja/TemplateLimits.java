@@ -18,7 +18,6 @@ final class TemplateLimits {
     /** Characters of the output (and of strings, where Jinjava checks): far beyond any context window's text. */
     static final long MAX_CHARS = 1L << 24;
 
-    private static final Pattern TAG = Pattern.compile("\\{([{%])(.*?)[}%]}", Pattern.DOTALL);
     private static final Pattern TAG_NAME = Pattern.compile("^[-+]?\\s*(\\w+)");
     private static final List<String> BLOCKS = List.of("if", "for", "macro", "call", "filter", "block", "raw",
             "generation");
@@ -30,12 +29,15 @@ final class TemplateLimits {
     /** Refuses a template whose brackets or blocks nest deeper than {@link #MAX_NESTING}. */
     static void checkNesting(String source) {
         int blocks = 0;
-        Matcher tag = TAG.matcher(source);
-        while (tag.find()) {
-            String body = tag.group(2);
-            brackets(body);
+        for (int open = WhitespaceControl.nextTag(source, 0); open >= 0; ) {
+            char kind = source.charAt(open + 1);
+            int close = WhitespaceControl.tagEnd(source, open, kind);
+            String body = source.substring(open + 2, close - 2);
+            if (kind != '#') {
+                brackets(body);
+            }
             Matcher name = TAG_NAME.matcher(body);
-            if (tag.group(1).equals("%") && name.find()) {
+            if (kind == '%' && name.find()) {
                 String n = name.group(1);
                 if (BLOCKS.contains(n) || n.equals("set") && !body.contains("=")) {
                     blocks++;
@@ -46,6 +48,7 @@ final class TemplateLimits {
                     throw tooDeep("blocks");
                 }
             }
+            open = WhitespaceControl.nextTag(source, close);
         }
     }
 

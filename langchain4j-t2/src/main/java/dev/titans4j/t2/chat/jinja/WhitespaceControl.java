@@ -114,7 +114,7 @@ final class WhitespaceControl {
      * The index just past the tag opened at {@code open}: string literals and dict or list literals inside it may
      * hold the closing characters.
      */
-    private static int tagEnd(String s, int open, char kind) {
+    static int tagEnd(String s, int open, char kind) {
         char closing = kind == '{' ? '}' : kind;
         char quote = 0;
         int depth = 0;

@@ -43,6 +43,11 @@ class JinjaTemplateLimitsTest {
     }
 
     @Test
+    void a_closing_tag_inside_a_string_does_not_hide_the_nesting_after_it() {
+        refused("{{ '}}' ~ " + "(".repeat(1000) + "1" + ")".repeat(1000) + " }}", "nests");
+    }
+
+    @Test
     void ordinary_nesting_loops_and_brackets_in_strings_still_render() {
         String template = "{% for m in messages %}{% if m['role'] == 'user' %}{{ '[INST] ' + m['content'] }}"
                 + "{% elif ((m['role'] == 'assistant')) %}{{ '[TOOL_CALLS] [' }}{% endif %}{% endfor %}"
