@@ -3,6 +3,7 @@ package dev.titans4j.titans.format;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -75,6 +76,16 @@ public final class Envelope {
 
     private static int headerLength(int nameLength) {
         return 4 + 1 + nameLength + 4;
+    }
+
+    /**
+     * Whether {@code bytes} start with the magic and name of {@code codec}'s header, whatever version follows and
+     * whatever the checksum: for formats that must tell a damaged or newer file of theirs from anything else.
+     */
+    public static boolean namesCodec(byte[] bytes, String codec) {
+        byte[] expected = header(codec, 0);
+        int named = expected.length - Integer.BYTES; // magic and codec name; the version follows
+        return bytes != null && bytes.length >= named && Arrays.equals(bytes, 0, named, expected, 0, named);
     }
 
     /** Whether {@code bytes} start like an envelope (to tell it from older, pre-envelope formats). */

@@ -266,13 +266,12 @@ final class FileLogs {
         if (content.length < FIXED_HEADER + 4) {
             throw corrupt(file, "is truncated: " + content.length + " bytes, shorter than its header");
         }
-        byte[] expected = Envelope.header(LOG_CODEC, VERSION);
-        int named = expected.length - Integer.BYTES; // magic and codec name; the version follows
-        if (!Arrays.equals(content, 0, named, expected, 0, named)) {
+        if (!Envelope.namesCodec(content, LOG_CODEC)) {
             throw corrupt(file, "is not a titans4j log");
         }
         ByteBuffer in = ByteBuffer.wrap(content);
-        int version = in.getInt(named);
+        int envelope = Envelope.headerLength(LOG_CODEC);
+        int version = in.getInt(envelope - Integer.BYTES); // the envelope header ends with it
         if (version < 1 || version > VERSION) {
             throw corrupt(file, "has format version " + version + (version > VERSION
                     ? ", too new: this library reads versions 1 to " + VERSION + "; upgrade titans4j" : ""));
@@ -286,8 +285,8 @@ final class FileLogs {
         if (content.length < length) {
             throw corrupt(file, "is truncated: " + content.length + " bytes, shorter than its header");
         }
-        long generation = in.getLong(expected.length);
-        long base = in.getLong(expected.length + 8);
+        long generation = in.getLong(envelope);
+        long base = in.getLong(envelope + 8);
         CRC32C crc = new CRC32C();
         crc.update(content, 0, length - 4);
         if (in.getInt(length - 4) != (int) crc.getValue() || generation < 1 || base < 0) {

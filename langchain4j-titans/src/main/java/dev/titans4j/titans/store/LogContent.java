@@ -3,7 +3,6 @@ package dev.titans4j.titans.store;
 import dev.titans4j.titans.format.Envelope;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -108,9 +107,7 @@ final class LogContent {
      * {@link #fromBytes} and fail there, never pass for "no log" and be replaced by a new one.
      */
     static boolean isLog(byte[] bytes) {
-        byte[] header = Envelope.header(CODEC, VERSION);
-        int named = header.length - Integer.BYTES; // magic and codec name, not the version
-        return bytes != null && bytes.length >= named && Arrays.equals(bytes, 0, named, header, 0, named);
+        return Envelope.namesCodec(bytes, CODEC);
     }
 
     /** Positions are checked as they are read: snapshot in [0, last], then records increasing up to last. */
