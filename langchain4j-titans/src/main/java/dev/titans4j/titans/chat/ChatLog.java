@@ -1,9 +1,6 @@
 package dev.titans4j.titans.chat;
 
 import dev.titans4j.titans.format.CorruptStateException;
-import dev.titans4j.titans.store.FileMemoryStateStore;
-import dev.titans4j.titans.store.InMemoryMemoryStateStore;
-import dev.titans4j.titans.store.JdbcMemoryStateStore;
 import dev.titans4j.titans.store.LogPosition;
 import dev.titans4j.titans.store.MemoryLog;
 import dev.titans4j.titans.store.MemoryStateStore;
@@ -162,7 +159,7 @@ final class ChatLog {
         }
         Optional<byte[]> stored = store.load(id).map(StoredState::bytes);
         Optional<ChatRecord> imported = stored.flatMap(codec::legacy);
-        if (stored.isPresent() && imported.isEmpty() && logInBlob(store)) {
+        if (stored.isPresent() && imported.isEmpty() && !store.keepsLogsApart()) {
             throw new CorruptStateException("memory id '" + id + "' holds " + stored.get().length + " bytes that "
                     + "are neither its log nor a chat state of an older version (damaged?); it is left as it is");
         }
@@ -170,15 +167,5 @@ final class ChatLog {
         if (imported.isPresent()) {
             append(imported.get());
         }
-    }
-
-    /**
-     * Whether {@code store} may keep its log inside the id's state blob. Only the built-in stores are known to keep
-     * their logs apart: any other store may use the interface's default log methods, also one that declares them
-     * itself to pass them to another store (a wrapper, a proxy), so it gets the check that keeps a damaged log.
-     */
-    private static boolean logInBlob(MemoryStateStore store) {
-        return !(store instanceof FileMemoryStateStore || store instanceof JdbcMemoryStateStore
-                || store instanceof InMemoryMemoryStateStore);
     }
 }

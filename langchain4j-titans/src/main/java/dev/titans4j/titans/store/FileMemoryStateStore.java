@@ -152,6 +152,11 @@ public final class FileMemoryStateStore implements MemoryStateStore {
     }
 
     @Override
+    public boolean keepsLogsApart() {
+        return true;
+    }
+
+    @Override
     public LogPosition append(String memoryId, byte[] record) {
         MemoryIds.requireValid(memoryId);
         java.util.Objects.requireNonNull(record, "record");

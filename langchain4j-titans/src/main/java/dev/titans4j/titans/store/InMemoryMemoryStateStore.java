@@ -51,6 +51,11 @@ public final class InMemoryMemoryStateStore implements MemoryStateStore {
     }
 
     @Override
+    public boolean keepsLogsApart() {
+        return true;
+    }
+
+    @Override
     public LogPosition append(String memoryId, byte[] record) {
         MemoryIds.requireValid(memoryId);
         java.util.Objects.requireNonNull(record, "record");

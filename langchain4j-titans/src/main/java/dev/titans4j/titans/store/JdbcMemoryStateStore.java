@@ -173,6 +173,11 @@ public final class JdbcMemoryStateStore implements MemoryStateStore {
     }
 
     @Override
+    public boolean keepsLogsApart() {
+        return true;
+    }
+
+    @Override
     public LogPosition append(String memoryId, byte[] record) {
         MemoryIds.requireValid(memoryId);
         java.util.Objects.requireNonNull(record, "record");

@@ -84,6 +84,17 @@ public interface MemoryStateStore {
     // ---- the append-only log (used by TitansChatMemory): records, snapshots, compaction ----
 
     /**
+     * Whether the log methods keep each log apart from the id's state blob ({@link #load}/{@link #save}), as the
+     * built-in stores do. False (the default) for a store on the default log methods, which keep the log inside
+     * that blob: a chat memory then refuses a blob that is neither a log nor an older chat state as damage, rather
+     * than replacing it with a new log. A store that passes its log methods to another store returns what that
+     * store returns.
+     */
+    default boolean keepsLogsApart() {
+        return false;
+    }
+
+    /**
      * Appends {@code record} to the log of {@code memoryId}, creating the log (with a new generation) when there is
      * none. The record is durable when this returns. Appends never conflict: concurrent writers get consecutive
      * positions in the order the store serialises them.

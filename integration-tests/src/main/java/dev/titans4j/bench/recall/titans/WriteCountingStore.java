@@ -50,6 +50,11 @@ final class WriteCountingStore implements MemoryStateStore {
     }
 
     @Override
+    public boolean keepsLogsApart() {
+        return delegate.keepsLogsApart();
+    }
+
+    @Override
     public MemoryLog readLog(String memoryId, long generation, long position) {
         return delegate.readLog(memoryId, generation, position);
     }
