@@ -56,11 +56,6 @@ final class PickleReader {
         return new PickleReader(data, reducer, persistentLoad).run();
     }
 
-    /** The value Python's None unpickles to. */
-    static boolean isNone(Object o) {
-        return o == NONE;
-    }
-
     private Object run() {
         try {
             while (true) {

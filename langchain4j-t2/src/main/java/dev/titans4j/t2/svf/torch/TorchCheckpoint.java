@@ -51,14 +51,14 @@ public final class TorchCheckpoint {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }
             if (!(root instanceof Map<?, ?> dict)) {
-                throw new IllegalArgumentException(file + ": the checkpoint holds a " + describe(root)
+                throw new IllegalArgumentException(file + ": the checkpoint holds a " + PickleReader.describe(root)
                         + ", expected a dict of tensors");
             }
             Map<String, float[]> tensors = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : dict.entrySet()) {
                 if (!(e.getKey() instanceof String name) || !(e.getValue() instanceof TensorRef t)) {
                     throw new IllegalArgumentException(file + ": entry " + e.getKey() + " is a "
-                            + describe(e.getValue()) + ", expected a tensor");
+                            + PickleReader.describe(e.getValue()) + ", expected a tensor");
                 }
                 tensors.put(name, values(zip, prefix, t, name, file));
             }
@@ -194,9 +194,5 @@ public final class TorchCheckpoint {
             };
         }
         return out;
-    }
-
-    private static String describe(Object o) {
-        return o == null ? "null" : PickleReader.isNone(o) ? "None" : o.getClass().getSimpleName();
     }
 }
